@@ -1,0 +1,296 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace lgw::config {
+namespace {
+
+const char* typeName(toml::node_type t) {
+    switch (t) {
+        case toml::node_type::table: return "table";
+        case toml::node_type::array: return "array";
+        case toml::node_type::string: return "string";
+        case toml::node_type::integer: return "integer";
+        case toml::node_type::floating_point: return "float";
+        case toml::node_type::boolean: return "boolean";
+        case toml::node_type::date: return "date";
+        case toml::node_type::time: return "time";
+        case toml::node_type::date_time: return "date-time";
+        default: return "nothing";
+    }
+}
+
+// Reads one TOML table into typed fields, remembering which keys it consumed so that the rest can
+// be reported as unknown. Errors are collected, never thrown.
+class TableReader {
+public:
+    TableReader(const toml::table* table, std::string path, std::vector<ConfigError>& errors)
+        : table_(table), path_(std::move(path)), errors_(errors) {}
+
+    std::string at(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+
+    void error(std::string_view key, std::string message) { errors_.push_back({at(key), std::move(message)}); }
+
+    const toml::node* node(std::string_view key) {
+        seen_.insert(std::string(key));
+        return table_ ? table_->get(key) : nullptr;
+    }
+
+    void boolean(std::string_view key, bool& out) {
+        if (auto* n = node(key)) {
+            if (auto v = n->value_exact<bool>()) out = *v;
+            else wrongType(key, "boolean", n);
+        }
+    }
+
+    void string(std::string_view key, std::string& out, std::initializer_list<std::string_view> allowed = {}) {
+        auto* n = node(key);
+        if (!n) return;
+        auto v = n->value_exact<std::string>();
+        if (!v) return wrongType(key, "string", n);
+        if (allowed.size() && std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
+            std::string list;
+            for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+            return error(key, "must be one of " + list + ", got \"" + *v + "\"");
+        }
+        out = *v;
+    }
+
+    template <class Int>
+    void integer(std::string_view key, Int& out, std::int64_t lo, std::int64_t hi) {
+        auto* n = node(key);
+        if (!n) return;
+        auto v = n->value_exact<std::int64_t>();
+        if (!v) return wrongType(key, "integer", n);
+        if (*v < lo || *v > hi)
+            return error(key, "must be " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " + std::to_string(*v));
+        out = static_cast<Int>(*v);
+    }
+
+    const toml::table* table(std::string_view key) {
+        auto* n = node(key);
+        if (!n) return nullptr;
+        if (auto* t = n->as_table()) return t;
+        wrongType(key, "table", n);
+        return nullptr;
+    }
+
+    const toml::array* array(std::string_view key) {
+        auto* n = node(key);
+        if (!n) return nullptr;
+        if (auto* a = n->as_array()) return a;
+        wrongType(key, "array", n);
+        return nullptr;
+    }
+
+    void finish() {
+        if (!table_) return;
+        for (auto&& [k, v] : *table_) {
+            (void)v;
+            if (!seen_.count(std::string(k.str()))) errors_.push_back({at(k.str()), "unknown key"});
+        }
+    }
+
+private:
+    void wrongType(std::string_view key, const char* expected, const toml::node* n) {
+        error(key, std::string("expected ") + expected + ", got " + typeName(n->type()));
+    }
+
+    const toml::table* table_;
+    std::string path_;
+    std::vector<ConfigError>& errors_;
+    std::set<std::string> seen_;
+};
+
+bool isLowerHex64(const std::string& s) {
+    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+void readServer(const toml::table* t, ServerConfig& s, std::vector<ConfigError>& errors) {
+    TableReader r(t, "server", errors);
+    std::string listen;
+    r.string("listen", listen);
+    if (!listen.empty())
+        if (auto e = applyListen(s, listen)) r.error("listen", e->message);
+    r.integer("io_threads", s.ioThreads, 1, 64);
+    r.integer("blocking_threads", s.blockingThreads, 1, 256);
+    r.integer("max_connections", s.maxConnections, 1, 100000);
+    r.integer("header_limit_bytes", s.headerLimitBytes, 1024, 1024 * 1024);
+    r.integer("body_limit_bytes", s.bodyLimitBytes, 1024, 64LL * 1024 * 1024);
+    r.integer("scan_body_limit_bytes", s.scanBodyLimitBytes, 1024, 256LL * 1024 * 1024);
+    r.integer("read_timeout_ms", s.readTimeoutMs, 100, 600000);
+    r.integer("write_timeout_ms", s.writeTimeoutMs, 100, 600000);
+    r.integer("idle_timeout_ms", s.idleTimeoutMs, 100, 3600000);
+    r.integer("shutdown_grace_ms", s.shutdownGraceMs, 0, 600000);
+    if (auto* tls = r.table("tls")) {
+        TableReader tr(tls, "server.tls", errors);
+        tr.string("cert_file", s.tls.certFile);
+        tr.string("key_file", s.tls.keyFile);
+        tr.string("client_ca_file", s.tls.clientCaFile);
+        tr.boolean("require_client_cert", s.tls.requireClientCert);
+        tr.finish();
+        if (s.tls.certFile.empty() != s.tls.keyFile.empty())
+            errors.push_back({"server.tls", "cert_file and key_file go together: set both or neither"});
+        if (s.tls.requireClientCert && s.tls.clientCaFile.empty())
+            errors.push_back({"server.tls.require_client_cert", "needs client_ca_file to verify client certificates"});
+        if (!s.tls.clientCaFile.empty() && s.tls.certFile.empty())
+            errors.push_back({"server.tls.client_ca_file", "needs cert_file and key_file: client certificates need TLS"});
+    }
+    r.finish();
+}
+
+}  // namespace
+
+std::optional<ConfigError> applyListen(ServerConfig& s, const std::string& listen) {
+    auto colon = listen.rfind(':');
+    bool ok = colon != std::string::npos && colon > 0 && colon + 1 < listen.size();
+    long port = -1;
+    if (ok) {
+        std::string digits = listen.substr(colon + 1);
+        ok = digits.size() <= 5 && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (ok) port = std::stol(digits);
+    }
+    if (!ok || port < 0 || port > 65535)
+        return ConfigError{"server.listen", "must be HOST:PORT with a port of 0..65535, got \"" + listen + "\""};
+    s.host = listen.substr(0, colon);
+    if (s.host.size() > 2 && s.host.front() == '[' && s.host.back() == ']') s.host = s.host.substr(1, s.host.size() - 2);
+    s.port = static_cast<std::uint16_t>(port);
+    return std::nullopt;
+}
+
+const std::vector<std::string>& knownRoles() {
+    static const std::vector<std::string> roles = {"frontdesk", "marketing", "auditor", "admin"};
+    return roles;
+}
+
+std::string Config::dataPath(const std::string& p) const {
+    std::filesystem::path path(p);
+    if (path.is_absolute()) return p;
+    return (std::filesystem::path(dataDir) / path).string();
+}
+
+LoadResult parseConfig(const std::string& tomlText, const std::string& sourceName) {
+    LoadResult result;
+    auto& errors = result.errors;
+    toml::table root;
+    try {
+        root = toml::parse(tomlText, sourceName);
+    } catch (const toml::parse_error& e) {
+        std::ostringstream where;
+        where << sourceName << ":" << e.source().begin.line << ":" << e.source().begin.column;
+        errors.push_back({where.str(), std::string(e.description())});
+        return result;
+    }
+
+    Config c;
+    TableReader r(&root, "", errors);
+    r.boolean("demo", c.demo);
+    r.string("data_dir", c.dataDir);
+    if (c.dataDir.empty()) r.error("data_dir", "must not be empty");
+    readServer(r.table("server"), c.server, errors);
+
+    if (auto* t = r.table("log")) {
+        TableReader lr(t, "log", errors);
+        lr.string("level", c.log.level, {"trace", "debug", "info", "warn", "error", "critical", "off"});
+        lr.string("format", c.log.format, {"auto", "text", "json"});
+        lr.finish();
+    }
+    if (auto* t = r.table("store")) {
+        TableReader sr(t, "store", errors);
+        sr.string("kind", c.store.kind, {"sqlite"});
+        sr.string("sqlite_path", c.store.sqlitePath);
+        sr.integer("busy_timeout_ms", c.store.busyTimeoutMs, 0, 600000);
+        sr.finish();
+    }
+    if (auto* t = r.table("keys")) {
+        TableReader kr(t, "keys", errors);
+        kr.string("file", c.keys.file);
+        kr.string("env", c.keys.env);
+        kr.finish();
+        if (c.keys.file.empty() && c.keys.env.empty()) kr.error("file", "set file or env: the keyring must come from somewhere");
+    }
+    if (auto* t = r.table("auth")) {
+        TableReader ar(t, "auth", errors);
+        if (auto* keys = ar.array("api_keys")) {
+            std::set<std::string> ids, hashes;
+            for (std::size_t i = 0; i < keys->size(); ++i) {
+                std::string path = "auth.api_keys[" + std::to_string(i) + "]";
+                auto* kt = keys->get(i)->as_table();
+                if (!kt) {
+                    errors.push_back({path, "expected table"});
+                    continue;
+                }
+                TableReader kr(kt, path, errors);
+                ApiKey k;
+                kr.string("id", k.id);
+                kr.string("sha256", k.sha256);
+                kr.string("role", k.role, {"frontdesk", "marketing", "auditor", "admin"});
+                kr.boolean("demo", k.demo);
+                kr.finish();
+                if (k.id.empty()) kr.error("id", "is required");
+                else if (!ids.insert(k.id).second) kr.error("id", "\"" + k.id + "\" is used twice");
+                if (!isLowerHex64(k.sha256))
+                    kr.error("sha256", "must be the 64 lower-case hex characters of the key's SHA-256 "
+                                       "(printf %s KEY | sha256sum)");
+                else if (!hashes.insert(k.sha256).second)
+                    kr.error("sha256", "the same key is listed twice");
+                if (k.role.empty()) kr.error("role", "is required");
+                c.auth.apiKeys.push_back(std::move(k));
+            }
+        }
+        if (auto* certs = ar.array("client_certs")) {
+            for (std::size_t i = 0; i < certs->size(); ++i) {
+                std::string path = "auth.client_certs[" + std::to_string(i) + "]";
+                auto* ct = certs->get(i)->as_table();
+                if (!ct) {
+                    errors.push_back({path, "expected table"});
+                    continue;
+                }
+                TableReader cr(ct, path, errors);
+                ClientCertRule rule;
+                cr.string("subject_cn", rule.subjectCn);
+                cr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
+                cr.finish();
+                if (rule.subjectCn.empty()) cr.error("subject_cn", "is required");
+                if (rule.role.empty()) cr.error("role", "is required");
+                c.auth.clientCerts.push_back(std::move(rule));
+            }
+        }
+        ar.finish();
+    }
+    r.finish();
+    if (errors.empty()) result.config = std::move(c);
+    return result;
+}
+
+LoadResult loadConfigFile(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+        LoadResult r;
+        r.errors.push_back({path, "cannot read the file"});
+        return r;
+    }
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return parseConfig(ss.str(), path);
+}
+
+std::vector<ConfigError> checkFiles(const Config& c) {
+    std::vector<ConfigError> errors;
+    auto readable = [&](const std::string& path, const char* key) {
+        if (path.empty()) return;
+        std::ifstream f(path);
+        if (!f) errors.push_back({key, "cannot read \"" + path + "\""});
+    };
+    readable(c.server.tls.certFile, "server.tls.cert_file");
+    readable(c.server.tls.keyFile, "server.tls.key_file");
+    readable(c.server.tls.clientCaFile, "server.tls.client_ca_file");
+    return errors;
+}
+
+}  // namespace lgw::config
