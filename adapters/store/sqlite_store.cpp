@@ -1,0 +1,771 @@
+#include "adapters/store/sqlite_store.hpp"
+
+#include <openssl/crypto.h>
+
+#include <sstream>
+
+#include "adapters/store/impl/sqlite_util.hpp"
+
+namespace lgw::store {
+namespace {
+
+using impl::exec;
+using impl::Stmt;
+using impl::Tx;
+
+// Each entry moves the schema one version forward; PRAGMA user_version records where a file is.
+// Never edit an entry that has shipped: append a new one.
+const char* const kMigrations[] = {
+    // 1: everything the first release carries.
+    R"sql(
+CREATE TABLE applications (
+  id TEXT PRIMARY KEY, customer_category TEXT NOT NULL, customer_name TEXT NOT NULL, phone TEXT NOT NULL,
+  created_by TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE consents (
+  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, subject_type TEXT NOT NULL, subject_code TEXT NOT NULL,
+  licence_types TEXT NOT NULL, purpose TEXT NOT NULL, caller TEXT NOT NULL, phone TEXT NOT NULL,
+  consent_text_sha256 TEXT NOT NULL, code_hmac BLOB NOT NULL, code_expires_at INTEGER NOT NULL,
+  resend_after INTEGER NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
+  checksum_warning INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, verified_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX consents_app ON consents(application_id);
+CREATE TABLE grants (
+  id_hash TEXT PRIMARY KEY, consent_id TEXT NOT NULL UNIQUE REFERENCES consents(id), caller TEXT NOT NULL,
+  application_id TEXT NOT NULL, subject_code TEXT NOT NULL, licence_types TEXT NOT NULL, purpose TEXT NOT NULL,
+  expires_at INTEGER NOT NULL, used_at INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, source TEXT NOT NULL, doc_type TEXT NOT NULL,
+  content_type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, blob_ref TEXT NOT NULL,
+  key_version INTEGER NOT NULL, wrapped_key BLOB, fields_json TEXT NOT NULL, created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL, purged_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX documents_app ON documents(application_id);
+CREATE TABLE licences (
+  document_id TEXT PRIMARY KEY REFERENCES documents(id), application_id TEXT NOT NULL, identifier TEXT NOT NULL,
+  type TEXT NOT NULL, number TEXT NOT NULL, holder TEXT NOT NULL, holder_code TEXT NOT NULL, issuer TEXT NOT NULL,
+  issued_on TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, data_json TEXT NOT NULL);
+CREATE TABLE audit_events (
+  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
+  target TEXT NOT NULL, application_id TEXT NOT NULL, subject TEXT NOT NULL, outcome TEXT NOT NULL,
+  request_id TEXT NOT NULL, detail_json TEXT NOT NULL, alert INTEGER NOT NULL, prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE INDEX audit_actor ON audit_events(actor, seq);
+CREATE INDEX audit_at ON audit_events(at);
+CREATE INDEX audit_alert ON audit_events(alert, seq);
+CREATE TABLE audit_checkpoints (
+  seq INTEGER PRIMARY KEY, head_hash TEXT NOT NULL, at INTEGER NOT NULL, signature TEXT NOT NULL);
+CREATE TABLE packages (
+  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, status TEXT NOT NULL, complete INTEGER NOT NULL,
+  body_json TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX packages_app ON packages(application_id);
+CREATE TABLE outbox (
+  package_id TEXT PRIMARY KEY REFERENCES packages(id), status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL, lease_owner TEXT NOT NULL DEFAULT '', lease_expires_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', delivered_at INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+CREATE TABLE reminders (
+  id INTEGER PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, phone TEXT NOT NULL, template TEXT NOT NULL,
+  params_json TEXT NOT NULL, due_at INTEGER NOT NULL, status TEXT NOT NULL, sent_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX reminders_due ON reminders(status, due_at);
+CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
+)sql",
+};
+
+std::string joinList(const std::vector<std::string>& items) {
+    std::string out;
+    for (auto& s : items) out += (out.empty() ? "" : ",") + s;
+    return out;
+}
+
+std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+ConsentStatus consentStatusFrom(const std::string& s) {
+    if (s == "verified") return ConsentStatus::kVerified;
+    if (s == "locked") return ConsentStatus::kLocked;
+    return ConsentStatus::kPending;
+}
+
+constexpr const char* kConsentCols =
+    "id, application_id, subject_type, subject_code, licence_types, purpose, caller, phone, consent_text_sha256, "
+    "code_hmac, code_expires_at, resend_after, failed_attempts, status, checksum_warning, created_at, verified_at";
+
+Consent readConsent(const Stmt& s) {
+    Consent c;
+    c.id = s.text(0);
+    c.applicationId = s.text(1);
+    c.subjectType = s.text(2);
+    c.subjectCode = s.text(3);
+    c.licenceTypes = splitList(s.text(4));
+    c.purpose = s.text(5);
+    c.caller = s.text(6);
+    c.phone = s.text(7);
+    c.consentTextSha256 = s.text(8);
+    c.codeHmac = s.blob(9);
+    c.codeExpiresAt = s.i64(10);
+    c.resendAfter = s.i64(11);
+    c.failedAttempts = s.i32(12);
+    c.status = consentStatusFrom(s.text(13));
+    c.checksumWarning = s.i64(14) != 0;
+    c.createdAt = s.i64(15);
+    c.verifiedAt = s.i64(16);
+    return c;
+}
+
+constexpr const char* kGrantCols =
+    "id_hash, consent_id, caller, application_id, subject_code, licence_types, purpose, expires_at, used_at";
+
+Grant readGrant(const Stmt& s) {
+    Grant g;
+    g.idHash = s.text(0);
+    g.consentId = s.text(1);
+    g.caller = s.text(2);
+    g.applicationId = s.text(3);
+    g.subjectCode = s.text(4);
+    g.licenceTypes = splitList(s.text(5));
+    g.purpose = s.text(6);
+    g.expiresAt = s.i64(7);
+    g.usedAt = s.i64(8);
+    return g;
+}
+
+constexpr const char* kDocCols =
+    "id, application_id, source, doc_type, content_type, size, sha256, blob_ref, key_version, wrapped_key, "
+    "fields_json, created_by, created_at, purged_at";
+
+DocumentMeta readDoc(const Stmt& s) {
+    DocumentMeta d;
+    d.id = s.text(0);
+    d.applicationId = s.text(1);
+    d.source = s.text(2);
+    d.docType = s.text(3);
+    d.contentType = s.text(4);
+    d.size = s.i64(5);
+    d.sha256 = s.text(6);
+    d.blobRef = s.text(7);
+    d.keyVersion = static_cast<std::uint32_t>(s.i64(8));
+    d.wrappedKey = s.blob(9);
+    d.fieldsJson = s.text(10);
+    d.createdBy = s.text(11);
+    d.createdAt = s.i64(12);
+    d.purgedAt = s.i64(13);
+    return d;
+}
+
+void insertDocumentRow(sqlite3* db, const DocumentMeta& d) {
+    Stmt s(db, std::string("INSERT INTO documents (") + kDocCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, d.id).bind(2, d.applicationId).bind(3, d.source).bind(4, d.docType).bind(5, d.contentType);
+    s.bind(6, d.size).bind(7, d.sha256).bind(8, d.blobRef).bind(9, d.keyVersion).bindBlob(10, d.wrappedKey);
+    s.bind(11, d.fieldsJson).bind(12, d.createdBy).bind(13, d.createdAt).bind(14, d.purgedAt);
+    s.run();
+}
+
+constexpr const char* kAuditCols =
+    "seq, at, actor, role, action, target, application_id, subject, outcome, request_id, detail_json, alert, "
+    "prev_hash, hash";
+
+AuditEvent readAudit(const Stmt& s) {
+    AuditEvent e;
+    e.seq = s.i64(0);
+    e.at = s.i64(1);
+    e.actor = s.text(2);
+    e.role = s.text(3);
+    e.action = s.text(4);
+    e.target = s.text(5);
+    e.applicationId = s.text(6);
+    e.subject = s.text(7);
+    e.outcome = s.text(8);
+    e.requestId = s.text(9);
+    e.detailJson = s.text(10);
+    e.alert = s.i64(11) != 0;
+    e.prevHash = s.text(12);
+    e.hash = s.text(13);
+    return e;
+}
+
+constexpr const char* kOutboxCols =
+    "package_id, status, attempts, next_attempt_at, lease_owner, lease_expires_at, last_error, delivered_at, created_at";
+
+OutboxEntry readOutbox(const Stmt& s) {
+    OutboxEntry o;
+    o.packageId = s.text(0);
+    o.status = s.text(1);
+    o.attempts = s.i32(2);
+    o.nextAttemptAt = s.i64(3);
+    o.leaseOwner = s.text(4);
+    o.leaseExpiresAt = s.i64(5);
+    o.lastError = s.text(6);
+    o.deliveredAt = s.i64(7);
+    o.createdAt = s.i64(8);
+    return o;
+}
+
+}  // namespace
+
+const char* toString(ConsentStatus s) {
+    switch (s) {
+        case ConsentStatus::kPending: return "pending";
+        case ConsentStatus::kVerified: return "verified";
+        case ConsentStatus::kLocked: return "locked";
+    }
+    return "pending";
+}
+
+int SqliteStore::schemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+    if (sqlite3_open_v2(options_.path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+        std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw std::runtime_error("cannot open SQLite database " + options_.path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, options_.busyTimeoutMs);
+    try {
+        if (options_.path != ":memory:") exec(db_, "PRAGMA journal_mode=WAL");
+        exec(db_, "PRAGMA synchronous=FULL");
+        exec(db_, "PRAGMA foreign_keys=ON");
+        migrate();
+    } catch (const std::exception& e) {
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw std::runtime_error("SQLite database " + options_.path + ": " + e.what());
+    }
+}
+
+SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+void SqliteStore::migrate() {
+    Tx tx(db_);
+    Stmt v(db_, "PRAGMA user_version");
+    v.step();
+    int current = v.i32(0);
+    int target = schemaVersion();
+    if (current > target)
+        throw std::runtime_error("schema version " + std::to_string(current) + " is newer than this binary's " +
+                                 std::to_string(target) + ": upgrade the gateway");
+    for (int i = current; i < target; ++i) exec(db_, kMigrations[i]);
+    exec(db_, ("PRAGMA user_version=" + std::to_string(target)).c_str());
+    tx.commit();
+}
+
+bool SqliteStore::ping() {
+    std::lock_guard lock(mutex_);
+    try {
+        Stmt s(db_, "SELECT count(*) FROM sqlite_master");
+        return s.step();
+    } catch (...) {
+        return false;
+    }
+}
+
+// ---- applications -------------------------------------------------------------------------------
+bool SqliteStore::upsertApplication(const Application& a) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt find(db_, "SELECT 1 FROM applications WHERE id=?");
+    find.bind(1, a.id);
+    bool exists = find.step();
+    if (exists) {
+        Stmt u(db_, "UPDATE applications SET customer_category=?, customer_name=?, phone=?, updated_at=? WHERE id=?");
+        u.bind(1, a.customerCategory).bind(2, a.customerName).bind(3, a.phone).bind(4, a.updatedAt).bind(5, a.id);
+        u.run();
+    } else {
+        Stmt i(db_, "INSERT INTO applications VALUES (?,?,?,?,?,?,?)");
+        i.bind(1, a.id).bind(2, a.customerCategory).bind(3, a.customerName).bind(4, a.phone).bind(5, a.createdBy);
+        i.bind(6, a.createdAt).bind(7, a.updatedAt);
+        i.run();
+    }
+    tx.commit();
+    return !exists;
+}
+
+std::optional<Application> SqliteStore::application(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, customer_category, customer_name, phone, created_by, created_at, updated_at "
+                "FROM applications WHERE id=?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return Application{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.i64(5), s.i64(6)};
+}
+
+// ---- consents and grants ------------------------------------------------------------------------
+void SqliteStore::insertConsent(const Consent& c) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, std::string("INSERT INTO consents (") + kConsentCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, c.id).bind(2, c.applicationId).bind(3, c.subjectType).bind(4, c.subjectCode);
+    s.bind(5, joinList(c.licenceTypes)).bind(6, c.purpose).bind(7, c.caller).bind(8, c.phone);
+    s.bind(9, c.consentTextSha256).bindBlob(10, c.codeHmac).bind(11, c.codeExpiresAt).bind(12, c.resendAfter);
+    s.bind(13, c.failedAttempts).bind(14, toString(c.status)).bind(15, c.checksumWarning).bind(16, c.createdAt);
+    s.bind(17, c.verifiedAt);
+    s.run();
+}
+
+std::optional<Consent> SqliteStore::consent(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return readConsent(s);
+}
+
+ResendOutcome SqliteStore::replaceConsentCode(const std::string& id, const std::string& codeHmac, Millis codeExpiresAt,
+                                              Millis resendAfter, Millis now) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt s(db_, "SELECT status, resend_after FROM consents WHERE id=?");
+    s.bind(1, id);
+    if (!s.step()) return ResendOutcome::kNotFound;
+    if (s.text(0) != "pending") return ResendOutcome::kNotPending;
+    if (now < s.i64(1)) return ResendOutcome::kTooSoon;
+    Stmt u(db_, "UPDATE consents SET code_hmac=?, code_expires_at=?, resend_after=? WHERE id=?");
+    u.bindBlob(1, codeHmac).bind(2, codeExpiresAt).bind(3, resendAfter).bind(4, id);
+    u.run();
+    tx.commit();
+    return ResendOutcome::kOk;
+}
+
+VerifyResult SqliteStore::verifyConsentCode(const std::string& id, const std::string& presentedHmac, Millis now,
+                                            int maxAttempts, Grant grant) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    VerifyResult r;
+    Stmt s(db_, std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=?");
+    s.bind(1, id);
+    if (!s.step()) return r;
+    Consent c = readConsent(s);
+    if (c.status == ConsentStatus::kVerified) r.outcome = VerifyOutcome::kUsed;
+    else if (c.status == ConsentStatus::kLocked) r.outcome = VerifyOutcome::kLocked;
+    else if (now >= c.codeExpiresAt) r.outcome = VerifyOutcome::kExpired;
+    if (r.outcome != VerifyOutcome::kNotFound) {
+        r.consent = std::move(c);
+        return r;
+    }
+    bool match = c.codeHmac.size() == presentedHmac.size() &&
+                 CRYPTO_memcmp(c.codeHmac.data(), presentedHmac.data(), presentedHmac.size()) == 0;
+    if (!match) {
+        c.failedAttempts += 1;
+        if (c.failedAttempts >= maxAttempts) c.status = ConsentStatus::kLocked;
+        Stmt u(db_, "UPDATE consents SET failed_attempts=?, status=? WHERE id=?");
+        u.bind(1, c.failedAttempts).bind(2, toString(c.status)).bind(3, id);
+        u.run();
+        tx.commit();
+        r.outcome = c.status == ConsentStatus::kLocked ? VerifyOutcome::kLocked : VerifyOutcome::kMismatch;
+        r.attemptsLeft = std::max(0, maxAttempts - c.failedAttempts);
+        r.consent = std::move(c);
+        return r;
+    }
+    c.status = ConsentStatus::kVerified;
+    c.verifiedAt = now;
+    Stmt u(db_, "UPDATE consents SET status='verified', verified_at=? WHERE id=? AND status='pending'");
+    u.bind(1, now).bind(2, id);
+    u.run();
+    Stmt g(db_, std::string("INSERT INTO grants (") + kGrantCols + ") VALUES (?,?,?,?,?,?,?,?,0)");
+    g.bind(1, grant.idHash).bind(2, c.id).bind(3, c.caller).bind(4, c.applicationId).bind(5, c.subjectCode);
+    g.bind(6, joinList(c.licenceTypes)).bind(7, c.purpose).bind(8, grant.expiresAt);
+    g.run();
+    tx.commit();
+    r.outcome = VerifyOutcome::kVerified;
+    r.attemptsLeft = maxAttempts - c.failedAttempts;
+    r.consent = std::move(c);
+    return r;
+}
+
+ConsumeResult SqliteStore::consumeGrant(const std::string& idHash, const std::string& caller,
+                                        const std::optional<std::string>& applicationId, Millis now) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    ConsumeResult r;
+    Stmt s(db_, std::string("SELECT ") + kGrantCols + " FROM grants WHERE id_hash=?");
+    s.bind(1, idHash);
+    if (!s.step()) return r;
+    Grant g = readGrant(s);
+    if (g.caller != caller) r.outcome = ConsumeOutcome::kWrongCaller;
+    else if (applicationId && *applicationId != g.applicationId) r.outcome = ConsumeOutcome::kWrongApplication;
+    else if (g.usedAt != 0) r.outcome = ConsumeOutcome::kUsed;
+    else if (now >= g.expiresAt) r.outcome = ConsumeOutcome::kExpired;
+    else {
+        Stmt u(db_, "UPDATE grants SET used_at=? WHERE id_hash=? AND used_at=0");
+        u.bind(1, now).bind(2, idHash);
+        u.run();
+        tx.commit();
+        g.usedAt = now;
+        r.outcome = ConsumeOutcome::kOk;
+    }
+    r.grant = std::move(g);
+    return r;
+}
+
+// ---- documents ----------------------------------------------------------------------------------
+void SqliteStore::insertDocument(const DocumentMeta& doc) {
+    std::lock_guard lock(mutex_);
+    insertDocumentRow(db_, doc);
+}
+
+void SqliteStore::insertLicenceDocument(const DocumentMeta& doc, const LicenceRecord& l) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    insertDocumentRow(db_, doc);
+    Stmt s(db_, "INSERT INTO licences VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, l.documentId).bind(2, l.applicationId).bind(3, l.identifier).bind(4, l.type).bind(5, l.number);
+    s.bind(6, l.holder).bind(7, l.holderCode).bind(8, l.issuer).bind(9, l.issuedOn).bind(10, l.validFrom);
+    s.bind(11, l.validTo).bind(12, l.dataJson);
+    s.run();
+    tx.commit();
+}
+
+std::optional<DocumentMeta> SqliteStore::document(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, std::string("SELECT ") + kDocCols + " FROM documents WHERE id=?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return readDoc(s);
+}
+
+std::vector<DocumentMeta> SqliteStore::documentsOf(const std::string& applicationId) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, std::string("SELECT ") + kDocCols + " FROM documents WHERE application_id=? ORDER BY created_at, id");
+    s.bind(1, applicationId);
+    std::vector<DocumentMeta> out;
+    while (s.step()) out.push_back(readDoc(s));
+    return out;
+}
+
+std::optional<LicenceRecord> SqliteStore::licence(const std::string& documentId) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT document_id, application_id, identifier, type, number, holder, holder_code, issuer, issued_on, "
+                "valid_from, valid_to, data_json FROM licences WHERE document_id=?");
+    s.bind(1, documentId);
+    if (!s.step()) return std::nullopt;
+    return LicenceRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),  s.text(5),
+                         s.text(6), s.text(7), s.text(8), s.text(9), s.text(10), s.text(11)};
+}
+
+bool SqliteStore::updateDocumentFields(const std::string& id, const std::string& fieldsJson) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "UPDATE documents SET fields_json=? WHERE id=?");
+    s.bind(1, fieldsJson).bind(2, id);
+    s.run();
+    return s.changes() == 1;
+}
+
+bool SqliteStore::rewrapDocumentKey(const std::string& id, std::uint32_t oldVersion, std::uint32_t newVersion,
+                                    const std::string& wrappedKey) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "UPDATE documents SET key_version=?, wrapped_key=? WHERE id=? AND key_version=? AND purged_at=0");
+    s.bind(1, newVersion).bindBlob(2, wrappedKey).bind(3, id).bind(4, oldVersion);
+    s.run();
+    return s.changes() == 1;
+}
+
+std::vector<std::string> SqliteStore::purgeDocumentsBefore(Millis cutoff, Millis now) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    std::vector<std::string> ids;
+    Stmt s(db_, "SELECT id FROM documents WHERE created_at < ? AND purged_at = 0");
+    s.bind(1, cutoff);
+    while (s.step()) ids.push_back(s.text(0));
+    Stmt u(db_, "UPDATE documents SET wrapped_key=NULL, purged_at=? WHERE created_at < ? AND purged_at = 0");
+    u.bind(1, now).bind(2, cutoff);
+    u.run();
+    tx.commit();
+    return ids;
+}
+
+// ---- audit --------------------------------------------------------------------------------------
+AuditEvent SqliteStore::appendAudit(AuditEvent e, const AuditHasher& hasher) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt head(db_, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+    if (head.step()) {
+        e.seq = head.i64(0) + 1;
+        e.prevHash = head.text(1);
+    } else {
+        e.seq = 1;
+        e.prevHash = std::string(64, '0');
+    }
+    e.hash = hasher(e);
+    Stmt s(db_, std::string("INSERT INTO audit_events (") + kAuditCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.role).bind(5, e.action).bind(6, e.target);
+    s.bind(7, e.applicationId).bind(8, e.subject).bind(9, e.outcome).bind(10, e.requestId).bind(11, e.detailJson);
+    s.bind(12, e.alert).bind(13, e.prevHash).bind(14, e.hash);
+    s.run();
+    tx.commit();
+    return e;
+}
+
+std::vector<AuditEvent> SqliteStore::auditEvents(const AuditFilter& f) {
+    std::lock_guard lock(mutex_);
+    std::string sql = std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE 1=1";
+    std::vector<std::pair<int, std::string>> texts;
+    std::vector<std::pair<int, std::int64_t>> ints;
+    int n = 0;
+    auto text = [&](const char* clause, const std::string& v) {
+        if (v.empty()) return;
+        sql += clause;
+        texts.emplace_back(++n, v);
+    };
+    auto integer = [&](const char* clause, std::optional<std::int64_t> v) {
+        if (!v) return;
+        sql += clause;
+        ints.emplace_back(++n, *v);
+    };
+    text(" AND actor=?", f.actor);
+    text(" AND subject=?", f.subject);
+    text(" AND target=?", f.document);
+    text(" AND action=?", f.action);
+    text(" AND outcome=?", f.outcome);
+    integer(" AND at>=?", f.from);
+    integer(" AND at<=?", f.to);
+    integer(" AND seq<?", f.beforeSeq);
+    if (f.alertsOnly) sql += " AND alert=1";
+    sql += " ORDER BY seq DESC LIMIT " + std::to_string(std::clamp(f.limit, 1, 1000));
+    Stmt s(db_, sql);
+    for (auto& [i, v] : texts) s.bind(i, v);
+    for (auto& [i, v] : ints) s.bind(i, v);
+    std::vector<AuditEvent> out;
+    while (s.step()) out.push_back(readAudit(s));
+    return out;
+}
+
+std::vector<AuditEvent> SqliteStore::auditRange(std::int64_t fromSeq, std::int64_t toSeq) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE seq>=? AND seq<=? ORDER BY seq");
+    s.bind(1, fromSeq).bind(2, toSeq);
+    std::vector<AuditEvent> out;
+    while (s.step()) out.push_back(readAudit(s));
+    return out;
+}
+
+std::optional<AuditEvent> SqliteStore::auditHead() {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, std::string("SELECT ") + kAuditCols + " FROM audit_events ORDER BY seq DESC LIMIT 1");
+    if (!s.step()) return std::nullopt;
+    return readAudit(s);
+}
+
+void SqliteStore::insertCheckpoint(const AuditCheckpoint& cp) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT OR REPLACE INTO audit_checkpoints VALUES (?,?,?,?)");
+    s.bind(1, cp.seq).bind(2, cp.headHash).bind(3, cp.at).bind(4, cp.signature);
+    s.run();
+}
+
+std::vector<AuditCheckpoint> SqliteStore::checkpoints() {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq");
+    std::vector<AuditCheckpoint> out;
+    while (s.step()) out.push_back({s.i64(0), s.text(1), s.i64(2), s.text(3)});
+    return out;
+}
+
+// ---- packages and outbox ------------------------------------------------------------------------
+void SqliteStore::insertPackage(const Package& p) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT INTO packages VALUES (?,?,?,?,?,?)");
+    s.bind(1, p.id).bind(2, p.applicationId).bind(3, p.status).bind(4, p.complete).bind(5, p.bodyJson).bind(6, p.createdAt);
+    s.run();
+}
+
+std::optional<Package> SqliteStore::package(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, application_id, status, complete, body_json, created_at FROM packages WHERE id=?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return Package{s.text(0), s.text(1), s.text(2), s.i64(3) != 0, s.text(4), s.i64(5)};
+}
+
+void SqliteStore::setPackageStatus(const std::string& id, const std::string& status) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "UPDATE packages SET status=? WHERE id=?");
+    s.bind(1, status).bind(2, id);
+    s.run();
+}
+
+EnqueueOutcome SqliteStore::enqueuePush(const std::string& packageId, Millis now) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt p(db_, "SELECT status FROM packages WHERE id=?");
+    p.bind(1, packageId);
+    if (!p.step()) return EnqueueOutcome::kNotFound;
+    if (p.text(0) == "suspended") return EnqueueOutcome::kNotPushable;
+    Stmt o(db_, "SELECT 1 FROM outbox WHERE package_id=?");
+    o.bind(1, packageId);
+    if (o.step()) return EnqueueOutcome::kAlreadyQueued;
+    Stmt u(db_, "UPDATE packages SET status='queued' WHERE id=?");
+    u.bind(1, packageId);
+    u.run();
+    Stmt i(db_, "INSERT INTO outbox (package_id, status, next_attempt_at, created_at) VALUES (?, 'queued', ?, ?)");
+    i.bind(1, packageId).bind(2, now).bind(3, now);
+    i.run();
+    tx.commit();
+    return EnqueueOutcome::kQueued;
+}
+
+std::vector<OutboxEntry> SqliteStore::claimOutbox(const std::string& owner, Millis now, Millis leaseMs, int limit) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt s(db_, std::string("SELECT ") + kOutboxCols +
+                    " FROM outbox WHERE ((status IN ('queued','retrying') AND next_attempt_at<=?)"
+                    " OR (status='delivering' AND lease_expires_at<=?)) ORDER BY next_attempt_at LIMIT ?");
+    s.bind(1, now).bind(2, now).bind(3, limit);
+    std::vector<OutboxEntry> out;
+    while (s.step()) out.push_back(readOutbox(s));
+    Stmt u(db_, "UPDATE outbox SET status='delivering', lease_owner=?, lease_expires_at=?, attempts=attempts+1 "
+                "WHERE package_id=?");
+    Stmt p(db_, "UPDATE packages SET status='delivering' WHERE id=?");
+    for (auto& e : out) {
+        u.bind(1, owner).bind(2, now + leaseMs).bind(3, e.packageId);
+        u.run();
+        u.reset();
+        p.bind(1, e.packageId);
+        p.run();
+        p.reset();
+        e.status = "delivering";
+        e.leaseOwner = owner;
+        e.leaseExpiresAt = now + leaseMs;
+        e.attempts += 1;
+    }
+    tx.commit();
+    return out;
+}
+
+namespace {
+bool settle(sqlite3* db, const std::string& packageId, const std::string& owner, const char* status,
+            const std::string& error, Millis nextAttemptAt, Millis deliveredAt) {
+    Tx tx(db);
+    Stmt s(db, "UPDATE outbox SET status=?, last_error=?, next_attempt_at=?, delivered_at=?, lease_owner='', "
+               "lease_expires_at=0 WHERE package_id=? AND status='delivering' AND lease_owner=?");
+    s.bind(1, status).bind(2, error).bind(3, nextAttemptAt).bind(4, deliveredAt).bind(5, packageId).bind(6, owner);
+    s.run();
+    if (s.changes() != 1) return false;
+    Stmt p(db, "UPDATE packages SET status=? WHERE id=?");
+    p.bind(1, status).bind(2, packageId);
+    p.run();
+    tx.commit();
+    return true;
+}
+}  // namespace
+
+bool SqliteStore::markDelivered(const std::string& packageId, const std::string& owner, Millis now) {
+    std::lock_guard lock(mutex_);
+    return settle(db_, packageId, owner, "delivered", "", 0, now);
+}
+
+bool SqliteStore::markRetry(const std::string& packageId, const std::string& owner, const std::string& error,
+                            Millis nextAttemptAt) {
+    std::lock_guard lock(mutex_);
+    return settle(db_, packageId, owner, "retrying", error, nextAttemptAt, 0);
+}
+
+bool SqliteStore::markDeadLetter(const std::string& packageId, const std::string& owner, const std::string& error) {
+    std::lock_guard lock(mutex_);
+    return settle(db_, packageId, owner, "dead_letter", error, 0, 0);
+}
+
+bool SqliteStore::requeueDeadLetter(const std::string& packageId, Millis now) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt s(db_, "UPDATE outbox SET status='queued', attempts=0, next_attempt_at=? WHERE package_id=? AND status='dead_letter'");
+    s.bind(1, now).bind(2, packageId);
+    s.run();
+    if (s.changes() != 1) return false;
+    Stmt p(db_, "UPDATE packages SET status='queued' WHERE id=?");
+    p.bind(1, packageId);
+    p.run();
+    tx.commit();
+    return true;
+}
+
+std::optional<OutboxEntry> SqliteStore::outboxEntry(const std::string& packageId) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, std::string("SELECT ") + kOutboxCols + " FROM outbox WHERE package_id=?");
+    s.bind(1, packageId);
+    if (!s.step()) return std::nullopt;
+    return readOutbox(s);
+}
+
+OutboxStats SqliteStore::outboxStats(Millis now) {
+    std::lock_guard lock(mutex_);
+    OutboxStats st;
+    Stmt s(db_, "SELECT "
+                "sum(status NOT IN ('delivered','dead_letter')), "
+                "min(CASE WHEN status NOT IN ('delivered','dead_letter') THEN created_at END), "
+                "sum(status='delivered'), sum(status='dead_letter') FROM outbox");
+    if (s.step()) {
+        st.depth = s.i64(0);
+        st.oldestAgeMs = s.isNull(1) ? 0 : now - s.i64(1);
+        st.delivered = s.i64(2);
+        st.deadLetters = s.i64(3);
+    }
+    return st;
+}
+
+// ---- reminders ----------------------------------------------------------------------------------
+bool SqliteStore::scheduleReminder(const Reminder& r) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "INSERT OR IGNORE INTO reminders (dedupe_key, phone, template, params_json, due_at, status) "
+                "VALUES (?,?,?,?,?,'pending')");
+    s.bind(1, r.dedupeKey).bind(2, r.phone).bind(3, r.templateName).bind(4, r.paramsJson).bind(5, r.dueAt);
+    s.run();
+    return s.changes() == 1;
+}
+
+std::vector<Reminder> SqliteStore::takeDueReminders(Millis now, int limit) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt s(db_, "SELECT id, dedupe_key, phone, template, params_json, due_at FROM reminders "
+                "WHERE status='pending' AND due_at<=? ORDER BY due_at LIMIT ?");
+    s.bind(1, now).bind(2, limit);
+    std::vector<Reminder> out;
+    while (s.step()) out.push_back({s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.i64(5), "sent", now});
+    Stmt u(db_, "UPDATE reminders SET status='sent', sent_at=? WHERE id=? AND status='pending'");
+    for (auto& r : out) {
+        u.bind(1, now).bind(2, r.id);
+        u.run();
+        u.reset();
+    }
+    tx.commit();
+    return out;
+}
+
+int SqliteStore::cancelReminders(const std::string& prefix) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "UPDATE reminders SET status='cancelled' WHERE status='pending' AND substr(dedupe_key, 1, ?)=?");
+    s.bind(1, static_cast<int>(prefix.size())).bind(2, prefix);
+    s.run();
+    return s.changes();
+}
+
+// ---- rate limits --------------------------------------------------------------------------------
+RateDecision SqliteStore::hitRateLimit(const std::string& key, Millis windowMs, int max, Millis now) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt s(db_, "SELECT window_start, count FROM rate_limits WHERE key=?");
+    s.bind(1, key);
+    Millis start = now;
+    std::int64_t count = 0;
+    if (s.step() && now - s.i64(0) < windowMs) {
+        start = s.i64(0);
+        count = s.i64(1);
+    }
+    RateDecision d;
+    if (count >= max) {
+        d.allowed = false;
+        d.retryAfterMs = start + windowMs - now;
+        return d;
+    }
+    Stmt u(db_, "INSERT INTO rate_limits VALUES (?,?,?) ON CONFLICT(key) DO UPDATE SET window_start=excluded.window_start, "
+                "count=excluded.count");
+    u.bind(1, key).bind(2, start).bind(3, count + 1);
+    u.run();
+    tx.commit();
+    return d;
+}
+
+}  // namespace lgw::store

@@ -1,0 +1,80 @@
+#pragma once
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "adapters/store/store.hpp"
+
+struct sqlite3;
+
+namespace lgw::store {
+
+struct SqliteOptions {
+    std::string path;        ///< file path, or ":memory:"
+    int busyTimeoutMs = 5000;
+};
+
+/// SQLite implementation: WAL, a busy timeout, migrations applied in the constructor (call it off
+/// the I/O threads). One connection guarded by a mutex; writes use BEGIN IMMEDIATE so that even two
+/// processes sharing the file stay correct.
+class SqliteStore final : public Store {
+public:
+    /// Opens or creates the database and migrates it. Throws std::runtime_error naming the file.
+    explicit SqliteStore(SqliteOptions options);
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    static int schemaVersion();
+
+    bool ping() override;
+    bool upsertApplication(const Application& app) override;
+    std::optional<Application> application(const std::string& id) override;
+    void insertConsent(const Consent& consent) override;
+    std::optional<Consent> consent(const std::string& id) override;
+    ResendOutcome replaceConsentCode(const std::string& id, const std::string& codeHmac, Millis codeExpiresAt,
+                                     Millis resendAfter, Millis now) override;
+    VerifyResult verifyConsentCode(const std::string& id, const std::string& presentedHmac, Millis now, int maxAttempts,
+                                   Grant grant) override;
+    ConsumeResult consumeGrant(const std::string& idHash, const std::string& caller,
+                               const std::optional<std::string>& applicationId, Millis now) override;
+    void insertDocument(const DocumentMeta& doc) override;
+    void insertLicenceDocument(const DocumentMeta& doc, const LicenceRecord& licence) override;
+    std::optional<DocumentMeta> document(const std::string& id) override;
+    std::vector<DocumentMeta> documentsOf(const std::string& applicationId) override;
+    std::optional<LicenceRecord> licence(const std::string& documentId) override;
+    bool updateDocumentFields(const std::string& id, const std::string& fieldsJson) override;
+    bool rewrapDocumentKey(const std::string& id, std::uint32_t oldVersion, std::uint32_t newVersion,
+                           const std::string& wrappedKey) override;
+    std::vector<std::string> purgeDocumentsBefore(Millis cutoff, Millis now) override;
+    AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) override;
+    std::vector<AuditEvent> auditEvents(const AuditFilter& filter) override;
+    std::vector<AuditEvent> auditRange(std::int64_t fromSeq, std::int64_t toSeq) override;
+    std::optional<AuditEvent> auditHead() override;
+    void insertCheckpoint(const AuditCheckpoint& cp) override;
+    std::vector<AuditCheckpoint> checkpoints() override;
+    void insertPackage(const Package& pkg) override;
+    std::optional<Package> package(const std::string& id) override;
+    void setPackageStatus(const std::string& id, const std::string& status) override;
+    EnqueueOutcome enqueuePush(const std::string& packageId, Millis now) override;
+    std::vector<OutboxEntry> claimOutbox(const std::string& owner, Millis now, Millis leaseMs, int limit) override;
+    bool markDelivered(const std::string& packageId, const std::string& owner, Millis now) override;
+    bool markRetry(const std::string& packageId, const std::string& owner, const std::string& error,
+                   Millis nextAttemptAt) override;
+    bool markDeadLetter(const std::string& packageId, const std::string& owner, const std::string& error) override;
+    bool requeueDeadLetter(const std::string& packageId, Millis now) override;
+    std::optional<OutboxEntry> outboxEntry(const std::string& packageId) override;
+    OutboxStats outboxStats(Millis now) override;
+    bool scheduleReminder(const Reminder& r) override;
+    std::vector<Reminder> takeDueReminders(Millis now, int limit) override;
+    int cancelReminders(const std::string& dedupeKeyPrefix) override;
+    RateDecision hitRateLimit(const std::string& key, Millis windowMs, int max, Millis now) override;
+
+private:
+    void migrate();
+    sqlite3* db_ = nullptr;
+    std::mutex mutex_;
+    SqliteOptions options_;
+};
+
+}  // namespace lgw::store

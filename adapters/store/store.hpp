@@ -1,0 +1,281 @@
+#pragma once
+// The gateway's persistent state, as business operations. Each operation is atomic on its own, so
+// that callers never hold a transaction and a second implementation (PostgreSQL) can follow without
+// changing any caller. Calls block: run them on the blocking pool, never on an I/O thread.
+// Implementations are thread-safe. Times are Unix milliseconds (UTC).
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lgw::store {
+
+using Millis = std::int64_t;
+
+// ---- applications -------------------------------------------------------------------------------
+struct Application {
+    std::string id;
+    std::string customerCategory;
+    std::string customerName;
+    std::string phone;
+    std::string createdBy;  ///< caller id of the first writer
+    Millis createdAt = 0;
+    Millis updatedAt = 0;
+};
+
+// ---- consents and grants ------------------------------------------------------------------------
+enum class ConsentStatus { kPending, kVerified, kLocked };
+
+struct Consent {
+    std::string id;
+    std::string applicationId;
+    std::string subjectType;   ///< enterprise | person
+    std::string subjectCode;
+    std::vector<std::string> licenceTypes;
+    std::string purpose;
+    std::string caller;
+    std::string phone;         ///< the phone on record; never logged or audited in full
+    std::string consentTextSha256;
+    std::string codeHmac;      ///< HMAC of the code with the server secret, never the code
+    Millis codeExpiresAt = 0;
+    Millis resendAfter = 0;
+    int failedAttempts = 0;
+    ConsentStatus status = ConsentStatus::kPending;
+    bool checksumWarning = false;
+    Millis createdAt = 0;
+    Millis verifiedAt = 0;
+};
+
+struct Grant {
+    std::string idHash;        ///< SHA-256 hex of the grant id handed to the caller
+    std::string consentId;
+    std::string caller;
+    std::string applicationId;
+    std::string subjectCode;
+    std::vector<std::string> licenceTypes;
+    std::string purpose;
+    Millis expiresAt = 0;
+    Millis usedAt = 0;
+};
+
+enum class ResendOutcome { kOk, kNotFound, kTooSoon, kNotPending };
+
+enum class VerifyOutcome { kVerified, kNotFound, kMismatch, kLocked, kExpired, kUsed };
+struct VerifyResult {
+    VerifyOutcome outcome = VerifyOutcome::kNotFound;
+    int attemptsLeft = 0;          ///< after a mismatch
+    std::optional<Consent> consent;
+};
+
+enum class ConsumeOutcome { kOk, kNotFound, kUsed, kExpired, kWrongCaller, kWrongApplication };
+struct ConsumeResult {
+    ConsumeOutcome outcome = ConsumeOutcome::kNotFound;
+    std::optional<Grant> grant;
+};
+
+// ---- documents and licences ---------------------------------------------------------------------
+struct DocumentMeta {
+    std::string id;
+    std::string applicationId;
+    std::string source;        ///< e_licence | scan
+    std::string docType;       ///< business_licence, id_card, id_card_front, ...
+    std::string contentType;
+    std::int64_t size = 0;
+    std::string sha256;        ///< of the plaintext
+    std::string blobRef;       ///< where the (encrypted) bytes live
+    std::uint32_t keyVersion = 0;
+    std::string wrappedKey;    ///< data key wrapped by the KEK of keyVersion
+    std::string fieldsJson = "{}";  ///< extracted or licence fields
+    std::string createdBy;
+    Millis createdAt = 0;
+    Millis purgedAt = 0;       ///< crypto-shredded: wrapped key destroyed
+};
+
+struct LicenceRecord {
+    std::string documentId;
+    std::string applicationId;
+    std::string identifier;
+    std::string type;
+    std::string number;
+    std::string holder;
+    std::string holderCode;
+    std::string issuer;
+    std::string issuedOn;
+    std::string validFrom;
+    std::string validTo;       ///< "" for 长期
+    std::string dataJson = "{}";
+};
+
+// ---- audit --------------------------------------------------------------------------------------
+struct AuditEvent {
+    std::int64_t seq = 0;      ///< assigned by the store, gap-free from 1
+    Millis at = 0;
+    std::string actor;
+    std::string role;
+    std::string action;
+    std::string target;
+    std::string applicationId;
+    std::string subject;       ///< the subject code the event concerns, if any
+    std::string outcome;       ///< allowed | denied | error
+    std::string requestId;
+    std::string detailJson = "{}";
+    bool alert = false;
+    std::string prevHash;
+    std::string hash;
+};
+
+/// Computes an event's hash from the previous hash and the event (seq and prevHash already set).
+using AuditHasher = std::function<std::string(const AuditEvent&)>;
+
+struct AuditFilter {
+    std::string actor, subject, document, action, outcome;
+    std::optional<Millis> from, to;
+    bool alertsOnly = false;
+    std::optional<std::int64_t> beforeSeq;  ///< cursor: events with seq < this, newest first
+    int limit = 100;
+};
+
+struct AuditCheckpoint {
+    std::int64_t seq = 0;
+    std::string headHash;
+    Millis at = 0;
+    std::string signature;
+};
+
+// ---- packages and the push outbox ---------------------------------------------------------------
+struct Package {
+    std::string id;
+    std::string applicationId;
+    std::string status;        ///< built, queued, delivering, delivered, retrying, dead_letter, suspended
+    bool complete = false;
+    std::string bodyJson = "{}";
+    Millis createdAt = 0;
+};
+
+struct OutboxEntry {
+    std::string packageId;
+    std::string status;        ///< queued, delivering, retrying, delivered, dead_letter
+    int attempts = 0;
+    Millis nextAttemptAt = 0;
+    std::string leaseOwner;
+    Millis leaseExpiresAt = 0;
+    std::string lastError;
+    Millis deliveredAt = 0;
+    Millis createdAt = 0;
+};
+
+enum class EnqueueOutcome { kQueued, kAlreadyQueued, kNotFound, kNotPushable };
+
+struct OutboxStats {
+    std::int64_t depth = 0;         ///< not yet delivered nor dead
+    Millis oldestAgeMs = 0;
+    std::int64_t delivered = 0;
+    std::int64_t deadLetters = 0;
+};
+
+// ---- scheduled reminders ------------------------------------------------------------------------
+struct Reminder {
+    std::int64_t id = 0;
+    std::string dedupeKey;     ///< unique: scheduling the same key twice is a no-op
+    std::string phone;
+    std::string templateName;
+    std::string paramsJson = "{}";
+    Millis dueAt = 0;
+    std::string status;        ///< pending, sent, cancelled
+    Millis sentAt = 0;
+};
+
+// ---- rate limits --------------------------------------------------------------------------------
+struct RateDecision {
+    bool allowed = true;
+    Millis retryAfterMs = 0;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    /// Cheap round trip for /readyz. Returns false instead of throwing.
+    virtual bool ping() = 0;
+
+    // Applications
+    /// Inserts or updates; createdBy/createdAt are kept from the first write. Returns true if created.
+    virtual bool upsertApplication(const Application& app) = 0;
+    virtual std::optional<Application> application(const std::string& id) = 0;
+
+    // Consents and grants
+    virtual void insertConsent(const Consent& consent) = 0;
+    virtual std::optional<Consent> consent(const std::string& id) = 0;
+    /// Replaces the code of a pending consent if `now >= resendAfter`; the failed-attempt count stays.
+    virtual ResendOutcome replaceConsentCode(const std::string& id, const std::string& codeHmac, Millis codeExpiresAt,
+                                             Millis resendAfter, Millis now) = 0;
+    /// Atomically: checks the presented code's HMAC (constant time) against a pending, unexpired
+    /// consent; on a match marks it verified and inserts `grant` (its consent fields filled from the
+    /// consent); on a mismatch counts the attempt and locks at `maxAttempts`.
+    virtual VerifyResult verifyConsentCode(const std::string& id, const std::string& presentedHmac, Millis now,
+                                           int maxAttempts, Grant grant) = 0;
+    /// Atomically marks a grant used if it exists, is unused, unexpired and belongs to the caller
+    /// (and application, when given).
+    virtual ConsumeResult consumeGrant(const std::string& idHash, const std::string& caller,
+                                       const std::optional<std::string>& applicationId, Millis now) = 0;
+
+    // Documents and licences
+    virtual void insertDocument(const DocumentMeta& doc) = 0;
+    /// Inserts a document and its licence record in one transaction.
+    virtual void insertLicenceDocument(const DocumentMeta& doc, const LicenceRecord& licence) = 0;
+    virtual std::optional<DocumentMeta> document(const std::string& id) = 0;
+    virtual std::vector<DocumentMeta> documentsOf(const std::string& applicationId) = 0;
+    virtual std::optional<LicenceRecord> licence(const std::string& documentId) = 0;
+    virtual bool updateDocumentFields(const std::string& id, const std::string& fieldsJson) = 0;
+    /// Replaces a document's wrapped key (re-wrap under a newer KEK), only if it still has `oldVersion`.
+    virtual bool rewrapDocumentKey(const std::string& id, std::uint32_t oldVersion, std::uint32_t newVersion,
+                                   const std::string& wrappedKey) = 0;
+    /// Crypto-shredding: destroys the wrapped keys of documents created before `cutoff`. Returns ids.
+    virtual std::vector<std::string> purgeDocumentsBefore(Millis cutoff, Millis now) = 0;
+
+    // Audit
+    /// Appends under a lock: seq = head + 1, prevHash = head hash, hash = hasher(event). Returns it.
+    virtual AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) = 0;
+    /// Newest first, filtered, paged by beforeSeq.
+    virtual std::vector<AuditEvent> auditEvents(const AuditFilter& filter) = 0;
+    /// Oldest first, seq in [fromSeq, toSeq], for verification and export.
+    virtual std::vector<AuditEvent> auditRange(std::int64_t fromSeq, std::int64_t toSeq) = 0;
+    virtual std::optional<AuditEvent> auditHead() = 0;
+    virtual void insertCheckpoint(const AuditCheckpoint& cp) = 0;
+    virtual std::vector<AuditCheckpoint> checkpoints() = 0;
+
+    // Packages and outbox
+    virtual void insertPackage(const Package& pkg) = 0;
+    virtual std::optional<Package> package(const std::string& id) = 0;
+    virtual void setPackageStatus(const std::string& id, const std::string& status) = 0;
+    /// In one transaction: the package's status becomes queued and its outbox row is written.
+    virtual EnqueueOutcome enqueuePush(const std::string& packageId, Millis now) = 0;
+    /// Leases up to `limit` rows that are due (queued/retrying, or delivering with an expired lease).
+    virtual std::vector<OutboxEntry> claimOutbox(const std::string& owner, Millis now, Millis leaseMs, int limit) = 0;
+    /// Only the lease holder may settle a row; returns false if the lease was lost.
+    virtual bool markDelivered(const std::string& packageId, const std::string& owner, Millis now) = 0;
+    virtual bool markRetry(const std::string& packageId, const std::string& owner, const std::string& error,
+                           Millis nextAttemptAt) = 0;
+    virtual bool markDeadLetter(const std::string& packageId, const std::string& owner, const std::string& error) = 0;
+    /// Re-queues a dead letter (attempts reset). False if it is not a dead letter.
+    virtual bool requeueDeadLetter(const std::string& packageId, Millis now) = 0;
+    virtual std::optional<OutboxEntry> outboxEntry(const std::string& packageId) = 0;
+    virtual OutboxStats outboxStats(Millis now) = 0;
+
+    // Reminders
+    /// Returns false when a reminder with the same dedupe key exists already.
+    virtual bool scheduleReminder(const Reminder& r) = 0;
+    /// Atomically takes due pending reminders for sending: marks them sent before the caller sends,
+    /// so that no reminder is sent twice even by two instances (at-most-once).
+    virtual std::vector<Reminder> takeDueReminders(Millis now, int limit) = 0;
+    virtual int cancelReminders(const std::string& dedupeKeyPrefix) = 0;
+
+    // Rate limits
+    /// Fixed-window counter: counts this hit and says whether it is within `max` per `windowMs`.
+    virtual RateDecision hitRateLimit(const std::string& key, Millis windowMs, int max, Millis now) = 0;
+};
+
+const char* toString(ConsentStatus s);
+
+}  // namespace lgw::store
