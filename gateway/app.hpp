@@ -1,0 +1,36 @@
+#pragma once
+// The assembled gateway: config, store, key material, routes, server. `serve` and the integration
+// tests both build exactly this.
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace lgw::gateway {
+
+class Server;
+
+class App {
+public:
+    /// Opens the store (migrating it), checks or (demo only) creates key material, registers the
+    /// routes and binds the listener. Throws std::runtime_error whose message says what to fix.
+    explicit App(config::Config cfg);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    const config::Config& config() const;
+    Server& server();
+    /// Serves until shutdown; with `handleSignals`, SIGINT/SIGTERM start a graceful shutdown.
+    void run(bool handleSignals);
+    void requestShutdown();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// The command line: serve, check-config, validate, version. Returns the process exit code.
+int runCli(int argc, char** argv);
+
+}  // namespace lgw::gateway

@@ -1,0 +1,43 @@
+#pragma once
+// Callers are identified by a Bearer API key (stored as a SHA-256 hash, compared in constant time)
+// or by a verified TLS client certificate's subject CN mapped to a role.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "gateway/http_types.hpp"
+
+namespace lgw::gateway {
+
+enum class AuthFailure { kMissing, kMalformed, kUnknownKey };
+
+struct AuthResult {
+    std::optional<Principal> principal;
+    AuthFailure failure = AuthFailure::kMissing;
+};
+
+class Authenticator {
+public:
+    /// Keys marked demo are kept only when `demo` is true.
+    Authenticator(const config::AuthConfig& auth, bool demo);
+
+    /// Thread-safe. Looks at Authorization first, then the client certificate CN.
+    AuthResult authenticate(const HttpRequest& req) const;
+
+    std::size_t keyCount() const { return keys_.size(); }
+    std::size_t demoKeyCount() const { return demoKeys_; }
+
+private:
+    struct Key {
+        std::string hash;  // raw 32 bytes
+        std::string id;
+        std::string role;
+    };
+    std::vector<Key> keys_;
+    std::vector<config::ClientCertRule> certs_;
+    std::size_t demoKeys_ = 0;
+};
+
+}  // namespace lgw::gateway

@@ -1,0 +1,118 @@
+#include <CLI/CLI.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <iostream>
+
+#include "gateway/app.hpp"
+#include "gateway/logging.hpp"
+#include "gateway/routes.hpp"
+#include "security/identity_codes.hpp"
+
+#ifndef LGW_VERSION
+#define LGW_VERSION "dev"
+#endif
+
+namespace lgw::gateway {
+namespace {
+
+void printErrors(const std::vector<config::ConfigError>& errors) {
+    for (auto& e : errors) std::cerr << e.str() << "\n";
+}
+
+int serve(const std::string& configPath, const std::string& listen, const std::string& dataDir) {
+    auto loaded = config::loadConfigFile(configPath);
+    if (!loaded.config) {
+        std::cerr << "licence-gateway: " << configPath << " has " << loaded.errors.size()
+                  << " problem(s); nothing was started:\n";
+        printErrors(loaded.errors);
+        return 1;
+    }
+    config::Config cfg = std::move(*loaded.config);
+    if (!listen.empty())
+        if (auto e = config::applyListen(cfg.server, listen)) {
+            std::cerr << "--listen: " << e->message << "\n";
+            return 1;
+        }
+    if (!dataDir.empty()) cfg.dataDir = dataDir;
+    if (auto errs = config::checkFiles(cfg); !errs.empty()) {
+        printErrors(errs);
+        return 1;
+    }
+    setupLogging(cfg.log);
+    try {
+        App app(std::move(cfg));
+        app.run(true);
+    } catch (const std::exception& e) {
+        logger("main")->critical("cannot start: {}", e.what());
+        return 1;
+    }
+    return 0;
+}
+
+int checkConfig(const std::string& path) {
+    auto loaded = config::loadConfigFile(path);
+    auto errors = loaded.errors;
+    if (loaded.config) {
+        auto more = config::checkFiles(*loaded.config);
+        errors.insert(errors.end(), more.begin(), more.end());
+    }
+    if (!errors.empty()) {
+        std::cerr << path << ": " << errors.size() << " problem(s)\n";
+        printErrors(errors);
+        return 1;
+    }
+    std::cout << path << ": ok\n";
+    return 0;
+}
+
+int validate(const std::string& code, const std::string& type) {
+    security::CodeVerdict v = type == "credit_code" ? security::validateCreditCode(code)
+                              : type == "id_number" ? security::validateIdNumber(code)
+                                                    : security::validateIdentityCode(code);
+    std::cout << boost::json::serialize(verdictToJson(v)) << "\n";
+    return v.valid ? 0 : 1;
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+    CLI::App app{"Licence Gateway: e-licences by consent, front-desk OCR, protected documents, "
+                 "validated packages for the marketing system."};
+    app.set_version_flag("--version", std::string("licence-gateway ") + LGW_VERSION);
+    app.require_subcommand(1);
+
+    std::string configPath = "config/gateway.toml", listen, dataDir;
+    auto* serveCmd = app.add_subcommand("serve", "Run the gateway");
+    serveCmd->add_option("--config", configPath, "Configuration file")->capture_default_str();
+    serveCmd->add_option("--listen", listen, "HOST:PORT to listen on (overrides server.listen)");
+    serveCmd->add_option("--data-dir", dataDir, "Data directory (overrides data_dir)");
+
+    std::string checkPath;
+    auto* checkCmd = app.add_subcommand("check-config", "Report every problem of a configuration file; exit 0 or 1");
+    checkCmd->add_option("FILE", checkPath, "Configuration file")->required();
+
+    std::string code, type;
+    auto* validateCmd =
+        app.add_subcommand("validate", "Check a unified social credit code or resident ID number; exit 0 valid, 1 not");
+    validateCmd->add_option("CODE", code, "The code")->required();
+    validateCmd->add_option("--type", type, "credit_code or id_number (default: decided by shape)")
+        ->check(CLI::IsMember({"credit_code", "id_number"}));
+
+    auto* versionCmd = app.add_subcommand("version", "Print the version");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    if (*serveCmd) return serve(configPath, listen, dataDir);
+    if (*checkCmd) return checkConfig(checkPath);
+    if (*validateCmd) return validate(code, type);
+    if (*versionCmd) {
+        std::cout << "licence-gateway " << LGW_VERSION << "\n";
+        return 0;
+    }
+    return 2;
+}
+
+}  // namespace lgw::gateway

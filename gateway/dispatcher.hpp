@@ -1,0 +1,39 @@
+#pragma once
+// Everything between "a complete request arrived" and "a response is ready", independent of the
+// transport: route matching, authentication, role admission, media types, the handler itself,
+// metrics and the last-resort 500 for bugs.
+#include <atomic>
+#include <cstdint>
+
+#include "gateway/auth.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/router.hpp"
+
+namespace lgw::gateway {
+
+class Dispatcher {
+public:
+    Dispatcher(const Router& router, const Authenticator& auth, Metrics& metrics, std::uint64_t defaultBodyLimit,
+               std::uint64_t headerLimit);
+
+    /// The body limit of whatever route serves method+path (the default when none does).
+    std::uint64_t bodyLimitFor(std::string_view method, std::string_view path) const;
+    std::uint64_t headerLimit() const { return headerLimit_; }
+
+    /// Never throws: a handler's exception becomes a logged 500 without details for the caller.
+    asio::awaitable<HttpResponse> dispatch(HttpRequest req);
+
+    /// Records a response the transport produced itself (400 bad request line, 413, 431, 503).
+    void recordTransportError(const std::string& method, int status);
+
+    Metrics& metrics() { return metrics_; }
+
+private:
+    const Router& router_;
+    const Authenticator& auth_;
+    Metrics& metrics_;
+    std::uint64_t defaultBodyLimit_;
+    std::uint64_t headerLimit_;
+};
+
+}  // namespace lgw::gateway

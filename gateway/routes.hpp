@@ -1,0 +1,22 @@
+#pragma once
+// Route registration, one function per API area. Each adds its routes with their roles, limits and
+// media types; the handlers are named coroutines (see STYLE.md on g++ 12).
+#include <boost/json/value.hpp>
+
+#include "gateway/router.hpp"
+#include "gateway/services.hpp"
+#include "security/identity_codes.hpp"
+
+namespace lgw::gateway {
+
+void addOpsRoutes(Router& router, Services& services);
+void addApplicationRoutes(Router& router, Services& services);
+void addIdentityCodeRoutes(Router& router, Services& services);
+
+/// JSON helpers shared by handlers.
+HttpResponse jsonResponse(int status, const boost::json::value& body);
+
+/// The JSON verdict that `licence-gateway validate` prints and POST /v1/identity-codes/validate answers.
+boost::json::object verdictToJson(const security::CodeVerdict& v);
+
+}  // namespace lgw::gateway

@@ -1,0 +1,25 @@
+#pragma once
+// What route handlers may use. Owned by App; handlers hold a pointer for the server's lifetime.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "adapters/store/store.hpp"
+#include "config/config.hpp"
+#include "gateway/blocking.hpp"
+#include "gateway/metrics.hpp"
+
+namespace lgw::gateway {
+
+struct Services {
+    const config::Config& config;
+    store::Store& store;
+    BlockingPool& blocking;
+    Metrics& metrics;
+    /// Loads the key material afresh; "" when usable, else the reason. Blocking: call on the pool.
+    std::function<std::string()> checkKeys;
+    /// Wall clock in Unix milliseconds; injectable for tests.
+    std::function<std::int64_t()> nowMs;
+};
+
+}  // namespace lgw::gateway
