@@ -1,0 +1,74 @@
+#pragma once
+// Runs the real gateway (App: config, SQLite store, keys, routes, Beast server) on 127.0.0.1:0 in
+// a background thread, on the shipped config/gateway.toml with a temporary data directory.
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "config/config.hpp"
+#include "gateway/app.hpp"
+#include "gateway/server.hpp"
+
+namespace lgw::testing {
+
+inline std::filesystem::path freshTempDir(const std::string& tag) {
+    static int n = 0;
+    auto dir = std::filesystem::temp_directory_path() /
+               ("lgw-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+inline config::Config shippedConfig() {
+    const char* src = std::getenv("LGW_SOURCE_DIR");
+    if (!src) throw std::runtime_error("LGW_SOURCE_DIR is not set (ctest sets it)");
+    auto r = config::loadConfigFile(std::string(src) + "/config/gateway.toml");
+    if (!r.config) throw std::runtime_error("config/gateway.toml does not load: " + r.errors.at(0).str());
+    return *r.config;
+}
+
+class TestGateway {
+public:
+    explicit TestGateway(std::function<void(config::Config&)> tweak = {}) {
+        config::Config cfg = shippedConfig();
+        dataDir = freshTempDir("gw");
+        cfg.dataDir = dataDir.string();
+        cfg.server.host = "127.0.0.1";
+        cfg.server.port = 0;
+        cfg.server.readTimeoutMs = 500;
+        cfg.server.idleTimeoutMs = 2000;
+        cfg.server.shutdownGraceMs = 5000;
+        cfg.log.level = "warn";
+        if (tweak) tweak(cfg);
+        app_ = std::make_unique<gateway::App>(cfg);
+        port = app_->server().port();
+        thread_ = std::thread([this] { app_->run(false); });
+    }
+    ~TestGateway() {
+        stop();
+        std::error_code ec;
+        std::filesystem::remove_all(dataDir, ec);
+    }
+    void requestShutdown() { app_->requestShutdown(); }
+    void stop() {
+        if (thread_.joinable()) {
+            app_->requestShutdown();
+            thread_.join();
+        }
+    }
+    bool stopped() const { return !thread_.joinable(); }
+    void join() {
+        if (thread_.joinable()) thread_.join();
+    }
+
+    std::filesystem::path dataDir;
+    std::uint16_t port = 0;
+
+private:
+    std::unique_ptr<gateway::App> app_;
+    std::thread thread_;
+};
+
+}  // namespace lgw::testing

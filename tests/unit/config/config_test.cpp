@@ -1,0 +1,128 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+using namespace lgw::config;
+
+namespace {
+
+std::vector<std::string> errorsOf(const std::string& toml) {
+    auto r = parseConfig(toml, "test.toml");
+    std::vector<std::string> out;
+    for (auto& e : r.errors) out.push_back(e.str());
+    return out;
+}
+
+::testing::AssertionResult hasError(const std::vector<std::string>& errors, const std::string& needle) {
+    for (auto& e : errors)
+        if (e.find(needle) != std::string::npos) return ::testing::AssertionSuccess();
+    std::string all;
+    for (auto& e : errors) all += "\n  " + e;
+    return ::testing::AssertionFailure() << "no error containing \"" << needle << "\" among:" << all;
+}
+
+const std::string kHash(64, 'a');
+
+}  // namespace
+
+TEST(Config, EmptyFileGivesDefaults) {
+    auto r = parseConfig("", "empty.toml");
+    ASSERT_TRUE(r.config);
+    EXPECT_FALSE(r.config->demo);
+    EXPECT_EQ(r.config->server.port, 8080);
+    EXPECT_EQ(r.config->server.bodyLimitBytes, 1024u * 1024u);
+    EXPECT_EQ(r.config->server.scanBodyLimitBytes, 20u * 1024u * 1024u);
+}
+
+TEST(Config, TheShippedDefaultIsValid) {
+    const char* src = std::getenv("LGW_SOURCE_DIR");
+    ASSERT_NE(src, nullptr);
+    auto r = loadConfigFile(std::string(src) + "/config/gateway.toml");
+    ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].str());
+    EXPECT_TRUE(r.config->demo);
+    EXPECT_EQ(r.config->server.host, "127.0.0.1");
+    EXPECT_EQ(r.config->server.port, 8080);
+    EXPECT_EQ(r.config->auth.apiKeys.size(), 4u);
+    for (auto& k : r.config->auth.apiKeys) EXPECT_TRUE(k.demo) << k.id;
+}
+
+TEST(Config, UnknownKeysAreReportedWithTheirPath) {
+    auto e = errorsOf("[server]\nlsiten = \"127.0.0.1:1\"\n[log]\nlevle = \"info\"\n[surver]\n");
+    EXPECT_TRUE(hasError(e, "server.lsiten: unknown key"));
+    EXPECT_TRUE(hasError(e, "log.levle: unknown key"));
+    EXPECT_TRUE(hasError(e, "surver: unknown key"));
+}
+
+TEST(Config, WrongTypes) {
+    auto e = errorsOf("demo = \"yes\"\n[server]\nio_threads = \"two\"\n");
+    EXPECT_TRUE(hasError(e, "demo: expected boolean, got string"));
+    EXPECT_TRUE(hasError(e, "server.io_threads: expected integer, got string"));
+}
+
+TEST(Config, OutOfRangeValues) {
+    auto e = errorsOf("[server]\nlisten = \"127.0.0.1:70000\"\nio_threads = 0\nread_timeout_ms = 5\n");
+    EXPECT_TRUE(hasError(e, "server.listen: must be HOST:PORT with a port of 0..65535"));
+    EXPECT_TRUE(hasError(e, "server.io_threads: must be 1..64, got 0"));
+    EXPECT_TRUE(hasError(e, "server.read_timeout_ms: must be 100..600000, got 5"));
+}
+
+TEST(Config, EnumeratedValues) {
+    auto e = errorsOf("[log]\nlevel = \"loud\"\n[store]\nkind = \"mysql\"\n");
+    EXPECT_TRUE(hasError(e, "log.level: must be one of trace, debug, info"));
+    EXPECT_TRUE(hasError(e, "store.kind: must be one of sqlite, got \"mysql\""));
+}
+
+TEST(Config, EveryProblemIsReportedAtOnce) {
+    auto e = errorsOf("demo = 1\nfoo = 2\n[server]\nport = 1\nio_threads = 99\n");
+    EXPECT_EQ(e.size(), 4u);
+}
+
+TEST(Config, SyntaxErrorsHaveLineAndColumn) {
+    auto e = errorsOf("[server]\nlisten = \n");
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_TRUE(hasError(e, "test.toml:2:"));
+}
+
+TEST(Config, ApiKeysAreValidated) {
+    auto e = errorsOf("[[auth.api_keys]]\nid = \"a\"\nsha256 = \"not-a-hash\"\nrole = \"boss\"\n"
+                      "[[auth.api_keys]]\nid = \"a\"\nsha256 = \"" + kHash + "\"\nrole = \"admin\"\nsecret = 1\n");
+    EXPECT_TRUE(hasError(e, "auth.api_keys[0].sha256: must be the 64 lower-case hex"));
+    EXPECT_TRUE(hasError(e, "auth.api_keys[0].role: must be one of frontdesk, marketing, auditor, admin"));
+    EXPECT_TRUE(hasError(e, "auth.api_keys[1].id: \"a\" is used twice"));
+    EXPECT_TRUE(hasError(e, "auth.api_keys[1].secret: unknown key"));
+}
+
+TEST(Config, TlsSettingsMustBeConsistent) {
+    auto e = errorsOf("[server.tls]\ncert_file = \"a.pem\"\nrequire_client_cert = true\n");
+    EXPECT_TRUE(hasError(e, "server.tls: cert_file and key_file go together"));
+    EXPECT_TRUE(hasError(e, "server.tls.require_client_cert: needs client_ca_file"));
+}
+
+TEST(Config, ListenParsesIpv4AndIpv6) {
+    ServerConfig s;
+    EXPECT_FALSE(applyListen(s, "[::1]:9090"));
+    EXPECT_EQ(s.host, "::1");
+    EXPECT_EQ(s.port, 9090);
+    EXPECT_FALSE(applyListen(s, "0.0.0.0:0"));
+    EXPECT_EQ(s.port, 0);
+    EXPECT_TRUE(applyListen(s, "8080"));
+    EXPECT_TRUE(applyListen(s, "host:"));
+    EXPECT_TRUE(applyListen(s, "host:80a"));
+}
+
+TEST(Config, DataPathsAreUnderDataDir) {
+    Config c;
+    c.dataDir = "/srv/lgw";
+    EXPECT_EQ(c.dataPath("gateway.db"), "/srv/lgw/gateway.db");
+    EXPECT_EQ(c.dataPath("/abs/x.db"), "/abs/x.db");
+}
+
+TEST(Config, MissingFilesAreReported) {
+    auto r = parseConfig("[server.tls]\ncert_file = \"/nonexistent/c.pem\"\nkey_file = \"/nonexistent/k.pem\"\n", "t");
+    ASSERT_TRUE(r.config);
+    auto errs = checkFiles(*r.config);
+    ASSERT_EQ(errs.size(), 2u);
+    EXPECT_EQ(errs[0].path, "server.tls.cert_file");
+}

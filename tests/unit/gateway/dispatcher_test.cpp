@@ -1,0 +1,135 @@
+#include "gateway/dispatcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/json/parse.hpp>
+
+#include "security/crypto.hpp"
+
+using namespace lgw;
+using namespace lgw::gateway;
+
+namespace {
+
+asio::awaitable<HttpResponse> echoRole(HttpRequest req) {
+    HttpResponse r;
+    r.body = req.principal ? req.principal->role : "none";
+    co_return r;
+}
+
+asio::awaitable<HttpResponse> throwing(HttpRequest) {
+    throw std::runtime_error("secret internal detail");
+    co_return HttpResponse{};
+}
+
+class DispatcherTest : public ::testing::Test {
+protected:
+    DispatcherTest() : metrics_("test"), auth_(authConfig(), false), dispatcher_(router_, auth_, metrics_, 1024, 4096) {
+        router_.add({"GET", "/open", {}, 0, {}, &echoRole});
+        router_.add({"POST", "/v1/things/{id}", {"frontdesk", "admin"}, 2048, {"application/json"}, &echoRole});
+        router_.add({"GET", "/v1/boom", {"admin"}, 0, {}, &throwing});
+    }
+
+    static config::AuthConfig authConfig() {
+        config::AuthConfig a;
+        a.apiKeys.push_back({"fd", security::sha256Hex("fd-key"), "frontdesk", false});
+        a.apiKeys.push_back({"au", security::sha256Hex("au-key"), "auditor", false});
+        a.apiKeys.push_back({"ad", security::sha256Hex("ad-key"), "admin", false});
+        return a;
+    }
+
+    HttpResponse run(HttpRequest req) {
+        asio::io_context ioc;
+        auto fut = asio::co_spawn(ioc, dispatcher_.dispatch(std::move(req)), asio::use_future);
+        ioc.run();
+        return fut.get();
+    }
+
+    static HttpRequest request(std::string method, std::string path, std::string key = "", std::string ct = "") {
+        HttpRequest r;
+        r.method = std::move(method);
+        r.path = std::move(path);
+        r.requestId = "rid";
+        if (!key.empty()) r.headers.emplace_back("authorization", "Bearer " + key);
+        if (!ct.empty()) r.headers.emplace_back("content-type", ct);
+        return r;
+    }
+
+    static std::string code(const HttpResponse& r) {
+        return std::string(boost::json::parse(r.body).as_object().at("code").as_string());
+    }
+
+    Router router_;
+    Metrics metrics_;
+    Authenticator auth_;
+    Dispatcher dispatcher_;
+};
+
+}  // namespace
+
+TEST_F(DispatcherTest, OpenRouteNeedsNoKey) {
+    auto r = run(request("GET", "/open"));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "none");
+}
+
+TEST_F(DispatcherTest, AuthenticatedAndAdmitted) {
+    auto r = run(request("POST", "/v1/things/1", "fd-key", "application/json; charset=utf-8"));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "frontdesk");
+}
+
+TEST_F(DispatcherTest, MissingUnknownAndNotAdmitted) {
+    auto missing = run(request("POST", "/v1/things/1", "", "application/json"));
+    EXPECT_EQ(missing.status, 401);
+    EXPECT_EQ(code(missing), "missing_credentials");
+    EXPECT_EQ(missing.headers.at(0).first, "WWW-Authenticate");
+    auto unknown = run(request("POST", "/v1/things/1", "nope", "application/json"));
+    EXPECT_EQ(unknown.status, 401);
+    EXPECT_EQ(code(unknown), "unknown_api_key");
+    auto role = run(request("POST", "/v1/things/1", "au-key", "application/json"));
+    EXPECT_EQ(role.status, 403);
+    EXPECT_EQ(code(role), "role_not_admitted");
+}
+
+TEST_F(DispatcherTest, WrongContentTypeIs415) {
+    auto r = run(request("POST", "/v1/things/1", "fd-key", "text/plain"));
+    EXPECT_EQ(r.status, 415);
+    EXPECT_EQ(code(r), "unsupported_media_type");
+    EXPECT_EQ(run(request("POST", "/v1/things/1", "fd-key")).status, 415);
+}
+
+TEST_F(DispatcherTest, NotFoundAndMethodNotAllowed) {
+    EXPECT_EQ(run(request("GET", "/v1/nothing")).status, 404);
+    auto r = run(request("DELETE", "/v1/things/1", "fd-key"));
+    EXPECT_EQ(r.status, 405);
+    EXPECT_EQ(r.headers.at(0), (std::pair<std::string, std::string>{"Allow", "POST"}));
+}
+
+TEST_F(DispatcherTest, HandlerExceptionIsA500WithoutDetails) {
+    auto r = run(request("GET", "/v1/boom", "ad-key"));
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(code(r), "internal_error");
+    EXPECT_EQ(r.body.find("secret internal detail"), std::string::npos);
+    EXPECT_NE(r.body.find("rid"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, PerRouteBodyLimits) {
+    EXPECT_EQ(dispatcher_.bodyLimitFor("POST", "/v1/things/9"), 2048u);
+    EXPECT_EQ(dispatcher_.bodyLimitFor("GET", "/open"), 1024u);
+    EXPECT_EQ(dispatcher_.bodyLimitFor("GET", "/unknown"), 1024u);
+}
+
+TEST_F(DispatcherTest, MetricsCountByRouteAndStatus) {
+    run(request("GET", "/open"));
+    run(request("GET", "/v1/nothing"));
+    auto text = metrics_.render();
+    EXPECT_NE(text.find("lgw_http_requests_total{route=\"/open\",method=\"GET\",status=\"200\"} 1"), std::string::npos);
+    EXPECT_NE(text.find("lgw_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1"),
+              std::string::npos);
+    EXPECT_NE(text.find("lgw_http_request_duration_seconds_count{route=\"/open\"} 1"), std::string::npos);
+    EXPECT_NE(text.find("lgw_http_requests_in_flight 0"), std::string::npos);
+}

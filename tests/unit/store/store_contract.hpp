@@ -1,0 +1,387 @@
+#pragma once
+// The contract every Store implementation must pass. Instantiate it with a factory that returns a
+// fresh, empty store (see sqlite_store_test.cpp).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "adapters/store/store.hpp"
+#include "security/crypto.hpp"
+
+namespace lgw::store::testing {
+
+using StoreFactory = std::function<std::unique_ptr<Store>()>;
+
+class StoreContract : public ::testing::TestWithParam<StoreFactory> {
+protected:
+    void SetUp() override { store_ = GetParam()(); }
+    Store& s() { return *store_; }
+
+    static Consent pendingConsent(const std::string& id, Millis now) {
+        Consent c;
+        c.id = id;
+        c.applicationId = "YK1";
+        c.subjectType = "enterprise";
+        c.subjectCode = "91110102MA01C7Q59Y";
+        c.licenceTypes = {"business_licence", "property_certificate"};
+        c.purpose = "power_connection";
+        c.caller = "demo-frontdesk";
+        c.phone = "13800001111";
+        c.consentTextSha256 = std::string(64, 'c');
+        c.codeHmac = security::hmacSha256("secret", "123456");
+        c.codeExpiresAt = now + 300000;
+        c.resendAfter = now + 60000;
+        c.createdAt = now;
+        return c;
+    }
+    static Grant grantFor(const std::string& idHash, Millis expires) {
+        Grant g;
+        g.idHash = idHash;
+        g.expiresAt = expires;
+        return g;
+    }
+    static std::string hasher(const AuditEvent& e) {
+        return security::sha256Hex(e.prevHash + "|" + std::to_string(e.seq) + "|" + e.actor + "|" + e.action);
+    }
+
+    std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContract, Ping) { EXPECT_TRUE(s().ping()); }
+
+TEST_P(StoreContract, ApplicationUpsertKeepsCreator) {
+    EXPECT_TRUE(s().upsertApplication({"YK1", "high_voltage", "甲公司", "13800001111", "alice", 10, 10}));
+    EXPECT_FALSE(s().upsertApplication({"YK1", "low_voltage_residential", "乙", "13900002222", "bob", 20, 20}));
+    auto a = s().application("YK1");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->customerCategory, "low_voltage_residential");
+    EXPECT_EQ(a->customerName, "乙");
+    EXPECT_EQ(a->createdBy, "alice");
+    EXPECT_EQ(a->createdAt, 10);
+    EXPECT_EQ(a->updatedAt, 20);
+    EXPECT_FALSE(s().application("nope"));
+}
+
+TEST_P(StoreContract, ConsentRoundTrip) {
+    auto c = pendingConsent("c1", 1000);
+    c.checksumWarning = true;
+    s().insertConsent(c);
+    auto got = s().consent("c1");
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->licenceTypes, c.licenceTypes);
+    EXPECT_EQ(got->codeHmac, c.codeHmac);
+    EXPECT_TRUE(got->checksumWarning);
+    EXPECT_EQ(got->status, ConsentStatus::kPending);
+}
+
+TEST_P(StoreContract, VerifyIssuesGrantOnceAndOnlyOnce) {
+    s().insertConsent(pendingConsent("c1", 1000));
+    auto good = security::hmacSha256("secret", "123456");
+    auto r = s().verifyConsentCode("c1", good, 2000, 5, grantFor("g1", 602000));
+    EXPECT_EQ(r.outcome, VerifyOutcome::kVerified);
+    auto again = s().verifyConsentCode("c1", good, 2001, 5, grantFor("g2", 602000));
+    EXPECT_EQ(again.outcome, VerifyOutcome::kUsed);
+    auto c = s().consumeGrant("g1", "demo-frontdesk", std::string("YK1"), 3000);
+    EXPECT_EQ(c.outcome, ConsumeOutcome::kOk);
+    ASSERT_TRUE(c.grant);
+    EXPECT_EQ(c.grant->subjectCode, "91110102MA01C7Q59Y");
+    EXPECT_EQ(c.grant->licenceTypes.size(), 2u);
+    EXPECT_EQ(s().consumeGrant("g1", "demo-frontdesk", std::nullopt, 3001).outcome, ConsumeOutcome::kUsed);
+    EXPECT_EQ(s().consumeGrant("g2", "demo-frontdesk", std::nullopt, 3001).outcome, ConsumeOutcome::kNotFound);
+}
+
+TEST_P(StoreContract, WrongCodesCountAndLockAndResendDoesNotReset) {
+    s().insertConsent(pendingConsent("c1", 1000));
+    auto bad = security::hmacSha256("secret", "000000");
+    for (int i = 1; i <= 4; ++i) {
+        auto r = s().verifyConsentCode("c1", bad, 2000, 5, grantFor("g", 9e6));
+        EXPECT_EQ(r.outcome, VerifyOutcome::kMismatch);
+        EXPECT_EQ(r.attemptsLeft, 5 - i);
+        if (i == 2) {
+            EXPECT_EQ(s().replaceConsentCode("c1", security::hmacSha256("secret", "654321"), 400000, 130000, 70000),
+                      ResendOutcome::kOk);
+        }
+    }
+    auto locked = s().verifyConsentCode("c1", bad, 2000, 5, grantFor("g", 9e6));
+    EXPECT_EQ(locked.outcome, VerifyOutcome::kLocked);
+    EXPECT_EQ(locked.attemptsLeft, 0);
+    // Locked stays locked, even with the right code.
+    EXPECT_EQ(s().verifyConsentCode("c1", security::hmacSha256("secret", "654321"), 2000, 5, grantFor("g", 9e6)).outcome,
+              VerifyOutcome::kLocked);
+    EXPECT_EQ(s().consent("c1")->status, ConsentStatus::kLocked);
+}
+
+TEST_P(StoreContract, ExpiredCodeAndUnknownConsent) {
+    s().insertConsent(pendingConsent("c1", 1000));
+    EXPECT_EQ(s().verifyConsentCode("c1", security::hmacSha256("secret", "123456"), 301000, 5, grantFor("g", 9e6)).outcome,
+              VerifyOutcome::kExpired);
+    EXPECT_EQ(s().verifyConsentCode("zz", "x", 0, 5, grantFor("g", 9e6)).outcome, VerifyOutcome::kNotFound);
+}
+
+TEST_P(StoreContract, ResendRespectsTheInterval) {
+    s().insertConsent(pendingConsent("c1", 1000));
+    EXPECT_EQ(s().replaceConsentCode("c1", "h2", 400000, 120000, 30000), ResendOutcome::kTooSoon);
+    EXPECT_EQ(s().replaceConsentCode("c1", "h2", 400000, 121000, 61000), ResendOutcome::kOk);
+    EXPECT_EQ(s().consent("c1")->codeHmac, "h2");
+    EXPECT_EQ(s().replaceConsentCode("zz", "h2", 0, 0, 0), ResendOutcome::kNotFound);
+}
+
+TEST_P(StoreContract, GrantScopeAndExpiry) {
+    s().insertConsent(pendingConsent("c1", 1000));
+    ASSERT_EQ(s().verifyConsentCode("c1", security::hmacSha256("secret", "123456"), 2000, 5, grantFor("g1", 602000)).outcome,
+              VerifyOutcome::kVerified);
+    EXPECT_EQ(s().consumeGrant("g1", "mallory", std::nullopt, 3000).outcome, ConsumeOutcome::kWrongCaller);
+    EXPECT_EQ(s().consumeGrant("g1", "demo-frontdesk", std::string("YK2"), 3000).outcome,
+              ConsumeOutcome::kWrongApplication);
+    EXPECT_EQ(s().consumeGrant("g1", "demo-frontdesk", std::nullopt, 602000).outcome, ConsumeOutcome::kExpired);
+}
+
+TEST_P(StoreContract, ConcurrentConsumersGetTheGrantExactlyOnce) {
+    s().insertConsent(pendingConsent("c1", 1000));
+    ASSERT_EQ(s().verifyConsentCode("c1", security::hmacSha256("secret", "123456"), 2000, 5, grantFor("g1", 602000)).outcome,
+              VerifyOutcome::kVerified);
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&] {
+            if (s().consumeGrant("g1", "demo-frontdesk", std::nullopt, 3000).outcome == ConsumeOutcome::kOk) ++ok;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 1);
+}
+
+TEST_P(StoreContract, DocumentsAndLicences) {
+    DocumentMeta d{"d1", "YK1", "e_licence", "business_licence", "image/png", 1234, std::string(64, 'f'), "blob/d1", 1,
+                   "wrapped", "{\"a\":1}", "demo-frontdesk", 100, 0};
+    LicenceRecord l{"d1", "YK1", "1.2.156.3005.2.X", "business_licence", "N1", "甲公司", "91110102MA01C7Q59Y",
+                    "市场监督管理局", "2015-03-18", "2015-03-18", "", "{}"};
+    s().insertLicenceDocument(d, l);
+    DocumentMeta scan = d;
+    scan.id = "d2";
+    scan.source = "scan";
+    scan.createdAt = 200;
+    s().insertDocument(scan);
+    auto got = s().document("d1");
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->wrappedKey, "wrapped");
+    EXPECT_EQ(got->keyVersion, 1u);
+    EXPECT_EQ(s().documentsOf("YK1").size(), 2u);
+    EXPECT_EQ(s().licence("d1")->holder, "甲公司");
+    EXPECT_EQ(s().licence("d1")->validTo, "");
+    EXPECT_FALSE(s().licence("d2"));
+    EXPECT_TRUE(s().updateDocumentFields("d2", "{\"name\":\"x\"}"));
+    EXPECT_EQ(s().document("d2")->fieldsJson, "{\"name\":\"x\"}");
+    EXPECT_FALSE(s().updateDocumentFields("nope", "{}"));
+}
+
+TEST_P(StoreContract, LicenceDocumentIsAllOrNothing) {
+    DocumentMeta d{"d1", "YK1", "e_licence", "business_licence", "image/png", 1, "h", "b", 1, "w", "{}", "x", 1, 0};
+    LicenceRecord l{"d1", "YK1", "i", "t", "n", "h", "c", "is", "", "", "", "{}"};
+    s().insertLicenceDocument(d, l);
+    DocumentMeta d2 = d;
+    d2.id = "d2";
+    // The licence row collides (same document_id d1): the new document must not remain either.
+    EXPECT_ANY_THROW(s().insertLicenceDocument(d2, l));
+    EXPECT_FALSE(s().document("d2"));
+}
+
+TEST_P(StoreContract, RewrapAndCryptoShredding) {
+    DocumentMeta d{"d1", "YK1", "scan", "id_card_front", "image/jpeg", 1, "h", "b", 1, "w1", "{}", "x", 100, 0};
+    s().insertDocument(d);
+    EXPECT_FALSE(s().rewrapDocumentKey("d1", 2, 3, "w3"));
+    EXPECT_TRUE(s().rewrapDocumentKey("d1", 1, 2, "w2"));
+    EXPECT_EQ(s().document("d1")->keyVersion, 2u);
+    auto purged = s().purgeDocumentsBefore(150, 1000);
+    ASSERT_EQ(purged.size(), 1u);
+    auto got = s().document("d1");
+    EXPECT_EQ(got->purgedAt, 1000);
+    EXPECT_TRUE(got->wrappedKey.empty());
+    EXPECT_TRUE(s().purgeDocumentsBefore(150, 2000).empty());
+}
+
+TEST_P(StoreContract, AuditChainIsGapFreeUnderConcurrency) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 25; ++i) {
+                AuditEvent e;
+                e.at = i;
+                e.actor = "actor" + std::to_string(t);
+                e.action = "read";
+                e.outcome = "allowed";
+                e.alert = (i % 10 == 0);
+                s().appendAudit(e, &StoreContract::hasher);
+            }
+        });
+    for (auto& t : threads) t.join();
+    auto all = s().auditRange(1, 1000);
+    ASSERT_EQ(all.size(), 100u);
+    std::string prev(64, '0');
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
+        EXPECT_EQ(all[i].prevHash, prev);
+        EXPECT_EQ(all[i].hash, hasher(all[i]));
+        prev = all[i].hash;
+    }
+    EXPECT_EQ(s().auditHead()->seq, 100);
+}
+
+TEST_P(StoreContract, AuditQueriesFilterAndPage) {
+    for (int i = 0; i < 30; ++i) {
+        AuditEvent e;
+        e.at = 1000 + i;
+        e.actor = i % 2 ? "alice" : "bob";
+        e.action = i % 3 ? "document.read" : "consent.create";
+        e.target = "doc" + std::to_string(i % 5);
+        e.subject = "S" + std::to_string(i % 4);
+        e.outcome = i % 7 ? "allowed" : "denied";
+        e.alert = e.outcome == "denied";
+        s().appendAudit(e, &StoreContract::hasher);
+    }
+    AuditFilter f;
+    f.actor = "alice";
+    f.limit = 5;
+    auto page1 = s().auditEvents(f);
+    ASSERT_EQ(page1.size(), 5u);
+    EXPECT_GT(page1[0].seq, page1[4].seq);  // newest first
+    for (auto& e : page1) EXPECT_EQ(e.actor, "alice");
+    f.beforeSeq = page1.back().seq;
+    auto page2 = s().auditEvents(f);
+    ASSERT_FALSE(page2.empty());
+    EXPECT_LT(page2[0].seq, page1.back().seq);
+    AuditFilter alerts;
+    alerts.alertsOnly = true;
+    for (auto& e : s().auditEvents(alerts)) EXPECT_EQ(e.outcome, "denied");
+    AuditFilter range;
+    range.from = 1010;
+    range.to = 1012;
+    EXPECT_EQ(s().auditEvents(range).size(), 3u);
+    AuditFilter byDoc;
+    byDoc.document = "doc3";
+    byDoc.subject = "S3";
+    for (auto& e : s().auditEvents(byDoc)) {
+        EXPECT_EQ(e.target, "doc3");
+        EXPECT_EQ(e.subject, "S3");
+    }
+}
+
+TEST_P(StoreContract, Checkpoints) {
+    s().insertCheckpoint({10, "h10", 1, "sig"});
+    s().insertCheckpoint({20, "h20", 2, "sig2"});
+    auto cps = s().checkpoints();
+    ASSERT_EQ(cps.size(), 2u);
+    EXPECT_EQ(cps[1].headHash, "h20");
+}
+
+TEST_P(StoreContract, OutboxLifecycle) {
+    s().insertPackage({"p1", "YK1", "built", true, "{}", 1});
+    EXPECT_EQ(s().enqueuePush("p1", 100), EnqueueOutcome::kQueued);
+    EXPECT_EQ(s().enqueuePush("p1", 100), EnqueueOutcome::kAlreadyQueued);
+    EXPECT_EQ(s().enqueuePush("nope", 100), EnqueueOutcome::kNotFound);
+    EXPECT_EQ(s().package("p1")->status, "queued");
+
+    auto claimed = s().claimOutbox("w1", 100, 30000, 10);
+    ASSERT_EQ(claimed.size(), 1u);
+    EXPECT_EQ(claimed[0].attempts, 1);
+    EXPECT_TRUE(s().claimOutbox("w2", 101, 30000, 10).empty());  // leased
+
+    EXPECT_FALSE(s().markRetry("p1", "w2", "not mine", 200));
+    EXPECT_TRUE(s().markRetry("p1", "w1", "503 from receiver", 5000));
+    EXPECT_TRUE(s().claimOutbox("w1", 4999, 30000, 10).empty());  // not yet due
+    auto again = s().claimOutbox("w1", 5000, 30000, 10);
+    ASSERT_EQ(again.size(), 1u);
+    EXPECT_EQ(again[0].attempts, 2);
+    EXPECT_TRUE(s().markDelivered("p1", "w1", 5100));
+    auto e = s().outboxEntry("p1");
+    EXPECT_EQ(e->status, "delivered");
+    EXPECT_EQ(e->deliveredAt, 5100);
+    EXPECT_EQ(s().package("p1")->status, "delivered");
+    EXPECT_TRUE(s().claimOutbox("w1", 999999, 30000, 10).empty());
+}
+
+TEST_P(StoreContract, ExpiredLeaseIsTakenOverAndTheOldOwnerCannotSettle) {
+    s().insertPackage({"p1", "YK1", "built", true, "{}", 1});
+    s().enqueuePush("p1", 0);
+    ASSERT_EQ(s().claimOutbox("crashed", 0, 1000, 10).size(), 1u);
+    EXPECT_TRUE(s().claimOutbox("w2", 999, 1000, 10).empty());
+    ASSERT_EQ(s().claimOutbox("w2", 1000, 1000, 10).size(), 1u);
+    EXPECT_FALSE(s().markDelivered("p1", "crashed", 1001));
+    EXPECT_TRUE(s().markDelivered("p1", "w2", 1001));
+}
+
+TEST_P(StoreContract, DeadLetterAndReplay) {
+    s().insertPackage({"p1", "YK1", "built", true, "{}", 1});
+    s().enqueuePush("p1", 0);
+    s().claimOutbox("w", 0, 1000, 10);
+    EXPECT_FALSE(s().requeueDeadLetter("p1", 10));
+    EXPECT_TRUE(s().markDeadLetter("p1", "w", "400: missing field"));
+    EXPECT_EQ(s().outboxEntry("p1")->lastError, "400: missing field");
+    auto st = s().outboxStats(100);
+    EXPECT_EQ(st.deadLetters, 1);
+    EXPECT_EQ(st.depth, 0);
+    EXPECT_TRUE(s().requeueDeadLetter("p1", 50));
+    EXPECT_EQ(s().outboxEntry("p1")->attempts, 0);
+    st = s().outboxStats(150);
+    EXPECT_EQ(st.depth, 1);
+    EXPECT_EQ(st.oldestAgeMs, 150);
+}
+
+TEST_P(StoreContract, SuspendedPackagesCannotBePushed) {
+    s().insertPackage({"p1", "YK1", "suspended", false, "{}", 1});
+    EXPECT_EQ(s().enqueuePush("p1", 0), EnqueueOutcome::kNotPushable);
+    EXPECT_FALSE(s().outboxEntry("p1"));
+}
+
+TEST_P(StoreContract, OutboxClaimsAreExclusiveAcrossWorkers) {
+    for (int i = 0; i < 40; ++i) {
+        std::string id = "p" + std::to_string(i);
+        s().insertPackage({id, "YK1", "built", true, "{}", 1});
+        s().enqueuePush(id, 0);
+    }
+    std::mutex m;
+    std::multiset<std::string> seen;
+    std::vector<std::thread> workers;
+    for (int w = 0; w < 4; ++w)
+        workers.emplace_back([&, w] {
+            for (;;) {
+                auto batch = s().claimOutbox("w" + std::to_string(w), 10, 60000, 3);
+                if (batch.empty()) break;
+                std::lock_guard lock(m);
+                for (auto& e : batch) seen.insert(e.packageId);
+            }
+        });
+    for (auto& t : workers) t.join();
+    EXPECT_EQ(seen.size(), 40u);
+    for (auto& id : seen) EXPECT_EQ(seen.count(id), 1u) << id;
+}
+
+TEST_P(StoreContract, RemindersAreScheduledOnceAndTakenOnce) {
+    Reminder r{0, "licence:d1:30", "13800001111", "licence_expiring", "{}", 1000, "", 0};
+    EXPECT_TRUE(s().scheduleReminder(r));
+    EXPECT_FALSE(s().scheduleReminder(r));
+    r.dedupeKey = "licence:d1:7";
+    r.dueAt = 5000;
+    EXPECT_TRUE(s().scheduleReminder(r));
+    EXPECT_TRUE(s().takeDueReminders(999, 10).empty());
+    auto due = s().takeDueReminders(1000, 10);
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].dedupeKey, "licence:d1:30");
+    EXPECT_TRUE(s().takeDueReminders(1000, 10).empty());
+    EXPECT_EQ(s().cancelReminders("licence:d1:"), 1);
+    EXPECT_TRUE(s().takeDueReminders(999999, 10).empty());
+}
+
+TEST_P(StoreContract, RateLimitFixedWindow) {
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(s().hitRateLimit("phone:138", 60000, 3, 1000 + i).allowed);
+    auto d = s().hitRateLimit("phone:138", 60000, 3, 2000);
+    EXPECT_FALSE(d.allowed);
+    EXPECT_EQ(d.retryAfterMs, 59000);
+    EXPECT_TRUE(s().hitRateLimit("phone:139", 60000, 3, 2000).allowed);
+    EXPECT_TRUE(s().hitRateLimit("phone:138", 60000, 3, 61000).allowed);
+}
+
+}  // namespace lgw::store::testing
