@@ -7,6 +7,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "security/identity_codes.hpp"
+
 namespace lgw::config {
 namespace {
 
@@ -70,6 +72,45 @@ public:
         if (*v < lo || *v > hi)
             return error(key, "must be " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " + std::to_string(*v));
         out = static_cast<Int>(*v);
+    }
+
+    void intList(std::string_view key, std::vector<int>& out, int lo, int hi) {
+        auto* a = array(key);
+        if (!a) return;
+        std::vector<int> v;
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            auto x = a->get(i)->value_exact<std::int64_t>();
+            if (!x || *x < lo || *x > hi) {
+                error(key, "must be a list of integers " + std::to_string(lo) + ".." + std::to_string(hi));
+                return;
+            }
+            v.push_back(static_cast<int>(*x));
+        }
+        out = std::move(v);
+    }
+
+    void stringMap(std::string_view key, std::map<std::string, std::string>& out) {
+        auto* t = table(key);
+        if (!t) return;
+        std::map<std::string, std::string> m;
+        for (auto&& [k, v] : *t) {
+            auto s = v.value_exact<std::string>();
+            if (!s) {
+                errors_.push_back({at(key) + "." + std::string(k.str()), "expected string"});
+                continue;
+            }
+            m[std::string(k.str())] = *s;
+        }
+        out = std::move(m);
+    }
+
+    void rate(std::string_view key, RateLimitConfig& out) {
+        auto* t = table(key);
+        if (!t) return;
+        TableReader r(t, at(key), errors_);
+        r.integer("max", out.max, 1, 1000000);
+        r.integer("window_s", out.windowS, 1, 7 * 86400);
+        r.finish();
     }
 
     const toml::table* table(std::string_view key) {
@@ -263,7 +304,100 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         }
         ar.finish();
     }
+    if (auto* t = r.table("consent")) {
+        TableReader cr(t, "consent", errors);
+        auto& k = c.consent;
+        cr.integer("code_ttl_s", k.codeTtlS, 30, 3600);
+        cr.integer("resend_interval_s", k.resendIntervalS, 1, 3600);
+        cr.integer("max_attempts", k.maxAttempts, 1, 20);
+        cr.integer("grant_ttl_s", k.grantTtlS, 30, 86400);
+        cr.string("secret_file", k.secretFile);
+        cr.string("secret_env", k.secretEnv);
+        cr.string("text_file", k.textFile);
+        cr.rate("per_phone", k.perPhone);
+        cr.rate("per_subject", k.perSubject);
+        cr.rate("per_caller", k.perCaller);
+        cr.integer("expiry_warning_days", k.expiryWarningDays, 1, 365);
+        cr.intList("reminder_days", k.reminderDays, 0, 365);
+        cr.integer("copy_validity_days", k.copyValidityDays, 1, 365);
+        cr.integer("scheduler_interval_ms", k.schedulerIntervalMs, 10, 3600000);
+        cr.stringMap("purposes", k.purposes);
+        cr.finish();
+        if (k.purposes.empty()) cr.error("purposes", "must name at least one purpose");
+    }
+    if (auto* t = r.table("govdata")) {
+        TableReader gr(t, "govdata", errors);
+        auto& g = c.govdata;
+        gr.string("mode", g.mode, {"simulator", "http"});
+        gr.string("url", g.url);
+        gr.string("ca_file", g.caFile);
+        gr.string("app_id", g.appId);
+        gr.string("app_secret_file", g.appSecretFile);
+        gr.string("app_secret_env", g.appSecretEnv);
+        gr.string("org_code", g.orgCode);
+        gr.integer("timeout_ms", g.timeoutMs, 10, 600000);
+        gr.integer("retries", g.retries, 0, 10);
+        gr.integer("backoff_base_ms", g.backoffBaseMs, 1, 60000);
+        gr.integer("backoff_cap_ms", g.backoffCapMs, 1, 600000);
+        gr.integer("breaker_failures", g.breakerFailures, 1, 1000);
+        gr.integer("breaker_cooldown_ms", g.breakerCooldownMs, 10, 3600000);
+        gr.integer("max_idle_connections", g.maxIdleConnections, 0, 10000);
+        if (auto* keys = gr.array("keys")) {
+            for (std::size_t i = 0; i < keys->size(); ++i) {
+                std::string path = "govdata.keys[" + std::to_string(i) + "]";
+                auto* kt = keys->get(i)->as_table();
+                if (!kt) {
+                    errors.push_back({path, "expected table"});
+                    continue;
+                }
+                TableReader kr(kt, path, errors);
+                PlatformKeyConfig pk;
+                kr.string("key_id", pk.keyId);
+                kr.string("public_key_file", pk.publicKeyFile);
+                kr.finish();
+                if (pk.keyId.empty()) kr.error("key_id", "is required");
+                if (pk.publicKeyFile.empty()) kr.error("public_key_file", "is required");
+                g.keys.push_back(std::move(pk));
+            }
+        }
+        gr.finish();
+        if (g.mode == "http" && g.url.empty()) gr.error("url", "is required when mode = \"http\"");
+        if (g.mode == "http" && g.keys.empty())
+            gr.error("keys", "list the platform's public keys ([[govdata.keys]]) when mode = \"http\"");
+        if (!g.orgCode.empty() && !security::validateCreditCode(g.orgCode).valid)
+            gr.error("org_code", "must be the utility's valid unified social credit code");
+    }
+    if (auto* t = r.table("govsim")) {
+        TableReader sr(t, "govsim", errors);
+        sr.string("holders_file", c.govsim.holdersFile);
+        sr.string("key_file", c.govsim.keyFile);
+        sr.string("key_id", c.govsim.keyId);
+        sr.boolean("test_mode", c.govsim.testMode);
+        sr.integer("latency_ms", c.govsim.latencyMs, 0, 600000);
+        sr.finish();
+    }
+    if (auto* t = r.table("sms")) {
+        TableReader sr(t, "sms", errors);
+        auto& m = c.sms;
+        sr.string("kind", m.kind, {"log", "http"});
+        sr.string("log_file", m.logFile);
+        sr.string("url", m.url);
+        sr.string("path", m.path);
+        sr.string("app_id", m.appId);
+        sr.string("secret_file", m.secretFile);
+        sr.string("secret_env", m.secretEnv);
+        sr.integer("timeout_ms", m.timeoutMs, 10, 600000);
+        sr.integer("retries", m.retries, 0, 10);
+        sr.finish();
+        if (m.kind == "http" && m.url.empty()) sr.error("url", "is required when kind = \"http\"");
+        if (m.kind == "http" && m.secretFile.empty() && m.secretEnv.empty())
+            sr.error("secret_file", "set secret_file or secret_env for the provider's signing secret");
+    }
     r.finish();
+    // The simulator is a separate implementation for demos and tests; production never depends on it.
+    if (c.govdata.mode == "simulator" && !c.demo)
+        errors.push_back({"govdata.mode", "\"simulator\" needs demo = true; in production set mode = \"http\" with "
+                                          "url and [[govdata.keys]] of the government platform"});
     if (errors.empty()) result.config = std::move(c);
     return result;
 }

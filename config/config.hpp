@@ -3,6 +3,7 @@
 // type and out-of-range value is reported at once with its path, and nothing starts on error.
 // Secrets are never in this file: it names the file or environment variable that holds them.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,72 @@ struct AuthConfig {
     std::vector<ClientCertRule> clientCerts;
 };
 
+struct RateLimitConfig {
+    int max = 5;
+    int windowS = 3600;
+};
+
+struct ConsentConfig {
+    int codeTtlS = 300;            ///< an SMS code lives this long
+    int resendIntervalS = 60;      ///< at most one resend per this many seconds
+    int maxAttempts = 5;           ///< wrong codes before the consent locks
+    int grantTtlS = 600;           ///< a grant must be used within this time
+    std::string secretFile = "keys/consent.secret";  ///< HMAC key for codes (data_dir); generated in demo
+    std::string secretEnv;
+    std::string textFile = "config/consent_text.txt";  ///< the consent text shown to the customer
+    RateLimitConfig perPhone{5, 3600};
+    RateLimitConfig perSubject{10, 3600};
+    RateLimitConfig perCaller{300, 3600};
+    int expiryWarningDays = 30;
+    std::vector<int> reminderDays{30, 7, 1};
+    int copyValidityDays = 30;     ///< copy_expires_at asked of the platform
+    int schedulerIntervalMs = 30000;
+    std::map<std::string, std::string> purposes{{"power_connection", "业扩报装"}};  ///< API purpose -> platform purpose
+};
+
+struct PlatformKeyConfig {
+    std::string keyId;
+    std::string publicKeyFile;  ///< PEM; SM2 or P-256
+};
+
+struct GovDataConfig {
+    std::string mode = "simulator";  ///< simulator (in-process, demo) | http
+    std::string url;                 ///< http mode: https://platform.example:443
+    std::string caFile;
+    std::string appId = "licence-gateway";
+    std::string appSecretFile = "keys/govdata.secret";  ///< data_dir; generated in demo
+    std::string appSecretEnv;
+    std::string orgCode = "91110000MA0000DL13";  ///< the utility's credit code, sent as requester
+    int timeoutMs = 3000;
+    int retries = 2;
+    int backoffBaseMs = 100;
+    int backoffCapMs = 2000;
+    int breakerFailures = 5;
+    int breakerCooldownMs = 10000;
+    int maxIdleConnections = 64;
+    std::vector<PlatformKeyConfig> keys;
+};
+
+struct GovSimConfig {
+    std::string holdersFile = "config/govsim/holders.json";
+    std::string keyFile = "govsim/sm2-key.pem";  ///< data_dir
+    std::string keyId = "gov-sim";
+    bool testMode = false;  ///< enables the fault-control endpoint
+    int latencyMs = 0;
+};
+
+struct SmsConfig {
+    std::string kind = "log";          ///< log | http
+    std::string logFile = "sms.ndjson";  ///< data_dir
+    std::string url;                   ///< http: base URL
+    std::string path = "/sms/send";
+    std::string appId = "licence-gateway";
+    std::string secretFile;
+    std::string secretEnv;
+    int timeoutMs = 3000;
+    int retries = 2;
+};
+
 struct Config {
     bool demo = false;
     std::string dataDir = "var";
@@ -74,6 +141,10 @@ struct Config {
     StoreConfig store;
     KeysConfig keys;
     AuthConfig auth;
+    ConsentConfig consent;
+    GovDataConfig govdata;
+    GovSimConfig govsim;
+    SmsConfig sms;
 
     /// data_dir joined with a relative path; absolute paths are returned unchanged.
     std::string dataPath(const std::string& p) const;

@@ -3,7 +3,21 @@
 #include <chrono>
 #include <filesystem>
 
+#include <boost/asio/co_spawn.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "adapters/blob/encrypted_file_vault.hpp"
+#include "adapters/govdata/http_gov_data_client.hpp"
+#include "adapters/govdata/simulator/gov_simulator.hpp"
+#include "adapters/sms/http_sms_sender.hpp"
+#include "adapters/sms/log_sms_sender.hpp"
 #include "adapters/store/sqlite_store.hpp"
+#include "gateway/audit.hpp"
+#include "gateway/consent_service.hpp"
+#include "gateway/reminder_scheduler.hpp"
+#include "security/crypto.hpp"
 #include "gateway/auth.hpp"
 #include "gateway/blocking.hpp"
 #include "gateway/dispatcher.hpp"
@@ -45,7 +59,7 @@ std::string checkKeyring(const config::Config& cfg) {
     return {};
 }
 
-void prepareKeys(const config::Config& cfg) {
+security::Keyring prepareKeys(const config::Config& cfg) {
     auto log = logger("keys");
     if (cfg.keys.env.empty()) {
         auto path = cfg.dataPath(cfg.keys.file);
@@ -60,25 +74,153 @@ void prepareKeys(const config::Config& cfg) {
                       "the documents: never use it in production.", path);
         }
     }
-    if (auto problem = checkKeyring(cfg); !problem.empty()) throw std::runtime_error("keys: " + problem);
+    auto r = cfg.keys.env.empty() ? security::loadKeyringFile(cfg.dataPath(cfg.keys.file))
+                                  : security::loadKeyringEnv(cfg.keys.env);
+    if (auto* e = std::get_if<security::KeyringError>(&r)) throw std::runtime_error("keys: " + e->message);
+    return std::get<security::Keyring>(r);
+}
+
+std::string readFile(const std::string& path, const std::string& what) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw std::runtime_error(what + ": cannot read \"" + path + "\"");
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// A secret from an environment variable, or a file under data_dir; in demo mode a missing file is
+// generated (mode 0600) with a warning. The value is never logged.
+std::string loadSecret(const config::Config& cfg, const std::string& file, const std::string& env, const std::string& what) {
+    if (!env.empty()) {
+        const char* v = std::getenv(env.c_str());
+        if (!v || !*v) throw std::runtime_error(what + ": environment variable " + env + " is not set");
+        return v;
+    }
+    if (file.empty()) throw std::runtime_error(what + ": set a secret file or environment variable");
+    auto path = cfg.dataPath(file);
+    if (!std::filesystem::exists(path)) {
+        if (!cfg.demo)
+            throw std::runtime_error(what + ": \"" + path + "\" does not exist; create it with: umask 077; "
+                                     "openssl rand -hex 32 > " + path);
+        std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+        std::ofstream out(path);
+        out << security::randomId128() << security::randomId128() << "\n";
+        out.close();
+        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        logger("keys")->warn("DEMO: generated {} at {}", what, path);
+    }
+    std::string secret = readFile(path, what);
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+    if (secret.size() < 16) throw std::runtime_error(what + ": \"" + path + "\" holds fewer than 16 characters");
+    return secret;
 }
 
 }  // namespace
 
 struct App::Impl {
-    explicit Impl(config::Config c)
+    Impl(config::Config c, std::function<std::int64_t()> clock)
         : cfg(std::move(c)),
           metrics(LGW_VERSION),
           store(openStore(cfg)),
           blocking(cfg.server.blockingThreads),
           auth(cfg.auth, cfg.demo),
-          services{cfg, *store, blocking, metrics, [this] { return checkKeyring(cfg); }, &wallClockMs},
-          dispatcher(router, auth, metrics, cfg.server.bodyLimitBytes, cfg.server.headerLimitBytes) {
-        prepareKeys(cfg);
+          services{cfg, *store, blocking, metrics, [this] { return checkKeyring(cfg); },
+                   clock ? std::move(clock) : std::function<std::int64_t()>(&wallClockMs)},
+          dispatcher(router, auth, metrics, cfg.server.bodyLimitBytes, cfg.server.headerLimitBytes),
+          auditor(*store, blocking, metrics) {
+        auto ring = prepareKeys(cfg);
+        server = std::make_unique<Server>(cfg.server, dispatcher);
+        vault = std::make_unique<adapters::blob::EncryptedFileVault>(cfg.dataPath("blobs"), std::move(ring));
+        setUpGovData();
+        setUpSms();
+        consentDeps = std::make_unique<ConsentDeps>(ConsentDeps{
+            services, auditor, *gov, *sms, *vault, platformKeys,
+            loadSecret(cfg, cfg.consent.secretFile, cfg.consent.secretEnv, "consent code secret"),
+            security::sha256Hex(readFile(cfg.consent.textFile, "consent.text_file"))});
         addOpsRoutes(router, services);
         addApplicationRoutes(router, services);
         addIdentityCodeRoutes(router, services);
-        server = std::make_unique<Server>(cfg.server, dispatcher);
+        addConsentRoutes(router, *consentDeps);
+        scheduler = std::make_unique<ReminderScheduler>(services, *sms, auditor);
+    }
+
+    ~Impl() {
+        if (simulator) simulator->stop();
+    }
+
+    void setUpGovData() {
+        auto& g = cfg.govdata;
+        std::string appSecret = loadSecret(cfg, g.appSecretFile, g.appSecretEnv, "government platform app secret");
+        std::string url = g.url;
+        if (g.mode == "simulator") {
+            adapters::govdata::GovSimOptions o;
+            o.holdersFile = cfg.govsim.holdersFile;
+            o.keyFile = cfg.dataPath(cfg.govsim.keyFile);
+            o.keyId = cfg.govsim.keyId;
+            o.appId = g.appId;
+            o.appSecret = appSecret;
+            o.testMode = cfg.govsim.testMode;
+            o.faults.latencyMs = cfg.govsim.latencyMs;
+            simulator = std::make_unique<adapters::govdata::GovSimulator>(o);
+            simulator->start();
+            url = simulator->baseUrl();
+            platformKeys.emplace(simulator->keyId(), *security::PublicKey::fromPem(simulator->publicKeyPem()));
+            logger("govdata")->warn("DEMO: using the in-process government platform simulator at {} ({} synthetic holders)",
+                                    url, simulator->holderCount());
+        } else {
+            for (auto& k : g.keys) {
+                auto pem = readFile(k.publicKeyFile, "govdata.keys " + k.keyId);
+                auto key = security::PublicKey::fromPem(pem);
+                if (!key) throw std::runtime_error("govdata.keys " + k.keyId + ": " + k.publicKeyFile +
+                                                   " is not an SM2 or P-256 public key in PEM");
+                platformKeys.emplace(k.keyId, *key);
+            }
+        }
+        adapters::govdata::GovClientOptions o;
+        o.http.baseUrl = url;
+        o.http.timeoutMs = g.timeoutMs;
+        o.http.maxIdle = static_cast<std::size_t>(g.maxIdleConnections);
+        o.http.caFile = g.caFile;
+        o.appId = g.appId;
+        o.appSecret = appSecret;
+        o.retries = g.retries;
+        o.backoffBaseMs = g.backoffBaseMs;
+        o.backoffCapMs = g.backoffCapMs;
+        o.breakerFailures = g.breakerFailures;
+        o.breakerCooldownMs = g.breakerCooldownMs;
+        Metrics* m = &metrics;
+        o.observe = [m](const char* op, const char* outcome, double) {
+            m->count("lgw_upstream_calls_total",
+                     std::string("upstream=\"govdata\",op=\"") + op + "\",outcome=\"" + outcome + "\"");
+        };
+        auto client = std::make_unique<adapters::govdata::HttpGovDataClient>(server->executor(), o);
+        auto* raw = client.get();
+        services.govCircuitState = [raw] { return std::string(adapters::govdata::toString(raw->breakerState())); };
+        metrics.addCollector([raw](std::string& out) {
+            out += "# HELP lgw_upstream_circuit_open 1 while the circuit to the upstream is open (or half open).\n"
+                   "# TYPE lgw_upstream_circuit_open gauge\n";
+            out += std::string("lgw_upstream_circuit_open{upstream=\"govdata\"} ") +
+                   (raw->breakerState() == adapters::govdata::CircuitBreaker::State::kClosed ? "0" : "1") + "\n";
+        });
+        gov = std::move(client);
+    }
+
+    void setUpSms() {
+        auto& m = cfg.sms;
+        if (m.kind == "log") {
+            BlockingPool* pool = &blocking;
+            adapters::sms::Offload offload = [pool](std::function<void()> job) { return pool->run(std::move(job)); };
+            sms = std::make_unique<adapters::sms::LogSmsSender>(cfg.dataPath(m.logFile), offload);
+            return;
+        }
+        adapters::sms::HttpSmsOptions o;
+        o.http.baseUrl = m.url;
+        o.http.timeoutMs = m.timeoutMs;
+        o.path = m.path;
+        o.appId = m.appId;
+        o.appSecret = loadSecret(cfg, m.secretFile, m.secretEnv, "SMS provider secret");
+        o.retries = m.retries;
+        sms = std::make_unique<adapters::sms::HttpSmsSender>(server->executor(), o);
     }
 
     config::Config cfg;
@@ -89,10 +231,21 @@ struct App::Impl {
     Router router;
     Services services;
     Dispatcher dispatcher;
+    Auditor auditor;
     std::unique_ptr<Server> server;
+    std::unique_ptr<adapters::blob::EncryptedFileVault> vault;
+    std::unique_ptr<adapters::govdata::GovSimulator> simulator;
+    security::PlatformKeys platformKeys;
+    std::unique_ptr<adapters::govdata::GovDataPlatform> gov;
+    std::unique_ptr<adapters::sms::SmsSender> sms;
+    std::unique_ptr<ConsentDeps> consentDeps;
+    std::unique_ptr<ReminderScheduler> scheduler;
 };
 
-App::App(config::Config cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {
+App::App(config::Config cfg) : App(std::move(cfg), nullptr) {}
+
+App::App(config::Config cfg, std::function<std::int64_t()> clock)
+    : impl_(std::make_unique<Impl>(std::move(cfg), std::move(clock))) {
     auto log = logger("main");
     auto& c = impl_->cfg;
     if (c.demo)
@@ -116,6 +269,9 @@ void App::run(bool handleSignals) {
     logger("main")->info("licence-gateway {} listening on {}://{} data_dir={} store={}:{}", LGW_VERSION,
                          impl_->server->tls() ? "https" : "http", impl_->server->listenAddress(), c.dataDir,
                          c.store.kind, c.dataPath(c.store.sqlitePath));
+    asio::co_spawn(impl_->server->executor(), impl_->scheduler->run(), [](std::exception_ptr e) {
+        if (e) logger("scheduler")->error("reminder scheduler stopped unexpectedly");
+    });
     impl_->server->run(handleSignals);
     impl_->blocking.join();
     logger("main")->info("stopped");

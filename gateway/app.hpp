@@ -1,6 +1,8 @@
 #pragma once
 // The assembled gateway: config, store, key material, routes, server. `serve` and the integration
 // tests both build exactly this.
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -15,6 +17,8 @@ public:
     /// Opens the store (migrating it), checks or (demo only) creates key material, registers the
     /// routes and binds the listener. Throws std::runtime_error whose message says what to fix.
     explicit App(config::Config cfg);
+    /// The same, with an injected wall clock (Unix ms) for tests of expiry and rate windows.
+    App(config::Config cfg, std::function<std::int64_t()> clock);
     ~App();
     App(const App&) = delete;
     App& operator=(const App&) = delete;

@@ -1,8 +1,10 @@
 #include <CLI/CLI.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <fstream>
 #include <iostream>
 
+#include "adapters/govdata/simulator/gov_simulator.hpp"
 #include "gateway/app.hpp"
 #include "gateway/logging.hpp"
 #include "gateway/routes.hpp"
@@ -73,6 +75,53 @@ int validate(const std::string& code, const std::string& type) {
     return v.valid ? 0 : 1;
 }
 
+int govsim(const std::string& configPath, const std::string& listen, bool testMode) {
+    auto loaded = config::loadConfigFile(configPath);
+    if (!loaded.config) {
+        printErrors(loaded.errors);
+        return 1;
+    }
+    auto& cfg = *loaded.config;
+    setupLogging(cfg.log);
+    try {
+        adapters::govdata::GovSimOptions o;
+        if (auto e = config::applyListen(cfg.server, listen)) {
+            std::cerr << "--listen: " << e->message << "\n";
+            return 1;
+        }
+        o.host = cfg.server.host;
+        o.port = cfg.server.port;
+        o.ioThreads = 2;
+        o.holdersFile = cfg.govsim.holdersFile;
+        o.keyFile = cfg.dataPath(cfg.govsim.keyFile);
+        o.keyId = cfg.govsim.keyId;
+        o.appId = cfg.govdata.appId;
+        const char* envSecret = cfg.govdata.appSecretEnv.empty() ? nullptr : std::getenv(cfg.govdata.appSecretEnv.c_str());
+        if (envSecret) {
+            o.appSecret = envSecret;
+        } else {
+            std::ifstream f(cfg.dataPath(cfg.govdata.appSecretFile));
+            std::getline(f, o.appSecret);
+        }
+        if (o.appSecret.size() < 16) {
+            std::cerr << "govsim: the app secret (govdata.app_secret_file or app_secret_env) is missing or too short\n";
+            return 1;
+        }
+        o.testMode = testMode || cfg.govsim.testMode;
+        o.faults.latencyMs = cfg.govsim.latencyMs;
+        adapters::govdata::GovSimulator sim(o);
+        auto pubPath = o.keyFile + ".pub";
+        std::ofstream(pubPath) << sim.publicKeyPem();
+        logger("govsim")->info("government platform simulator on {} with {} holders; key_id={} public key at {}",
+                               sim.baseUrl(), sim.holderCount(), sim.keyId(), pubPath);
+        sim.run();
+    } catch (const std::exception& e) {
+        logger("govsim")->critical("cannot start: {}", e.what());
+        return 1;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int runCli(int argc, char** argv) {
@@ -100,6 +149,14 @@ int runCli(int argc, char** argv) {
 
     auto* versionCmd = app.add_subcommand("version", "Print the version");
 
+    std::string simConfig = "config/gateway.toml", simListen = "127.0.0.1:8090";
+    bool simTestMode = false;
+    auto* govsimCmd = app.add_subcommand("govsim", "Run the government data platform simulator as its own process");
+    govsimCmd->add_option("--config", simConfig, "Configuration file ([govsim] and [govdata] app id/secret)")
+        ->capture_default_str();
+    govsimCmd->add_option("--listen", simListen, "HOST:PORT")->capture_default_str();
+    govsimCmd->add_flag("--test-mode", simTestMode, "Enable POST /_sim/faults");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -108,6 +165,7 @@ int runCli(int argc, char** argv) {
     if (*serveCmd) return serve(configPath, listen, dataDir);
     if (*checkCmd) return checkConfig(checkPath);
     if (*validateCmd) return validate(code, type);
+    if (*govsimCmd) return govsim(simConfig, simListen, simTestMode);
     if (*versionCmd) {
         std::cout << "licence-gateway " << LGW_VERSION << "\n";
         return 0;

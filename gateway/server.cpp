@@ -411,6 +411,8 @@ std::string Server::listenAddress() const {
 
 bool Server::tls() const { return impl_->tlsOn; }
 
+asio::any_io_executor Server::executor() { return impl_->ioc.get_executor(); }
+
 void Server::run(bool handleSignals) {
     auto& im = *impl_;
     std::optional<asio::signal_set> signals;

@@ -2,6 +2,8 @@
 // The HTTP/1.1 (and HTTPS) front of the gateway. Boost.Beast on C++20 coroutines, one coroutine per
 // connection on its own strand; limits and timeouts from config; graceful shutdown that finishes
 // in-flight requests. Beast stays inside server.cpp.
+#include <boost/asio/any_io_executor.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +25,8 @@ public:
     std::uint16_t port() const;
     std::string listenAddress() const;  ///< host:port actually bound
     bool tls() const;
+    /// The I/O executor, for background coroutines and outbound clients that live with the server.
+    boost::asio::any_io_executor executor();
 
     /// Serves until shutdown completes; runs the I/O threads (this one included). Installs SIGINT
     /// and SIGTERM handlers when `handleSignals`.

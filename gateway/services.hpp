@@ -20,6 +20,8 @@ struct Services {
     std::function<std::string()> checkKeys;
     /// Wall clock in Unix milliseconds; injectable for tests.
     std::function<std::int64_t()> nowMs;
+    /// The government platform client's circuit state (closed, open, half_open), for /readyz.
+    std::function<std::string()> govCircuitState = [] { return std::string("n/a"); };
 };
 
 }  // namespace lgw::gateway

@@ -401,6 +401,14 @@ ConsumeResult SqliteStore::consumeGrant(const std::string& idHash, const std::st
     return r;
 }
 
+bool SqliteStore::releaseGrant(const std::string& idHash, Millis usedAt) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "UPDATE grants SET used_at=0 WHERE id_hash=? AND used_at=?");
+    s.bind(1, idHash).bind(2, usedAt);
+    s.run();
+    return s.changes() == 1;
+}
+
 // ---- documents ----------------------------------------------------------------------------------
 void SqliteStore::insertDocument(const DocumentMeta& doc) {
     std::lock_guard lock(mutex_);

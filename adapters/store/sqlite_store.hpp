@@ -38,6 +38,7 @@ public:
                                    Grant grant) override;
     ConsumeResult consumeGrant(const std::string& idHash, const std::string& caller,
                                const std::optional<std::string>& applicationId, Millis now) override;
+    bool releaseGrant(const std::string& idHash, Millis usedAt) override;
     void insertDocument(const DocumentMeta& doc) override;
     void insertLicenceDocument(const DocumentMeta& doc, const LicenceRecord& licence) override;
     std::optional<DocumentMeta> document(const std::string& id) override;

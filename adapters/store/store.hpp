@@ -220,6 +220,10 @@ public:
     virtual ConsumeResult consumeGrant(const std::string& idHash, const std::string& caller,
                                        const std::optional<std::string>& applicationId, Millis now) = 0;
 
+    /// Undoes a consume whose fetch failed upstream (timeout, outage) so that the caller may retry
+    /// within the grant's lifetime; only if it is still marked used at `usedAt`. Returns true if released.
+    virtual bool releaseGrant(const std::string& idHash, Millis usedAt) = 0;
+
     // Documents and licences
     virtual void insertDocument(const DocumentMeta& doc) = 0;
     /// Inserts a document and its licence record in one transaction.

@@ -23,7 +23,10 @@ asio::awaitable<HttpResponse> readyz(Services* s, HttpRequest) {
     std::string keyProblem = co_await s->blocking.call(std::move(keys));
     bool ready = storeOk && keyProblem.empty();
     boost::json::object checks{{"store", storeOk ? "ok" : "unreachable"},
-                               {"keys", keyProblem.empty() ? std::string("ok") : keyProblem}};
+                               {"keys", keyProblem.empty() ? std::string("ok") : keyProblem},
+                               // Informational: an open circuit does not take the gateway out of rotation,
+                               // since scans, documents and packages still work without the platform.
+                               {"govdata_circuit", s->govCircuitState()}};
     co_return jsonResponse(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}});
 }
 

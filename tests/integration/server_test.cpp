@@ -10,6 +10,7 @@
 #include <future>
 
 #include "tests/integration/http_client.hpp"
+#include "tests/integration/sim_fixture.hpp"
 #include "tests/integration/test_gateway.hpp"
 
 using namespace lgw;
@@ -119,12 +120,14 @@ TEST(Server, MissingWrongKeyAndRoleNotAdmitted) {
 }
 
 TEST(Server, DemoKeysAreRefusedOutsideDemoMode) {
-    TestGateway gw([](config::Config& c) {
+    ::setenv("LGW_TEST_CONSENT_SECRET", "consent-secret-for-tests-0123456789", 1);
+    SimGateway s([](config::Config& c) {
         c.demo = false;
+        c.consent.secretEnv = "LGW_TEST_CONSENT_SECRET";
         std::filesystem::create_directories(std::filesystem::path(c.dataDir) / "keys");
         std::ofstream(c.dataPath(c.keys.file)) << "1 " << std::string(64, '7') << "\n";
     });
-    HttpClient c(gw.port);
+    HttpClient c(s.gw->port);
     EXPECT_EQ(c.request("GET", "/v1/applications/YK1", "", kFrontdesk).status, 401);
 }
 

@@ -31,7 +31,8 @@ inline config::Config shippedConfig() {
 
 class TestGateway {
 public:
-    explicit TestGateway(std::function<void(config::Config&)> tweak = {}) {
+    explicit TestGateway(std::function<void(config::Config&)> tweak = {},
+                         std::function<std::int64_t()> clock = nullptr) {
         config::Config cfg = shippedConfig();
         dataDir = freshTempDir("gw");
         cfg.dataDir = dataDir.string();
@@ -41,8 +42,12 @@ public:
         cfg.server.idleTimeoutMs = 2000;
         cfg.server.shutdownGraceMs = 5000;
         cfg.log.level = "warn";
+        // The shipped file names these relative to the repository root; ctest runs elsewhere.
+        std::string src = std::getenv("LGW_SOURCE_DIR");
+        cfg.govsim.holdersFile = src + "/config/govsim/holders.json";
+        cfg.consent.textFile = src + "/config/consent_text.txt";
         if (tweak) tweak(cfg);
-        app_ = std::make_unique<gateway::App>(cfg);
+        app_ = std::make_unique<gateway::App>(cfg, std::move(clock));
         port = app_->server().port();
         thread_ = std::thread([this] { app_->run(false); });
     }

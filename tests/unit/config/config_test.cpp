@@ -28,9 +28,12 @@ const std::string kHash(64, 'a');
 }  // namespace
 
 TEST(Config, EmptyFileGivesDefaults) {
-    auto r = parseConfig("", "empty.toml");
+    auto r = parseConfig("demo = true\n", "empty.toml");
     ASSERT_TRUE(r.config);
-    EXPECT_FALSE(r.config->demo);
+    EXPECT_TRUE(r.config->demo);
+    EXPECT_EQ(r.config->govdata.mode, "simulator");
+    EXPECT_EQ(r.config->consent.maxAttempts, 5);
+    EXPECT_EQ(r.config->consent.reminderDays, (std::vector<int>{30, 7, 1}));
     EXPECT_EQ(r.config->server.port, 8080);
     EXPECT_EQ(r.config->server.bodyLimitBytes, 1024u * 1024u);
     EXPECT_EQ(r.config->server.scanBodyLimitBytes, 20u * 1024u * 1024u);
@@ -76,7 +79,7 @@ TEST(Config, EnumeratedValues) {
 
 TEST(Config, EveryProblemIsReportedAtOnce) {
     auto e = errorsOf("demo = 1\nfoo = 2\n[server]\nport = 1\nio_threads = 99\n");
-    EXPECT_EQ(e.size(), 4u);
+    EXPECT_EQ(e.size(), 5u);  // the four, and govdata.mode without demo
 }
 
 TEST(Config, SyntaxErrorsHaveLineAndColumn) {
@@ -120,9 +123,36 @@ TEST(Config, DataPathsAreUnderDataDir) {
 }
 
 TEST(Config, MissingFilesAreReported) {
-    auto r = parseConfig("[server.tls]\ncert_file = \"/nonexistent/c.pem\"\nkey_file = \"/nonexistent/k.pem\"\n", "t");
+    auto r = parseConfig("demo = true\n[server.tls]\ncert_file = \"/nonexistent/c.pem\"\nkey_file = \"/nonexistent/k.pem\"\n", "t");
     ASSERT_TRUE(r.config);
     auto errs = checkFiles(*r.config);
     ASSERT_EQ(errs.size(), 2u);
     EXPECT_EQ(errs[0].path, "server.tls.cert_file");
+}
+
+TEST(Config, ProductionMustNameTheGovernmentPlatform) {
+    auto e = errorsOf("");
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_TRUE(hasError(e, "govdata.mode: \"simulator\" needs demo = true"));
+    e = errorsOf("[govdata]\nmode = \"http\"\norg_code = \"91110000MA0000DL1X\"\n");
+    EXPECT_TRUE(hasError(e, "govdata.url: is required"));
+    EXPECT_TRUE(hasError(e, "govdata.keys: list the platform's public keys"));
+    EXPECT_TRUE(hasError(e, "govdata.org_code: must be the utility's valid unified social credit code"));
+    auto ok = parseConfig("[govdata]\nmode = \"http\"\nurl = \"https://gov.example:8443\"\n"
+                          "[[govdata.keys]]\nkey_id = \"gov-2026\"\npublic_key_file = \"/etc/lgw/gov.pem\"\n", "t");
+    EXPECT_TRUE(ok.config) << (ok.errors.empty() ? "" : ok.errors[0].str());
+}
+
+TEST(Config, ConsentSection) {
+    auto r = parseConfig("demo = true\n[consent]\nmax_attempts = 3\nreminder_days = [14, 2]\n"
+                         "per_phone = { max = 2, window_s = 60 }\npurposes = { power_connection = \"业扩报装\" }\n", "t");
+    ASSERT_TRUE(r.config) << r.errors[0].str();
+    EXPECT_EQ(r.config->consent.maxAttempts, 3);
+    EXPECT_EQ(r.config->consent.reminderDays, (std::vector<int>{14, 2}));
+    EXPECT_EQ(r.config->consent.perPhone.max, 2);
+    EXPECT_EQ(r.config->consent.purposes.at("power_connection"), "业扩报装");
+    auto e = errorsOf("demo = true\n[consent]\nreminder_days = [\"x\"]\nper_phone = { max = 0, windw_s = 1 }\n");
+    EXPECT_TRUE(hasError(e, "consent.reminder_days: must be a list of integers"));
+    EXPECT_TRUE(hasError(e, "consent.per_phone.max: must be 1..1000000, got 0"));
+    EXPECT_TRUE(hasError(e, "consent.per_phone.windw_s: unknown key"));
 }

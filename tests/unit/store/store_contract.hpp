@@ -140,6 +140,17 @@ TEST_P(StoreContract, GrantScopeAndExpiry) {
     EXPECT_EQ(s().consumeGrant("g1", "demo-frontdesk", std::nullopt, 602000).outcome, ConsumeOutcome::kExpired);
 }
 
+TEST_P(StoreContract, ReleasedGrantCanBeUsedAgainOnce) {
+    s().insertConsent(pendingConsent("c1", 1000));
+    ASSERT_EQ(s().verifyConsentCode("c1", security::hmacSha256("secret", "123456"), 2000, 5, grantFor("g1", 602000)).outcome,
+              VerifyOutcome::kVerified);
+    ASSERT_EQ(s().consumeGrant("g1", "demo-frontdesk", std::nullopt, 3000).outcome, ConsumeOutcome::kOk);
+    EXPECT_FALSE(s().releaseGrant("g1", 2999));  // not the use we made
+    EXPECT_TRUE(s().releaseGrant("g1", 3000));
+    EXPECT_EQ(s().consumeGrant("g1", "demo-frontdesk", std::nullopt, 4000).outcome, ConsumeOutcome::kOk);
+    EXPECT_EQ(s().consumeGrant("g1", "demo-frontdesk", std::nullopt, 4001).outcome, ConsumeOutcome::kUsed);
+}
+
 TEST_P(StoreContract, ConcurrentConsumersGetTheGrantExactlyOnce) {
     s().insertConsent(pendingConsent("c1", 1000));
     ASSERT_EQ(s().verifyConsentCode("c1", security::hmacSha256("secret", "123456"), 2000, 5, grantFor("g1", 602000)).outcome,

@@ -1,0 +1,60 @@
+#pragma once
+// The government data platform simulator: serves the UPSTREAMS.md contract from a file of synthetic
+// holders, signs every licence with its own SM2 key (generated on first start), renders each licence
+// file as a PNG drawn with a CJK font, enforces request signatures, the timestamp window and nonce
+// replay, and takes fault knobs. Runs in-process (demo, tests) or as `licence-gateway govsim`.
+// Never used by the production path: the gateway talks to it only through HttpGovDataClient.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace lgw::adapters::govdata {
+
+struct SimFaults {
+    int latencyMs = 0;          ///< added to every answer
+    double errorRate = 0;       ///< share of answers that are 503
+    int hangMs = 0;             ///< > 0: hold every answer this long (past the client's timeout)
+    bool malformedJson = false; ///< answer 200 with a broken JSON body
+    bool badSignature = false;  ///< sign licences, then corrupt the signatures
+    bool unknownKeyId = false;  ///< claim a key id the gateway does not know
+};
+
+struct GovSimOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;
+    int ioThreads = 1;
+    std::string holdersFile;
+    std::string keyFile;            ///< SM2 private key (PEM); generated with mode 0600 if missing
+    std::string keyId = "gov-sim";
+    std::string appId;
+    std::string appSecret;
+    bool testMode = false;          ///< enables POST /_sim/faults
+    SimFaults faults;
+};
+
+class GovSimulator {
+public:
+    /// Loads the holders and the key and binds the listener. Throws std::runtime_error naming the file.
+    explicit GovSimulator(GovSimOptions options);
+    ~GovSimulator();
+
+    void start();  ///< serves on a background thread
+    void stop();   ///< graceful; idempotent
+    void run();    ///< serves on this thread until SIGINT/SIGTERM (for the govsim command)
+
+    std::uint16_t port() const;
+    std::string baseUrl() const;
+    std::string publicKeyPem() const;
+    const std::string& keyId() const;
+    std::size_t holderCount() const;
+    void setFaults(const SimFaults& faults);
+    /// Requests answered so far, by route (for tests: how often did the gateway call?).
+    std::uint64_t calls() const;
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lgw::adapters::govdata

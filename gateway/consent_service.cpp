@@ -1,0 +1,545 @@
+#include "gateway/consent_service.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+#include <set>
+
+#include "gateway/json_body.hpp"
+#include "gateway/logging.hpp"
+#include "gateway/routes.hpp"
+#include "security/consent_codes.hpp"
+#include "security/crypto.hpp"
+#include "security/identity_codes.hpp"
+
+namespace lgw::gateway {
+
+namespace json = boost::json;
+using adapters::govdata::GovError;
+using adapters::govdata::GovErrorCode;
+using Millis = std::int64_t;
+
+namespace {
+
+const std::set<std::string> kLicenceTypes = {"business_licence", "id_card", "property_certificate", "electrical_permit"};
+constexpr Millis kDay = 86400000;
+
+std::string rfc3339(Millis ms) {
+    auto t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char b[40];
+    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return b;
+}
+
+// "YYYY-MM-DD" -> Unix ms at 00:00 UTC; nullopt if malformed.
+std::optional<Millis> dateMs(const std::string& d) {
+    int y, m, day;
+    if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d", &y, &m, &day) != 3) return std::nullopt;
+    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                                    std::chrono::day{static_cast<unsigned>(day)}};
+    if (!ymd.ok()) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::sys_days{ymd}.time_since_epoch()).count();
+}
+
+HttpResponse problem(const HttpRequest& req, int status, std::string code, std::string detail) {
+    return toResponse(makeProblem(status, std::move(code), std::move(detail)), req.requestId);
+}
+
+store::AuditEvent event(const HttpRequest& req, std::string action, std::string target, std::string app,
+                        std::string subject, std::string outcome, json::object detail = {}, bool alert = false) {
+    store::AuditEvent e;
+    e.actor = req.principal ? req.principal->id : "";
+    e.role = req.principal ? req.principal->role : "";
+    e.action = std::move(action);
+    e.target = std::move(target);
+    e.applicationId = std::move(app);
+    e.subject = std::move(subject);
+    e.outcome = std::move(outcome);
+    e.requestId = req.requestId;
+    e.detailJson = json::serialize(detail);
+    e.alert = alert;
+    return e;
+}
+
+}  // namespace
+
+Problem govProblem(const GovError& e) {
+    switch (e.code) {
+        case GovErrorCode::kUpstreamTimeout: return makeProblem(504, "upstream_timeout", e.detail);
+        case GovErrorCode::kSubjectUnknown:
+            return makeProblem(404, "subject_unknown", "the government platform has no holder with this code");
+        case GovErrorCode::kUpstreamBadPayload: return makeProblem(502, "upstream_bad_payload", e.detail);
+        case GovErrorCode::kUpstreamRefused: return makeProblem(502, "upstream_refused", e.detail);
+        case GovErrorCode::kUpstreamUnavailable: return makeProblem(502, "upstream_unavailable", e.detail);
+    }
+    return makeProblem(502, "upstream_unavailable", e.detail);
+}
+
+namespace {
+
+struct Ctx {
+    ConsentDeps* d;
+    Services& s() { return d->services; }
+    const config::ConsentConfig& cfg() { return d->services.config.consent; }
+    Millis now() { return d->services.nowMs(); }
+
+    template <class T>
+    asio::awaitable<T> blocking(std::function<T()> fn) {
+        co_return co_await d->services.blocking.call(std::move(fn));
+    }
+    // Not a coroutine: the event is moved into Auditor::record's frame before this returns, so a
+    // temporary built in the caller's co_await expression never outlives its use (STYLE.md, g++ 12).
+    asio::awaitable<store::AuditEvent> audit(store::AuditEvent e) { return d->auditor.record(std::move(e)); }
+
+    // Counts one hit against a limit; a problem when exceeded.
+    asio::awaitable<std::optional<HttpResponse>> limit(std::string requestId, std::string key,
+                                                       config::RateLimitConfig rl, std::string what) {
+        std::function<store::RateDecision()> job = [this, key, rl] {
+            return s().store.hitRateLimit(key, static_cast<Millis>(rl.windowS) * 1000, rl.max, now());
+        };
+        auto decision = co_await blocking(std::move(job));
+        if (decision.allowed) co_return std::nullopt;
+        long secs = static_cast<long>((decision.retryAfterMs + 999) / 1000);
+        Problem p = makeProblem(429, "rate_limited", "too many consent requests " + what + "; retry after " +
+                                                          std::to_string(secs) + " s");
+        p.extra["retry_after_s"] = secs;
+        auto r = toResponse(p, requestId);
+        r.headers.emplace_back("Retry-After", std::to_string(secs));
+        co_return r;
+    }
+};
+
+// ---- POST /v1/consents ----
+asio::awaitable<HttpResponse> createConsent(Ctx c, HttpRequest req) {
+    auto parsed = parseJsonBody(req.body);
+    if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
+    auto& v = std::get<json::value>(parsed);
+    FieldErrors errs;
+    if (!v.is_object()) {
+        errs.add("(body)", "must be a JSON object");
+        co_return toResponse(errs.problem(), req.requestId);
+    }
+    auto& o = v.get_object();
+    auto appId = errs.string(o, "application_id", true, 64);
+    auto purpose = errs.string(o, "purpose", true, 64);
+    std::string subjectType, subjectCode;
+    if (auto* subj = o.if_contains("subject"); subj && subj->is_object()) {
+        auto t = errs.string(subj->get_object(), "type", true, 16);
+        auto code = errs.string(subj->get_object(), "code", true, 64);
+        if (t && *t != "enterprise" && *t != "person") errs.add("subject.type", "must be enterprise or person");
+        if (t) subjectType = *t;
+        if (code) subjectCode = *code;
+    } else {
+        errs.add("subject", "is required: {\"type\": \"enterprise\" | \"person\", \"code\": \"...\"}");
+    }
+    std::vector<std::string> types;
+    if (auto* lt = o.if_contains("licence_types"); lt && lt->is_array() && !lt->get_array().empty()) {
+        for (auto& t : lt->get_array()) {
+            if (!t.is_string() || !kLicenceTypes.count(std::string(t.get_string()))) {
+                errs.add("licence_types", "each must be one of business_licence, id_card, property_certificate, "
+                                          "electrical_permit");
+                break;
+            }
+            std::string ts(t.get_string());
+            if (std::find(types.begin(), types.end(), ts) == types.end()) types.push_back(ts);
+        }
+    } else {
+        errs.add("licence_types", "must be a non-empty array of licence types");
+    }
+    if (purpose && !c.cfg().purposes.count(*purpose)) {
+        std::string known;
+        for (auto& [k, pv] : c.cfg().purposes) known += (known.empty() ? "" : ", ") + k;
+        errs.add("purpose", "must be one of: " + known);
+    }
+    if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
+
+    // A malformed code is refused; a wrong check character alone is only flagged, because some
+    // legally issued early credit codes fail it: the platform decides whether the holder exists.
+    auto verdict = subjectType == "enterprise" ? security::validateCreditCode(subjectCode)
+                                               : security::validateIdNumber(subjectCode);
+    if (!verdict.wellFormed) co_return problem(req, 422, "invalid_subject_code", verdict.reason);
+    bool checksumWarning = !verdict.valid;
+    std::string code = verdict.normalized;
+    std::string caller = req.principal->id;
+
+    std::string callerKey = "caller:" + caller, subjectKey = "subject:" + code;
+    std::string fromCaller = "from this caller", forSubject = "for this subject", toPhone = "to this phone";
+    auto callerLimit = co_await c.limit(req.requestId, callerKey, c.cfg().perCaller, fromCaller);
+    if (callerLimit) co_return *callerLimit;
+    auto subjectLimit = co_await c.limit(req.requestId, subjectKey, c.cfg().perSubject, forSubject);
+    if (subjectLimit) co_return *subjectLimit;
+
+    std::string codeType = subjectType == "enterprise" ? "USCC" : "ID";
+    auto phoneResult = co_await c.d->gov.contactPhone(codeType, code);
+    if (auto* e = std::get_if<GovError>(&phoneResult)) {
+        auto ev0 = event(req, "consent.create", "", *appId, code, "error",
+                               {{"reason", adapters::govdata::toString(e->code)}});
+        co_await c.audit(std::move(ev0));
+        co_return toResponse(govProblem(*e), req.requestId);
+    }
+    std::string phone = std::get<std::string>(phoneResult);
+    std::string phoneKey = "phone:" + phone;
+    auto phoneLimit = co_await c.limit(req.requestId, phoneKey, c.cfg().perPhone, toPhone);
+    if (phoneLimit) co_return *phoneLimit;
+
+    store::Consent consent;
+    consent.id = security::randomId128();
+    consent.applicationId = *appId;
+    consent.subjectType = subjectType;
+    consent.subjectCode = code;
+    consent.licenceTypes = types;
+    consent.purpose = *purpose;
+    consent.caller = caller;
+    consent.phone = phone;
+    consent.consentTextSha256 = c.d->consentTextSha256;
+    consent.checksumWarning = checksumWarning;
+    Millis now = c.now();
+    consent.createdAt = now;
+    consent.codeExpiresAt = now + c.cfg().codeTtlS * 1000LL;
+    consent.resendAfter = now + c.cfg().resendIntervalS * 1000LL;
+    std::string smsCode = security::generateSmsCode();
+    consent.codeHmac = security::smsCodeHmac(c.d->codeSecret, consent.id, smsCode);
+
+    // Send first, store second: a failed send leaves no consent that anyone could verify.
+    adapters::sms::SmsMessage msg{phone, "consent_code", {{"code", smsCode}, {"valid_minutes", std::to_string(c.cfg().codeTtlS / 60)}}, consent.id};
+    auto smsError = co_await c.d->sms.send(std::move(msg));
+    if (smsError) {
+        auto ev1 = event(req, "consent.sms", consent.id, *appId, code, "error", {{"reason", smsError->detail}});
+        co_await c.audit(std::move(ev1));
+        co_return problem(req, 502, "sms_failed", "the verification code could not be sent: " + smsError->detail);
+    }
+    std::function<bool()> insert = [&c, consent] {
+        c.s().store.insertConsent(consent);
+        return true;
+    };
+    co_await c.blocking(std::move(insert));
+    auto ev2 = event(req, "consent.create", consent.id, *appId, code, "allowed",
+                           {{"masked_phone", maskPhone(phone)}, {"checksum_warning", checksumWarning}});
+    co_await c.audit(std::move(ev2));
+    json::object out{{"consent_id", consent.id},
+                     {"masked_phone", maskPhone(phone)},
+                     {"expires_at", rfc3339(consent.codeExpiresAt)},
+                     {"resend_after_s", c.cfg().resendIntervalS},
+                     {"checksum_warning", checksumWarning}};
+    if (checksumWarning) out["checksum_detail"] = verdict.reason;
+    co_return jsonResponse(201, out);
+}
+
+asio::awaitable<std::optional<store::Consent>> loadConsent(Ctx c, std::string id) {
+    std::function<std::optional<store::Consent>()> job = [&c, id] { return c.s().store.consent(id); };
+    co_return co_await c.blocking(std::move(job));
+}
+
+// ---- POST /v1/consents/{consent_id}/resend ----
+asio::awaitable<HttpResponse> resendConsent(Ctx c, HttpRequest req) {
+    std::string id = req.pathParams.at("consent_id");
+    auto consent = co_await loadConsent(c, id);
+    if (!consent || consent->caller != req.principal->id)
+        co_return problem(req, 404, "consent_not_found", "no consent " + id + " of this caller");
+    if (consent->status == store::ConsentStatus::kLocked)
+        co_return problem(req, 423, "consent_locked", "too many wrong codes; start a new consent");
+    if (consent->status == store::ConsentStatus::kVerified)
+        co_return problem(req, 409, "consent_used", "this consent was verified already");
+    Millis now = c.now();
+    if (now < consent->resendAfter) {
+        long secs = static_cast<long>((consent->resendAfter - now + 999) / 1000);
+        auto r = problem(req, 429, "rate_limited", "a new code may be sent in " + std::to_string(secs) + " s");
+        r.headers.emplace_back("Retry-After", std::to_string(secs));
+        co_return r;
+    }
+    std::string smsCode = security::generateSmsCode();
+    adapters::sms::SmsMessage msg{consent->phone, "consent_code", {{"code", smsCode}, {"valid_minutes", std::to_string(c.cfg().codeTtlS / 60)}}, id};
+    auto smsError = co_await c.d->sms.send(std::move(msg));
+    if (smsError) co_return problem(req, 502, "sms_failed", "the verification code could not be sent: " + smsError->detail);
+    std::string hmac = security::smsCodeHmac(c.d->codeSecret, id, smsCode);
+    Millis expires = now + c.cfg().codeTtlS * 1000LL, resendAfter = now + c.cfg().resendIntervalS * 1000LL;
+    std::function<store::ResendOutcome()> job = [&c, id, hmac, expires, resendAfter, now] {
+        return c.s().store.replaceConsentCode(id, hmac, expires, resendAfter, now);
+    };
+    auto outcome = co_await c.blocking(std::move(job));
+    if (outcome == store::ResendOutcome::kTooSoon)
+        co_return problem(req, 429, "rate_limited", "a new code was sent moments ago");
+    if (outcome != store::ResendOutcome::kOk)
+        co_return problem(req, 409, "consent_used", "this consent can no longer be resent");
+    auto ev3 = event(req, "consent.resend", id, consent->applicationId, consent->subjectCode, "allowed");
+    co_await c.audit(std::move(ev3));
+    co_return jsonResponse(200, {{"resend_after_s", c.cfg().resendIntervalS}, {"expires_at", rfc3339(expires)}});
+}
+
+// ---- POST /v1/consents/{consent_id}/verify ----
+asio::awaitable<HttpResponse> verifyConsent(Ctx c, HttpRequest req) {
+    std::string id = req.pathParams.at("consent_id");
+    auto parsed = parseJsonBody(req.body);
+    if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
+    auto& v = std::get<json::value>(parsed);
+    FieldErrors errs;
+    std::optional<std::string> code;
+    if (v.is_object()) code = errs.string(v.get_object(), "code", true, 16);
+    else errs.add("(body)", "must be a JSON object {\"code\": \"123456\"}");
+    if (code && !security::looksLikeSmsCode(*code)) errs.add("code", "must be the six digits of the SMS");
+    if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
+
+    auto consent = co_await loadConsent(c, id);
+    if (!consent || consent->caller != req.principal->id)
+        co_return problem(req, 404, "consent_not_found", "no consent " + id + " of this caller");
+    std::string grantId = security::randomId128();
+    store::Grant grant;
+    grant.idHash = security::sha256Hex(grantId);
+    Millis now = c.now();
+    grant.expiresAt = now + c.cfg().grantTtlS * 1000LL;
+    std::string presented = security::smsCodeHmac(c.d->codeSecret, id, *code);
+    int maxAttempts = c.cfg().maxAttempts;
+    std::function<store::VerifyResult()> job = [&c, id, presented, now, maxAttempts, grant] {
+        return c.s().store.verifyConsentCode(id, presented, now, maxAttempts, grant);
+    };
+    auto r = co_await c.blocking(std::move(job));
+    const std::string& app = consent->applicationId;
+    const std::string& subject = consent->subjectCode;
+    switch (r.outcome) {
+        case store::VerifyOutcome::kVerified: {
+            auto ev4 = event(req, "consent.verify", id, app, subject, "allowed");
+            co_await c.audit(std::move(ev4));
+            json::array types;
+            for (auto& t : consent->licenceTypes) types.emplace_back(t);
+            co_return jsonResponse(200, {{"grant_id", grantId},
+                                         {"expires_at", rfc3339(grant.expiresAt)},
+                                         {"scope", {{"application_id", app}, {"licence_types", types},
+                                                    {"purpose", consent->purpose}}}});
+        }
+        case store::VerifyOutcome::kMismatch: {
+            auto ev5 = event(req, "consent.verify", id, app, subject, "denied", {{"reason", "code_mismatch"}});
+            co_await c.audit(std::move(ev5));
+            Problem p = makeProblem(401, "code_mismatch", "the code does not match; " +
+                                                               std::to_string(r.attemptsLeft) + " attempt(s) left");
+            p.extra["attempts_left"] = r.attemptsLeft;
+            co_return toResponse(p, req.requestId);
+        }
+        case store::VerifyOutcome::kLocked: {
+            bool justLocked = consent->status == store::ConsentStatus::kPending;
+            auto ev6 = event(req, "consent.verify", id, app, subject, "denied", {{"reason", "consent_locked"}},
+                                   justLocked);
+            co_await c.audit(std::move(ev6));
+            Problem p = makeProblem(423, "consent_locked", "too many wrong codes; start a new consent");
+            p.extra["attempts_left"] = 0;
+            co_return toResponse(p, req.requestId);
+        }
+        case store::VerifyOutcome::kExpired: {
+            auto ev7 = event(req, "consent.verify", id, app, subject, "denied", {{"reason", "consent_expired"}});
+            co_await c.audit(std::move(ev7));
+            co_return problem(req, 410, "consent_expired", "the code expired; send a new one with /resend");
+        }
+        case store::VerifyOutcome::kUsed: {
+            auto ev8 = event(req, "consent.verify", id, app, subject, "denied", {{"reason", "consent_used"}});
+            co_await c.audit(std::move(ev8));
+            co_return problem(req, 409, "consent_used", "this consent was verified already; it serves one grant");
+        }
+        case store::VerifyOutcome::kNotFound: break;
+    }
+    co_return problem(req, 404, "consent_not_found", "no consent " + id);
+}
+
+json::object autofillFrom(const std::vector<security::ELicence>& ls) {
+    json::object a{{"customer_name", nullptr}, {"credit_code", nullptr}, {"legal_representative", nullptr},
+                   {"address", nullptr},       {"id_number", nullptr}};
+    auto setIfNull = [&](const char* k, const std::string& v) {
+        if (!v.empty() && a[k].is_null()) a[k] = v;
+    };
+    for (auto& l : ls)
+        if (l.type == "business_licence") {
+            setIfNull("customer_name", l.holder);
+            setIfNull("credit_code", l.holderCode);
+            if (auto it = l.data.find("legal_representative"); it != l.data.end()) setIfNull("legal_representative", it->second);
+            if (auto it = l.data.find("address"); it != l.data.end()) setIfNull("address", it->second);
+        }
+    for (auto& l : ls)
+        if (l.type == "id_card") {
+            setIfNull("customer_name", l.holder);
+            setIfNull("id_number", l.holderCode);
+            if (auto it = l.data.find("address"); it != l.data.end()) setIfNull("address", it->second);
+        }
+    for (auto& l : ls)
+        if (l.type == "property_certificate")
+            if (auto it = l.data.find("location"); it != l.data.end()) setIfNull("address", it->second);
+    return a;
+}
+
+// ---- POST /v1/grants/{grant_id}/licences ----
+asio::awaitable<HttpResponse> fetchLicences(Ctx c, HttpRequest req) {
+    std::string grantId = req.pathParams.at("grant_id");
+    std::optional<std::string> appFilter;
+    if (!req.body.empty()) {
+        auto parsed = parseJsonBody(req.body);
+        if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
+        auto& v = std::get<json::value>(parsed);
+        FieldErrors errs;
+        if (v.is_object()) appFilter = errs.string(v.get_object(), "application_id", false, 64);
+        if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
+    }
+    std::string idHash = security::sha256Hex(grantId);
+    std::string caller = req.principal->id;
+    Millis now = c.now();
+    std::function<store::ConsumeResult()> consume = [&c, idHash, caller, appFilter, now] {
+        return c.s().store.consumeGrant(idHash, caller, appFilter, now);
+    };
+    auto used = co_await c.blocking(std::move(consume));
+    std::string target = "grant:" + idHash.substr(0, 16);
+    switch (used.outcome) {
+        case store::ConsumeOutcome::kOk: break;
+        case store::ConsumeOutcome::kNotFound: {
+            co_return problem(req, 404, "grant_not_found", "no such grant");
+        }
+        case store::ConsumeOutcome::kUsed: {
+            auto ev9 = event(req, "licences.fetch", target, used.grant->applicationId, used.grant->subjectCode,
+                                   "denied", {{"reason", "grant_used"}});
+            co_await c.audit(std::move(ev9));
+            co_return problem(req, 409, "grant_used", "this grant was used already; a grant serves one fetch");
+        }
+        case store::ConsumeOutcome::kExpired: {
+            auto ev10 = event(req, "licences.fetch", target, used.grant->applicationId, used.grant->subjectCode,
+                                   "denied", {{"reason", "grant_expired"}});
+            co_await c.audit(std::move(ev10));
+            co_return problem(req, 410, "grant_expired", "the grant expired; ask the customer for a new consent");
+        }
+        case store::ConsumeOutcome::kWrongCaller:
+        case store::ConsumeOutcome::kWrongApplication: {
+            auto ev11 = event(req, "licences.fetch", target, used.grant->applicationId, used.grant->subjectCode,
+                                   "denied", {{"reason", "grant_scope"}}, true);
+            co_await c.audit(std::move(ev11));
+            co_return problem(req, 403, "grant_scope",
+                              used.outcome == store::ConsumeOutcome::kWrongCaller
+                                  ? "this grant was issued to another caller"
+                                  : "this grant was issued for another application");
+        }
+    }
+    const store::Grant& g = *used.grant;
+    auto consent = co_await loadConsent(c, g.consentId);
+    if (!consent) throw std::logic_error("grant without consent " + g.consentId);
+    std::string platformPurpose = c.cfg().purposes.at(g.purpose);
+
+    adapters::govdata::LicenceQuery q;
+    q.holderCode = g.subjectCode;
+    q.licenceTypes = g.licenceTypes;
+    q.purpose = platformPurpose;
+    q.requesterOrgCode = c.s().config.govdata.orgCode;
+    q.operatorId = caller;
+    q.consentId = consent->id;
+    q.verifiedAt = rfc3339(consent->verifiedAt);
+    q.consentTextSha256 = consent->consentTextSha256;
+    q.copyExpiresAt = rfc3339(now + c.cfg().copyValidityDays * kDay);
+    auto result = co_await c.d->gov.queryLicences(std::move(q));
+    if (auto* e = std::get_if<GovError>(&result)) {
+        // An outage is not the customer's fault: give the grant back for a retry within its lifetime.
+        if (e->code == GovErrorCode::kUpstreamTimeout || e->code == GovErrorCode::kUpstreamUnavailable) {
+            std::function<bool()> release = [&c, idHash, now] { return c.s().store.releaseGrant(idHash, now); };
+            co_await c.blocking(std::move(release));
+        }
+        auto ev12 = event(req, "licences.fetch", target, g.applicationId, g.subjectCode, "error",
+                               {{"reason", adapters::govdata::toString(e->code)}});
+        co_await c.audit(std::move(ev12));
+        co_return toResponse(govProblem(*e), req.requestId);
+    }
+    auto licences = std::move(std::get<std::vector<security::ELicence>>(result));
+    security::LicenceExpectations expect{g.subjectCode, platformPurpose};
+    for (auto& l : licences) {
+        auto verdict = security::verifyLicence(l, c.d->platformKeys, expect);
+        if (verdict.ok && std::find(g.licenceTypes.begin(), g.licenceTypes.end(), l.type) == g.licenceTypes.end()) {
+            verdict.ok = false;
+            verdict.code = "licence_rejected";
+            verdict.reason = "licence " + l.number + ": type " + l.type + " was not consented";
+        }
+        if (!verdict.ok) {
+            auto ev13 = event(req, "licence.verify", target, g.applicationId, g.subjectCode, "denied",
+                                   {{"reason", verdict.code}, {"detail", verdict.reason}}, true);
+            co_await c.audit(std::move(ev13));
+            co_return problem(req, 502, verdict.code, verdict.reason + "; nothing was stored");
+        }
+    }
+
+    json::array out;
+    for (auto& l : licences) {
+        store::DocumentMeta doc;
+        doc.id = security::randomId128();
+        doc.applicationId = g.applicationId;
+        doc.source = "e_licence";
+        doc.docType = l.type;
+        doc.contentType = l.fileContentType;
+        doc.createdBy = caller;
+        doc.createdAt = now;
+        json::object fields;
+        for (auto& [k, dv] : l.data) fields[k] = dv;
+        doc.fieldsJson = json::serialize(fields);
+        store::LicenceRecord rec{doc.id, g.applicationId, l.identifier, l.type, l.number, l.holder, l.holderCode,
+                                 l.issuer, l.issuedOn, l.validFrom, l.validTo.value_or(""), doc.fieldsJson};
+        std::function<bool()> save = [&c, &doc, &rec, &l] {
+            c.d->vault.put(doc, l.fileBytes);
+            c.s().store.insertLicenceDocument(doc, rec);
+            return true;
+        };
+        co_await c.blocking(std::move(save));
+        auto ev14 = event(req, "licence.store", doc.id, g.applicationId, g.subjectCode, "allowed",
+                               {{"type", l.type}, {"identifier", l.identifier}});
+        co_await c.audit(std::move(ev14));
+
+        json::value expiresWithin = nullptr;
+        if (l.validTo)
+            if (auto end = dateMs(*l.validTo)) {
+                Millis left = *end - now;
+                if (left < c.cfg().expiryWarningDays * kDay) {
+                    expiresWithin = std::max<Millis>(0, left / kDay);
+                    for (int days : c.cfg().reminderDays) {
+                        // 09:00 China Standard Time (01:00 UTC) on the day `days` before the end.
+                        Millis due = *end - days * kDay + 3600000;
+                        if (due <= now) continue;
+                        store::Reminder rem;
+                        rem.dedupeKey = "licence:" + l.identifier + ":" + std::to_string(days);
+                        rem.phone = consent->phone;
+                        rem.templateName = "licence_expiring";
+                        rem.paramsJson = json::serialize(json::object{
+                            {"licence", l.name}, {"number", l.number}, {"valid_to", *l.validTo}, {"days", days}});
+                        rem.dueAt = due;
+                        std::function<bool()> sched = [&c, rem] { return c.s().store.scheduleReminder(rem); };
+                        co_await c.blocking(std::move(sched));
+                    }
+                }
+            }
+        json::object item{{"document_id", doc.id},
+                          {"type", l.type},
+                          {"name", l.name},
+                          {"identifier", l.identifier},
+                          {"number", l.number},
+                          {"holder", l.holder},
+                          {"holder_code", l.holderCode},
+                          {"issuer", l.issuer},
+                          {"issued_on", l.issuedOn},
+                          {"valid_from", l.validFrom},
+                          {"valid_to", l.validTo ? json::value(*l.validTo) : json::value(nullptr)},
+                          {"signature", "verified"},
+                          {"expires_within_days", expiresWithin},
+                          {"fields", fields}};
+        out.push_back(std::move(item));
+    }
+    auto ev15 = event(req, "licences.fetch", target, g.applicationId, g.subjectCode, "allowed",
+                           {{"count", licences.size()}});
+    co_await c.audit(std::move(ev15));
+    co_return jsonResponse(200, {{"licences", out}, {"autofill", autofillFrom(licences)}});
+}
+
+}  // namespace
+
+void addConsentRoutes(Router& router, ConsentDeps& deps) {
+    Ctx c{&deps};
+    const std::vector<std::string> roles = {"frontdesk", "marketing"};
+    const std::vector<std::string> json = {"application/json"};
+    router.add({"POST", "/v1/consents", roles, 0, json, [c](HttpRequest r) { return createConsent(c, std::move(r)); }});
+    router.add({"POST", "/v1/consents/{consent_id}/resend", roles, 0, {},
+                [c](HttpRequest r) { return resendConsent(c, std::move(r)); }});
+    router.add({"POST", "/v1/consents/{consent_id}/verify", roles, 0, json,
+                [c](HttpRequest r) { return verifyConsent(c, std::move(r)); }});
+    router.add({"POST", "/v1/grants/{grant_id}/licences", roles, 0, {},
+                [c](HttpRequest r) { return fetchLicences(c, std::move(r)); }});
+}
+
+}  // namespace lgw::gateway

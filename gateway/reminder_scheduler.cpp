@@ -1,0 +1,58 @@
+#include "gateway/reminder_scheduler.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "gateway/logging.hpp"
+
+namespace lgw::gateway {
+
+namespace asio = boost::asio;
+
+boost::asio::awaitable<int> ReminderScheduler::tick() {
+    auto now = s_.nowMs();
+    std::function<std::vector<store::Reminder>()> take = [this, now] { return s_.store.takeDueReminders(now, 100); };
+    auto due = co_await s_.blocking.call(std::move(take));
+    int sent = 0;
+    for (auto& r : due) {
+        adapters::sms::SmsMessage msg{r.phone, r.templateName, {}, r.dedupeKey};
+        boost::system::error_code ec;
+        auto params = boost::json::parse(r.paramsJson, ec);
+        if (!ec && params.is_object())
+            for (auto& [k, v] : params.as_object())
+                msg.params[std::string(k)] = v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+        auto error = co_await sms_.send(std::move(msg));
+        store::AuditEvent e;
+        e.actor = "scheduler";
+        e.role = "system";
+        e.action = "reminder.send";
+        e.target = r.dedupeKey;
+        e.outcome = error ? "error" : "allowed";
+        e.detailJson = boost::json::serialize(boost::json::object{{"template", r.templateName},
+                                                                  {"masked_phone", maskPhone(r.phone)},
+                                                                  {"error", error ? error->detail : ""}});
+        co_await auditor_.record(std::move(e));
+        if (!error) ++sent;
+        else logger("scheduler")->warn("reminder {} not sent: {}", r.dedupeKey, error->detail);
+    }
+    co_return sent;
+}
+
+boost::asio::awaitable<void> ReminderScheduler::run() {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        try {
+            co_await tick();
+        } catch (const std::exception& ex) {
+            logger("scheduler")->error("reminder pass failed: {}", ex.what());
+        }
+        timer.expires_after(std::chrono::milliseconds(s_.config.consent.schedulerIntervalMs));
+        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return;
+    }
+}
+
+}  // namespace lgw::gateway

@@ -1,0 +1,147 @@
+#include "imaging/canvas.hpp"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <leptonica/allheaders.h>
+
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+namespace lgw::imaging {
+
+std::string findCjkFont() {
+    for (const char* p : {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+                          "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"})
+        if (std::filesystem::exists(p)) return p;
+    return {};
+}
+
+struct Font::Impl {
+    FT_Library lib = nullptr;
+    FT_Face face = nullptr;
+    ~Impl() {
+        if (face) FT_Done_Face(face);
+        if (lib) FT_Done_FreeType(lib);
+    }
+};
+
+Font::Font(const std::string& path) : impl(std::make_unique<Impl>()) {
+    if (FT_Init_FreeType(&impl->lib) != 0) throw std::runtime_error("FreeType init failed");
+    if (FT_New_Face(impl->lib, path.c_str(), 0, &impl->face) != 0)
+        throw std::runtime_error("cannot load font " + path + " (install fonts-wqy-microhei)");
+}
+Font::~Font() = default;
+
+std::vector<char32_t> decodeUtf8(std::string_view s) {
+    std::vector<char32_t> out;
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (n == 0 || i + static_cast<std::size_t>(n) > s.size()) {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
+        char32_t cp = n == 1 ? c : c & (0xFF >> (n + 1));
+        bool ok = true;
+        for (int k = 1; k < n; ++k) {
+            auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+            if ((cc >> 6) != 2) ok = false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        out.push_back(ok ? cp : 0xFFFD);
+        i += ok ? static_cast<std::size_t>(n) : 1;
+    }
+    return out;
+}
+
+Canvas::Canvas(int width, int height, Rgb bg)
+    : width_(width), height_(height), rgb_(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3) {
+    for (std::size_t i = 0; i < rgb_.size(); i += 3) {
+        rgb_[i] = bg.r;
+        rgb_[i + 1] = bg.g;
+        rgb_[i + 2] = bg.b;
+    }
+}
+
+void Canvas::blend(int x, int y, Rgb c, unsigned coverage) {
+    if (x < 0 || y < 0 || x >= width_ || y >= height_ || coverage == 0) return;
+    auto* p = &rgb_[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3];
+    p[0] = static_cast<std::uint8_t>((p[0] * (255 - coverage) + c.r * coverage) / 255);
+    p[1] = static_cast<std::uint8_t>((p[1] * (255 - coverage) + c.g * coverage) / 255);
+    p[2] = static_cast<std::uint8_t>((p[2] * (255 - coverage) + c.b * coverage) / 255);
+}
+
+void Canvas::fillRect(int x, int y, int w, int h, Rgb color, std::uint8_t alpha) {
+    for (int j = std::max(0, y); j < std::min(height_, y + h); ++j)
+        for (int i = std::max(0, x); i < std::min(width_, x + w); ++i) blend(i, j, color, alpha);
+}
+
+void Canvas::strokeRect(int x, int y, int w, int h, int t, Rgb color) {
+    fillRect(x, y, w, t, color);
+    fillRect(x, y + h - t, w, t, color);
+    fillRect(x, y, t, h, color);
+    fillRect(x + w - t, y, t, h, color);
+}
+
+int Canvas::drawText(Font& font, int x, int y, std::string_view utf8, int pixelSize, Rgb color, std::uint8_t alpha,
+                     double angleDegrees) {
+    FT_Face face = font.impl->face;
+    FT_Set_Pixel_Sizes(face, 0, static_cast<FT_UInt>(pixelSize));
+    double a = angleDegrees * M_PI / 180.0;
+    FT_Matrix m{static_cast<FT_Fixed>(std::cos(a) * 0x10000), static_cast<FT_Fixed>(-std::sin(a) * 0x10000),
+                static_cast<FT_Fixed>(std::sin(a) * 0x10000), static_cast<FT_Fixed>(std::cos(a) * 0x10000)};
+    FT_Vector pen{0, 0};
+    for (char32_t cp : decodeUtf8(utf8)) {
+        FT_Set_Transform(face, &m, &pen);
+        if (FT_Load_Char(face, cp, FT_LOAD_RENDER) != 0) continue;
+        FT_GlyphSlot g = face->glyph;
+        int ox = x + g->bitmap_left, oy = y - g->bitmap_top;
+        for (unsigned row = 0; row < g->bitmap.rows; ++row)
+            for (unsigned col = 0; col < g->bitmap.width; ++col) {
+                unsigned cov = g->bitmap.buffer[row * static_cast<unsigned>(g->bitmap.pitch) + col];
+                blend(ox + static_cast<int>(col), oy + static_cast<int>(row), color, cov * alpha / 255);
+            }
+        pen.x += g->advance.x;
+        pen.y += g->advance.y;
+    }
+    FT_Set_Transform(face, nullptr, nullptr);
+    return static_cast<int>(std::lround(std::hypot(pen.x, pen.y) / 64.0));
+}
+
+int Canvas::textWidth(Font& font, std::string_view utf8, int pixelSize) {
+    FT_Face face = font.impl->face;
+    FT_Set_Pixel_Sizes(face, 0, static_cast<FT_UInt>(pixelSize));
+    long w = 0;
+    for (char32_t cp : decodeUtf8(utf8))
+        if (FT_Load_Char(face, cp, FT_LOAD_DEFAULT) == 0) w += face->glyph->advance.x;
+    return static_cast<int>(w / 64);
+}
+
+namespace {
+std::string encode(const Canvas& c, const std::vector<std::uint8_t>& rgb, int format, int quality) {
+    PIX* pix = pixCreate(c.width(), c.height(), 32);
+    for (int y = 0; y < c.height(); ++y)
+        for (int x = 0; x < c.width(); ++x) {
+            const auto* p = &rgb[(static_cast<std::size_t>(y) * static_cast<std::size_t>(c.width()) +
+                                  static_cast<std::size_t>(x)) * 3];
+            l_uint32 v;
+            composeRGBPixel(p[0], p[1], p[2], &v);
+            pixSetPixel(pix, x, y, v);
+        }
+    l_uint8* data = nullptr;
+    size_t size = 0;
+    int rc = format == IFF_PNG ? pixWriteMemPng(&data, &size, pix, 0.0f) : pixWriteMemJpeg(&data, &size, pix, quality, 0);
+    pixDestroy(&pix);
+    if (rc != 0 || !data) throw std::runtime_error("image encoding failed");
+    std::string out(reinterpret_cast<char*>(data), size);
+    lept_free(data);
+    return out;
+}
+}  // namespace
+
+std::string Canvas::encodePng() const { return encode(*this, rgb_, IFF_PNG, 0); }
+std::string Canvas::encodeJpeg(int quality) const { return encode(*this, rgb_, IFF_JFIF_JPEG, quality); }
+
+}  // namespace lgw::imaging

@@ -1,0 +1,413 @@
+// Section 1 of API.md against the simulator on 127.0.0.1:0: consent by SMS code, grants, e-licence
+// fetch with signature verification, platform faults, circuit breaker, rate limits, reminders.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <regex>
+
+#include "security/identity_codes.hpp"
+#include "security/request_signing.hpp"
+#include "tests/integration/sim_fixture.hpp"
+
+using namespace lgw;
+using namespace lgw::testing;
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+
+const Holders& holders() {
+    static Holders h;
+    return h;
+}
+
+std::string enterprise(std::size_t skip = 0) {
+    return holders().find(
+        [](const json::object& h) {
+            return h.at("holder_code_type").as_string() == "USCC" &&
+                   security::validateCreditCode(std::string(h.at("holder_code").as_string())).valid &&
+                   !Holders::soonExpiring(h);
+        },
+        skip);
+}
+std::string person() {
+    return holders().find([](const json::object& h) { return h.at("holder_code_type").as_string() == "ID"; });
+}
+
+std::vector<std::pair<std::string, std::string>> as(const std::string& key) {
+    return {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}};
+}
+
+ClientResponse startConsent(HttpClient& c, const std::string& type, const std::string& code,
+                            const std::string& types = R"(["business_licence","property_certificate"])",
+                            const std::string& app = "YK2026110001", const std::string& key = "demo-frontdesk") {
+    std::string body = R"({"application_id":")" + app + R"(","subject":{"type":")" + type + R"(","code":")" + code +
+                       R"("},"licence_types":)" + types + R"(,"purpose":"power_connection"})";
+    return c.request("POST", "/v1/consents", body, as(key));
+}
+
+ClientResponse verify(HttpClient& c, const std::string& consentId, const std::string& code,
+                      const std::string& key = "demo-frontdesk") {
+    return c.request("POST", "/v1/consents/" + consentId + "/verify", R"({"code":")" + code + R"("})", as(key));
+}
+
+ClientResponse fetch(HttpClient& c, const std::string& grantId, const std::string& body = "",
+                     const std::string& key = "demo-frontdesk") {
+    return c.request("POST", "/v1/grants/" + grantId + "/licences", body, as(key));
+}
+
+json::object obj(const ClientResponse& r) { return json::parse(r.body).as_object(); }
+
+// consent -> code from the SMS log -> verify: the grant id.
+std::string grantFor(SimGateway& s, HttpClient& c, const std::string& type, const std::string& code,
+                     const std::string& types = R"(["business_licence","property_certificate"])") {
+    auto r = startConsent(c, type, code, types);
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto id = r.jsonString("consent_id");
+    auto v = verify(c, id, s.smsCode(id));
+    EXPECT_EQ(v.status, 200) << v.body;
+    return v.jsonString("grant_id");
+}
+
+std::size_t blobCount(const std::filesystem::path& dataDir) {
+    std::size_t n = 0;
+    if (std::filesystem::exists(dataDir / "blobs"))
+        for (auto& e : std::filesystem::recursive_directory_iterator(dataDir / "blobs"))
+            if (e.is_regular_file()) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST(Consent, EnterpriseHappyPath) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    std::string code = enterprise();
+    auto created = startConsent(c, "enterprise", code);
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto co = obj(created);
+    EXPECT_TRUE(std::regex_match(std::string(co.at("masked_phone").as_string()), std::regex(R"(1\d\d\*{4}\d{4})")));
+    EXPECT_EQ(co.at("resend_after_s").as_int64(), 60);
+    EXPECT_FALSE(co.at("checksum_warning").as_bool());
+    EXPECT_EQ(created.body.find(s.smsCode(created.jsonString("consent_id"))), std::string::npos);  // never the code
+
+    auto verified = verify(c, created.jsonString("consent_id"), s.smsCode(created.jsonString("consent_id")));
+    ASSERT_EQ(verified.status, 200) << verified.body;
+    auto grant = verified.jsonString("grant_id");
+    EXPECT_EQ(grant.size(), 32u);
+    EXPECT_EQ(obj(verified).at("scope").as_object().at("application_id").as_string(), "YK2026110001");
+
+    auto fetched = fetch(c, grant);
+    ASSERT_EQ(fetched.status, 200) << fetched.body;
+    auto f = obj(fetched);
+    auto& ls = f.at("licences").as_array();
+    ASSERT_EQ(ls.size(), 2u);
+    for (auto& lv : ls) {
+        auto& l = lv.as_object();
+        EXPECT_EQ(l.at("signature").as_string(), "verified");
+        EXPECT_EQ(l.at("holder_code").as_string(), code);
+        EXPECT_EQ(l.at("document_id").as_string().size(), 32u);
+    }
+    auto& autofill = f.at("autofill").as_object();
+    EXPECT_EQ(autofill.at("credit_code").as_string(), code);
+    EXPECT_FALSE(autofill.at("customer_name").as_string().empty());
+    EXPECT_FALSE(autofill.at("legal_representative").as_string().empty());
+    EXPECT_TRUE(autofill.at("id_number").is_null());
+    // Stored encrypted: two blobs, and no PNG chunk marker anywhere in the data directory's blobs.
+    EXPECT_EQ(blobCount(s.gw->dataDir), 2u);
+    for (auto& e : std::filesystem::recursive_directory_iterator(s.gw->dataDir / "blobs")) {
+        if (!e.is_regular_file()) continue;
+        std::ifstream in(e.path(), std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        EXPECT_EQ(bytes.find("IHDR"), std::string::npos) << e.path();
+    }
+    // A grant serves once.
+    auto again = fetch(c, grant);
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.jsonString("code"), "grant_used");
+}
+
+TEST(Consent, PersonHappyPathFillsTheIdNumber) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    std::string id = person();
+    auto grant = grantFor(s, c, "person", id, R"(["id_card"])");
+    auto fetched = fetch(c, grant);
+    ASSERT_EQ(fetched.status, 200) << fetched.body;
+    auto f = obj(fetched);
+    ASSERT_EQ(f.at("licences").as_array().size(), 1u);
+    EXPECT_EQ(f.at("licences").as_array()[0].as_object().at("type").as_string(), "id_card");
+    EXPECT_EQ(f.at("autofill").as_object().at("id_number").as_string(), id);
+}
+
+TEST(Consent, MalformedSubjectIs422AndAWrongCheckCharacterOnlyWarns) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto bad = startConsent(c, "enterprise", "91110102MA01C7Q5IY");
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_EQ(bad.jsonString("code"), "invalid_subject_code");
+    EXPECT_NE(bad.jsonString("detail").find("I, O, S, V and Z"), std::string::npos) << bad.body;
+    std::string failing = holders().find([](const json::object& h) {
+        return h.at("holder_code_type").as_string() == "USCC" &&
+               !security::validateCreditCode(std::string(h.at("holder_code").as_string())).valid;
+    });
+    auto warned = startConsent(c, "enterprise", failing);
+    ASSERT_EQ(warned.status, 201) << warned.body;
+    EXPECT_TRUE(obj(warned).at("checksum_warning").as_bool());
+    auto unknown = startConsent(c, "person", "11010519491231002X");
+    EXPECT_EQ(unknown.status, 404);
+    EXPECT_EQ(unknown.jsonString("code"), "subject_unknown");
+    auto fields = c.request("POST", "/v1/consents", R"({"application_id":"YK1","licence_types":["car"],"purpose":"x"})",
+                            as("demo-frontdesk"));
+    EXPECT_EQ(fields.status, 422);
+    EXPECT_EQ(obj(fields).at("errors").as_array().size(), 3u) << fields.body;
+}
+
+TEST(Consent, FiveWrongCodesLockAndResendDoesNotReset) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto created = startConsent(c, "enterprise", enterprise());
+    auto id = created.jsonString("consent_id");
+    std::string right = s.smsCode(id), wrong = right == "000000" ? "111111" : "000000";
+    for (int left = 4; left >= 1; --left) {
+        auto r = verify(c, id, wrong);
+        EXPECT_EQ(r.status, 401);
+        EXPECT_EQ(r.jsonString("code"), "code_mismatch");
+        EXPECT_EQ(obj(r).at("attempts_left").as_int64(), left);
+        if (left == 3) {
+            s.clock.advance(61s);
+            auto resent = c.request("POST", "/v1/consents/" + id + "/resend", "", as("demo-frontdesk"));
+            EXPECT_EQ(resent.status, 200) << resent.body;
+            right = s.smsCode(id);
+            wrong = right == "000000" ? "111111" : "000000";
+        }
+    }
+    auto locked = verify(c, id, wrong);
+    EXPECT_EQ(locked.status, 423);
+    EXPECT_EQ(locked.jsonString("code"), "consent_locked");
+    EXPECT_EQ(verify(c, id, right).status, 423);
+    EXPECT_EQ(c.request("POST", "/v1/consents/" + id + "/resend", "", as("demo-frontdesk")).status, 423);
+    auto m = c.request("GET", "/metrics");
+    EXPECT_NE(m.body.find("lgw_alerts_total{action=\"consent.verify\"} 1"), std::string::npos);
+}
+
+TEST(Consent, ResendTooSoonIs429) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto id = startConsent(c, "enterprise", enterprise()).jsonString("consent_id");
+    auto r = c.request("POST", "/v1/consents/" + id + "/resend", "", as("demo-frontdesk"));
+    EXPECT_EQ(r.status, 429);
+    EXPECT_FALSE(r.header("retry-after").empty());
+}
+
+TEST(Consent, ExpiredCodeIs410) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto id = startConsent(c, "enterprise", enterprise()).jsonString("consent_id");
+    s.clock.advance(301s);
+    auto r = verify(c, id, s.smsCode(id));
+    EXPECT_EQ(r.status, 410);
+    EXPECT_EQ(r.jsonString("code"), "consent_expired");
+}
+
+TEST(Consent, ConsentServesOneGrant) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto id = startConsent(c, "enterprise", enterprise()).jsonString("consent_id");
+    ASSERT_EQ(verify(c, id, s.smsCode(id)).status, 200);
+    auto again = verify(c, id, s.smsCode(id));
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.jsonString("code"), "consent_used");
+}
+
+TEST(Consent, GrantExpiresAndIsBoundToCallerAndApplication) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto grant = grantFor(s, c, "enterprise", enterprise());
+    auto other = fetch(c, grant, "", "demo-marketing");
+    EXPECT_EQ(other.status, 403);
+    EXPECT_EQ(other.jsonString("code"), "grant_scope");
+    auto otherApp = fetch(c, grant, R"({"application_id":"YK-OTHER"})");
+    EXPECT_EQ(otherApp.status, 403);
+    EXPECT_EQ(otherApp.jsonString("code"), "grant_scope");
+    s.clock.advance(601s);
+    auto expired = fetch(c, grant);
+    EXPECT_EQ(expired.status, 410);
+    EXPECT_EQ(expired.jsonString("code"), "grant_expired");
+    EXPECT_EQ(fetch(c, "0123456789abcdef0123456789abcdef").status, 404);
+}
+
+TEST(Consent, PlatformOutageIs502AndTheGrantSurvivesForARetry) {
+    SimGateway s([](config::Config& c) { c.govdata.retries = 1; });
+    HttpClient c(s.gw->port);
+    auto grant = grantFor(s, c, "enterprise", enterprise());
+    s.faults({{"error_rate", 1.0}});
+    auto r = fetch(c, grant);
+    EXPECT_EQ(r.status, 502);
+    EXPECT_EQ(r.jsonString("code"), "upstream_unavailable");
+    s.faults({});
+    auto retry = fetch(c, grant);
+    EXPECT_EQ(retry.status, 200) << retry.body;
+}
+
+TEST(Consent, PlatformHangIs504) {
+    SimGateway s([](config::Config& c) {
+        c.govdata.timeoutMs = 300;
+        c.govdata.retries = 0;
+    });
+    HttpClient c(s.gw->port);
+    s.faults({{"hang_ms", 2000}});
+    auto r = startConsent(c, "enterprise", enterprise());
+    EXPECT_EQ(r.status, 504);
+    EXPECT_EQ(r.jsonString("code"), "upstream_timeout");
+}
+
+TEST(Consent, MalformedPlatformJsonIs502) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto grant = grantFor(s, c, "enterprise", enterprise());
+    s.faults({{"malformed_json", true}});
+    auto r = fetch(c, grant);
+    EXPECT_EQ(r.status, 502);
+    EXPECT_EQ(r.jsonString("code"), "upstream_bad_payload");
+}
+
+TEST(Consent, BadSignatureOrUnknownKeyStoresNothingAndAlerts) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    for (auto fault : {"bad_signature", "unknown_key_id"}) {
+        auto grant = grantFor(s, c, "enterprise", enterprise());
+        s.faults({{fault, true}});
+        auto r = fetch(c, grant);
+        EXPECT_EQ(r.status, 502) << fault;
+        EXPECT_EQ(r.jsonString("code"), "licence_signature_invalid") << fault;
+        EXPECT_NE(r.jsonString("detail").find("nothing was stored"), std::string::npos);
+        EXPECT_EQ(blobCount(s.gw->dataDir), 0u) << fault;
+        s.faults({});
+        EXPECT_EQ(fetch(c, grant).status, 409) << "a grant that met a forged licence is spent";
+    }
+    auto m = c.request("GET", "/metrics");
+    EXPECT_NE(m.body.find("lgw_alerts_total{action=\"licence.verify\"} 2"), std::string::npos) << m.body;
+}
+
+TEST(Consent, WrongAppSecretIsRefusedByThePlatform) {
+    SimGateway s([](config::Config& c) {
+        c.govdata.appSecretEnv = "LGW_TEST_WRONG_SECRET";
+        ::setenv("LGW_TEST_WRONG_SECRET", "not-the-platform-secret-000000", 1);
+    });
+    HttpClient c(s.gw->port);
+    auto r = startConsent(c, "enterprise", enterprise());
+    EXPECT_EQ(r.status, 502);
+    EXPECT_EQ(r.jsonString("code"), "upstream_refused");
+}
+
+TEST(Consent, SimulatorRejectsReplayedNoncesStaleTimestampsAndBadSignatures) {
+    SimGateway s;
+    HttpClient c(s.sim->port());
+    std::string body = R"({"holder_code_type":"USCC","holder_code":")" + enterprise() + R"("})";
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+    auto headers = security::signRequest("licence-gateway", kGovSecret, "POST", "/api/v1/subjects/contact", body, now);
+    headers.emplace_back("Content-Type", "application/json");
+    EXPECT_EQ(c.request("POST", "/api/v1/subjects/contact", body, headers).status, 200);
+    auto replay = c.request("POST", "/api/v1/subjects/contact", body, headers);
+    EXPECT_EQ(replay.status, 401);
+    EXPECT_NE(replay.body.find("nonce replayed"), std::string::npos);
+    auto stale = security::signRequest("licence-gateway", kGovSecret, "POST", "/api/v1/subjects/contact", body,
+                                       now - 6 * 60 * 1000);
+    EXPECT_EQ(c.request("POST", "/api/v1/subjects/contact", body, stale).status, 401);
+    auto forged = security::signRequest("licence-gateway", "another-secret-entirely-xxxx", "POST",
+                                        "/api/v1/subjects/contact", body, now);
+    EXPECT_EQ(c.request("POST", "/api/v1/subjects/contact", body, forged).status, 401);
+    EXPECT_EQ(c.request("POST", "/api/v1/subjects/contact", body).status, 401);
+}
+
+TEST(Consent, CircuitBreakerOpensAndCloses) {
+    SimGateway s([](config::Config& c) {
+        c.govdata.retries = 0;
+        c.govdata.breakerFailures = 2;
+        c.govdata.breakerCooldownMs = 300;
+    });
+    HttpClient c(s.gw->port);
+    s.faults({{"error_rate", 1.0}});
+    EXPECT_EQ(startConsent(c, "enterprise", enterprise(0)).status, 502);
+    EXPECT_EQ(startConsent(c, "enterprise", enterprise(1)).status, 502);
+    auto callsBefore = s.sim->calls();
+    auto open = startConsent(c, "enterprise", enterprise(2));
+    EXPECT_EQ(open.status, 502);
+    EXPECT_NE(open.jsonString("detail").find("circuit open"), std::string::npos) << open.body;
+    EXPECT_EQ(s.sim->calls(), callsBefore) << "an open circuit must not call the platform";
+    auto ready = c.request("GET", "/readyz");
+    EXPECT_NE(ready.body.find("\"govdata_circuit\":\"open\""), std::string::npos) << ready.body;
+    EXPECT_NE(c.request("GET", "/metrics").body.find("lgw_upstream_circuit_open{upstream=\"govdata\"} 1"),
+              std::string::npos);
+    s.faults({});
+    std::this_thread::sleep_for(350ms);
+    EXPECT_EQ(startConsent(c, "enterprise", enterprise(3)).status, 201);
+    EXPECT_NE(c.request("GET", "/readyz").body.find("\"govdata_circuit\":\"closed\""), std::string::npos);
+}
+
+TEST(Consent, RateLimitsPerPhoneSubjectAndCaller) {
+    SimGateway s([](config::Config& c) {
+        c.consent.perPhone = {2, 3600};
+        c.consent.perSubject = {3, 3600};
+        c.consent.perCaller = {4, 3600};  // the fifth request below is the fifth from this caller
+    });
+    HttpClient c(s.gw->port);
+    std::string a = enterprise(0);
+    EXPECT_EQ(startConsent(c, "enterprise", a).status, 201);
+    EXPECT_EQ(startConsent(c, "enterprise", a).status, 201);
+    auto phone = startConsent(c, "enterprise", a);
+    EXPECT_EQ(phone.status, 429);
+    EXPECT_NE(phone.jsonString("detail").find("to this phone"), std::string::npos) << phone.body;
+    EXPECT_FALSE(phone.header("retry-after").empty());
+    auto subject = startConsent(c, "enterprise", a);
+    EXPECT_EQ(subject.status, 429);
+    EXPECT_NE(subject.jsonString("detail").find("for this subject"), std::string::npos) << subject.body;
+    auto caller = startConsent(c, "enterprise", enterprise(1));
+    EXPECT_EQ(caller.status, 429);
+    EXPECT_NE(caller.jsonString("detail").find("from this caller"), std::string::npos) << caller.body;
+    s.clock.advance(3601s);
+    EXPECT_EQ(startConsent(c, "enterprise", enterprise(1)).status, 201);
+}
+
+TEST(Consent, FailedSmsLeavesNoConsent) {
+    SimGateway s([](config::Config& c) { c.sms.logFile = "no-such-dir/sms.ndjson"; });
+    HttpClient c(s.gw->port);
+    auto r = startConsent(c, "enterprise", enterprise());
+    EXPECT_EQ(r.status, 502);
+    EXPECT_EQ(r.jsonString("code"), "sms_failed");
+    EXPECT_TRUE(r.jsonString("consent_id").empty());
+}
+
+TEST(Consent, ExpiringLicenceSetsDaysAndRemindersGoOutOnce) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    std::string code = holders().find([](const json::object& h) {
+        return h.at("holder_code_type").as_string() == "USCC" &&
+               security::validateCreditCode(std::string(h.at("holder_code").as_string())).valid &&
+               Holders::soonExpiring(h);
+    });
+    auto grant = grantFor(s, c, "enterprise", code, R"(["business_licence"])");
+    auto f = fetch(c, grant);
+    ASSERT_EQ(f.status, 200) << f.body;
+    auto fo = obj(f);
+    auto& l = fo.at("licences").as_array()[0].as_object();
+    ASSERT_TRUE(l.at("expires_within_days").is_int64()) << f.body;
+    auto days = l.at("expires_within_days").as_int64();
+    EXPECT_LT(days, 30);
+    auto reminders = [&] {
+        std::size_t n = 0;
+        for (auto& line : s.smsLines())
+            if (line.at("template").as_string() == "licence_expiring") ++n;
+        return n;
+    };
+    EXPECT_EQ(reminders(), 0u);
+    // Past the valid_to day: the 7- and 1-day reminders (those still ahead at fetch time) are due.
+    s.clock.advance(std::chrono::hours(24 * (days + 1)));
+    for (int i = 0; i < 100 && reminders() == 0; ++i) std::this_thread::sleep_for(20ms);
+    std::this_thread::sleep_for(300ms);  // several more scheduler passes
+    std::size_t expected = (days >= 7 ? 1u : 0u) + (days >= 1 ? 1u : 0u);
+    EXPECT_EQ(reminders(), expected);
+}
