@@ -393,6 +393,12 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         if (m.kind == "http" && m.secretFile.empty() && m.secretEnv.empty())
             sr.error("secret_file", "set secret_file or secret_env for the provider's signing secret");
     }
+    if (auto* t = r.table("audit")) {
+        TableReader ar(t, "audit", errors);
+        ar.string("signing_key_file", c.audit.signingKeyFile);
+        ar.integer("checkpoint_every", c.audit.checkpointEvery, 1, 1000000);
+        ar.finish();
+    }
     r.finish();
     // The simulator is a separate implementation for demos and tests; production never depends on it.
     if (c.govdata.mode == "simulator" && !c.demo)

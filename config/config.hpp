@@ -133,6 +133,11 @@ struct SmsConfig {
     int retries = 2;
 };
 
+struct AuditConfig {
+    std::string signingKeyFile = "keys/audit-signing.pem";  ///< P-256 PEM (data_dir); generated in demo
+    int checkpointEvery = 100;  ///< a signed checkpoint every this many events
+};
+
 struct Config {
     bool demo = false;
     std::string dataDir = "var";
@@ -145,6 +150,7 @@ struct Config {
     GovDataConfig govdata;
     GovSimConfig govsim;
     SmsConfig sms;
+    AuditConfig audit;
 
     /// data_dir joined with a relative path; absolute paths are returned unchanged.
     std::string dataPath(const std::string& p) const;

@@ -115,6 +115,25 @@ std::string loadSecret(const config::Config& cfg, const std::string& file, const
     return secret;
 }
 
+// The key that signs audit checkpoints (P-256). Generated in demo mode; required otherwise.
+security::PrivateKey loadAuditKey(const config::Config& cfg) {
+    auto path = cfg.dataPath(cfg.audit.signingKeyFile);
+    if (!std::filesystem::exists(path)) {
+        if (!cfg.demo)
+            throw std::runtime_error("audit.signing_key_file: \"" + path + "\" does not exist; create it with: "
+                                     "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + path);
+        std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+        auto key = security::PrivateKey::generate(security::SignatureAlg::kEcdsaP256Sha256);
+        std::ofstream(path) << key.pem();
+        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        std::ofstream(path + ".pub") << key.publicKey().pem();
+        logger("keys")->warn("DEMO: generated the audit checkpoint signing key {} (public key {}.pub)", path, path);
+    }
+    auto key = security::PrivateKey::fromPem(readFile(path, "audit.signing_key_file"));
+    if (!key) throw std::runtime_error("audit.signing_key_file: \"" + path + "\" is not a PEM private key");
+    return *key;
+}
+
 }  // namespace
 
 struct App::Impl {
@@ -127,7 +146,7 @@ struct App::Impl {
           services{cfg, *store, blocking, metrics, [this] { return checkKeyring(cfg); },
                    clock ? std::move(clock) : std::function<std::int64_t()>(&wallClockMs)},
           dispatcher(router, auth, metrics, cfg.server.bodyLimitBytes, cfg.server.headerLimitBytes),
-          auditor(*store, blocking, metrics) {
+          auditor(*store, blocking, metrics, loadAuditKey(cfg), cfg.audit.checkpointEvery) {
         auto ring = prepareKeys(cfg);
         server = std::make_unique<Server>(cfg.server, dispatcher);
         vault = std::make_unique<adapters::blob::EncryptedFileVault>(cfg.dataPath("blobs"), std::move(ring));
@@ -141,6 +160,7 @@ struct App::Impl {
         addApplicationRoutes(router, services);
         addIdentityCodeRoutes(router, services);
         addConsentRoutes(router, *consentDeps);
+        addAuditRoutes(router, services, auditor);
         scheduler = std::make_unique<ReminderScheduler>(services, *sms, auditor);
     }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "gateway/audit_chain.hpp"
 #include "gateway/logging.hpp"
 #include "security/crypto.hpp"
 
@@ -29,11 +30,42 @@ std::string canonicalAuditEvent(const store::AuditEvent& e) {
 
 std::string auditHash(const store::AuditEvent& e) { return security::sha256Hex(canonicalAuditEvent(e)); }
 
+Auditor::Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics,
+                 std::optional<security::PrivateKey> signingKey, int checkpointEvery)
+    : store_(store), blocking_(blocking), metrics_(metrics), key_(std::move(signingKey)), every_(checkpointEvery) {
+    auto cps = store_.checkpoints();
+    if (!cps.empty()) lastCheckpoint_ = cps.back().seq;
+}
+
+std::optional<security::PublicKey> Auditor::publicKey() const {
+    if (!key_) return std::nullopt;
+    return key_->publicKey();
+}
+
+std::optional<store::AuditCheckpoint> Auditor::checkpointNow() {
+    if (!key_) return std::nullopt;
+    auto head = store_.auditHead();
+    if (!head) return std::nullopt;
+    store::AuditCheckpoint cp;
+    cp.seq = head->seq;
+    cp.headHash = head->hash;
+    cp.at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch()).count();
+    cp.signature = security::base64Encode(key_->sign(security::SignatureAlg::kEcdsaP256Sha256, checkpointMessage(cp)));
+    store_.insertCheckpoint(cp);
+    lastCheckpoint_ = cp.seq;
+    return cp;
+}
+
 boost::asio::awaitable<store::AuditEvent> Auditor::record(store::AuditEvent event) {
     if (event.at == 0)
         event.at = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
-    std::function<store::AuditEvent()> job = [this, event] { return store_.appendAudit(event, &auditHash); };
+    std::function<store::AuditEvent()> job = [this, event] {
+        auto stored = store_.appendAudit(event, &auditHash);
+        if (key_ && stored.seq - lastCheckpoint_.load() >= every_) checkpointNow();
+        return stored;
+    };
     auto stored = co_await blocking_.call(std::move(job));
     if (stored.alert) {
         metrics_.count("lgw_alerts_total", "action=\"" + promEscape(stored.action) + "\"");

@@ -4,7 +4,11 @@
 // document content, codes or full phone numbers.
 #include <boost/asio/awaitable.hpp>
 
+#include <atomic>
+#include <optional>
+
 #include "adapters/store/store.hpp"
+#include "security/signature.hpp"
 #include "gateway/blocking.hpp"
 #include "gateway/metrics.hpp"
 
@@ -17,14 +21,24 @@ std::string auditHash(const store::AuditEvent& e);
 
 class Auditor {
 public:
-    Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics) : store_(store), blocking_(blocking), metrics_(metrics) {}
+    /// With a signing key, a signed checkpoint (seq, head hash) is written every `checkpointEvery`
+    /// events, so that cutting events off the end of the log is detected.
+    Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics,
+            std::optional<security::PrivateKey> signingKey = std::nullopt, int checkpointEvery = 100);
     /// Appends on the blocking pool. An alert also goes to the warning log and lgw_alerts_total.
     boost::asio::awaitable<store::AuditEvent> record(store::AuditEvent event);
+    /// Signs a checkpoint at the current head now (blocking; call on the pool). Returns it, or
+    /// nullopt when the log is empty or there is no key.
+    std::optional<store::AuditCheckpoint> checkpointNow();
+    std::optional<security::PublicKey> publicKey() const;
 
 private:
     store::Store& store_;
     BlockingPool& blocking_;
     Metrics& metrics_;
+    std::optional<security::PrivateKey> key_;
+    int every_;
+    std::atomic<std::int64_t> lastCheckpoint_{0};
 };
 
 }  // namespace lgw::gateway

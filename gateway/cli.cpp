@@ -3,9 +3,11 @@
 
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "adapters/govdata/simulator/gov_simulator.hpp"
 #include "gateway/app.hpp"
+#include "gateway/audit_chain.hpp"
 #include "gateway/logging.hpp"
 #include "gateway/routes.hpp"
 #include "security/identity_codes.hpp"
@@ -122,6 +124,36 @@ int govsim(const std::string& configPath, const std::string& listen, bool testMo
     return 0;
 }
 
+int auditVerify(const std::string& file, const std::string& keyFile) {
+    std::ifstream f(file, std::ios::binary);
+    if (!f) {
+        std::cerr << "cannot read " << file << "\n";
+        return 2;
+    }
+    std::stringstream ss;
+    ss << f.rdbuf();
+    std::optional<std::string> key;
+    if (!keyFile.empty()) {
+        std::ifstream k(keyFile);
+        if (!k) {
+            std::cerr << "cannot read " << keyFile << "\n";
+            return 2;
+        }
+        std::stringstream ks;
+        ks << k.rdbuf();
+        key = ks.str();
+    }
+    auto v = verifyExport(ss.str(), key);
+    boost::json::object o{{"ok", v.ok}, {"events", v.events}, {"checkpoints", v.checkpoints}, {"head", v.head}};
+    if (!v.ok) {
+        o["first_bad_seq"] = v.firstBadSeq;
+        o["reason"] = v.reason;
+    }
+    if (!key) o["warning"] = "the checkpoint key was taken from the file itself; pass --public-key to trust the gateway's";
+    std::cout << boost::json::serialize(o) << "\n";
+    return v.ok ? 0 : 1;
+}
+
 }  // namespace
 
 int runCli(int argc, char** argv) {
@@ -149,6 +181,13 @@ int runCli(int argc, char** argv) {
 
     auto* versionCmd = app.add_subcommand("version", "Print the version");
 
+    std::string auditFile, auditKey;
+    auto* auditCmd = app.add_subcommand("audit", "Audit trail tools");
+    auditCmd->require_subcommand(1);
+    auto* auditVerifyCmd = auditCmd->add_subcommand("verify", "Verify an audit export offline; exit 0 ok, 1 broken");
+    auditVerifyCmd->add_option("FILE", auditFile, "NDJSON from GET /v1/audit/export")->required();
+    auditVerifyCmd->add_option("--public-key", auditKey, "The gateway's checkpoint public key (PEM)");
+
     std::string simConfig = "config/gateway.toml", simListen = "127.0.0.1:8090";
     bool simTestMode = false;
     auto* govsimCmd = app.add_subcommand("govsim", "Run the government data platform simulator as its own process");
@@ -165,6 +204,7 @@ int runCli(int argc, char** argv) {
     if (*serveCmd) return serve(configPath, listen, dataDir);
     if (*checkCmd) return checkConfig(checkPath);
     if (*validateCmd) return validate(code, type);
+    if (*auditVerifyCmd) return auditVerify(auditFile, auditKey);
     if (*govsimCmd) return govsim(simConfig, simListen, simTestMode);
     if (*versionCmd) {
         std::cout << "licence-gateway " << LGW_VERSION << "\n";

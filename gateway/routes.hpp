@@ -12,6 +12,8 @@ namespace lgw::gateway {
 void addOpsRoutes(Router& router, Services& services);
 void addApplicationRoutes(Router& router, Services& services);
 void addIdentityCodeRoutes(Router& router, Services& services);
+class Auditor;
+void addAuditRoutes(Router& router, Services& services, Auditor& auditor);
 
 /// JSON helpers shared by handlers.
 HttpResponse jsonResponse(int status, const boost::json::value& body);

@@ -1,0 +1,58 @@
+#pragma once
+// Verification of the audit chain, shared by GET /v1/audit/verify (over the store) and the offline
+// `licence-gateway audit verify FILE` (over an export). A chain verifies when seq is gap-free, each
+// prev_hash is the previous event's hash, each hash is the SHA-256 of the canonical event, and every
+// signed checkpoint (seq, head hash) matches the event at its seq and verifies under the audit key;
+// a checkpoint beyond the last event shows that the tail was cut off.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/store/store.hpp"
+#include "security/signature.hpp"
+
+namespace lgw::gateway {
+
+struct ChainVerdict {
+    bool ok = true;
+    std::int64_t events = 0;
+    std::string head;            ///< hash of the last event
+    std::int64_t checkpoints = 0;
+    std::int64_t firstBadSeq = 0;
+    std::string reason;
+};
+
+/// What a checkpoint signs.
+std::string checkpointMessage(const store::AuditCheckpoint& cp);
+
+/// Incremental: feed events oldest first (in pages), then checkpoints, then finish().
+class ChainVerifier {
+public:
+    /// `expectedFirstPrev`: the prev_hash the first event must carry (64 zeros from seq 1), or
+    /// nullopt to trust the first event's prev_hash (an export that starts later).
+    ChainVerifier(std::optional<security::PublicKey> key, std::optional<std::string> expectedFirstPrev);
+    void add(const store::AuditEvent& e);
+    void addCheckpoint(const store::AuditCheckpoint& cp);
+    ChainVerdict finish();
+
+private:
+    void fail(std::int64_t seq, std::string reason);
+    std::optional<security::PublicKey> key_;
+    std::optional<std::string> expectedPrev_;
+    std::int64_t nextSeq_ = 0;
+    std::int64_t firstSeq_ = 0;
+    std::vector<std::pair<std::int64_t, std::string>> hashes_;  // seq -> hash, for checkpoint checks
+    std::vector<store::AuditCheckpoint> checkpoints_;
+    ChainVerdict v_;
+};
+
+/// NDJSON export: a header line, one line per event, one per checkpoint.
+std::string exportHeaderLine(std::int64_t fromSeq, std::int64_t toSeq, const std::string& publicKeyPem);
+std::string exportEventLine(const store::AuditEvent& e);
+std::string exportCheckpointLine(const store::AuditCheckpoint& cp);
+
+/// Verifies an export offline. `trustedKeyPem` overrides the key carried in the header (an auditor
+/// should pass the gateway's published key rather than trust the file's own).
+ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::string>& trustedKeyPem);
+
+}  // namespace lgw::gateway

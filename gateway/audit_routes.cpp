@@ -1,0 +1,197 @@
+// Section 5 of API.md: the audit trail for compliance auditors. Reading the trail is itself audited.
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+#include "gateway/audit.hpp"
+#include "gateway/audit_chain.hpp"
+#include "gateway/json_body.hpp"
+#include "gateway/routes.hpp"
+
+namespace lgw::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+struct AuditCtx {
+    Services* s;
+    Auditor* auditor;
+};
+
+// RFC 3339 ("2026-11-23T08:00:00+08:00", "...Z", fractions allowed) or Unix milliseconds.
+std::optional<std::int64_t> parseTime(const std::string& v) {
+    if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) && v.size() < 16)
+        return std::stoll(v);
+    int y, mo, d, h, mi, sec;
+    char tail[32] = {0};
+    if (std::sscanf(v.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%31s", &y, &mo, &d, &h, &mi, &sec, tail) < 6) return std::nullopt;
+    std::string t = tail;
+    std::size_t i = 0;
+    if (i < t.size() && t[i] == '.')
+        for (++i; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) {
+        }
+    std::string zone = t.substr(i);
+    int offsetMin = 0;
+    if (zone == "Z" || zone == "z") {
+    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+        offsetMin = (std::stoi(zone.substr(1, 2)) * 60 + std::stoi(zone.substr(4, 2))) * (zone[0] == '-' ? -1 : 1);
+    } else {
+        return std::nullopt;
+    }
+    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+                                    std::chrono::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    auto days = std::chrono::sys_days{ymd}.time_since_epoch().count();
+    return ((static_cast<std::int64_t>(days) * 86400 + h * 3600 + mi * 60 + sec) - offsetMin * 60) * 1000;
+}
+
+json::object eventJson(const store::AuditEvent& e) {
+    boost::system::error_code ec;
+    auto detail = json::parse(e.detailJson, ec);
+    return {{"seq", e.seq},          {"at", e.at},
+            {"actor", e.actor},      {"role", e.role},
+            {"action", e.action},    {"target", e.target},
+            {"application_id", e.applicationId}, {"subject", e.subject},
+            {"outcome", e.outcome},  {"request_id", e.requestId},
+            {"alert", e.alert},      {"detail", ec ? json::value(e.detailJson) : detail},
+            {"prev_hash", e.prevHash}, {"hash", e.hash}};
+}
+
+asio::awaitable<void> auditRead(AuditCtx c, const HttpRequest& req, std::string action) {
+    store::AuditEvent e;
+    e.actor = req.principal->id;
+    e.role = req.principal->role;
+    e.action = std::move(action);
+    e.outcome = "allowed";
+    e.requestId = req.requestId;
+    co_await c.auditor->record(std::move(e));
+}
+
+// Reads filters shared by events and alerts; a problem when one is malformed.
+std::variant<store::AuditFilter, Problem> filterFrom(const HttpRequest& req) {
+    store::AuditFilter f;
+    FieldErrors errs;
+    for (auto& [k, v] : req.query) {
+        if (k == "actor") f.actor = v;
+        else if (k == "subject") f.subject = v;
+        else if (k == "document") f.document = v;
+        else if (k == "action") f.action = v;
+        else if (k == "outcome") {
+            if (v != "allowed" && v != "denied" && v != "error") errs.add("outcome", "must be allowed, denied or error");
+            f.outcome = v;
+        } else if (k == "from" || k == "to") {
+            auto t = parseTime(v);
+            if (!t) errs.add(k, "must be RFC 3339 (2026-11-23T08:00:00+08:00) or Unix milliseconds");
+            (k == "from" ? f.from : f.to) = t;
+        } else if (k == "limit") {
+            char* end = nullptr;
+            long n = std::strtol(v.c_str(), &end, 10);
+            if (*end || n < 1 || n > 1000) errs.add("limit", "must be 1..1000");
+            else f.limit = static_cast<int>(n);
+        } else if (k == "cursor") {
+            char* end = nullptr;
+            long long n = std::strtoll(v.c_str(), &end, 10);
+            if (*end || n < 1) errs.add("cursor", "must be the next_cursor of a previous page");
+            else f.beforeSeq = n;
+        } else {
+            errs.add(k, "unknown parameter; use actor, subject, document, action, outcome, from, to, limit, cursor");
+        }
+    }
+    if (!errs.empty()) return errs.problem();
+    return f;
+}
+
+asio::awaitable<HttpResponse> listEvents(AuditCtx c, HttpRequest req, bool alertsOnly) {
+    auto parsed = filterFrom(req);
+    if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
+    auto f = std::get<store::AuditFilter>(parsed);
+    f.alertsOnly = alertsOnly;
+    co_await auditRead(c, req, alertsOnly ? "audit.alerts" : "audit.events");
+    std::function<std::vector<store::AuditEvent>()> job = [c, f] { return c.s->store.auditEvents(f); };
+    auto events = co_await c.s->blocking.call(std::move(job));
+    json::array out;
+    for (auto& e : events) out.push_back(eventJson(e));
+    json::value next = nullptr;
+    if (static_cast<int>(events.size()) == f.limit && !events.empty()) next = std::to_string(events.back().seq);
+    co_return jsonResponse(200, {{alertsOnly ? "alerts" : "events", out}, {"next_cursor", next}});
+}
+
+asio::awaitable<HttpResponse> verifyChain(AuditCtx c, HttpRequest req) {
+    co_await auditRead(c, req, "audit.verify");
+    std::function<ChainVerdict()> job = [c] {
+        ChainVerifier v(c.auditor->publicKey(), std::string(64, '0'));
+        for (std::int64_t from = 1;; from += 1000) {
+            auto page = c.s->store.auditRange(from, from + 999);
+            for (auto& e : page) v.add(e);
+            if (page.size() < 1000) break;
+        }
+        for (auto& cp : c.s->store.checkpoints()) v.addCheckpoint(cp);
+        return v.finish();
+    };
+    auto verdict = co_await c.s->blocking.call(std::move(job));
+    json::object o{{"ok", verdict.ok}, {"events", verdict.events}, {"head", verdict.head},
+                   {"checkpoints", verdict.checkpoints}};
+    if (!verdict.ok) {
+        o["first_bad_seq"] = verdict.firstBadSeq;
+        o["reason"] = verdict.reason;
+    }
+    co_return jsonResponse(200, o);
+}
+
+asio::awaitable<HttpResponse> exportChain(AuditCtx c, HttpRequest req) {
+    std::optional<std::int64_t> from, to;
+    FieldErrors errs;
+    for (auto& [k, v] : req.query) {
+        if (k != "from" && k != "to") {
+            errs.add(k, "unknown parameter; use from and to");
+            continue;
+        }
+        auto t = parseTime(v);
+        if (!t) errs.add(k, "must be RFC 3339 or Unix milliseconds");
+        (k == "from" ? from : to) = t;
+    }
+    if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
+    co_await auditRead(c, req, "audit.export");
+    std::function<std::string()> job = [c, from, to] {
+        // Sign the head first, so that a file cut short after export is detected too.
+        c.auditor->checkpointNow();
+        std::vector<store::AuditEvent> picked;
+        for (std::int64_t s = 1;; s += 1000) {
+            auto page = c.s->store.auditRange(s, s + 999);
+            for (auto& e : page)
+                if ((!from || e.at >= *from) && (!to || e.at <= *to)) picked.push_back(std::move(e));
+            if (page.size() < 1000) break;
+        }
+        // The chain is verified over consecutive seqs: fill any event inside [first, last] that fell
+        // outside the time window because clocks of concurrent appends interleave.
+        std::string out;
+        std::int64_t first = picked.empty() ? 1 : picked.front().seq, last = picked.empty() ? 0 : picked.back().seq;
+        auto key = c.auditor->publicKey();
+        out += exportHeaderLine(first, last, key ? key->pem() : std::string());
+        if (!picked.empty())
+            for (auto& e : c.s->store.auditRange(first, last)) out += exportEventLine(e);
+        for (auto& cp : c.s->store.checkpoints())
+            if (cp.seq >= first && cp.seq <= last) out += exportCheckpointLine(cp);
+        return out;
+    };
+    HttpResponse r;
+    r.contentType = "application/x-ndjson";
+    r.body = co_await c.s->blocking.call(std::move(job));
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"audit-export.ndjson\"");
+    co_return r;
+}
+
+}  // namespace
+
+void addAuditRoutes(Router& router, Services& services, Auditor& auditor) {
+    AuditCtx c{&services, &auditor};
+    const std::vector<std::string> roles = {"auditor", "admin"};
+    router.add({"GET", "/v1/audit/events", roles, 0, {}, [c](HttpRequest r) { return listEvents(c, std::move(r), false); }});
+    router.add({"GET", "/v1/audit/alerts", roles, 0, {}, [c](HttpRequest r) { return listEvents(c, std::move(r), true); }});
+    router.add({"GET", "/v1/audit/verify", roles, 0, {}, [c](HttpRequest r) { return verifyChain(c, std::move(r)); }});
+    router.add({"GET", "/v1/audit/export", roles, 0, {}, [c](HttpRequest r) { return exportChain(c, std::move(r)); }});
+}
+
+}  // namespace lgw::gateway

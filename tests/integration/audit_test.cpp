@@ -1,0 +1,177 @@
+// Section 5 of API.md: the audit trail. Tampering with the store or with an export (edit, delete,
+// reorder, truncate) is detected and names the first bad seq.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+
+#include "gateway/audit_chain.hpp"
+#include "tests/integration/sim_fixture.hpp"
+
+using namespace lgw;
+using namespace lgw::testing;
+namespace json = boost::json;
+
+namespace {
+
+const std::vector<std::pair<std::string, std::string>> kAuditor = {{"Authorization", "Bearer demo-auditor"}};
+
+// Some traffic that leaves audit events: consents, a wrong code, a denied grant use.
+void makeEvents(SimGateway&, HttpClient& c, int consents) {
+    Holders h;
+    for (int i = 0; i < consents; ++i) {
+        std::string code = h.find([](const json::object& o) { return o.at("holder_code_type").as_string() == "ID"; }, i);
+        std::string body = R"({"application_id":"YK9","subject":{"type":"person","code":")" + code +
+                           R"("},"licence_types":["id_card"],"purpose":"power_connection"})";
+        auto r = c.request("POST", "/v1/consents", body,
+                           {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", "application/json"}});
+        ASSERT_EQ(r.status, 201) << r.body;
+        c.request("POST", "/v1/consents/" + r.jsonString("consent_id") + "/verify", R"({"code":"000000"})",
+                  {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", "application/json"}});
+    }
+}
+
+void sql(const std::filesystem::path& db, const std::string& statement) {
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(h, statement.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_close(h);
+}
+
+json::object verifyApi(HttpClient& c) { return json::parse(c.request("GET", "/v1/audit/verify", "", kAuditor).body).as_object(); }
+
+std::vector<std::string> lines(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    std::string l;
+    while (std::getline(in, l)) out.push_back(l);
+    return out;
+}
+std::string joinLines(const std::vector<std::string>& v) {
+    std::string s;
+    for (auto& l : v) s += l + "\n";
+    return s;
+}
+
+}  // namespace
+
+TEST(Audit, EventsAreListedFilteredAndPagedForAuditorsOnly) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    makeEvents(s, c, 3);
+    auto denied = c.request("GET", "/v1/audit/events", "", {{"Authorization", "Bearer demo-frontdesk"}});
+    EXPECT_EQ(denied.status, 403);
+    auto page = c.request("GET", "/v1/audit/events?action=consent.create&limit=2", "", kAuditor);
+    ASSERT_EQ(page.status, 200) << page.body;
+    auto o = json::parse(page.body).as_object();
+    auto& events = o.at("events").as_array();
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_GT(events[0].as_object().at("seq").as_int64(), events[1].as_object().at("seq").as_int64());
+    for (auto& e : events) {
+        EXPECT_EQ(e.as_object().at("action").as_string(), "consent.create");
+        EXPECT_EQ(e.as_object().at("actor").as_string(), "demo-frontdesk");
+        // Never the full phone number or the code.
+        EXPECT_EQ(json::serialize(e).find("\"code\""), std::string::npos);
+    }
+    std::string cursor(o.at("next_cursor").as_string());
+    auto next = json::parse(c.request("GET", "/v1/audit/events?action=consent.create&limit=2&cursor=" + cursor, "",
+                                      kAuditor).body).as_object();
+    EXPECT_EQ(next.at("events").as_array().size(), 1u);
+    auto bad = c.request("GET", "/v1/audit/events?from=yesterday&colour=red", "", kAuditor);
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_EQ(json::parse(bad.body).as_object().at("errors").as_array().size(), 2u);
+    auto window = c.request("GET", "/v1/audit/events?from=2000-01-01T00:00:00%2B08:00&to=2000-01-02T00:00:00Z", "", kAuditor);
+    EXPECT_EQ(json::parse(window.body).as_object().at("events").as_array().size(), 0u);
+    // Reading the trail is itself audited.
+    auto reads = json::parse(c.request("GET", "/v1/audit/events?action=audit.events", "", kAuditor).body).as_object();
+    EXPECT_GE(reads.at("events").as_array().size(), 3u);
+}
+
+TEST(Audit, VerifyDetectsEditDeleteAndTruncationInTheStore) {
+    for (std::string tamper : {"edit", "delete", "truncate"}) {
+        SimGateway s([](config::Config& c) { c.audit.checkpointEvery = 3; });
+        HttpClient c(s.gw->port);
+        makeEvents(s, c, 3);
+        auto ok = verifyApi(c);
+        ASSERT_TRUE(ok.at("ok").as_bool()) << json::serialize(ok);
+        ASSERT_GE(ok.at("events").as_int64(), 6);
+        ASSERT_GE(ok.at("checkpoints").as_int64(), 1);
+        auto db = s.gw->dataDir / "gateway.db";
+        if (tamper == "edit") sql(db, "UPDATE audit_events SET outcome='allowed' WHERE seq=4");
+        if (tamper == "delete") sql(db, "DELETE FROM audit_events WHERE seq=4");
+        if (tamper == "truncate") sql(db, "DELETE FROM audit_events WHERE seq > 3");
+        auto v = verifyApi(c);
+        EXPECT_FALSE(v.at("ok").as_bool()) << tamper;
+        EXPECT_EQ(v.at("first_bad_seq").as_int64(), 4) << tamper << " " << json::serialize(v);
+    }
+}
+
+TEST(Audit, ExportVerifiesOfflineAndEveryTamperIsNamed) {
+    SimGateway s([](config::Config& c) { c.audit.checkpointEvery = 1000; });
+    HttpClient c(s.gw->port);
+    makeEvents(s, c, 3);
+    auto exp = c.request("GET", "/v1/audit/export", "", kAuditor);
+    ASSERT_EQ(exp.status, 200);
+    EXPECT_EQ(exp.header("content-type"), "application/x-ndjson");
+    std::ifstream keyFile(s.gw->dataDir / "keys" / "audit-signing.pem.pub");
+    std::string key((std::istreambuf_iterator<char>(keyFile)), {});
+    auto good = gateway::verifyExport(exp.body, key);
+    ASSERT_TRUE(good.ok) << good.reason;
+    EXPECT_GE(good.checkpoints, 1);  // the export signs the head first
+    auto l = lines(exp.body);
+    ASSERT_GE(l.size(), 8u);  // header, events..., checkpoint
+
+    auto edited = l;
+    auto pos = edited[3].find("demo-frontdesk");
+    ASSERT_NE(pos, std::string::npos);
+    edited[3].replace(pos, 14, "demo-marketing");
+    auto ve = gateway::verifyExport(joinLines(edited), key);
+    EXPECT_FALSE(ve.ok);
+    EXPECT_EQ(ve.firstBadSeq, 3);
+
+    auto deleted = l;
+    deleted.erase(deleted.begin() + 3);
+    auto vd = gateway::verifyExport(joinLines(deleted), key);
+    EXPECT_FALSE(vd.ok);
+    EXPECT_EQ(vd.firstBadSeq, 3);
+
+    auto reordered = l;
+    std::swap(reordered[2], reordered[3]);
+    auto vr = gateway::verifyExport(joinLines(reordered), key);
+    EXPECT_FALSE(vr.ok);
+    EXPECT_EQ(vr.firstBadSeq, 2);
+
+    // Cut the last two events but keep the signed checkpoint: the cut is detected.
+    auto truncated = l;
+    auto checkpoint = truncated.back();
+    truncated.resize(truncated.size() - 3);
+    truncated.push_back(checkpoint);
+    auto vt = gateway::verifyExport(joinLines(truncated), key);
+    EXPECT_FALSE(vt.ok);
+    EXPECT_NE(vt.reason.find("truncated"), std::string::npos) << vt.reason;
+
+    // A forged checkpoint does not verify under the gateway's key.
+    auto forgedKey = security::PrivateKey::generate(security::SignatureAlg::kEcdsaP256Sha256).publicKey().pem();
+    EXPECT_FALSE(gateway::verifyExport(exp.body, forgedKey).ok);
+    EXPECT_FALSE(gateway::verifyExport("not json\n", std::nullopt).ok);
+}
+
+TEST(Audit, AlertsListDeniedAccessAndLockouts) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    Holders h;
+    std::string code = h.find([](const json::object& o) { return o.at("holder_code_type").as_string() == "ID"; });
+    std::string body = R"({"application_id":"YK9","subject":{"type":"person","code":")" + code +
+                       R"("},"licence_types":["id_card"],"purpose":"power_connection"})";
+    auto hdr = std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer demo-frontdesk"},
+                                                                {"Content-Type", "application/json"}};
+    auto id = c.request("POST", "/v1/consents", body, hdr).jsonString("consent_id");
+    std::string wrong = s.smsCode(id) == "000000" ? "111111" : "000000";
+    for (int i = 0; i < 5; ++i) c.request("POST", "/v1/consents/" + id + "/verify", R"({"code":")" + wrong + "\"}", hdr);
+    auto alerts = json::parse(c.request("GET", "/v1/audit/alerts", "", kAuditor).body).as_object();
+    ASSERT_EQ(alerts.at("alerts").as_array().size(), 1u);
+    EXPECT_EQ(alerts.at("alerts").as_array()[0].as_object().at("action").as_string(), "consent.verify");
+    EXPECT_TRUE(alerts.at("alerts").as_array()[0].as_object().at("alert").as_bool());
+}
