@@ -10,6 +10,7 @@
 #include <future>
 
 #include "tests/integration/http_client.hpp"
+#include "security/signature.hpp"
 #include "tests/integration/sim_fixture.hpp"
 #include "tests/integration/test_gateway.hpp"
 
@@ -126,6 +127,8 @@ TEST(Server, DemoKeysAreRefusedOutsideDemoMode) {
         c.consent.secretEnv = "LGW_TEST_CONSENT_SECRET";
         std::filesystem::create_directories(std::filesystem::path(c.dataDir) / "keys");
         std::ofstream(c.dataPath(c.keys.file)) << "1 " << std::string(64, '7') << "\n";
+        std::ofstream(c.dataPath(c.audit.signingKeyFile))
+            << security::PrivateKey::generate(security::SignatureAlg::kEcdsaP256Sha256).pem();
     });
     HttpClient c(s.gw->port);
     EXPECT_EQ(c.request("GET", "/v1/applications/YK1", "", kFrontdesk).status, 401);
