@@ -82,6 +82,7 @@ struct Server::Impl {
     Dispatcher& dispatcher;
     std::shared_ptr<spdlog::logger> log = logger("http");
     std::atomic<int> connections{0};
+    std::atomic<std::uint64_t> accepted{0};
     std::atomic<int> activeRequests{0};
     std::atomic<bool> stopping{false};
     bool tlsOn = false;
@@ -186,6 +187,7 @@ awaitable<void> Server::Impl::handleConnection(tcp::socket socket) {
         ~Count() { --n; }
     } count{connections};
     int now = ++connections;
+    ++accepted;
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     if (now > cfg.maxConnections) {
@@ -410,6 +412,7 @@ std::string Server::listenAddress() const {
 }
 
 bool Server::tls() const { return impl_->tlsOn; }
+std::uint64_t Server::acceptedConnections() const { return impl_->accepted.load(); }
 
 asio::any_io_executor Server::executor() { return impl_->ioc.get_executor(); }
 

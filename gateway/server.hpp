@@ -25,6 +25,8 @@ public:
     std::uint16_t port() const;
     std::string listenAddress() const;  ///< host:port actually bound
     bool tls() const;
+    /// Connections accepted since start (served or refused).
+    std::uint64_t acceptedConnections() const;
     /// The I/O executor, for background coroutines and outbound clients that live with the server.
     boost::asio::any_io_executor executor();
 

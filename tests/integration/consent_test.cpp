@@ -496,3 +496,44 @@ TEST(Consent, HttpSmsProviderGetsASignedMessageAndItsFailuresAre502) {
     EXPECT_EQ(failed.jsonString("code"), "sms_failed");
     EXPECT_NE(failed.jsonString("detail").find("503"), std::string::npos) << failed.body;
 }
+
+TEST(Consent, PlatformOverHttpsWithConnectionReuse) {
+    auto dir = freshTempDir("govtls");
+    std::string d = dir.string();
+    auto run = [](const std::string& cmd) { ASSERT_EQ(std::system((cmd + " >/dev/null 2>&1").c_str()), 0) << cmd; };
+    run("cd " + d + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+        "-keyout ca.key -out ca.crt -subj /CN=gov-test-ca");
+    run("cd " + d + " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout gov.key -out gov.csr "
+        "-subj /CN=127.0.0.1");
+    run("cd " + d + " && printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && openssl x509 -req -in gov.csr -CA ca.crt "
+        "-CAkey ca.key -CAcreateserial -days 2 -extfile ext.cnf -out gov.crt");
+    SimGateway s({}, {}, SimGateway::Tls{d + "/gov.crt", d + "/gov.key", d + "/ca.crt"});
+    ASSERT_EQ(s.sim->baseUrl().rfind("https://", 0), 0u);
+    HttpClient c(s.gw->port);
+    for (int i = 0; i < 3; ++i) {
+        auto grant = grantFor(s, c, "enterprise", enterprise(static_cast<std::size_t>(i)));
+        EXPECT_EQ(fetch(c, grant).status, 200);
+    }
+    // Six sequential calls over one kept-alive TLS connection.
+    EXPECT_EQ(s.sim->calls(), 6u);
+    EXPECT_EQ(s.sim->connections(), 1u);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Consent, PlatformWithAnUntrustedCertificateIsRefused) {
+    auto dir = freshTempDir("govtls2");
+    std::string d = dir.string();
+    ASSERT_EQ(std::system(("cd " + d + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                                       "-days 2 -keyout gov.key -out gov.crt -subj /CN=127.0.0.1 "
+                                       "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1").c_str()), 0);
+    ASSERT_EQ(std::system(("cd " + d + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                                       "-days 2 -keyout other.key -out other.crt -subj /CN=other >/dev/null 2>&1").c_str()), 0);
+    SimGateway s([](config::Config& c) { c.govdata.retries = 0; }, {},
+                 SimGateway::Tls{d + "/gov.crt", d + "/gov.key", d + "/other.crt"});
+    HttpClient c(s.gw->port);
+    auto r = startConsent(c, "enterprise", enterprise());
+    EXPECT_EQ(r.status, 502);
+    EXPECT_EQ(r.jsonString("code"), "upstream_unavailable");
+    EXPECT_NE(r.jsonString("detail").find("TLS"), std::string::npos) << r.body;
+    std::filesystem::remove_all(dir);
+}

@@ -31,7 +31,11 @@ struct TestClock {
 
 class SimGateway {
 public:
-    explicit SimGateway(std::function<void(config::Config&)> tweak = {}, adapters::govdata::SimFaults faults = {}) {
+    struct Tls {
+        std::string certFile, keyFile, caFile;
+    };
+    explicit SimGateway(std::function<void(config::Config&)> tweak = {}, adapters::govdata::SimFaults faults = {},
+                        std::optional<Tls> tls = std::nullopt) {
         ::setenv(kGovSecretEnv, kGovSecret, 1);
         simDir = freshTempDir("sim");
         adapters::govdata::GovSimOptions o;
@@ -42,6 +46,10 @@ public:
         o.appSecret = kGovSecret;
         o.testMode = true;
         o.faults = faults;
+        if (tls) {
+            o.tlsCertFile = tls->certFile;
+            o.tlsKeyFile = tls->keyFile;
+        }
         sim = std::make_unique<adapters::govdata::GovSimulator>(o);
         sim->start();
         std::ofstream(simDir / "gov-test.pem") << sim->publicKeyPem();
@@ -52,6 +60,7 @@ public:
                 c.govdata.url = url;
                 c.govdata.keys = {{"gov-test", keyFile}};
                 c.govdata.appSecretEnv = kGovSecretEnv;
+                if (tls) c.govdata.caFile = tls->caFile;
                 c.govdata.timeoutMs = 1000;
                 c.govdata.backoffBaseMs = 10;
                 c.govdata.backoffCapMs = 50;

@@ -423,6 +423,8 @@ GovSimulator::GovSimulator(GovSimOptions options) : impl_(std::make_unique<Impl>
     sc.idleTimeoutMs = 120000;
     sc.writeTimeoutMs = 30000;
     sc.shutdownGraceMs = 200;  // a hanging fault must not hold a test's teardown
+    sc.tls.certFile = im.opt.tlsCertFile;
+    sc.tls.keyFile = im.opt.tlsKeyFile;
     im.dispatcher = std::make_unique<gateway::Dispatcher>(im.router, im.auth, im.metrics, 1024 * 1024, 16384);
     im.server = std::make_unique<gateway::Server>(sc, *im.dispatcher);
 }
@@ -443,7 +445,10 @@ void GovSimulator::stop() {
 void GovSimulator::run() { impl_->server->run(true); }
 
 std::uint16_t GovSimulator::port() const { return impl_->server->port(); }
-std::string GovSimulator::baseUrl() const { return "http://" + impl_->server->listenAddress(); }
+std::string GovSimulator::baseUrl() const {
+    return (impl_->server->tls() ? "https://" : "http://") + impl_->server->listenAddress();
+}
+std::uint64_t GovSimulator::connections() const { return impl_->server->acceptedConnections(); }
 std::string GovSimulator::publicKeyPem() const { return impl_->key.publicKey().pem(); }
 const std::string& GovSimulator::keyId() const { return impl_->opt.keyId; }
 std::size_t GovSimulator::holderCount() const { return impl_->holders.size(); }

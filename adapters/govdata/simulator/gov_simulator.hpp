@@ -29,6 +29,8 @@ struct GovSimOptions {
     std::string appId;
     std::string appSecret;
     bool testMode = false;          ///< enables POST /_sim/faults
+    std::string tlsCertFile;        ///< serve HTTPS with this certificate chain and key
+    std::string tlsKeyFile;
     SimFaults faults;
 };
 
@@ -52,6 +54,8 @@ public:
     void prerender();
     /// Requests answered so far, by route (for tests: how often did the gateway call?).
     std::uint64_t calls() const;
+    /// TCP connections accepted so far (for tests: are connections reused?).
+    std::uint64_t connections() const;
 
     struct Impl;
 
