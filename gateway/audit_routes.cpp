@@ -47,16 +47,14 @@ std::optional<std::int64_t> parseTime(const std::string& v) {
     return ((static_cast<std::int64_t>(days) * 86400 + h * 3600 + mi * 60 + sec) - offsetMin * 60) * 1000;
 }
 
+// The canonical form (the fields that are hashed), with the hash and the detail as JSON.
 json::object eventJson(const store::AuditEvent& e) {
+    json::object o = json::parse(canonicalAuditEvent(e)).as_object();
     boost::system::error_code ec;
     auto detail = json::parse(e.detailJson, ec);
-    return {{"seq", e.seq},          {"at", e.at},
-            {"actor", e.actor},      {"role", e.role},
-            {"action", e.action},    {"target", e.target},
-            {"application_id", e.applicationId}, {"subject", e.subject},
-            {"outcome", e.outcome},  {"request_id", e.requestId},
-            {"alert", e.alert},      {"detail", ec ? json::value(e.detailJson) : detail},
-            {"prev_hash", e.prevHash}, {"hash", e.hash}};
+    if (!ec) o["detail"] = detail;
+    o["hash"] = e.hash;
+    return o;
 }
 
 asio::awaitable<void> auditRead(AuditCtx c, const HttpRequest& req, std::string action) {

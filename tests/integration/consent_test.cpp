@@ -8,8 +8,7 @@
 
 #include "security/identity_codes.hpp"
 #include "security/request_signing.hpp"
-#include "gateway/dispatcher.hpp"
-#include "gateway/server.hpp"
+#include "gateway/embedded_server.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;
@@ -421,20 +420,15 @@ namespace {
 class FakeSmsProvider {
 public:
     explicit FakeSmsProvider(std::string secret) : secret_(std::move(secret)) {
-        router_.add({"POST", "/sms/send", {}, 0, {}, [this](gateway::HttpRequest r) { return handle(std::move(r)); }});
+        http_.router().add({"POST", "/sms/send", {}, 0, {}, [this](gateway::HttpRequest r) { return handle(std::move(r)); }});
         config::ServerConfig sc;
         sc.port = 0;
         sc.ioThreads = 1;
         sc.shutdownGraceMs = 100;
-        dispatcher_ = std::make_unique<gateway::Dispatcher>(router_, auth_, metrics_, 1 << 20, 16384);
-        server_ = std::make_unique<gateway::Server>(sc, *dispatcher_);
-        thread_ = std::thread([this] { server_->run(false); });
+        http_.bind(sc);
+        http_.start();
     }
-    ~FakeSmsProvider() {
-        server_->requestShutdown();
-        thread_.join();
-    }
-    std::string url() const { return "http://" + server_->listenAddress(); }
+    std::string url() const { return http_.baseUrl(); }
     std::atomic<int> status{200};
     std::mutex mutex;
     std::vector<json::object> received;
@@ -459,12 +453,7 @@ private:
         co_return r;
     }
     std::string secret_;
-    gateway::Router router_;
-    gateway::Metrics metrics_{"fake-sms"};
-    gateway::Authenticator auth_{config::AuthConfig{}, false};
-    std::unique_ptr<gateway::Dispatcher> dispatcher_;
-    std::unique_ptr<gateway::Server> server_;
-    std::thread thread_;
+    gateway::EmbeddedServer http_{"fake-sms"};
 };
 
 }  // namespace

@@ -15,12 +15,8 @@
 #include <sstream>
 #include <thread>
 
-#include "gateway/auth.hpp"
-#include "gateway/dispatcher.hpp"
+#include "gateway/embedded_server.hpp"
 #include "gateway/logging.hpp"
-#include "gateway/metrics.hpp"
-#include "gateway/router.hpp"
-#include "gateway/server.hpp"
 #include "imaging/canvas.hpp"
 #include "security/crypto.hpp"
 #include "security/identity_codes.hpp"
@@ -154,12 +150,7 @@ struct GovSimulator::Impl {
     std::map<std::string, std::int64_t> nonces;  // nonce -> seen at
     std::atomic<std::uint64_t> calls{0};
 
-    gateway::Router router;
-    gateway::Metrics metrics{"govsim"};
-    gateway::Authenticator auth{config::AuthConfig{}, false};
-    std::unique_ptr<gateway::Dispatcher> dispatcher;
-    std::unique_ptr<gateway::Server> server;
-    std::thread thread;
+    gateway::EmbeddedServer http{"govsim"};
 
     void loadHolders();
     void loadKey();
@@ -409,11 +400,11 @@ GovSimulator::GovSimulator(GovSimOptions options) : impl_(std::make_unique<Impl>
     im.loadHolders();
     im.loadKey();
     Sim* s = &im;
-    im.router.add({"POST", "/api/v1/subjects/contact", {}, 0, {}, [s](HttpRequest r) { return contact(s, std::move(r)); }});
-    im.router.add({"POST", "/api/v1/licences/query", {}, 0, {}, [s](HttpRequest r) { return query(s, std::move(r)); }});
-    im.router.add({"GET", "/_sim/public-key", {}, 0, {}, [s](HttpRequest r) { return publicKey(s, std::move(r)); }});
+    im.http.router().add({"POST", "/api/v1/subjects/contact", {}, 0, {}, [s](HttpRequest r) { return contact(s, std::move(r)); }});
+    im.http.router().add({"POST", "/api/v1/licences/query", {}, 0, {}, [s](HttpRequest r) { return query(s, std::move(r)); }});
+    im.http.router().add({"GET", "/_sim/public-key", {}, 0, {}, [s](HttpRequest r) { return publicKey(s, std::move(r)); }});
     if (im.opt.testMode)
-        im.router.add({"POST", "/_sim/faults", {}, 0, {}, [s](HttpRequest r) { return controlFaults(s, std::move(r)); }});
+        im.http.router().add({"POST", "/_sim/faults", {}, 0, {}, [s](HttpRequest r) { return controlFaults(s, std::move(r)); }});
     config::ServerConfig sc;
     sc.host = im.opt.host;
     sc.port = im.opt.port;
@@ -425,30 +416,18 @@ GovSimulator::GovSimulator(GovSimOptions options) : impl_(std::make_unique<Impl>
     sc.shutdownGraceMs = 200;  // a hanging fault must not hold a test's teardown
     sc.tls.certFile = im.opt.tlsCertFile;
     sc.tls.keyFile = im.opt.tlsKeyFile;
-    im.dispatcher = std::make_unique<gateway::Dispatcher>(im.router, im.auth, im.metrics, 1024 * 1024, 16384);
-    im.server = std::make_unique<gateway::Server>(sc, *im.dispatcher);
+    im.http.bind(sc);
 }
 
 GovSimulator::~GovSimulator() { stop(); }
 
-void GovSimulator::start() {
-    impl_->thread = std::thread([this] { impl_->server->run(false); });
-}
+void GovSimulator::start() { impl_->http.start(); }
+void GovSimulator::stop() { impl_->http.stop(); }
+void GovSimulator::run() { impl_->http.runHere(); }
 
-void GovSimulator::stop() {
-    if (impl_->thread.joinable()) {
-        impl_->server->requestShutdown();
-        impl_->thread.join();
-    }
-}
-
-void GovSimulator::run() { impl_->server->run(true); }
-
-std::uint16_t GovSimulator::port() const { return impl_->server->port(); }
-std::string GovSimulator::baseUrl() const {
-    return (impl_->server->tls() ? "https://" : "http://") + impl_->server->listenAddress();
-}
-std::uint64_t GovSimulator::connections() const { return impl_->server->acceptedConnections(); }
+std::uint16_t GovSimulator::port() const { return impl_->http.server().port(); }
+std::string GovSimulator::baseUrl() const { return impl_->http.baseUrl(); }
+std::uint64_t GovSimulator::connections() const { return impl_->http.server().acceptedConnections(); }
 std::string GovSimulator::publicKeyPem() const { return impl_->key.publicKey().pem(); }
 const std::string& GovSimulator::keyId() const { return impl_->opt.keyId; }
 std::size_t GovSimulator::holderCount() const { return impl_->holders.size(); }

@@ -1,0 +1,50 @@
+#pragma once
+// A small HTTP server for outside systems we simulate (government platform, SMS provider, marketing
+// receiver): a router without authentication, served on its own thread by the gateway's Server.
+#include <memory>
+#include <thread>
+
+#include "config/config.hpp"
+#include "gateway/auth.hpp"
+#include "gateway/dispatcher.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/router.hpp"
+#include "gateway/server.hpp"
+
+namespace lgw::gateway {
+
+class EmbeddedServer {
+public:
+    /// `name` labels its metrics. Add routes to router() before bind().
+    explicit EmbeddedServer(std::string name) : metrics_(std::move(name)) {}
+    ~EmbeddedServer() { stop(); }
+
+    Router& router() { return router_; }
+    /// Binds the listener; throws std::runtime_error naming the address.
+    void bind(const config::ServerConfig& cfg) {
+        dispatcher_ = std::make_unique<Dispatcher>(router_, auth_, metrics_, cfg.bodyLimitBytes, cfg.headerLimitBytes);
+        server_ = std::make_unique<Server>(cfg, *dispatcher_);
+    }
+    void start() {
+        thread_ = std::thread([this] { server_->run(false); });
+    }
+    void runHere() { server_->run(true); }
+    void stop() {
+        if (thread_.joinable()) {
+            server_->requestShutdown();
+            thread_.join();
+        }
+    }
+    Server& server() { return *server_; }
+    std::string baseUrl() const { return (server_->tls() ? "https://" : "http://") + server_->listenAddress(); }
+
+private:
+    Router router_;
+    Metrics metrics_;
+    Authenticator auth_{config::AuthConfig{}, false};
+    std::unique_ptr<Dispatcher> dispatcher_;
+    std::unique_ptr<Server> server_;
+    std::thread thread_;
+};
+
+}  // namespace lgw::gateway
