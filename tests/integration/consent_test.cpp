@@ -328,7 +328,7 @@ TEST(Consent, CircuitBreakerOpensAndCloses) {
     SimGateway s([](config::Config& c) {
         c.govdata.retries = 0;
         c.govdata.breakerFailures = 2;
-        c.govdata.breakerCooldownMs = 300;
+        c.govdata.breakerCooldownMs = 3000;  // long enough that a slow (sanitized) run stays inside it
     });
     HttpClient c(s.gw->port);
     s.faults({{"error_rate", 1.0}});
@@ -344,7 +344,7 @@ TEST(Consent, CircuitBreakerOpensAndCloses) {
     EXPECT_NE(c.request("GET", "/metrics").body.find("lgw_upstream_circuit_open{upstream=\"govdata\"} 1"),
               std::string::npos);
     s.faults({});
-    std::this_thread::sleep_for(350ms);
+    std::this_thread::sleep_for(3100ms);
     EXPECT_EQ(startConsent(c, "enterprise", enterprise(3)).status, 201);
     EXPECT_NE(c.request("GET", "/readyz").body.find("\"govdata_circuit\":\"closed\""), std::string::npos);
 }

@@ -227,7 +227,7 @@ TEST(Server, ConnectionLimitAnswers503) {
 }
 
 TEST(Server, ShutdownFinishesTheRequestInFlight) {
-    TestGateway gw;
+    TestGateway gw([](config::Config& c) { c.server.readTimeoutMs = 10000; });  // the body arrives in two parts
     HttpClient c(gw.port);
     // Headers and half the body: the request is in flight when the shutdown starts.
     c.writeRaw("PUT /v1/applications/YK7 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer demo-frontdesk\r\n"
