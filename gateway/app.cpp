@@ -161,6 +161,7 @@ struct App::Impl {
         addIdentityCodeRoutes(router, services);
         addConsentRoutes(router, *consentDeps);
         addAuditRoutes(router, services, auditor);
+        addDocumentRoutes(router, services, auditor, *vault);
         scheduler = std::make_unique<ReminderScheduler>(services, *sms, auditor);
     }
 

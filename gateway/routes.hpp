@@ -14,6 +14,12 @@ void addApplicationRoutes(Router& router, Services& services);
 void addIdentityCodeRoutes(Router& router, Services& services);
 class Auditor;
 void addAuditRoutes(Router& router, Services& services, Auditor& auditor);
+}  // namespace lgw::gateway
+namespace lgw::adapters::blob {
+class DocumentVault;
+}
+namespace lgw::gateway {
+void addDocumentRoutes(Router& router, Services& services, Auditor& auditor, adapters::blob::DocumentVault& vault);
 
 /// JSON helpers shared by handlers.
 HttpResponse jsonResponse(int status, const boost::json::value& body);

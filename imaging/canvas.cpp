@@ -66,6 +66,35 @@ Canvas::Canvas(int width, int height, Rgb bg)
     }
 }
 
+std::optional<Canvas> Canvas::decode(std::string_view bytes) {
+    if (bytes.empty()) return std::nullopt;
+    l_int32 format = IFF_UNKNOWN;
+    if (findFileFormatBuffer(reinterpret_cast<const l_uint8*>(bytes.data()), &format) != 0 ||
+        (format != IFF_PNG && format != IFF_JFIF_JPEG && format != IFF_TIFF && format != IFF_TIFF_G4 &&
+         format != IFF_TIFF_LZW && format != IFF_TIFF_ZIP && format != IFF_TIFF_PACKBITS))
+        return std::nullopt;
+    PIX* pix = pixReadMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size());
+    if (!pix) return std::nullopt;
+    PIX* rgb = pixConvertTo32(pix);
+    pixDestroy(&pix);
+    if (!rgb) return std::nullopt;
+    int w = pixGetWidth(rgb), h = pixGetHeight(rgb);
+    Canvas c(w, h, {255, 255, 255});
+    l_uint32* data = pixGetData(rgb);
+    l_int32 wpl = pixGetWpl(rgb);
+    for (int y = 0; y < h; ++y) {
+        l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+        auto* p = &c.rgb_[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) * 3];
+        for (int x = 0; x < w; ++x, p += 3) {
+            p[0] = static_cast<std::uint8_t>(line[x] >> 24);
+            p[1] = static_cast<std::uint8_t>(line[x] >> 16);
+            p[2] = static_cast<std::uint8_t>(line[x] >> 8);
+        }
+    }
+    pixDestroy(&rgb);
+    return c;
+}
+
 void Canvas::blend(int x, int y, Rgb c, unsigned coverage) {
     if (x < 0 || y < 0 || x >= width_ || y >= height_ || coverage == 0) return;
     auto* p = &rgb_[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3];

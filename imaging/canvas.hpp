@@ -32,6 +32,8 @@ public:
 class Canvas {
 public:
     Canvas(int width, int height, Rgb background);
+    /// Decodes PNG, JPEG or TIFF (any depth) into RGB; nullopt for anything else or corrupt data.
+    static std::optional<Canvas> decode(std::string_view bytes);
     int width() const { return width_; }
     int height() const { return height_; }
 

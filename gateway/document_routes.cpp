@@ -1,0 +1,143 @@
+// Section 3 of API.md: documents. The copy that leaves is decrypted and watermarked for this
+// download; every decision, allowed or denied, is an audit event, and a denied read of content is
+// also an alert. Default policy: the front desk reads documents of applications it worked on;
+// marketing reads what was pushed to it (packages, a later release); auditors and admins read
+// metadata, never content.
+#include <boost/json.hpp>
+
+#include <chrono>
+
+#include "adapters/blob/document_vault.hpp"
+#include "gateway/audit.hpp"
+#include "gateway/problem.hpp"
+#include "gateway/routes.hpp"
+#include "security/crypto.hpp"
+#include "security/watermark.hpp"
+
+namespace lgw::gateway {
+
+namespace json = boost::json;
+
+namespace {
+
+struct DocCtx {
+    Services* s;
+    Auditor* auditor;
+    adapters::blob::DocumentVault* vault;
+};
+
+struct Decision {
+    bool allowed = false;
+    std::string reason;
+};
+
+Decision decide(const Principal& who, const store::DocumentMeta& doc, const std::optional<store::Application>& app,
+                bool content) {
+    if (who.role == "frontdesk") {
+        bool workedOn = doc.createdBy == who.id || (app && app->createdBy == who.id);
+        if (workedOn) return {true, "frontdesk worked on the application"};
+        return {false, "the front desk reads documents of applications it worked on"};
+    }
+    if (who.role == "marketing") return {false, "marketing reads documents pushed to it in a package"};
+    if (!content) return {true, who.role + " reads metadata"};
+    return {false, who.role + " never reads document content"};
+}
+
+std::string nowText() {
+    auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char b[40];
+    std::strftime(b, sizeof b, "%Y-%m-%d %H:%M UTC", &tm);
+    return b;
+}
+
+asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
+    std::string id = req.pathParams.at("document_id");
+    std::function<std::pair<std::optional<store::DocumentMeta>, std::optional<store::Application>>()> load =
+        [c, id] {
+            auto doc = c.s->store.document(id);
+            std::optional<store::Application> app;
+            if (doc) app = c.s->store.application(doc->applicationId);
+            return std::make_pair(doc, app);
+        };
+    auto [doc, app] = co_await c.s->blocking.call(std::move(load));
+    store::AuditEvent e;
+    e.actor = req.principal->id;
+    e.role = req.principal->role;
+    e.action = content ? "document.read" : "document.meta";
+    e.target = id;
+    e.requestId = req.requestId;
+    if (!doc) {
+        e.outcome = "denied";
+        e.detailJson = R"({"reason":"not_found"})";
+        co_await c.auditor->record(std::move(e));
+        co_return toResponse(makeProblem(404, "document_not_found", "no document " + id), req.requestId);
+    }
+    e.applicationId = doc->applicationId;
+    auto decision = decide(*req.principal, *doc, app, content);
+    if (!decision.allowed) {
+        e.outcome = "denied";
+        e.alert = content;  // a denied read of content is an alarm; of metadata, a record
+        e.detailJson = json::serialize(json::object{{"reason", decision.reason}});
+        co_await c.auditor->record(std::move(e));
+        co_return toResponse(makeProblem(403, "access_denied", decision.reason), req.requestId);
+    }
+    if (!content) {
+        e.outcome = "allowed";
+        co_await c.auditor->record(std::move(e));
+        boost::system::error_code ec;
+        auto fields = json::parse(doc->fieldsJson, ec);
+        co_return jsonResponse(200, {{"document_id", doc->id},
+                                     {"application_id", doc->applicationId},
+                                     {"source", doc->source},
+                                     {"doc_type", doc->docType},
+                                     {"content_type", doc->contentType},
+                                     {"size", doc->size},
+                                     {"sha256", doc->sha256},
+                                     {"created_by", doc->createdBy},
+                                     {"created_at_ms", doc->createdAt},
+                                     {"purged", doc->purgedAt != 0},
+                                     {"fields", ec ? json::value(nullptr) : fields}});
+    }
+    std::string downloadId = security::randomId128().substr(0, 16);
+    security::WatermarkText text{doc->applicationId, req.principal->id, nowText(), downloadId};
+    store::DocumentMeta meta = *doc;
+    // Decryption and rendering are CPU work: on the blocking pool, never on an I/O thread.
+    std::function<std::optional<std::string>()> render = [c, meta, text]() -> std::optional<std::string> {
+        auto plain = c.vault->get(meta);
+        if (!plain) return std::nullopt;
+        return security::watermarkImage(*plain, text);
+    };
+    auto copy = co_await c.s->blocking.call(std::move(render));
+    if (!copy) {
+        e.outcome = "error";
+        e.detailJson = R"({"reason":"unreadable"})";
+        co_await c.auditor->record(std::move(e));
+        co_return toResponse(makeProblem(doc->purgedAt ? 410 : 500, doc->purgedAt ? "document_purged" : "document_unreadable",
+                                         doc->purgedAt ? "the document was purged after its retention period"
+                                                       : "the stored document cannot be decrypted or decoded"),
+                             req.requestId);
+    }
+    e.outcome = "allowed";
+    e.detailJson = json::serialize(json::object{{"download_id", downloadId}, {"sha256_of_copy", security::sha256Hex(*copy)}});
+    co_await c.auditor->record(std::move(e));
+    HttpResponse r;
+    r.contentType = "image/png";
+    r.body = std::move(*copy);
+    r.headers.emplace_back("X-Download-Id", downloadId);
+    co_return r;
+}
+
+}  // namespace
+
+void addDocumentRoutes(Router& router, Services& services, Auditor& auditor, adapters::blob::DocumentVault& vault) {
+    DocCtx c{&services, &auditor, &vault};
+    // Every role is admitted to the route so that the policy decides, and every denial is audited.
+    const std::vector<std::string> all = {"frontdesk", "marketing", "auditor", "admin"};
+    router.add({"GET", "/v1/documents/{document_id}", all, 0, {}, [c](HttpRequest r) { return serve(c, std::move(r), true); }});
+    router.add({"GET", "/v1/documents/{document_id}/meta", all, 0, {},
+                [c](HttpRequest r) { return serve(c, std::move(r), false); }});
+}
+
+}  // namespace lgw::gateway

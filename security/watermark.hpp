@@ -1,0 +1,24 @@
+#pragma once
+// The visible watermark of every copy that leaves the gateway: 「仅限业扩报装使用」 with the
+// application id, the caller and the time, tiled diagonally and semi-transparent across the whole
+// page, drawn with a CJK font. Stored originals are never watermarked; only copies.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lgw::security {
+
+struct WatermarkText {
+    std::string applicationId;
+    std::string caller;
+    std::string time;        ///< as shown, e.g. 2026-11-23 21:05 UTC
+    std::string downloadId;  ///< printed small under the purpose line
+};
+
+inline constexpr std::string_view kWatermarkPurpose = "仅限业扩报装使用";
+
+/// Decodes the image (PNG, JPEG, TIFF), stamps the tiled watermark and encodes a PNG.
+/// nullopt when the bytes are not an image it can read. Thread-safe.
+std::optional<std::string> watermarkImage(std::string_view imageBytes, const WatermarkText& text);
+
+}  // namespace lgw::security
