@@ -252,6 +252,7 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         TableReader kr(t, "keys", errors);
         kr.string("file", c.keys.file);
         kr.string("env", c.keys.env);
+        kr.integer("min_decryption_version", c.keys.minDecryptionVersion, 0, 1000000);
         kr.finish();
         if (c.keys.file.empty() && c.keys.env.empty()) kr.error("file", "set file or env: the keyring must come from somewhere");
     }

@@ -48,6 +48,7 @@ struct StoreConfig {
 struct KeysConfig {
     std::string file = "keys/kek.keyring";  ///< relative paths are under data_dir
     std::string env;                         ///< when set, the keyring is read from this variable instead
+    int minDecryptionVersion = 0;            ///< KEK versions below this are retired (0: none)
 };
 
 struct ApiKey {

@@ -77,7 +77,12 @@ security::Keyring prepareKeys(const config::Config& cfg) {
     auto r = cfg.keys.env.empty() ? security::loadKeyringFile(cfg.dataPath(cfg.keys.file))
                                   : security::loadKeyringEnv(cfg.keys.env);
     if (auto* e = std::get_if<security::KeyringError>(&r)) throw std::runtime_error("keys: " + e->message);
-    return std::get<security::Keyring>(r);
+    auto ring = security::retireBelow(std::get<security::Keyring>(r),
+                                      static_cast<std::uint32_t>(cfg.keys.minDecryptionVersion));
+    if (ring.keys.empty())
+        throw std::runtime_error("keys.min_decryption_version " + std::to_string(cfg.keys.minDecryptionVersion) +
+                                 " retires every key in the keyring: rotate first (licence-gateway keys rotate)");
+    return ring;
 }
 
 std::string readFile(const std::string& path, const std::string& what) {

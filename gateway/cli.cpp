@@ -1,13 +1,18 @@
 #include <CLI/CLI.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "adapters/govdata/simulator/gov_simulator.hpp"
 #include "gateway/app.hpp"
+#include "adapters/store/sqlite_store.hpp"
+#include "gateway/audit.hpp"
 #include "gateway/audit_chain.hpp"
+#include "gateway/key_admin.hpp"
+#include "security/keyring.hpp"
 #include "gateway/logging.hpp"
 #include "gateway/routes.hpp"
 #include "security/identity_codes.hpp"
@@ -154,6 +159,65 @@ int auditVerify(const std::string& file, const std::string& keyFile) {
     return v.ok ? 0 : 1;
 }
 
+// The key commands work on the files and the store directly, so they run beside serving gateways
+// (SQLite in WAL mode takes a second connection). Each is recorded in the audit trail.
+int keysCommand(const std::string& configPath, bool rotate) {
+    auto loaded = config::loadConfigFile(configPath);
+    if (!loaded.config) {
+        printErrors(loaded.errors);
+        return 1;
+    }
+    auto& cfg = *loaded.config;
+    if (!cfg.keys.env.empty()) {
+        std::cerr << "keys: the keyring comes from the environment variable " << cfg.keys.env
+                  << "; rotate by adding a version to its value, then run keys rewrap\n";
+        return 1;
+    }
+    auto path = cfg.dataPath(cfg.keys.file);
+    try {
+        store::SqliteStore st({cfg.dataPath(cfg.store.sqlitePath), cfg.store.busyTimeoutMs});
+        store::AuditEvent e;
+        e.actor = "cli";
+        e.role = "admin";
+        e.outcome = "allowed";
+        std::string out;
+        if (rotate) {
+            auto v = security::rotateKeyringFile(path);
+            if (auto* err = std::get_if<security::KeyringError>(&v)) {
+                std::cerr << "keys rotate: " << err->message << "\n";
+                return 1;
+            }
+            e.action = "keys.rotate";
+            e.detailJson = boost::json::serialize(boost::json::object{{"new_version", std::get<std::uint32_t>(v)}});
+            out = "new KEK version " + std::to_string(std::get<std::uint32_t>(v)) +
+                  " written to " + path + "; restart the gateways so that new documents use it, then run keys rewrap";
+        } else {
+            auto ring = security::loadKeyringFile(path);
+            if (auto* err = std::get_if<security::KeyringError>(&ring)) {
+                std::cerr << "keys rewrap: " << err->message << "\n";
+                return 1;
+            }
+            auto report = rewrapAll(st, std::get<security::Keyring>(ring));
+            e.action = "keys.rewrap";
+            e.outcome = report.failed ? "error" : "allowed";
+            e.detailJson = boost::json::serialize(boost::json::object{
+                {"rewrapped", report.rewrapped}, {"failed", report.failed},
+                {"to_version", std::get<security::Keyring>(ring).newest()}});
+            out = std::to_string(report.rewrapped) + " data key(s) re-wrapped under version " +
+                  std::to_string(std::get<security::Keyring>(ring).newest()) +
+                  (report.failed ? "; " + std::to_string(report.failed) + " could not be unwrapped (KEK missing)" : "");
+        }
+        e.at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+        st.appendAudit(e, &auditHash);
+        std::cout << out << "\n";
+        return e.outcome == "allowed" ? 0 : 1;
+    } catch (const std::exception& ex) {
+        std::cerr << "keys: " << ex.what() << "\n";
+        return 1;
+    }
+}
+
 }  // namespace
 
 int runCli(int argc, char** argv) {
@@ -182,6 +246,13 @@ int runCli(int argc, char** argv) {
     auto* versionCmd = app.add_subcommand("version", "Print the version");
 
     std::string auditFile, auditKey;
+    std::string keysConfig = "config/gateway.toml";
+    auto* keysCmd = app.add_subcommand("keys", "Key-encryption key administration");
+    keysCmd->require_subcommand(1);
+    keysCmd->add_option("--config", keysConfig, "Configuration file")->capture_default_str();
+    auto* rotateCmd = keysCmd->add_subcommand("rotate", "Add a new KEK version, used for new documents after a restart");
+    auto* rewrapCmd = keysCmd->add_subcommand("rewrap", "Re-wrap every data key under the newest KEK (no document is decrypted)");
+
     auto* auditCmd = app.add_subcommand("audit", "Audit trail tools");
     auditCmd->require_subcommand(1);
     auto* auditVerifyCmd = auditCmd->add_subcommand("verify", "Verify an audit export offline; exit 0 ok, 1 broken");
@@ -205,6 +276,8 @@ int runCli(int argc, char** argv) {
     if (*checkCmd) return checkConfig(checkPath);
     if (*validateCmd) return validate(code, type);
     if (*auditVerifyCmd) return auditVerify(auditFile, auditKey);
+    if (*rotateCmd) return keysCommand(keysConfig, true);
+    if (*rewrapCmd) return keysCommand(keysConfig, false);
     if (*govsimCmd) return govsim(simConfig, simListen, simTestMode);
     if (*versionCmd) {
         std::cout << "licence-gateway " << LGW_VERSION << "\n";

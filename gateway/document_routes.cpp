@@ -9,6 +9,7 @@
 
 #include "adapters/blob/document_vault.hpp"
 #include "gateway/audit.hpp"
+#include "gateway/logging.hpp"
 #include "gateway/problem.hpp"
 #include "gateway/routes.hpp"
 #include "security/crypto.hpp"
@@ -111,6 +112,9 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
     };
     auto copy = co_await c.s->blocking.call(std::move(render));
     if (!copy) {
+        if (!doc->purgedAt)
+            logger("documents")->error("document {} cannot be decrypted or decoded request_id={} key_version={}", id,
+                                       req.requestId, doc->keyVersion);
         e.outcome = "error";
         e.detailJson = R"({"reason":"unreadable"})";
         co_await c.auditor->record(std::move(e));

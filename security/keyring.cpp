@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -55,6 +56,40 @@ KeyringResult loadKeyringEnv(const std::string& variable) {
     const char* value = std::getenv(variable.c_str());
     if (!value) return KeyringError{"environment variable " + variable + " is not set"};
     return parseKeyring(value, "environment variable " + variable);
+}
+
+std::variant<std::uint32_t, KeyringError> rotateKeyringFile(const std::string& path) {
+    auto loaded = loadKeyringFile(path);
+    if (auto* e = std::get_if<KeyringError>(&loaded)) return *e;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::string content = ss.str();
+    if (!content.empty() && content.back() != '\n') content += '\n';
+    std::uint32_t next = std::get<Keyring>(loaded).newest() + 1;
+    content += std::to_string(next) + " " + toHex(randomBytes(32)) + "\n";
+    std::string tmp = path + ".rotate-tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return KeyringError{"cannot create " + tmp + ": " + std::strerror(errno)};
+    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return KeyringError{"cannot replace " + path};
+    }
+    auto dir = std::filesystem::path(path).parent_path();
+    if (dir.empty()) dir = ".";
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+    return next;
+}
+
+Keyring retireBelow(Keyring ring, std::uint32_t minVersion) {
+    std::erase_if(ring.keys, [&](auto& kv) { return kv.first < minVersion; });
+    return ring;
 }
 
 std::variant<std::monostate, KeyringError> generateKeyringFile(const std::string& path) {

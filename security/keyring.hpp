@@ -24,6 +24,13 @@ KeyringResult parseKeyring(const std::string& text, const std::string& sourceNam
 KeyringResult loadKeyringFile(const std::string& path);
 KeyringResult loadKeyringEnv(const std::string& variable);
 
+/// Appends a new random version to a keyring file, atomically (temporary file, fsync, rename) and
+/// with mode 0600. Returns the new version.
+std::variant<std::uint32_t, KeyringError> rotateKeyringFile(const std::string& path);
+
+/// Drops versions below `minVersion` (retired KEKs can no longer decrypt anything).
+Keyring retireBelow(Keyring ring, std::uint32_t minVersion);
+
 /// Writes a fresh one-version keyring with mode 0600 (creating parent directories). Fails if the
 /// file exists. Used only by the embedded demo default.
 std::variant<std::monostate, KeyringError> generateKeyringFile(const std::string& path);

@@ -471,6 +471,15 @@ bool SqliteStore::rewrapDocumentKey(const std::string& id, std::uint32_t oldVers
     return s.changes() == 1;
 }
 
+std::vector<DocumentMeta> SqliteStore::documentsWrappedBelow(std::uint32_t version, int limit) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, std::string("SELECT ") + kDocCols + " FROM documents WHERE key_version < ? AND purged_at = 0 LIMIT ?");
+    s.bind(1, version).bind(2, limit);
+    std::vector<DocumentMeta> out;
+    while (s.step()) out.push_back(readDoc(s));
+    return out;
+}
+
 std::vector<std::string> SqliteStore::purgeDocumentsBefore(Millis cutoff, Millis now) {
     std::lock_guard lock(mutex_);
     Tx tx(db_);

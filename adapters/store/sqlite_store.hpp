@@ -47,6 +47,7 @@ public:
     bool updateDocumentFields(const std::string& id, const std::string& fieldsJson) override;
     bool rewrapDocumentKey(const std::string& id, std::uint32_t oldVersion, std::uint32_t newVersion,
                            const std::string& wrappedKey) override;
+    std::vector<DocumentMeta> documentsWrappedBelow(std::uint32_t version, int limit) override;
     std::vector<std::string> purgeDocumentsBefore(Millis cutoff, Millis now) override;
     AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) override;
     std::vector<AuditEvent> auditEvents(const AuditFilter& filter) override;

@@ -235,6 +235,8 @@ public:
     /// Replaces a document's wrapped key (re-wrap under a newer KEK), only if it still has `oldVersion`.
     virtual bool rewrapDocumentKey(const std::string& id, std::uint32_t oldVersion, std::uint32_t newVersion,
                                    const std::string& wrappedKey) = 0;
+    /// Documents (not purged) whose data key is wrapped under a KEK older than `version`.
+    virtual std::vector<DocumentMeta> documentsWrappedBelow(std::uint32_t version, int limit) = 0;
     /// Crypto-shredding: destroys the wrapped keys of documents created before `cutoff`. Returns ids.
     virtual std::vector<std::string> purgeDocumentsBefore(Millis cutoff, Millis now) = 0;
 

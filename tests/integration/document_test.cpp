@@ -3,7 +3,10 @@
 
 #include <boost/json.hpp>
 
+#include "adapters/store/sqlite_store.hpp"
+#include "gateway/key_admin.hpp"
 #include "imaging/canvas.hpp"
+#include "security/keyring.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;
@@ -78,4 +81,34 @@ TEST(Documents, AuditorsAndMarketingAreDeniedContentWithAnAlert) {
     EXPECT_EQ(m.at("source").as_string(), "e_licence");
     EXPECT_EQ(m.at("sha256").as_string().size(), 64u);
     EXPECT_EQ(c.request("GET", "/v1/documents/0000/meta", "", {{"Authorization", "Bearer demo-auditor"}}).status, 404);
+}
+
+TEST(Documents, RotateRewrapAndRetireTheOldKey) {
+    SimGateway first;
+    HttpClient c(first.gw->port);
+    auto ids = fetchedDocuments(first, c);
+    auto dataDir = first.gw->dataDir;
+    auto keyFile = (dataDir / "keys" / "kek.keyring").string();
+    ASSERT_EQ(std::get<std::uint32_t>(security::rotateKeyringFile(keyFile)), 2u);
+    auto retire = [&](config::Config& cfg) {
+        cfg.dataDir = dataDir.string();
+        cfg.keys.minDecryptionVersion = 2;
+    };
+    {
+        // Version 1 retired before re-wrapping: the document can no longer be opened.
+        SimGateway early(retire);
+        HttpClient e(early.gw->port);
+        auto r = e.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-frontdesk"}});
+        EXPECT_EQ(r.jsonString("code"), "document_unreadable") << r.body;
+    }
+    store::SqliteStore st({(dataDir / "gateway.db").string(), 5000});
+    auto report = gateway::rewrapAll(st, std::get<security::Keyring>(security::loadKeyringFile(keyFile)));
+    EXPECT_EQ(report.rewrapped, 1);
+    EXPECT_EQ(report.failed, 0);
+    EXPECT_EQ(st.document(ids[0])->keyVersion, 2u);
+    EXPECT_EQ(gateway::rewrapAll(st, std::get<security::Keyring>(security::loadKeyringFile(keyFile))).rewrapped, 0);
+    SimGateway later(retire);
+    HttpClient l(later.gw->port);
+    auto r = l.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-frontdesk"}});
+    EXPECT_EQ(r.status, 200) << r.body;
 }

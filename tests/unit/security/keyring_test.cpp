@@ -54,3 +54,23 @@ TEST(Keyring, FromEnvironment) {
     ::unsetenv("LGW_TEST_KEYRING");
     EXPECT_TRUE(std::holds_alternative<KeyringError>(loadKeyringEnv("LGW_TEST_KEYRING")));
 }
+
+TEST(Keyring, RotateAppendsANewestVersionAtomically) {
+    auto dir = std::filesystem::temp_directory_path() / ("lgw-rotate-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    auto path = (dir / "kek.keyring").string();
+    ASSERT_TRUE(std::holds_alternative<std::monostate>(generateKeyringFile(path)));
+    auto before = std::get<Keyring>(loadKeyringFile(path));
+    auto v = rotateKeyringFile(path);
+    ASSERT_TRUE(std::holds_alternative<std::uint32_t>(v));
+    EXPECT_EQ(std::get<std::uint32_t>(v), 2u);
+    auto after = std::get<Keyring>(loadKeyringFile(path));
+    EXPECT_EQ(after.newest(), 2u);
+    EXPECT_EQ(after.keys.at(1), before.keys.at(1));  // the old version is kept for decryption
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600);
+    EXPECT_EQ(retireBelow(after, 2).keys.size(), 1u);
+    EXPECT_TRUE(std::holds_alternative<KeyringError>(rotateKeyringFile((dir / "missing").string())));
+    std::filesystem::remove_all(dir);
+}

@@ -204,8 +204,11 @@ TEST_P(StoreContract, RewrapAndCryptoShredding) {
     DocumentMeta d{"d1", "YK1", "scan", "id_card_front", "image/jpeg", 1, "h", "b", 1, "w1", "{}", "x", 100, 0};
     s().insertDocument(d);
     EXPECT_FALSE(s().rewrapDocumentKey("d1", 2, 3, "w3"));
+    EXPECT_EQ(s().documentsWrappedBelow(2, 10).size(), 1u);
+    EXPECT_TRUE(s().documentsWrappedBelow(1, 10).empty());
     EXPECT_TRUE(s().rewrapDocumentKey("d1", 1, 2, "w2"));
     EXPECT_EQ(s().document("d1")->keyVersion, 2u);
+    EXPECT_TRUE(s().documentsWrappedBelow(2, 10).empty());
     auto purged = s().purgeDocumentsBefore(150, 1000);
     ASSERT_EQ(purged.size(), 1u);
     auto got = s().document("d1");
