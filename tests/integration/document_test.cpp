@@ -6,7 +6,9 @@
 #include "adapters/store/sqlite_store.hpp"
 #include "gateway/key_admin.hpp"
 #include "imaging/canvas.hpp"
+#include "security/crypto.hpp"
 #include "security/keyring.hpp"
+#include "security/request_signing.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;
@@ -111,4 +113,39 @@ TEST(Documents, RotateRewrapAndRetireTheOldKey) {
     HttpClient l(later.gw->port);
     auto r = l.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-frontdesk"}});
     EXPECT_EQ(r.status, 200) << r.body;
+}
+
+TEST(Documents, NoPlaintextByteOfADocumentReachesTheDisk) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto ids = fetchedDocuments(s, c);
+    ASSERT_EQ(ids.size(), 1u);
+    // The original the platform sent, asked of the simulator directly (it serves the same bytes).
+    Holders h;
+    std::string code = h.find([](const json::object& o) { return o.at("holder_code_type").as_string() == "ID"; });
+    std::string body = R"({"holder_code":")" + code +
+                       R"(","licence_types":["id_card"],"purpose":"业扩报装","authorization":{"consent_id":"x"}})";
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+    auto headers = security::signRequest("licence-gateway", kGovSecret, "POST", "/api/v1/licences/query", body, now);
+    HttpClient sim(s.sim->port());
+    auto r = sim.request("POST", "/api/v1/licences/query", body, headers);
+    ASSERT_EQ(r.status, 200);
+    auto doc = json::parse(r.body);
+    auto original = *security::base64Decode(std::string(
+        doc.as_object().at("licences").as_array()[0].as_object().at("file").as_object().at("data_base64").as_string()));
+    ASSERT_GT(original.size(), 10000u);
+    // Slices from the start, the middle and the end of the original, 24 bytes each.
+    std::vector<std::string> needles;
+    for (std::size_t at : {std::size_t{0}, original.size() / 3, original.size() / 2, original.size() - 24})
+        needles.push_back(original.substr(at, 24));
+    std::size_t files = 0;
+    for (auto& e : std::filesystem::recursive_directory_iterator(s.gw->dataDir)) {
+        if (!e.is_regular_file()) continue;
+        ++files;
+        std::ifstream in(e.path(), std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        for (auto& n : needles) EXPECT_EQ(bytes.find(n), std::string::npos) << e.path();
+    }
+    EXPECT_GE(files, 3u);  // at least the database, its WAL and the blob
 }
