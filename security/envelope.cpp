@@ -18,13 +18,14 @@ struct CipherCtx {
     ~CipherCtx() { EVP_CIPHER_CTX_free(c); }
 };
 
-// nonce | tag | ciphertext
-std::string gcmEncrypt(std::string_view key, std::string_view aad, std::string_view plain) {
+// prefix | nonce | tag | ciphertext, in one buffer: no second copy of a large document.
+std::string gcmEncrypt(std::string_view key, std::string_view aad, std::string_view plain, std::string_view prefix = {}) {
     std::string nonce = randomBytes(kNonce);
-    std::string out(kNonce + kTag + plain.size(), '\0');
+    std::string out(prefix.size() + kNonce + kTag + plain.size(), '\0');
+    std::copy(prefix.begin(), prefix.end(), out.begin());
     CipherCtx ctx;
     int len = 0;
-    auto* o = reinterpret_cast<unsigned char*>(out.data());
+    auto* o = reinterpret_cast<unsigned char*>(out.data()) + prefix.size();
     if (EVP_EncryptInit_ex(ctx.c, EVP_aes_256_gcm(), nullptr, reinterpret_cast<const unsigned char*>(key.data()),
                            reinterpret_cast<const unsigned char*>(nonce.data())) != 1 ||
         EVP_EncryptUpdate(ctx.c, nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
@@ -42,7 +43,7 @@ std::string gcmEncrypt(std::string_view key, std::string_view aad, std::string_v
     if (EVP_EncryptFinal_ex(ctx.c, o + kNonce + kTag + done, &len) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx.c, EVP_CTRL_GCM_GET_TAG, kTag, o + kNonce) != 1)
         throw std::runtime_error("AES-GCM final failed");
-    std::copy(nonce.begin(), nonce.end(), out.begin());
+    std::copy(nonce.begin(), nonce.end(), out.begin() + static_cast<std::ptrdiff_t>(prefix.size()));
     return out;
 }
 
@@ -90,7 +91,7 @@ Sealed seal(const Keyring& ring, std::string_view documentId, std::string_view p
     Sealed s;
     s.keyVersion = ring.newest();
     std::string dataKey = randomBytes(32);
-    s.ciphertext = std::string(kMagic) + gcmEncrypt(dataKey, documentAad(documentId), plaintext);
+    s.ciphertext = gcmEncrypt(dataKey, documentAad(documentId), plaintext, kMagic);
     s.wrappedKey = gcmEncrypt(ring.keys.at(s.keyVersion), keyAad(documentId, s.keyVersion), dataKey);
     OPENSSL_cleanse(dataKey.data(), dataKey.size());
     return s;
