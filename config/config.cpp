@@ -400,6 +400,12 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         ar.integer("checkpoint_every", c.audit.checkpointEvery, 1, 1000000);
         ar.finish();
     }
+    if (auto* t = r.table("retention")) {
+        TableReader rr(t, "retention", errors);
+        rr.integer("documents_days", c.retention.documentsDays, 0, 36500);
+        rr.integer("interval_ms", c.retention.intervalMs, 10, 86400000);
+        rr.finish();
+    }
     r.finish();
     // The simulator is a separate implementation for demos and tests; production never depends on it.
     if (c.govdata.mode == "simulator" && !c.demo)

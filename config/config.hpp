@@ -139,6 +139,11 @@ struct AuditConfig {
     int checkpointEvery = 100;  ///< a signed checkpoint every this many events
 };
 
+struct RetentionConfig {
+    int documentsDays = 0;       ///< documents older than this are crypto-shredded; 0 keeps them
+    int intervalMs = 3600000;    ///< how often the retention pass runs
+};
+
 struct Config {
     bool demo = false;
     std::string dataDir = "var";
@@ -152,6 +157,7 @@ struct Config {
     GovSimConfig govsim;
     SmsConfig sms;
     AuditConfig audit;
+    RetentionConfig retention;
 
     /// data_dir joined with a relative path; absolute paths are returned unchanged.
     std::string dataPath(const std::string& p) const;

@@ -17,6 +17,7 @@
 #include "gateway/audit.hpp"
 #include "gateway/consent_service.hpp"
 #include "gateway/reminder_scheduler.hpp"
+#include "gateway/retention.hpp"
 #include "security/crypto.hpp"
 #include "gateway/auth.hpp"
 #include "gateway/blocking.hpp"
@@ -297,6 +298,9 @@ void App::run(bool handleSignals) {
                          c.store.kind, c.dataPath(c.store.sqlitePath));
     asio::co_spawn(impl_->server->executor(), impl_->scheduler->run(), [](std::exception_ptr e) {
         if (e) logger("scheduler")->error("reminder scheduler stopped unexpectedly");
+    });
+    asio::co_spawn(impl_->server->executor(), runRetention(impl_->services, impl_->auditor), [](std::exception_ptr e) {
+        if (e) logger("retention")->error("retention stopped unexpectedly");
     });
     impl_->server->run(handleSignals);
     impl_->blocking.join();

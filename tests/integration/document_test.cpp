@@ -149,3 +149,29 @@ TEST(Documents, NoPlaintextByteOfADocumentReachesTheDisk) {
     }
     EXPECT_GE(files, 3u);  // at least the database, its WAL and the blob
 }
+
+TEST(Documents, RetentionShredsOldDocumentsAndKeepsTheirAuditTrail) {
+    SimGateway s([](config::Config& c) {
+        c.retention.documentsDays = 30;
+        c.retention.intervalMs = 50;
+    });
+    HttpClient c(s.gw->port);
+    auto ids = fetchedDocuments(s, c);
+    std::vector<std::pair<std::string, std::string>> fd = {{"Authorization", "Bearer demo-frontdesk"}};
+    EXPECT_EQ(c.request("GET", "/v1/documents/" + ids[0], "", fd).status, 200);
+    s.clock.advance(std::chrono::hours(24 * 31));
+    int status = 0;
+    for (int i = 0; i < 100 && status != 410; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        status = c.request("GET", "/v1/documents/" + ids[0], "", fd).status;
+    }
+    EXPECT_EQ(status, 410);
+    auto meta = json::parse(c.request("GET", "/v1/documents/" + ids[0] + "/meta", "", fd).body).as_object();
+    EXPECT_TRUE(meta.at("purged").as_bool());
+    auto purges = json::parse(c.request("GET", "/v1/audit/events?action=document.purge", "",
+                                        {{"Authorization", "Bearer demo-auditor"}}).body).as_object();
+    EXPECT_EQ(purges.at("events").as_array().size(), 1u);
+    auto verify = json::parse(c.request("GET", "/v1/audit/verify", "", {{"Authorization", "Bearer demo-auditor"}}).body)
+                      .as_object();
+    EXPECT_TRUE(verify.at("ok").as_bool());
+}
