@@ -6,6 +6,7 @@
 
 #include "gateway/audit.hpp"
 #include "gateway/audit_chain.hpp"
+#include "gateway/copy_trace.hpp"
 #include "gateway/json_body.hpp"
 #include "gateway/routes.hpp"
 
@@ -76,6 +77,7 @@ std::variant<store::AuditFilter, Problem> filterFrom(const HttpRequest& req) {
         else if (k == "subject") f.subject = v;
         else if (k == "document") f.document = v;
         else if (k == "action") f.action = v;
+        else if (k == "download_id") f.downloadId = v;
         else if (k == "outcome") {
             if (v != "allowed" && v != "denied" && v != "error") errs.add("outcome", "must be allowed, denied or error");
             f.outcome = v;
@@ -94,7 +96,7 @@ std::variant<store::AuditFilter, Problem> filterFrom(const HttpRequest& req) {
             if (*end || n < 1) errs.add("cursor", "must be the next_cursor of a previous page");
             else f.beforeSeq = n;
         } else {
-            errs.add(k, "unknown parameter; use actor, subject, document, action, outcome, from, to, limit, cursor");
+            errs.add(k, "unknown parameter; use actor, subject, document, action, outcome, download_id, from, to, limit, cursor");
         }
     }
     if (!errs.empty()) return errs.problem();
@@ -181,6 +183,31 @@ asio::awaitable<HttpResponse> exportChain(AuditCtx c, HttpRequest req) {
     co_return r;
 }
 
+// A leaked copy, uploaded by an auditor: which request issued it. The lookup is audited too.
+asio::awaitable<HttpResponse> identifyCopy(AuditCtx c, HttpRequest req) {
+    auto body = std::make_shared<std::string>(std::move(req.body));
+    std::function<CopyTrace()> job = [c, body] { return traceCopy(*body, &c.s->store); };
+    auto trace = co_await c.s->blocking.call(std::move(job));
+    if (trace.status == CopyTrace::Status::NotAnImage)
+        co_return toResponse(makeProblem(422, "image_unreadable",
+                                         "The body is not a PNG, JPEG or TIFF image; upload the copy as it was found."),
+                             req.requestId);
+    auto o = traceJson(trace);
+    store::AuditEvent e;
+    e.actor = req.principal->id;
+    e.role = req.principal->role;
+    e.action = "audit.identify";
+    e.outcome = "allowed";
+    e.requestId = req.requestId;
+    if (trace.read) {
+        e.target = trace.read->target;
+        e.applicationId = trace.read->applicationId;
+    }
+    e.detailJson = json::serialize(json::object{{"status", o["status"]}, {"download_id", trace.downloadId}});
+    co_await c.auditor->record(std::move(e));
+    co_return jsonResponse(200, o);
+}
+
 }  // namespace
 
 void addAuditRoutes(Router& router, Services& services, Auditor& auditor) {
@@ -190,6 +217,9 @@ void addAuditRoutes(Router& router, Services& services, Auditor& auditor) {
     router.add({"GET", "/v1/audit/alerts", roles, 0, {}, [c](HttpRequest r) { return listEvents(c, std::move(r), true); }});
     router.add({"GET", "/v1/audit/verify", roles, 0, {}, [c](HttpRequest r) { return verifyChain(c, std::move(r)); }});
     router.add({"GET", "/v1/audit/export", roles, 0, {}, [c](HttpRequest r) { return exportChain(c, std::move(r)); }});
+    router.add({"POST", "/v1/audit/identify", roles, services.config.server.scanBodyLimitBytes,
+                {"image/png", "image/jpeg", "image/tiff", "application/octet-stream"},
+                [c](HttpRequest r) { return identifyCopy(c, std::move(r)); }});
 }
 
 }  // namespace lgw::gateway

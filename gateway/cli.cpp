@@ -11,6 +11,7 @@
 #include "adapters/store/sqlite_store.hpp"
 #include "gateway/audit.hpp"
 #include "gateway/audit_chain.hpp"
+#include "gateway/copy_trace.hpp"
 #include "gateway/key_admin.hpp"
 #include "security/keyring.hpp"
 #include "gateway/logging.hpp"
@@ -218,6 +219,37 @@ int keysCommand(const std::string& configPath, bool rotate) {
     }
 }
 
+// Reads the download id from a copy and names the request from the store of the configuration.
+int watermarkIdentify(const std::string& file, const std::string& configPath, bool noStore) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << "watermark identify: cannot read " << file << "\n";
+        return 1;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::unique_ptr<store::SqliteStore> st;
+    if (!noStore) {
+        auto loaded = config::loadConfigFile(configPath);
+        if (!loaded.config) {
+            printErrors(loaded.errors);
+            return 1;
+        }
+        try {
+            st = std::make_unique<store::SqliteStore>(
+                store::SqliteOptions{loaded.config->dataPath(loaded.config->store.sqlitePath), loaded.config->store.busyTimeoutMs});
+        } catch (const std::exception& ex) {
+            std::cerr << "watermark identify: " << ex.what() << " (pass --no-store to read the id only)\n";
+            return 1;
+        }
+    }
+    auto trace = traceCopy(ss.str(), st.get());
+    std::cout << boost::json::serialize(traceJson(trace)) << "\n";
+    if (trace.status == CopyTrace::Status::NotAnImage) std::cerr << file << " is not a PNG, JPEG or TIFF image\n";
+    if (trace.status == CopyTrace::Status::NoMark) std::cerr << "no download id found in " << file << "\n";
+    return trace.status == CopyTrace::Status::Identified || (noStore && !trace.downloadId.empty()) ? 0 : 1;
+}
+
 }  // namespace
 
 int runCli(int argc, char** argv) {
@@ -259,6 +291,17 @@ int runCli(int argc, char** argv) {
     auditVerifyCmd->add_option("FILE", auditFile, "NDJSON from GET /v1/audit/export")->required();
     auditVerifyCmd->add_option("--public-key", auditKey, "The gateway's checkpoint public key (PEM)");
 
+    std::string markFile, markConfig = "config/gateway.toml";
+    bool markNoStore = false;
+    auto* markCmd = app.add_subcommand("watermark", "Watermarked copies");
+    markCmd->require_subcommand(1);
+    auto* identifyCmd = markCmd->add_subcommand(
+        "identify", "Read the download id a copy carries and name the request that issued it; exit 0 identified");
+    identifyCmd->add_option("FILE", markFile, "The copy (PNG, JPEG or TIFF), as found")->required();
+    identifyCmd->add_option("--config", markConfig, "Configuration file (its store holds the audit trail)")
+        ->capture_default_str();
+    identifyCmd->add_flag("--no-store", markNoStore, "Only read the download id");
+
     std::string simConfig = "config/gateway.toml", simListen = "127.0.0.1:8090";
     bool simTestMode = false;
     auto* govsimCmd = app.add_subcommand("govsim", "Run the government data platform simulator as its own process");
@@ -278,6 +321,7 @@ int runCli(int argc, char** argv) {
     if (*auditVerifyCmd) return auditVerify(auditFile, auditKey);
     if (*rotateCmd) return keysCommand(keysConfig, true);
     if (*rewrapCmd) return keysCommand(keysConfig, false);
+    if (*identifyCmd) return watermarkIdentify(markFile, markConfig, markNoStore);
     if (*govsimCmd) return govsim(simConfig, simListen, simTestMode);
     if (*versionCmd) {
         std::cout << "licence-gateway " << LGW_VERSION << "\n";

@@ -66,17 +66,25 @@ Canvas::Canvas(int width, int height, Rgb bg)
     }
 }
 
-std::optional<Canvas> Canvas::decode(std::string_view bytes) {
-    if (bytes.empty()) return std::nullopt;
-    l_int32 format = IFF_UNKNOWN;
-    if (findFileFormatBuffer(reinterpret_cast<const l_uint8*>(bytes.data()), &format) != 0 ||
-        (format != IFF_PNG && format != IFF_JFIF_JPEG && format != IFF_TIFF && format != IFF_TIFF_G4 &&
-         format != IFF_TIFF_LZW && format != IFF_TIFF_ZIP && format != IFF_TIFF_PACKBITS))
-        return std::nullopt;
-    PIX* pix = pixReadMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size());
-    if (!pix) return std::nullopt;
+// RGB canvas <-> Leptonica's 32 bpp RGBx.
+PIX* Canvas::toPix(const Canvas& c) {
+    PIX* pix = pixCreate(c.width_, c.height_, 32);
+    if (!pix) throw std::runtime_error("out of memory for an image");
+    pixSetSpp(pix, 3);  // RGB, no alpha channel in the file
+    l_uint32* data = pixGetData(pix);
+    l_int32 wpl = pixGetWpl(pix);
+    for (int y = 0; y < c.height_; ++y) {
+        l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+        const auto* p = &c.rgb_[static_cast<std::size_t>(y) * static_cast<std::size_t>(c.width_) * 3];
+        for (int x = 0; x < c.width_; ++x, p += 3)
+            line[x] = (static_cast<l_uint32>(p[0]) << 24) | (static_cast<l_uint32>(p[1]) << 16) |
+                      (static_cast<l_uint32>(p[2]) << 8);
+    }
+    return pix;
+}
+
+std::optional<Canvas> Canvas::fromPix(PIX* pix) {
     PIX* rgb = pixConvertTo32(pix);
-    pixDestroy(&pix);
     if (!rgb) return std::nullopt;
     int w = pixGetWidth(rgb), h = pixGetHeight(rgb);
     Canvas c(w, h, {255, 255, 255});
@@ -92,6 +100,20 @@ std::optional<Canvas> Canvas::decode(std::string_view bytes) {
         }
     }
     pixDestroy(&rgb);
+    return c;
+}
+
+std::optional<Canvas> Canvas::decode(std::string_view bytes) {
+    if (bytes.empty()) return std::nullopt;
+    l_int32 format = IFF_UNKNOWN;
+    if (findFileFormatBuffer(reinterpret_cast<const l_uint8*>(bytes.data()), &format) != 0 ||
+        (format != IFF_PNG && format != IFF_JFIF_JPEG && format != IFF_TIFF && format != IFF_TIFF_G4 &&
+         format != IFF_TIFF_LZW && format != IFF_TIFF_ZIP && format != IFF_TIFF_PACKBITS))
+        return std::nullopt;
+    PIX* pix = pixReadMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size());
+    if (!pix) return std::nullopt;
+    auto c = fromPix(pix);
+    pixDestroy(&pix);
     return c;
 }
 
@@ -149,31 +171,27 @@ int Canvas::textWidth(Font& font, std::string_view utf8, int pixelSize) {
     return static_cast<int>(w / 64);
 }
 
-namespace {
-std::string encode(const Canvas& c, const std::vector<std::uint8_t>& rgb, int format, int quality) {
-    PIX* pix = pixCreate(c.width(), c.height(), 32);
-    pixSetSpp(pix, 3);  // RGB, no alpha channel in the file
-    l_uint32* data = pixGetData(pix);
-    l_int32 wpl = pixGetWpl(pix);
-    for (int y = 0; y < c.height(); ++y) {
-        l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
-        const auto* p = &rgb[static_cast<std::size_t>(y) * static_cast<std::size_t>(c.width()) * 3];
-        for (int x = 0; x < c.width(); ++x, p += 3)
-            line[x] = (static_cast<l_uint32>(p[0]) << 24) | (static_cast<l_uint32>(p[1]) << 16) |
-                      (static_cast<l_uint32>(p[2]) << 8);
-    }
-    // Fast zlib level: these images are mostly flat colour, and rendering sits on request paths.
-    if (format == IFF_PNG) pixSetZlibCompression(pix, 1);
+std::string Canvas::encodeJpeg(int quality) const {
+    PIX* pix = toPix(*this);
     l_uint8* out = nullptr;
     size_t size = 0;
-    int rc = format == IFF_PNG ? pixWriteMemPng(&out, &size, pix, 0.0f) : pixWriteMemJpeg(&out, &size, pix, quality, 0);
+    int rc = pixWriteMemJpeg(&out, &size, pix, quality, 0);
     pixDestroy(&pix);
-    if (rc != 0 || !out) throw std::runtime_error("image encoding failed");
+    if (rc != 0 || !out) throw std::runtime_error("JPEG encoding failed");
     std::string bytes(reinterpret_cast<char*>(out), size);
     lept_free(out);
     return bytes;
 }
-}  // namespace
+
+Canvas Canvas::scaled(int width, int height) const {
+    PIX* pix = toPix(*this);
+    PIX* out = pixScaleToSize(pix, width, height);
+    pixDestroy(&pix);
+    auto c = out ? fromPix(out) : std::nullopt;
+    pixDestroy(&out);
+    if (!c) throw std::runtime_error("scaling failed");
+    return std::move(*c);
+}
 
 // libpng directly, without row filters and with a fast zlib level: 3-5x faster than the generic
 // path for these flat-colour pages, and encoding sits on request paths (licence files, watermarks).
@@ -203,6 +221,5 @@ std::string Canvas::encodePng() const {
     png_destroy_write_struct(&png, &info);
     return out;
 }
-std::string Canvas::encodeJpeg(int quality) const { return encode(*this, rgb_, IFF_JFIF_JPEG, quality); }
 
 }  // namespace lgw::imaging

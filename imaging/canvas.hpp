@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+struct Pix;  // Leptonica's image
+
 namespace lgw::imaging {
 
 struct Rgb {
@@ -44,12 +46,18 @@ public:
                  double angleDegrees = 0);
     int textWidth(Font& font, std::string_view utf8, int pixelSize);
 
+    /// Resampled to the given size through Leptonica (area mapping when shrinking).
+    Canvas scaled(int width, int height) const;
+
     std::string encodePng() const;
     std::string encodeJpeg(int quality) const;
 
     std::vector<std::uint8_t>& pixels() { return rgb_; }
+    const std::vector<std::uint8_t>& pixels() const { return rgb_; }
 
 private:
+    static ::Pix* toPix(const Canvas& c);
+    static std::optional<Canvas> fromPix(::Pix* pix);
     void blend(int x, int y, Rgb c, unsigned coverage);
     int width_, height_;
     std::vector<std::uint8_t> rgb_;

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "imaging/canvas.hpp"
+#include "security/spread_spectrum_mark.hpp"
 
 namespace lgw::security {
 
@@ -37,6 +38,8 @@ std::optional<std::string> watermarkImage(std::string_view imageBytes, const Wat
             canvas->drawText(*font, x + dx, y + dy, line2, size * 2 / 3, ink, 60, 30);
         }
     }
+    // Last, so that the visible text carries the invisible mark too.
+    if (auto payload = payloadFromDownloadId(t.downloadId)) embedMark(*canvas, *payload);
     return canvas->encodePng();
 }
 

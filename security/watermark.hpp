@@ -12,7 +12,8 @@ struct WatermarkText {
     std::string applicationId;
     std::string caller;
     std::string time;        ///< as shown, e.g. 2026-11-23 21:05 UTC
-    std::string downloadId;  ///< printed small under the purpose line
+    std::string downloadId;  ///< 16 hex digits: printed small under the purpose line and embedded
+                             ///< invisibly (security/spread_spectrum_mark.hpp)
 };
 
 inline constexpr std::string_view kWatermarkPurpose = "仅限业扩报装使用";

@@ -537,6 +537,7 @@ std::vector<AuditEvent> SqliteStore::auditEvents(const AuditFilter& f) {
     text(" AND target=?", f.document);
     text(" AND action=?", f.action);
     text(" AND outcome=?", f.outcome);
+    text(" AND json_extract(detail_json, '$.download_id')=?", f.downloadId);
     integer(" AND at>=?", f.from);
     integer(" AND at<=?", f.to);
     integer(" AND seq<?", f.beforeSeq);

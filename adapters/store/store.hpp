@@ -130,6 +130,7 @@ using AuditHasher = std::function<std::string(const AuditEvent&)>;
 
 struct AuditFilter {
     std::string actor, subject, document, action, outcome;
+    std::string downloadId;  ///< the download a watermarked copy carries (detail.download_id)
     std::optional<Millis> from, to;
     bool alertsOnly = false;
     std::optional<std::int64_t> beforeSeq;  ///< cursor: events with seq < this, newest first

@@ -4,6 +4,10 @@
 #include <boost/json.hpp>
 
 #include "adapters/store/sqlite_store.hpp"
+#include <fstream>
+
+#include "gateway/app.hpp"
+#include "gateway/copy_trace.hpp"
 #include "gateway/key_admin.hpp"
 #include "imaging/canvas.hpp"
 #include "security/crypto.hpp"
@@ -174,4 +178,60 @@ TEST(Documents, RetentionShredsOldDocumentsAndKeepsTheirAuditTrail) {
     auto verify = json::parse(c.request("GET", "/v1/audit/verify", "", {{"Authorization", "Bearer demo-auditor"}}).body)
                       .as_object();
     EXPECT_TRUE(verify.at("ok").as_bool());
+}
+
+// A copy leaks: re-saved as JPEG at quality 75 and shrunk to half. The auditor uploads it and
+// learns which request issued it; `watermark identify` reads the same id from the file.
+TEST(Documents, ALeakedCopyIsTracedBackToItsDownload) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto ids = fetchedDocuments(s, c);
+    auto r = c.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-frontdesk"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto copy = imaging::Canvas::decode(r.body);
+    ASSERT_TRUE(copy);
+    auto leaked = imaging::Canvas::decode(copy->encodeJpeg(75))->scaled(copy->width() / 2, copy->height() / 2).encodeJpeg(75);
+
+    std::vector<std::pair<std::string, std::string>> auditor = {{"Authorization", "Bearer demo-auditor"},
+                                                                {"Content-Type", "image/jpeg"}};
+    auto id = c.request("POST", "/v1/audit/identify", leaked, auditor);
+    ASSERT_EQ(id.status, 200) << id.body;
+    auto o = json::parse(id.body).as_object();
+    EXPECT_EQ(o.at("status").as_string(), "identified");
+    EXPECT_EQ(o.at("download_id").as_string(), r.header("x-download-id"));
+    auto& req = o.at("request").as_object();
+    EXPECT_EQ(req.at("request_id").as_string(), r.header("x-request-id"));
+    EXPECT_EQ(req.at("caller").as_string(), "demo-frontdesk");
+    EXPECT_EQ(req.at("document_id").as_string(), ids[0]);
+
+    // The frontdesk may not trace copies; an unmarked page and a non-image say what they are.
+    auto denied = c.request("POST", "/v1/audit/identify", leaked,
+                            {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", "image/jpeg"}});
+    EXPECT_EQ(denied.status, 403);
+    imaging::Canvas blank(800, 600, {250, 250, 250});
+    blank.fillRect(100, 100, 300, 50, {0, 0, 0});
+    auto none = c.request("POST", "/v1/audit/identify", blank.encodeJpeg(75), auditor);
+    EXPECT_EQ(json::parse(none.body).as_object().at("status").as_string(), "no_mark") << none.body;
+    auto junk = c.request("POST", "/v1/audit/identify", "GIF89a not really", auditor);
+    EXPECT_EQ(junk.status, 422);
+    EXPECT_EQ(junk.jsonString("code"), "image_unreadable");
+    // The lookups are audited.
+    auto lookups = json::parse(c.request("GET", "/v1/audit/events?action=audit.identify", "", auditor).body).as_object();
+    EXPECT_EQ(lookups.at("events").as_array().size(), 2u);
+
+    // The command line, on the file as found.
+    auto file = s.gw->dataDir / "leaked.jpg";
+    std::ofstream(file, std::ios::binary) << leaked;
+    std::string fileArg = file.string();
+    const char* argv[] = {"licence-gateway", "watermark", "identify", fileArg.c_str(), "--no-store"};
+    ::testing::internal::CaptureStdout();
+    int rc = gateway::runCli(5, const_cast<char**>(argv));
+    auto out = ::testing::internal::GetCapturedStdout();
+    EXPECT_EQ(rc, 0);
+    EXPECT_NE(out.find(r.header("x-download-id")), std::string::npos) << out;
+    // With the store, the same trace as the API.
+    store::SqliteStore st({(s.gw->dataDir / "gateway.db").string(), 5000});
+    auto trace = gateway::traceCopy(leaked, &st);
+    EXPECT_EQ(trace.status, gateway::CopyTrace::Status::Identified);
+    EXPECT_EQ(trace.read->requestId, r.header("x-request-id"));
 }

@@ -254,8 +254,14 @@ TEST_P(StoreContract, AuditQueriesFilterAndPage) {
         e.subject = "S" + std::to_string(i % 4);
         e.outcome = i % 7 ? "allowed" : "denied";
         e.alert = e.outcome == "denied";
+        e.detailJson = "{\"download_id\":\"dl" + std::to_string(i) + "\"}";
         s().appendAudit(e, &StoreContract::hasher);
     }
+    AuditFilter byDownload;
+    byDownload.downloadId = "dl17";
+    auto downloads = s().auditEvents(byDownload);
+    ASSERT_EQ(downloads.size(), 1u);
+    EXPECT_EQ(downloads[0].at, 1017);
     AuditFilter f;
     f.actor = "alice";
     f.limit = 5;

@@ -1,0 +1,101 @@
+// The copy's watermark: the visible text, and the download id that must survive JPEG quality 75
+// and a 50% downscale (issue 5), read back by the same code `watermark identify` uses.
+#include <gtest/gtest.h>
+
+#include "imaging/canvas.hpp"
+#include "security/spread_spectrum_mark.hpp"
+#include "security/watermark.hpp"
+
+using namespace lgw;
+using namespace lgw::security;
+
+namespace {
+
+// A page that looks like a certificate: a frame, a title, rows of label/value text, a red seal.
+imaging::Canvas page(int w, int h) {
+    imaging::Canvas c(w, h, {250, 248, 240});
+    imaging::Font font(imaging::findCjkFont());
+    c.strokeRect(w / 30, h / 30, w - w / 15, h - h / 15, std::max(2, w / 200), {120, 90, 40});
+    int size = std::max(12, w / 40);
+    c.drawText(font, w / 3, h / 8, "营业执照", size * 2, {20, 20, 20});
+    const char* rows[] = {"统一社会信用代码  91350100M000100Y43", "名称  合成示例电力用户有限公司", "类型  有限责任公司",
+                          "法定代表人  张示例", "注册资本  壹仟万元整", "成立日期  2015年03月18日",
+                          "住所  示例省示例市示例区示例路1号", "经营范围  电力设备销售；技术服务；合成数据"};
+    int y = h / 4;
+    for (const char* r : rows) {
+        c.drawText(font, w / 10, y, r, size, {30, 30, 30});
+        y += size * 2;
+    }
+    c.fillRect(w * 2 / 3, h * 2 / 3, w / 6, w / 6, {220, 40, 40}, 140);
+    return c;
+}
+
+imaging::Canvas decode(const std::string& bytes) {
+    auto c = imaging::Canvas::decode(bytes);
+    EXPECT_TRUE(c.has_value());
+    return std::move(*c);
+}
+
+}  // namespace
+
+TEST(SpreadSpectrumMark, DownloadIdRoundTripsAsHex) {
+    EXPECT_EQ(downloadIdFromPayload(*payloadFromDownloadId("00ff10a0b0c0d0e9")), "00ff10a0b0c0d0e9");
+    EXPECT_FALSE(payloadFromDownloadId("00ff10a0b0c0d0e"));
+    EXPECT_FALSE(payloadFromDownloadId("00ff10a0b0c0d0eZ"));
+}
+
+TEST(SpreadSpectrumMark, ReadsBackFromALosslessCopy) {
+    auto c = page(900, 640);
+    ASSERT_TRUE(embedMark(c, 0x0123456789abcdefULL));
+    auto r = readMark(c);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->payload, 0x0123456789abcdefULL);
+}
+
+TEST(SpreadSpectrumMark, AnUnmarkedPageCarriesNoMark) {
+    EXPECT_FALSE(readMark(page(900, 640)));
+    EXPECT_FALSE(readMark(decode(page(1240, 1754).encodeJpeg(75))));
+    imaging::Canvas flat(400, 400, {255, 255, 255});
+    EXPECT_FALSE(readMark(flat));
+}
+
+TEST(SpreadSpectrumMark, AnotherKeyReadsNothing) {
+    auto c = page(900, 640);
+    ASSERT_TRUE(embedMark(c, 42));
+    EXPECT_FALSE(readMark(c, MarkKey{12345}));
+}
+
+TEST(SpreadSpectrumMark, TooSmallAPageIsLeftUnchanged) {
+    imaging::Canvas c(100, 300, {255, 255, 255});
+    auto before = c.pixels();
+    EXPECT_FALSE(embedMark(c, 1));
+    EXPECT_EQ(c.pixels(), before);
+}
+
+// The issue's point: a watermarked copy, re-compressed as JPEG at quality 75 and downscaled by
+// half (in both orders), still names its download.
+TEST(Watermark, DownloadIdSurvivesJpeg75AndAHalfDownscale) {
+    struct Size { int w, h; };
+    for (Size s : {Size{2480, 3508} /* A4 at 300 DPI */, Size{1240, 1754}, Size{900, 640} /* a licence image */}) {
+        SCOPED_TRACE(std::to_string(s.w) + "x" + std::to_string(s.h));
+        const std::string id = "5eed0a11c0ffee42";
+        auto copy = watermarkImage(page(s.w, s.h).encodePng(), {"APP-2026-0001", "frontdesk-01", "2026-11-24 10:00 UTC", id});
+        ASSERT_TRUE(copy);
+        auto marked = decode(*copy);
+
+        auto jpegThenHalf = decode(marked.encodeJpeg(75)).scaled(s.w / 2, s.h / 2);
+        auto a = readMark(decode(jpegThenHalf.encodeJpeg(75)));
+        ASSERT_TRUE(a) << "JPEG 75, half size, JPEG 75 again";
+        EXPECT_EQ(downloadIdFromPayload(a->payload), id);
+
+        auto halfThenJpeg = decode(marked.scaled(s.w / 2, s.h / 2).encodeJpeg(75));
+        auto b = readMark(halfThenJpeg);
+        ASSERT_TRUE(b) << "half size, then JPEG 75";
+        EXPECT_EQ(downloadIdFromPayload(b->payload), id);
+        EXPECT_GT(b->strength, 2.5);
+    }
+}
+
+TEST(Watermark, StampsOnlyReadableImages) {
+    EXPECT_FALSE(watermarkImage("not an image", {"A", "B", "C", "0000000000000001"}));
+}
