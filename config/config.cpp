@@ -400,6 +400,13 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         ar.integer("checkpoint_every", c.audit.checkpointEvery, 1, 1000000);
         ar.finish();
     }
+    if (auto* t = r.table("crypto")) {
+        TableReader cr(t, "crypto", errors);
+        cr.string("suite", c.crypto.suite);
+        cr.finish();
+        if (c.crypto.suite != "international" && c.crypto.suite != "national")
+            cr.error("suite", "must be \"international\" (AES-256-GCM, SHA-256) or \"national\" (SM4-CTR + HMAC-SM3, SM3, SM2)");
+    }
     if (auto* t = r.table("retention")) {
         TableReader rr(t, "retention", errors);
         rr.integer("documents_days", c.retention.documentsDays, 0, 36500);

@@ -139,6 +139,14 @@ struct AuditConfig {
     int checkpointEvery = 100;  ///< a signed checkpoint every this many events
 };
 
+/// The cryptographic suite of a deployment: "international" (AES-256-GCM documents, SHA-256 audit
+/// chain, P-256 checkpoints) or "national" (SM4-CTR + HMAC-SM3 documents, SM3 audit chain, SM2
+/// checkpoints). Existing documents and events stay readable and verifiable after a switch.
+struct CryptoConfig {
+    std::string suite = "international";
+    bool national() const { return suite == "national"; }
+};
+
 struct RetentionConfig {
     int documentsDays = 0;       ///< documents older than this are crypto-shredded; 0 keeps them
     int intervalMs = 3600000;    ///< how often the retention pass runs
@@ -158,6 +166,7 @@ struct Config {
     SmsConfig sms;
     AuditConfig audit;
     RetentionConfig retention;
+    CryptoConfig crypto;
 
     /// data_dir joined with a relative path; absolute paths are returned unchanged.
     std::string dataPath(const std::string& p) const;

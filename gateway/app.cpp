@@ -121,15 +121,19 @@ std::string loadSecret(const config::Config& cfg, const std::string& file, const
     return secret;
 }
 
-// The key that signs audit checkpoints (P-256). Generated in demo mode; required otherwise.
+// The key that signs audit checkpoints (P-256, or SM2 in national mode). Generated in demo mode;
+// required otherwise. It signs with its own algorithm, whatever the suite.
 security::PrivateKey loadAuditKey(const config::Config& cfg) {
     auto path = cfg.dataPath(cfg.audit.signingKeyFile);
     if (!std::filesystem::exists(path)) {
         if (!cfg.demo)
-            throw std::runtime_error("audit.signing_key_file: \"" + path + "\" does not exist; create it with: "
-                                     "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + path);
+            throw std::runtime_error("audit.signing_key_file: \"" + path + "\" does not exist; create it with: " +
+                                     std::string(cfg.crypto.national() ? "openssl genpkey -algorithm SM2 -out "
+                                                            : "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ") +
+                                     path);
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-        auto key = security::PrivateKey::generate(security::SignatureAlg::kEcdsaP256Sha256);
+        auto key = security::PrivateKey::generate(cfg.crypto.national() ? security::SignatureAlg::kSm2Sm3
+                                                                        : security::SignatureAlg::kEcdsaP256Sha256);
         std::ofstream(path) << key.pem();
         std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
         std::ofstream(path + ".pub") << key.publicKey().pem();
@@ -152,10 +156,13 @@ struct App::Impl {
           services{cfg, *store, blocking, metrics, [this] { return checkKeyring(cfg); },
                    clock ? std::move(clock) : std::function<std::int64_t()>(&wallClockMs)},
           dispatcher(router, auth, metrics, cfg.server.bodyLimitBytes, cfg.server.headerLimitBytes),
-          auditor(*store, blocking, metrics, loadAuditKey(cfg), cfg.audit.checkpointEvery) {
+          auditor(*store, blocking, metrics, loadAuditKey(cfg), cfg.audit.checkpointEvery,
+                  auditHasher(cfg.crypto.national())) {
         auto ring = prepareKeys(cfg);
         server = std::make_unique<Server>(cfg.server, dispatcher);
-        vault = std::make_unique<adapters::blob::EncryptedFileVault>(cfg.dataPath("blobs"), std::move(ring));
+        vault = std::make_unique<adapters::blob::EncryptedFileVault>(
+            cfg.dataPath("blobs"), std::move(ring),
+            cfg.crypto.national() ? security::CipherSuite::kSm4CtrHmacSm3 : security::CipherSuite::kAes256Gcm);
         setUpGovData();
         setUpSms();
         consentDeps = std::make_unique<ConsentDeps>(ConsentDeps{

@@ -29,10 +29,16 @@ std::string canonicalAuditEvent(const store::AuditEvent& e) {
 }
 
 std::string auditHash(const store::AuditEvent& e) { return security::sha256Hex(canonicalAuditEvent(e)); }
+std::string auditHashSm3(const store::AuditEvent& e) { return "sm3:" + security::sm3Hex(canonicalAuditEvent(e)); }
+store::AuditHasher auditHasher(bool national) { return national ? &auditHashSm3 : &auditHash; }
+bool auditHashMatches(const store::AuditEvent& e) {
+    return (e.hash.rfind("sm3:", 0) == 0 ? auditHashSm3(e) : auditHash(e)) == e.hash;
+}
 
 Auditor::Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics,
-                 std::optional<security::PrivateKey> signingKey, int checkpointEvery)
-    : store_(store), blocking_(blocking), metrics_(metrics), key_(std::move(signingKey)), every_(checkpointEvery) {
+                 std::optional<security::PrivateKey> signingKey, int checkpointEvery, store::AuditHasher hasher)
+    : store_(store), blocking_(blocking), metrics_(metrics), key_(std::move(signingKey)), every_(checkpointEvery),
+      hasher_(std::move(hasher)) {
     auto cps = store_.checkpoints();
     if (!cps.empty()) lastCheckpoint_ = cps.back().seq;
 }
@@ -51,7 +57,7 @@ std::optional<store::AuditCheckpoint> Auditor::checkpointNow() {
     cp.headHash = head->hash;
     cp.at = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch()).count();
-    cp.signature = security::base64Encode(key_->sign(security::SignatureAlg::kEcdsaP256Sha256, checkpointMessage(cp)));
+    cp.signature = security::base64Encode(key_->sign(key_->alg(), checkpointMessage(cp)));
     store_.insertCheckpoint(cp);
     lastCheckpoint_ = cp.seq;
     return cp;
@@ -62,7 +68,7 @@ boost::asio::awaitable<store::AuditEvent> Auditor::record(store::AuditEvent even
         event.at = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
     std::function<store::AuditEvent()> job = [this, event] {
-        auto stored = store_.appendAudit(event, &auditHash);
+        auto stored = store_.appendAudit(event, hasher_);
         if (key_ && stored.seq - lastCheckpoint_.load() >= every_) checkpointNow();
         return stored;
     };

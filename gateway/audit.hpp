@@ -18,13 +18,21 @@ namespace lgw::gateway {
 std::string canonicalAuditEvent(const store::AuditEvent& e);
 /// SHA-256 hex of the canonical form.
 std::string auditHash(const store::AuditEvent& e);
+/// "sm3:" + SM3 hex of the canonical form (national-cryptography deployments). The prefix lets a
+/// verifier tell the two apart, so a chain that switched suites still verifies.
+std::string auditHashSm3(const store::AuditEvent& e);
+/// The hasher of a deployment.
+store::AuditHasher auditHasher(bool national);
+/// Recomputes an event's hash with the algorithm its stored hash names.
+bool auditHashMatches(const store::AuditEvent& e);
 
 class Auditor {
 public:
     /// With a signing key, a signed checkpoint (seq, head hash) is written every `checkpointEvery`
     /// events, so that cutting events off the end of the log is detected.
     Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics,
-            std::optional<security::PrivateKey> signingKey = std::nullopt, int checkpointEvery = 100);
+            std::optional<security::PrivateKey> signingKey = std::nullopt, int checkpointEvery = 100,
+            store::AuditHasher hasher = &auditHash);
     /// Appends on the blocking pool. An alert also goes to the warning log and lgw_alerts_total.
     boost::asio::awaitable<store::AuditEvent> record(store::AuditEvent event);
     /// Signs a checkpoint at the current head now (blocking; call on the pool). Returns it, or
@@ -38,6 +46,7 @@ private:
     Metrics& metrics_;
     std::optional<security::PrivateKey> key_;
     int every_;
+    store::AuditHasher hasher_;
     std::atomic<std::int64_t> lastCheckpoint_{0};
 };
 

@@ -37,7 +37,7 @@ void ChainVerifier::add(const store::AuditEvent& e) {
                                                : "seq " + std::to_string(e.seq) + " is out of order");
     if (expectedPrev_ && e.prevHash != *expectedPrev_)
         return fail(e.seq, "prev_hash does not match the previous event's hash");
-    if (auditHash(e) != e.hash) return fail(e.seq, "the event's content does not match its hash (edited)");
+    if (!auditHashMatches(e)) return fail(e.seq, "the event's content does not match its hash (edited)");
     expectedPrev_ = e.hash;
     hashes_.emplace_back(e.seq, e.hash);
     ++nextSeq_;
@@ -55,7 +55,7 @@ ChainVerdict ChainVerifier::finish() {
     for (auto& cp : checkpoints_) {
         if (key_) {
             auto sig = security::base64Decode(cp.signature);
-            if (!sig || !key_->verify(security::SignatureAlg::kEcdsaP256Sha256, checkpointMessage(cp), *sig)) {
+            if (!sig || !key_->verify(key_->alg(), checkpointMessage(cp), *sig)) {
                 fail(cp.seq, "checkpoint at seq " + std::to_string(cp.seq) + " has an invalid signature");
                 return v_;
             }

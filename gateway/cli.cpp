@@ -210,7 +210,7 @@ int keysCommand(const std::string& configPath, bool rotate) {
         }
         e.at = std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::system_clock::now().time_since_epoch()).count();
-        st.appendAudit(e, &auditHash);
+        st.appendAudit(e, auditHasher(cfg.crypto.national()));
         std::cout << out << "\n";
         return e.outcome == "allowed" ? 0 : 1;
     } catch (const std::exception& ex) {

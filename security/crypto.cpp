@@ -19,6 +19,24 @@ std::string sha256(std::string_view data) {
 
 std::string sha256Hex(std::string_view data) { return toHex(sha256(data)); }
 
+std::string sm3(std::string_view data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sm3(), nullptr) != 1) throw std::runtime_error("SM3 failed");
+    return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string sm3Hex(std::string_view data) { return toHex(sm3(data)); }
+
+std::string hmacSm3(std::string_view key, std::string_view data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!HMAC(EVP_sm3(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+              data.size(), md, &len))
+        throw std::runtime_error("HMAC(SM3) failed");
+    return std::string(reinterpret_cast<char*>(md), len);
+}
+
 std::string hmacSha256(std::string_view key, std::string_view data) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;

@@ -14,6 +14,9 @@ using Bytes = std::vector<std::uint8_t>;
 std::string sha256(std::string_view data);      ///< raw 32 bytes
 std::string sha256Hex(std::string_view data);   ///< lower-case hex
 std::string hmacSha256(std::string_view key, std::string_view data);  ///< raw 32 bytes
+std::string sm3(std::string_view data);          ///< raw 32 bytes (GB/T 32905)
+std::string sm3Hex(std::string_view data);       ///< lower-case hex
+std::string hmacSm3(std::string_view key, std::string_view data);     ///< raw 32 bytes
 
 /// Cryptographically secure random bytes (OpenSSL's DRBG). Throws only if the DRBG is broken.
 std::string randomBytes(std::size_t n);

@@ -104,6 +104,9 @@ std::string PublicKey::pem() const {
     return bioString(bio);
 }
 
+SignatureAlg PublicKey::alg() const { return isSm2(impl->key) ? SignatureAlg::kSm2Sm3 : SignatureAlg::kEcdsaP256Sha256; }
+SignatureAlg PrivateKey::alg() const { return isSm2(impl->key) ? SignatureAlg::kSm2Sm3 : SignatureAlg::kEcdsaP256Sha256; }
+
 PrivateKey PrivateKey::generate(SignatureAlg alg) {
     EVP_PKEY* k = alg == SignatureAlg::kSm2Sm3 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2")
                                                : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");

@@ -23,6 +23,8 @@ public:
     /// True when `signature` (DER) is valid for `message` under `alg`, and the key fits the alg.
     bool verify(SignatureAlg alg, std::string_view message, std::string_view signature) const;
     std::string pem() const;
+    /// The algorithm this key signs with: SM2-SM3 for an SM2 key, else ECDSA-P256-SHA256.
+    SignatureAlg alg() const;
 
     struct Impl;
     std::shared_ptr<Impl> impl;
@@ -36,6 +38,7 @@ public:
     std::string sign(SignatureAlg alg, std::string_view message) const;
     std::string pem() const;
     PublicKey publicKey() const;
+    SignatureAlg alg() const;
 
     struct Impl;
     std::shared_ptr<Impl> impl;

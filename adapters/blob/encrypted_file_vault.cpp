@@ -56,8 +56,8 @@ void writeDurably(const fs::path& target, std::string_view bytes) {
 
 }  // namespace
 
-EncryptedFileVault::EncryptedFileVault(std::string root, security::Keyring ring)
-    : root_(std::move(root)), ring_(std::move(ring)) {}
+EncryptedFileVault::EncryptedFileVault(std::string root, security::Keyring ring, security::CipherSuite suite)
+    : root_(std::move(root)), ring_(std::move(ring)), suite_(suite) {}
 
 void EncryptedFileVault::setKeyring(security::Keyring ring) {
     std::unique_lock lock(mutex_);
@@ -68,7 +68,7 @@ void EncryptedFileVault::put(store::DocumentMeta& meta, std::string_view plainte
     security::Sealed sealed;
     {
         std::shared_lock lock(mutex_);
-        sealed = security::seal(ring_, meta.id, plaintext);
+        sealed = security::seal(ring_, meta.id, plaintext, suite_);
     }
     std::string h = security::sha256Hex(meta.id);
     std::string rel = h.substr(0, 2) + "/" + h.substr(2, 2) + "/" + meta.id + ".lgw";

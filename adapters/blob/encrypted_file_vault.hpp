@@ -3,6 +3,7 @@
 #include <shared_mutex>
 
 #include "adapters/blob/document_vault.hpp"
+#include "security/envelope.hpp"
 #include "security/keyring.hpp"
 
 namespace lgw::adapters::blob {
@@ -11,7 +12,9 @@ namespace lgw::adapters::blob {
 /// into place and the directory fsynced: a crash leaves the old state or the new one.
 class EncryptedFileVault final : public DocumentVault {
 public:
-    EncryptedFileVault(std::string root, security::Keyring ring);
+    /// New documents are sealed with `suite`; documents of either suite open.
+    EncryptedFileVault(std::string root, security::Keyring ring,
+                       security::CipherSuite suite = security::CipherSuite::kAes256Gcm);
     void put(store::DocumentMeta& meta, std::string_view plaintext) override;
     std::optional<std::string> get(const store::DocumentMeta& meta) override;
     void setKeyring(security::Keyring ring);
@@ -20,6 +23,7 @@ private:
     std::string root_;
     std::shared_mutex mutex_;
     security::Keyring ring_;
+    security::CipherSuite suite_;
 };
 
 }  // namespace lgw::adapters::blob

@@ -145,31 +145,63 @@ TEST(RequestSigning, MatchesTheUpstreamsFormula) {
     EXPECT_EQ(h[3].second, requestSignature("secret", "POST", "/p", "1", h[2].second, "b"));
 }
 
-TEST(Envelope, SealOpenAndEveryTamperFails) {
+// Both suites: AES-256-GCM and the national-cryptography SM4-CTR + HMAC-SM3.
+class Envelope : public ::testing::TestWithParam<CipherSuite> {};
+
+TEST_P(Envelope, SealOpenAndEveryTamperFails) {
     Keyring ring;
     ring.keys[1] = randomBytes(32);
-    auto s = seal(ring, "doc-1", "the document");
+    auto s = seal(ring, "doc-1", "the document", GetParam());
     EXPECT_EQ(s.keyVersion, 1u);
+    EXPECT_EQ(s.ciphertext.substr(0, 4), GetParam() == CipherSuite::kAes256Gcm ? "LGW1" : "LGW2");
     EXPECT_EQ(s.ciphertext.find("the document"), std::string::npos);
     EXPECT_EQ(*open(ring, "doc-1", 1, s.wrappedKey, s.ciphertext), "the document");
     EXPECT_FALSE(open(ring, "doc-2", 1, s.wrappedKey, s.ciphertext));  // bound to the document id
-    auto ct = s.ciphertext;
-    ct[ct.size() - 1] ^= 1;
-    EXPECT_FALSE(open(ring, "doc-1", 1, s.wrappedKey, ct));
+    for (std::size_t i : {std::size_t{4}, std::size_t{20}, s.ciphertext.size() - 1}) {  // iv/nonce, body, tag/mac
+        auto ct = s.ciphertext;
+        ct[i] ^= 1;
+        EXPECT_FALSE(open(ring, "doc-1", 1, s.wrappedKey, ct)) << "byte " << i;
+    }
+    EXPECT_FALSE(open(ring, "doc-1", 1, s.wrappedKey, s.ciphertext.substr(0, s.ciphertext.size() - 1)));  // cut short
     auto wk = s.wrappedKey;
     wk[20] ^= 1;
     EXPECT_FALSE(open(ring, "doc-1", 1, wk, s.ciphertext));
     EXPECT_FALSE(open(ring, "doc-1", 2, s.wrappedKey, s.ciphertext));  // unknown KEK version
+    // Two seals of the same document never share a key or a ciphertext.
+    auto again = seal(ring, "doc-1", "the document", GetParam());
+    EXPECT_NE(again.ciphertext, s.ciphertext);
+    EXPECT_NE(again.wrappedKey, s.wrappedKey);
 }
 
-TEST(Envelope, RewrapMovesToTheNewestKekWithoutTouchingTheDocument) {
+TEST_P(Envelope, RewrapMovesToTheNewestKekWithoutTouchingTheDocument) {
     Keyring ring;
     ring.keys[1] = randomBytes(32);
-    auto s = seal(ring, "d", std::string(100000, 'z'));
+    auto s = seal(ring, "d", std::string(100000, 'z'), GetParam());
     ring.keys[2] = randomBytes(32);
     auto rewrapped = rewrap(ring, "d", 1, s.wrappedKey);
     ASSERT_TRUE(rewrapped);
+    EXPECT_EQ(rewrapped->size(), s.wrappedKey.size());  // the data key keeps its suite
     EXPECT_EQ(open(ring, "d", 2, *rewrapped, s.ciphertext)->size(), 100000u);
     ring.keys.erase(1);  // retired: the old wrapping no longer opens
     EXPECT_FALSE(open(ring, "d", 1, s.wrappedKey, s.ciphertext));
+}
+
+INSTANTIATE_TEST_SUITE_P(Suites, Envelope, ::testing::Values(CipherSuite::kAes256Gcm, CipherSuite::kSm4CtrHmacSm3),
+                         [](const auto& p) { return p.param == CipherSuite::kAes256Gcm ? "Aes256Gcm" : "Sm4CtrHmacSm3"; });
+
+TEST(NationalCrypto, Sm3KnownAnswerAndSuiteNames) {
+    // GB/T 32905-2016, example 1.
+    EXPECT_EQ(sm3Hex("abc"), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+    EXPECT_EQ(hmacSm3("k", "m").size(), 32u);
+    EXPECT_EQ(cipherSuiteFromName("sm4-ctr-hmac-sm3"), CipherSuite::kSm4CtrHmacSm3);
+    EXPECT_EQ(cipherSuiteFromName("aes-256-gcm"), CipherSuite::kAes256Gcm);
+    EXPECT_FALSE(cipherSuiteFromName("sm4-gcm"));
+    // A deployment that switched suites still opens its older documents.
+    Keyring ring;
+    ring.keys[1] = randomBytes(32);
+    auto gcm = seal(ring, "x", "old", CipherSuite::kAes256Gcm);
+    auto sm = seal(ring, "y", "new", CipherSuite::kSm4CtrHmacSm3);
+    EXPECT_EQ(*open(ring, "x", 1, gcm.wrappedKey, gcm.ciphertext), "old");
+    EXPECT_EQ(*open(ring, "y", 1, sm.wrappedKey, sm.ciphertext), "new");
+    EXPECT_FALSE(open(ring, "y", 1, gcm.wrappedKey, sm.ciphertext));  // keys do not cross documents
 }
