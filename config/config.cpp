@@ -400,6 +400,38 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         ar.integer("checkpoint_every", c.audit.checkpointEvery, 1, 1000000);
         ar.finish();
     }
+    if (auto* t = r.table("access")) {
+        TableReader ar(t, "access", errors);
+        c.access.configured = true;
+        if (auto* rules = ar.array("rules")) {
+            for (std::size_t i = 0; i < rules->size(); ++i) {
+                std::string path = "access.rules[" + std::to_string(i) + "]";
+                auto* rt = rules->get(i)->as_table();
+                if (!rt) {
+                    errors.push_back({path, "expected table"});
+                    continue;
+                }
+                TableReader rr(rt, path, errors);
+                AccessRuleConfig rule;
+                rr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
+                rr.string("action", rule.action);
+                rr.string("scope", rule.scope, {"any", "worked_on", "pushed_to"});
+                rr.finish();
+                if (rule.role.empty()) rr.error("role", "is required");
+                bool known = false;
+                std::string list;
+                for (const char* a : kAccessActions) {
+                    known = known || rule.action == a;
+                    list += (list.empty() ? "" : ", ") + std::string(a);
+                }
+                if (!known) rr.error("action", "must be one of " + list + ", got \"" + rule.action + "\"");
+                if (rule.scope != "any" && rule.action.rfind("document.", 0) != 0)
+                    rr.error("scope", "worked_on and pushed_to apply to document actions only");
+                c.access.rules.push_back(std::move(rule));
+            }
+        }
+        ar.finish();
+    }
     if (auto* t = r.table("crypto")) {
         TableReader cr(t, "crypto", errors);
         cr.string("suite", c.crypto.suite);

@@ -147,6 +147,24 @@ struct CryptoConfig {
     bool national() const { return suite == "national"; }
 };
 
+/// One line of the access policy: `role` may do `action`, within `scope`.
+struct AccessRuleConfig {
+    std::string role;
+    std::string action;
+    std::string scope = "any";  ///< any | worked_on (applications the caller worked on) | pushed_to
+};
+
+/// Unset: the built-in defaults (gateway/access_policy.hpp). Set: exactly these rules.
+struct AccessConfig {
+    bool configured = false;
+    std::vector<AccessRuleConfig> rules;
+};
+
+/// The actions a policy speaks of, and the scopes each admits.
+inline constexpr const char* kAccessActions[] = {
+    "application.read", "application.write", "identity_code.validate", "consent.create",
+    "document.read",    "document.meta",     "audit.read",             "audit.identify"};
+
 struct RetentionConfig {
     int documentsDays = 0;       ///< documents older than this are crypto-shredded; 0 keeps them
     int intervalMs = 3600000;    ///< how often the retention pass runs
@@ -167,6 +185,7 @@ struct Config {
     AuditConfig audit;
     RetentionConfig retention;
     CryptoConfig crypto;
+    AccessConfig access;
 
     /// data_dir joined with a relative path; absolute paths are returned unchanged.
     std::string dataPath(const std::string& p) const;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include <boost/json/serialize.hpp>
 #include <boost/asio/co_spawn.hpp>
 
 #include <fstream>
@@ -158,6 +159,7 @@ struct App::Impl {
           dispatcher(router, auth, metrics, cfg.server.bodyLimitBytes, cfg.server.headerLimitBytes),
           auditor(*store, blocking, metrics, loadAuditKey(cfg), cfg.audit.checkpointEvery,
                   auditHasher(cfg.crypto.national())) {
+        services.access = std::make_shared<AccessPolicy>(cfg.access);
         auto ring = prepareKeys(cfg);
         server = std::make_unique<Server>(cfg.server, dispatcher);
         vault = std::make_unique<adapters::blob::EncryptedFileVault>(
@@ -175,11 +177,27 @@ struct App::Impl {
         addConsentRoutes(router, *consentDeps);
         addAuditRoutes(router, services, auditor);
         addDocumentRoutes(router, services, auditor, *vault);
+        // A request turned away by the access policy at its route is one audit event too.
+        dispatcher.onDenied([this](const HttpRequest& req, const Route& route, const std::string& reason) {
+            return recordDenial(req, route, reason);
+        });
         scheduler = std::make_unique<ReminderScheduler>(services, *sms, auditor);
     }
 
     ~Impl() {
         if (simulator) simulator->stop();
+    }
+
+    asio::awaitable<void> recordDenial(const HttpRequest& req, const Route& route, std::string reason) {
+        store::AuditEvent e;
+        e.actor = req.principal ? req.principal->id : "";
+        e.role = req.principal ? req.principal->role : "";
+        e.action = "access.denied";
+        e.target = route.method + " " + route.pattern;
+        e.outcome = "denied";
+        e.requestId = req.requestId;
+        e.detailJson = boost::json::serialize(boost::json::object{{"reason", reason}});
+        co_await auditor.record(std::move(e));
     }
 
     void setUpGovData() {

@@ -212,12 +212,12 @@ asio::awaitable<HttpResponse> identifyCopy(AuditCtx c, HttpRequest req) {
 
 void addAuditRoutes(Router& router, Services& services, Auditor& auditor) {
     AuditCtx c{&services, &auditor};
-    const std::vector<std::string> roles = {"auditor", "admin"};
+    const auto roles = services.access->rolesFor("audit.read");
     router.add({"GET", "/v1/audit/events", roles, 0, {}, [c](HttpRequest r) { return listEvents(c, std::move(r), false); }});
     router.add({"GET", "/v1/audit/alerts", roles, 0, {}, [c](HttpRequest r) { return listEvents(c, std::move(r), true); }});
     router.add({"GET", "/v1/audit/verify", roles, 0, {}, [c](HttpRequest r) { return verifyChain(c, std::move(r)); }});
     router.add({"GET", "/v1/audit/export", roles, 0, {}, [c](HttpRequest r) { return exportChain(c, std::move(r)); }});
-    router.add({"POST", "/v1/audit/identify", roles, services.config.server.scanBodyLimitBytes,
+    router.add({"POST", "/v1/audit/identify", services.access->rolesFor("audit.identify"), services.config.server.scanBodyLimitBytes,
                 {"image/png", "image/jpeg", "image/tiff", "application/octet-stream"},
                 [c](HttpRequest r) { return identifyCopy(c, std::move(r)); }});
 }

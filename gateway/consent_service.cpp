@@ -531,7 +531,7 @@ asio::awaitable<HttpResponse> fetchLicences(Ctx c, HttpRequest req) {
 
 void addConsentRoutes(Router& router, ConsentDeps& deps) {
     Ctx c{&deps};
-    const std::vector<std::string> roles = {"frontdesk", "marketing"};
+    const auto roles = deps.services.access->rolesFor("consent.create");
     const std::vector<std::string> json = {"application/json"};
     router.add({"POST", "/v1/consents", roles, 0, json, [c](HttpRequest r) { return createConsent(c, std::move(r)); }});
     router.add({"POST", "/v1/consents/{consent_id}/resend", roles, 0, {},

@@ -85,6 +85,13 @@ asio::awaitable<HttpResponse> Dispatcher::dispatch(HttpRequest req) {
         if (auto p = admit(route, req, auth_)) {
             resp = toResponse(*p, req.requestId);
             if (p->status == 401) resp.headers.emplace_back("WWW-Authenticate", "Bearer");
+            if (p->status == 403 && onDenied_) {
+                try {
+                    co_await onDenied_(req, route, p->detail);
+                } catch (const std::exception& e) {
+                    logger("http")->error("recording a denial failed request_id={} what=\"{}\"", req.requestId, e.what());
+                }
+            }
         } else {
             const std::string requestId = req.requestId;
             try {

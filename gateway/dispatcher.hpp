@@ -4,6 +4,8 @@
 // metrics and the last-resort 500 for bugs.
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <string>
 
 #include "gateway/auth.hpp"
 #include "gateway/metrics.hpp"
@@ -28,12 +30,18 @@ public:
 
     Metrics& metrics() { return metrics_; }
 
+    /// Called for every request a route's role admission turns away (403), so that the
+    /// gateway can audit the denial. Must not throw.
+    using DeniedHook = std::function<asio::awaitable<void>(const HttpRequest&, const Route&, const std::string& reason)>;
+    void onDenied(DeniedHook hook) { onDenied_ = std::move(hook); }
+
 private:
     const Router& router_;
     const Authenticator& auth_;
     Metrics& metrics_;
     std::uint64_t defaultBodyLimit_;
     std::uint64_t headerLimit_;
+    DeniedHook onDenied_;
 };
 
 }  // namespace lgw::gateway

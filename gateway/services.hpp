@@ -2,10 +2,12 @@
 // What route handlers may use. Owned by App; handlers hold a pointer for the server's lifetime.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "adapters/store/store.hpp"
 #include "config/config.hpp"
+#include "gateway/access_policy.hpp"
 #include "gateway/blocking.hpp"
 #include "gateway/metrics.hpp"
 
@@ -22,6 +24,8 @@ struct Services {
     std::function<std::int64_t()> nowMs;
     /// The government platform client's circuit state (closed, open, half_open), for /readyz.
     std::function<std::string()> govCircuitState = [] { return std::string("n/a"); };
+    /// Who may do what ([access] of the config, or the defaults).
+    std::shared_ptr<const AccessPolicy> access = std::make_shared<AccessPolicy>(config::AccessConfig{});
 };
 
 }  // namespace lgw::gateway

@@ -77,10 +77,9 @@ asio::awaitable<HttpResponse> getApplication(Services* s, HttpRequest req) {
 
 void addApplicationRoutes(Router& router, Services& services) {
     Services* s = &services;
-    const std::vector<std::string> roles = {"frontdesk", "marketing", "admin"};
-    router.add({"PUT", "/v1/applications/{application_id}", roles, 0, {"application/json"},
+    router.add({"PUT", "/v1/applications/{application_id}", services.access->rolesFor("application.write"), 0, {"application/json"},
                 [s](HttpRequest r) { return putApplication(s, std::move(r)); }});
-    router.add({"GET", "/v1/applications/{application_id}", roles, 0, {},
+    router.add({"GET", "/v1/applications/{application_id}", services.access->rolesFor("application.read"), 0, {},
                 [s](HttpRequest r) { return getApplication(s, std::move(r)); }});
 }
 

@@ -51,7 +51,7 @@ asio::awaitable<HttpResponse> validateCode(Services*, HttpRequest req) {
 
 void addIdentityCodeRoutes(Router& router, Services& services) {
     Services* s = &services;
-    router.add({"POST", "/v1/identity-codes/validate", {"frontdesk", "marketing", "admin"}, 0, {"application/json"},
+    router.add({"POST", "/v1/identity-codes/validate", services.access->rolesFor("identity_code.validate"), 0, {"application/json"},
                 [s](HttpRequest r) { return validateCode(s, std::move(r)); }});
 }
 

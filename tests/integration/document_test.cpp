@@ -278,3 +278,35 @@ TEST(Documents, NationalCryptographySuiteEndToEnd) {
     exported.replace(at, 24, "\"actor\":\"demo-frontdusk\"");
     EXPECT_FALSE(gateway::verifyExport(exported, pub).ok);
 }
+
+// [access] in the config: here the auditor may read content (an inquiry) and the front desk may
+// no longer start consents. Both the allowed read and the route-level denial are audit events.
+TEST(Documents, TheAccessPolicyComesFromTheConfig) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto ids = fetchedDocuments(s, c);
+    auto dataDir = s.gw->dataDir;
+    SimGateway inquiry([&](config::Config& cfg) {
+        cfg.dataDir = dataDir.string();
+        cfg.access.configured = true;
+        cfg.access.rules = {{"auditor", "document.read", "any"}, {"auditor", "audit.read", "any"},
+                            {"frontdesk", "document.meta", "worked_on"}};
+    });
+    HttpClient i(inquiry.gw->port);
+    std::vector<std::pair<std::string, std::string>> auditor = {{"Authorization", "Bearer demo-auditor"}};
+    EXPECT_EQ(i.request("GET", "/v1/documents/" + ids[0], "", auditor).status, 200);
+    auto consent = i.request("POST", "/v1/consents", "{}",
+                             {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", "application/json"}});
+    EXPECT_EQ(consent.status, 403);
+    EXPECT_EQ(consent.jsonString("code"), "role_not_admitted");
+    auto denials = json::parse(i.request("GET", "/v1/audit/events?action=access.denied", "", auditor).body).as_object();
+    ASSERT_EQ(denials.at("events").as_array().size(), 1u);
+    auto& d = denials.at("events").as_array()[0].as_object();
+    EXPECT_EQ(d.at("actor").as_string(), "demo-frontdesk");
+    EXPECT_EQ(d.at("target").as_string(), "POST /v1/consents");
+    EXPECT_EQ(d.at("outcome").as_string(), "denied");
+    auto reads = json::parse(i.request("GET", "/v1/audit/events?action=document.read&actor=demo-auditor", "", auditor).body)
+                     .as_object();
+    ASSERT_EQ(reads.at("events").as_array().size(), 1u);
+    EXPECT_EQ(reads.at("events").as_array()[0].as_object().at("outcome").as_string(), "allowed");
+}

@@ -81,6 +81,12 @@ TEST(Config, EnumeratedValues) {
     EXPECT_TRUE(national.config->crypto.national());
     EXPECT_EQ(national.config->retention.documentsDays, 1095);
     EXPECT_TRUE(hasError(errorsOf("[retention]\ndocuments_days = -1\n"), "retention.documents_days"));
+    auto access = errorsOf("[[access.rules]]\nrole = \"clerk\"\naction = \"document.steal\"\n"
+                           "[[access.rules]]\nrole = \"auditor\"\naction = \"audit.read\"\nscope = \"worked_on\"\nextra = 1\n");
+    EXPECT_TRUE(hasError(access, "access.rules[0].role: must be one of frontdesk, marketing, auditor, admin"));
+    EXPECT_TRUE(hasError(access, "access.rules[0].action: must be one of application.read"));
+    EXPECT_TRUE(hasError(access, "access.rules[1].scope: worked_on and pushed_to apply to document actions only"));
+    EXPECT_TRUE(hasError(access, "access.rules[1].extra"));
 }
 
 TEST(Config, EveryProblemIsReportedAtOnce) {
