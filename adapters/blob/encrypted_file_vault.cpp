@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -11,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "adapters/crash_point.hpp"
 #include "security/crypto.hpp"
 #include "security/envelope.hpp"
 
@@ -35,7 +38,8 @@ void writeDurably(const fs::path& target, std::string_view bytes) {
     if (fd < 0) throw std::runtime_error("cannot create " + tmp.string() + ": " + std::strerror(errno));
     std::size_t done = 0;
     while (done < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        // At most 1 MiB per call: bounded syscalls, and a kill can land between them.
+        ssize_t n = ::write(fd, bytes.data() + done, std::min<std::size_t>(bytes.size() - done, 1 << 20));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             ::close(fd);
@@ -43,21 +47,42 @@ void writeDurably(const fs::path& target, std::string_view bytes) {
             throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
         }
         done += static_cast<std::size_t>(n);
+        if (done >= bytes.size() / 2) crashPoint("blob.half_written");
     }
+    crashPoint("blob.written");
     if (::fsync(fd) != 0) {
         ::close(fd);
         fs::remove(tmp);
         throw std::runtime_error("fsync " + tmp.string() + ": " + std::strerror(errno));
     }
     ::close(fd);
+    crashPoint("blob.synced");
     fs::rename(tmp, target);
+    crashPoint("blob.renamed");
     fsyncPath(target.parent_path(), O_RDONLY | O_DIRECTORY);
+    crashPoint("blob.durable");
 }
 
 }  // namespace
 
 EncryptedFileVault::EncryptedFileVault(std::string root, security::Keyring ring, security::CipherSuite suite)
-    : root_(std::move(root)), ring_(std::move(ring)), suite_(suite) {}
+    : root_(std::move(root)), ring_(std::move(ring)), suite_(suite) {
+    sweepTemporaryFiles();
+}
+
+// A crash between creating a temporary file and renaming it leaves ciphertext nobody refers to.
+// Only files older than an hour go, so that a write in flight in another process is never touched.
+int EncryptedFileVault::sweepTemporaryFiles() {
+    int removed = 0;
+    std::error_code ec;
+    if (!fs::exists(root_, ec)) return 0;
+    auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(1);
+    for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (!it->is_regular_file(ec) || it->path().filename().string().find(".tmp-") == std::string::npos) continue;
+        if (it->last_write_time(ec) < cutoff && fs::remove(it->path(), ec)) ++removed;
+    }
+    return removed;
+}
 
 void EncryptedFileVault::setKeyring(security::Keyring ring) {
     std::unique_lock lock(mutex_);

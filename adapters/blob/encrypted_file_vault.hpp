@@ -18,6 +18,8 @@ public:
     void put(store::DocumentMeta& meta, std::string_view plaintext) override;
     std::optional<std::string> get(const store::DocumentMeta& meta) override;
     void setKeyring(security::Keyring ring);
+    /// Removes temporary files a crash left behind (older than an hour); returns how many.
+    int sweepTemporaryFiles();
 
 private:
     std::string root_;

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "adapters/crash_point.hpp"
 #include "adapters/store/impl/sqlite_util.hpp"
 
 namespace lgw::store {
@@ -424,7 +425,9 @@ void SqliteStore::insertLicenceDocument(const DocumentMeta& doc, const LicenceRe
     s.bind(6, l.holder).bind(7, l.holderCode).bind(8, l.issuer).bind(9, l.issuedOn).bind(10, l.validFrom);
     s.bind(11, l.validTo).bind(12, l.dataJson);
     s.run();
+    adapters::crashPoint("store.document.before_commit");
     tx.commit();
+    adapters::crashPoint("store.document.committed");
 }
 
 std::optional<DocumentMeta> SqliteStore::document(const std::string& id) {
