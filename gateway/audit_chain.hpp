@@ -1,9 +1,10 @@
 #pragma once
 // Verification of the audit chain, shared by GET /v1/audit/verify (over the store) and the offline
 // `licence-gateway audit verify FILE` (over an export). A chain verifies when seq is gap-free, each
-// prev_hash is the previous event's hash, each hash is the SHA-256 of the canonical event, and every
-// signed checkpoint (seq, head hash) matches the event at its seq and verifies under the audit key;
-// a checkpoint beyond the last event shows that the tail was cut off.
+// prev_hash is the previous event's hash, each hash is the SHA-256 (or, for "sm3:" hashes, the
+// SM3) of the canonical event, and every signed checkpoint (seq, head hash) matches the event at its
+// seq and verifies under the audit key; a checkpoint beyond the last event shows that the tail was
+// cut off.
 #include <optional>
 #include <string>
 #include <vector>

@@ -222,6 +222,7 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
     if (sqlite3_open_v2(options_.path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        impl::StmtCache::forget(db_);
         sqlite3_close(db_);
         db_ = nullptr;
         throw std::runtime_error("cannot open SQLite database " + options_.path + ": " + msg);
@@ -233,13 +234,17 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
         exec(db_, "PRAGMA foreign_keys=ON");
         migrate();
     } catch (const std::exception& e) {
+        impl::StmtCache::forget(db_);
         sqlite3_close(db_);
         db_ = nullptr;
         throw std::runtime_error("SQLite database " + options_.path + ": " + e.what());
     }
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::~SqliteStore() {
+    impl::StmtCache::forget(db_);
+    sqlite3_close(db_);
+}
 
 void SqliteStore::migrate() {
     Tx tx(db_);

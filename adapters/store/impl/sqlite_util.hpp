@@ -4,9 +4,13 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace lgw::store::impl {
 
@@ -23,13 +27,68 @@ inline void exec(sqlite3* db, const char* sql) {
     }
 }
 
+/// Prepared statements kept per connection and SQL text, so that a statement is compiled once per
+/// connection rather than once per call. Call forget(db) before closing a connection.
+class StmtCache {
+public:
+    static sqlite3_stmt* take(sqlite3* db, std::string_view sql) {
+        {
+            std::lock_guard lock(mutex());
+            auto it = pool().find({db, std::string(sql)});
+            if (it != pool().end() && !it->second.empty()) {
+                sqlite3_stmt* s = it->second.back();
+                it->second.pop_back();
+                return s;
+            }
+        }
+        sqlite3_stmt* s = nullptr;
+        if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+            SQLITE_OK) {
+            sqlite3_finalize(s);
+            sqliteFail(db, "prepare");
+        }
+        return s;
+    }
+    static void give(sqlite3* db, sqlite3_stmt* s) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        std::lock_guard lock(mutex());
+        std::pair<sqlite3*, std::string> key{db, sqlite3_sql(s)};
+        auto it = pool().find(key);
+        // Bounded: statements built from filters (audit queries) vary; those beyond the bound are
+        // simply finalized.
+        if (it == pool().end() && pool().size() < 512) it = pool().emplace(std::move(key), std::vector<sqlite3_stmt*>{}).first;
+        if (it != pool().end() && it->second.size() < 4) it->second.push_back(s);
+        else sqlite3_finalize(s);
+    }
+    static void forget(sqlite3* db) {
+        std::lock_guard lock(mutex());
+        for (auto it = pool().begin(); it != pool().end();) {
+            if (it->first.first != db) {
+                ++it;
+                continue;
+            }
+            for (auto* s : it->second) sqlite3_finalize(s);
+            it = pool().erase(it);
+        }
+    }
+
+private:
+    using Pool = std::map<std::pair<sqlite3*, std::string>, std::vector<sqlite3_stmt*>>;
+    static Pool& pool() {
+        static Pool p;
+        return p;
+    }
+    static std::mutex& mutex() {
+        static std::mutex m;
+        return m;
+    }
+};
+
 class Stmt {
 public:
-    Stmt(sqlite3* db, std::string_view sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-            sqliteFail(db, "prepare");
-    }
-    ~Stmt() { sqlite3_finalize(stmt_); }
+    Stmt(sqlite3* db, std::string_view sql) : db_(db), stmt_(StmtCache::take(db, sql)) {}
+    ~Stmt() { StmtCache::give(db_, stmt_); }
     Stmt(const Stmt&) = delete;
     Stmt& operator=(const Stmt&) = delete;
 
