@@ -1,3 +1,7 @@
 #include "gateway/app.hpp"
+#include "gateway/malloc_tuning.hpp"
 
-int main(int argc, char** argv) { return lgw::gateway::runCli(argc, argv); }
+int main(int argc, char** argv) {
+    lgw::gateway::tuneAllocatorForDocuments();
+    return lgw::gateway::runCli(argc, argv);
+}

@@ -24,6 +24,7 @@
 #include "adapters/store/sqlite_store.hpp"
 #include "gateway/audit.hpp"
 #include "gateway/audit_chain.hpp"
+#include "gateway/malloc_tuning.hpp"
 #include "imaging/canvas.hpp"
 #include "security/crypto.hpp"
 #include "security/watermark.hpp"
@@ -69,6 +70,7 @@ void row(const char* what, double ours, double base, const char* unit) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    gateway::tuneAllocatorForDocuments();  // as the gateway's main does
     fs::path dir = fs::temp_directory_path();
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--seconds")) secondsArg = std::atof(argv[i + 1]);
