@@ -110,6 +110,11 @@ std::optional<Canvas> Canvas::decode(std::string_view bytes) {
         (format != IFF_PNG && format != IFF_JFIF_JPEG && format != IFF_TIFF && format != IFF_TIFF_G4 &&
          format != IFF_TIFF_LZW && format != IFF_TIFF_ZIP && format != IFF_TIFF_PACKBITS))
         return std::nullopt;
+    // The header first: a small file may declare a page of gigapixels (a decompression bomb).
+    l_int32 w = 0, h = 0, bps = 0, spp = 0, iscmap = 0, hf = 0;
+    if (pixReadHeaderMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size(), &hf, &w, &h, &bps, &spp, &iscmap) != 0 ||
+        w <= 0 || h <= 0 || static_cast<std::int64_t>(w) * h > kMaxPixels)
+        return std::nullopt;
     PIX* pix = pixReadMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size());
     if (!pix) return std::nullopt;
     auto c = fromPix(pix);

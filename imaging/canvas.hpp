@@ -34,7 +34,10 @@ public:
 class Canvas {
 public:
     Canvas(int width, int height, Rgb background);
-    /// Decodes PNG, JPEG or TIFF (any depth) into RGB; nullopt for anything else or corrupt data.
+    /// Pages beyond this are refused before decoding: A3 at 600 DPI is 70 million pixels.
+    static constexpr std::int64_t kMaxPixels = 80'000'000;
+    /// Decodes PNG, JPEG or TIFF (any depth) into RGB; nullopt for anything else, corrupt data or a
+    /// page over kMaxPixels.
     static std::optional<Canvas> decode(std::string_view bytes);
     int width() const { return width_; }
     int height() const { return height_; }

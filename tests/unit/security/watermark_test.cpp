@@ -99,3 +99,15 @@ TEST(Watermark, DownloadIdSurvivesJpeg75AndAHalfDownscale) {
 TEST(Watermark, StampsOnlyReadableImages) {
     EXPECT_FALSE(watermarkImage("not an image", {"A", "B", "C", "0000000000000001"}));
 }
+
+TEST(Canvas, AHugeDeclaredPageIsRefusedBeforeDecoding) {
+    // A PNG header declaring 100,000 x 100,000 pixels, with no data behind it.
+    imaging::Canvas small(16, 16, {0, 0, 0});
+    std::string png = small.encodePng();
+    auto put32 = [&](std::size_t at, std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) png[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (24 - 8 * i)) & 0xFF);
+    };
+    put32(16, 100000);  // IHDR width
+    put32(20, 100000);  // IHDR height
+    EXPECT_FALSE(imaging::Canvas::decode(png));
+}
