@@ -181,6 +181,7 @@ int main(int argc, char** argv) {
     cfg.server.maxConnections = 10000;
     cfg.log.level = "warn";
     cfg.consent.textFile = src + "/config/consent_text.txt";
+    cfg.marketing.materialsFile = src + "/config/materials.toml";
     cfg.consent.perPhone = cfg.consent.perSubject = cfg.consent.perCaller = {1000000, 3600};
     cfg.govdata.mode = "http";
     cfg.govdata.url = sim.baseUrl();

@@ -263,6 +263,26 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         if (m.kind == "http" && m.secretFile.empty() && m.secretEnv.empty())
             sr.error("secret_file", "set secret_file or secret_env for the provider's signing secret");
     }
+    if (auto* t = r.table("marketing")) {
+        TableReader mr(t, "marketing", errors);
+        auto& m = c.marketing;
+        mr.string("materials_file", m.materialsFile);
+        mr.string("mode", m.mode, {"simulator", "http"});
+        mr.string("url", m.url);
+        mr.string("secret_file", m.secretFile);
+        mr.string("secret_env", m.secretEnv);
+        mr.integer("timeout_ms", m.timeoutMs, 10, 600000);
+        mr.integer("max_attempts", m.maxAttempts, 1, 1000);
+        mr.integer("backoff_base_ms", m.backoffBaseMs, 1, 3600000);
+        mr.integer("backoff_cap_ms", m.backoffCapMs, 1, 86400000);
+        mr.integer("lease_ms", m.leaseMs, 100, 3600000);
+        mr.integer("poll_interval_ms", m.pollIntervalMs, 10, 600000);
+        mr.integer("batch", m.batch, 1, 1000);
+        mr.string("sim_db_file", m.simDbFile);
+        mr.finish();
+        if (m.mode == "http" && m.url.empty()) mr.error("url", "is required when mode = \"http\"");
+        if (m.backoffCapMs < m.backoffBaseMs) mr.error("backoff_cap_ms", "must be at least backoff_base_ms");
+    }
     if (auto* t = r.table("audit")) {
         TableReader ar(t, "audit", errors);
         ar.string("signing_key_file", c.audit.signingKeyFile);
@@ -316,6 +336,8 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
     }
     r.finish();
     // The simulator is a separate implementation for demos and tests; production never depends on it.
+    if (c.marketing.mode == "simulator" && !c.demo)
+        errors.push_back({"marketing.mode", "\"simulator\" is for demo mode only; set mode = \"http\" and url"});
     if (c.govdata.mode == "simulator" && !c.demo)
         errors.push_back({"govdata.mode", "\"simulator\" needs demo = true; in production set mode = \"http\" with "
                                           "url and [[govdata.keys]] of the government platform"});

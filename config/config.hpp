@@ -134,6 +134,23 @@ struct SmsConfig {
     int retries = 2;
 };
 
+/// Packages for the marketing system and their push (API.md section 4).
+struct MarketingConfig {
+    std::string materialsFile = "config/materials.toml";  ///< the checklists (relative to the working directory)
+    std::string mode = "simulator";      ///< simulator (demo: an in-process receiver) | http
+    std::string url;                     ///< http: the receiver, e.g. https://yx.example/api/packages
+    std::string secretFile = "marketing-secret";  ///< HMAC-SHA256 key for X-Signature (data_dir)
+    std::string secretEnv;
+    int timeoutMs = 10000;               ///< per delivery attempt
+    int maxAttempts = 8;                 ///< then dead_letter
+    int backoffBaseMs = 1000;            ///< exponential backoff with full jitter ...
+    int backoffCapMs = 300000;           ///< ... up to this
+    int leaseMs = 60000;                 ///< a claimed row is taken again after this if its worker died
+    int pollIntervalMs = 500;            ///< how often the worker looks for due rows
+    int batch = 4;                       ///< rows claimed per poll
+    std::string simDbFile = "marketing-sim.db";  ///< simulator: what it received (data_dir)
+};
+
 struct AuditConfig {
     std::string signingKeyFile = "keys/audit-signing.pem";  ///< P-256 PEM (data_dir); generated in demo
     int checkpointEvery = 100;  ///< a signed checkpoint every this many events
@@ -163,7 +180,8 @@ struct AccessConfig {
 /// The actions a policy speaks of, and the scopes each admits.
 inline constexpr const char* kAccessActions[] = {
     "application.read", "application.write", "identity_code.validate", "consent.create",
-    "document.read",    "document.meta",     "audit.read",             "audit.identify"};
+    "document.read",    "document.meta",     "audit.read",             "audit.identify",
+    "package.build",    "package.read",      "package.push",           "package.replay"};
 
 struct RetentionConfig {
     int documentsDays = 0;       ///< documents older than this are crypto-shredded; 0 keeps them
@@ -182,6 +200,7 @@ struct Config {
     GovDataConfig govdata;
     GovSimConfig govsim;
     SmsConfig sms;
+    MarketingConfig marketing;
     AuditConfig audit;
     RetentionConfig retention;
     CryptoConfig crypto;

@@ -11,14 +11,14 @@ std::vector<config::AccessRuleConfig> AccessPolicy::defaults() {
     };
     const auto common = {"application.read", "application.write", "identity_code.validate"};
     add("frontdesk", common);
-    add("frontdesk", {"consent.create"});
+    add("frontdesk", {"consent.create", "package.build", "package.read", "package.push"});
     add("frontdesk", {"document.read", "document.meta"}, "worked_on");
     add("marketing", common);
-    add("marketing", {"consent.create"});
+    add("marketing", {"consent.create", "package.read"});
     add("marketing", {"document.read", "document.meta"}, "pushed_to");
     add("auditor", {"audit.read", "audit.identify", "document.meta"});
     add("admin", common);
-    add("admin", {"audit.read", "audit.identify", "document.meta"});
+    add("admin", {"audit.read", "audit.identify", "document.meta", "package.read", "package.replay"});
     return r;
 }
 

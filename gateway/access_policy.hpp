@@ -1,13 +1,14 @@
 #pragma once
 // Who may do what to which resource: rules of (role, action, scope) from [access] in the config,
 // or these defaults when the config has none:
-//   frontdesk  application.read/write, identity_code.validate, consent.create;
+//   frontdesk  application.read/write, identity_code.validate, consent.create,
+//              package.build/read/push;
 //              document.read and document.meta of applications it worked on
-//   marketing  application.read/write, identity_code.validate, consent.create;
+//   marketing  application.read/write, identity_code.validate, consent.create, package.read;
 //              document.read and document.meta of documents pushed to it in a package
 //   auditor    audit.read, audit.identify, document.meta — never document content
 //   admin      application.read/write, identity_code.validate, audit.read, audit.identify,
-//              document.meta (key rotation and replays are operator commands on the host)
+//              document.meta, package.read, package.replay (key rotation: operator commands)
 // Routes are admitted by action (rolesFor); scoped decisions are taken by the handler with the
 // facts of the resource (decide). Every decision is audited by the caller of decide.
 #include <string>

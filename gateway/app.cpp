@@ -19,6 +19,11 @@
 #include "gateway/consent_service.hpp"
 #include "gateway/reminder_scheduler.hpp"
 #include "gateway/retention.hpp"
+#include "gateway/package_service.hpp"
+#include "gateway/push_worker.hpp"
+#include "adapters/marketing/http_marketing_client.hpp"
+#include "adapters/marketing/simulator/marketing_simulator.hpp"
+#include "config/materials.hpp"
 #include "security/crypto.hpp"
 #include "gateway/auth.hpp"
 #include "gateway/blocking.hpp"
@@ -177,6 +182,7 @@ struct App::Impl {
         addConsentRoutes(router, *consentDeps);
         addAuditRoutes(router, services, auditor);
         addDocumentRoutes(router, services, auditor, *vault);
+        setUpPackages();
         // A request turned away by the access policy at its route is one audit event too.
         dispatcher.onDenied([this](const HttpRequest& req, const Route& route, const std::string& reason) {
             return recordDenial(req, route, reason);
@@ -186,6 +192,7 @@ struct App::Impl {
 
     ~Impl() {
         if (simulator) simulator->stop();
+        if (marketingSim) marketingSim->stop();
     }
 
     asio::awaitable<void> recordDenial(const HttpRequest& req, const Route& route, std::string reason) {
@@ -257,6 +264,54 @@ struct App::Impl {
         gov = std::move(client);
     }
 
+    // The checklists, the marketing system (its in-process simulator in demo mode), the routes and
+    // the push worker.
+    void setUpPackages() {
+        auto& m = cfg.marketing;
+        auto loaded = config::loadMaterialsFile(m.materialsFile);
+        if (!loaded.materials) {
+            std::string all;
+            for (auto& e : loaded.errors) all += "\n  " + e.str();
+            throw std::runtime_error("marketing.materials_file \"" + m.materialsFile + "\":" + all);
+        }
+        materials = std::move(*loaded.materials);
+        std::string secret = loadSecret(cfg, m.secretFile, m.secretEnv, "marketing system signing secret");
+        std::string url = m.url;
+        if (m.mode == "simulator") {
+            adapters::marketing::MarketingSimOptions o;
+            o.secret = secret;
+            o.dbFile = cfg.dataPath(m.simDbFile);
+            marketingSim = std::make_unique<adapters::marketing::MarketingSimulator>(o);
+            marketingSim->start();
+            url = marketingSim->url();
+            logger("marketing")->warn("DEMO: packages go to the in-process marketing-system receiver at {} (received "
+                                      "packages in {})", url, o.dbFile);
+        }
+        marketingClient = std::make_unique<adapters::marketing::HttpMarketingClient>(server->executor(), url, secret, m.timeoutMs);
+        packageDeps = std::make_unique<PackageDeps>(PackageDeps{services, auditor, materials});
+        addPackageRoutes(router, *packageDeps);
+        pushWorker = std::make_unique<PushWorker>(services, auditor, *vault, *marketingClient);
+        store::Store* st = store.get();
+        auto clock = services.nowMs;
+        metrics.addCollector([st, clock](std::string& out) {
+            store::OutboxStats s;
+            try {
+                s = st->outboxStats(clock());
+            } catch (const std::exception&) {
+                return;  // /readyz reports the store; a scrape must not fail
+            }
+            out += "# HELP lgw_outbox_depth Packages queued for the marketing system and not yet delivered nor dead.\n"
+                   "# TYPE lgw_outbox_depth gauge\nlgw_outbox_depth " + std::to_string(s.depth) + "\n";
+            out += "# HELP lgw_outbox_oldest_age_seconds Age of the oldest undelivered package.\n"
+                   "# TYPE lgw_outbox_oldest_age_seconds gauge\nlgw_outbox_oldest_age_seconds " +
+                   std::to_string(static_cast<double>(s.oldestAgeMs) / 1000.0) + "\n";
+            out += "# HELP lgw_outbox_delivered Packages delivered.\n# TYPE lgw_outbox_delivered gauge\nlgw_outbox_delivered " +
+                   std::to_string(s.delivered) + "\n";
+            out += "# HELP lgw_outbox_dead_letters Packages in dead_letter.\n# TYPE lgw_outbox_dead_letters gauge\n"
+                   "lgw_outbox_dead_letters " + std::to_string(s.deadLetters) + "\n";
+        });
+    }
+
     void setUpSms() {
         auto& m = cfg.sms;
         if (m.kind == "log") {
@@ -292,6 +347,11 @@ struct App::Impl {
     std::unique_ptr<adapters::sms::SmsSender> sms;
     std::unique_ptr<ConsentDeps> consentDeps;
     std::unique_ptr<ReminderScheduler> scheduler;
+    config::Materials materials;
+    std::unique_ptr<adapters::marketing::MarketingSimulator> marketingSim;
+    std::unique_ptr<adapters::marketing::MarketingSystem> marketingClient;
+    std::unique_ptr<PackageDeps> packageDeps;
+    std::unique_ptr<PushWorker> pushWorker;
 };
 
 App::App(config::Config cfg) : App(std::move(cfg), nullptr) {}
@@ -326,6 +386,9 @@ void App::run(bool handleSignals) {
     });
     asio::co_spawn(impl_->server->executor(), runRetention(impl_->services, impl_->auditor), [](std::exception_ptr e) {
         if (e) logger("retention")->error("retention stopped unexpectedly");
+    });
+    asio::co_spawn(impl_->server->executor(), impl_->pushWorker->run(), [](std::exception_ptr e) {
+        if (e) logger("push")->error("push worker stopped unexpectedly");
     });
     impl_->server->run(handleSignals);
     impl_->blocking.join();

@@ -125,6 +125,9 @@ TEST(Server, DemoKeysAreRefusedOutsideDemoMode) {
     SimGateway s([](config::Config& c) {
         c.demo = false;
         c.consent.secretEnv = "LGW_TEST_CONSENT_SECRET";
+        c.marketing.mode = "http";
+        c.marketing.url = "http://127.0.0.1:9/api/packages";  // never called here
+        c.marketing.secretEnv = "LGW_TEST_CONSENT_SECRET";
         std::filesystem::create_directories(std::filesystem::path(c.dataDir) / "keys");
         std::ofstream(c.dataPath(c.keys.file)) << "1 " << std::string(64, '7') << "\n";
         std::ofstream(c.dataPath(c.audit.signingKeyFile))

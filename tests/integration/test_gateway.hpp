@@ -46,6 +46,7 @@ public:
         std::string src = std::getenv("LGW_SOURCE_DIR");
         cfg.govsim.holdersFile = src + "/config/govsim/holders.json";
         cfg.consent.textFile = src + "/config/consent_text.txt";
+        cfg.marketing.materialsFile = src + "/config/materials.toml";
         if (tweak) tweak(cfg);
         app_ = std::make_unique<gateway::App>(cfg, std::move(clock));
         port = app_->server().port();

@@ -91,7 +91,7 @@ TEST(Config, EnumeratedValues) {
 
 TEST(Config, EveryProblemIsReportedAtOnce) {
     auto e = errorsOf("demo = 1\nfoo = 2\n[server]\nport = 1\nio_threads = 99\n");
-    EXPECT_EQ(e.size(), 5u);  // the four, and govdata.mode without demo
+    EXPECT_EQ(e.size(), 6u);  // the four, and govdata.mode and marketing.mode without demo
 }
 
 TEST(Config, SyntaxErrorsHaveLineAndColumn) {
@@ -144,13 +144,16 @@ TEST(Config, MissingFilesAreReported) {
 
 TEST(Config, ProductionMustNameTheGovernmentPlatform) {
     auto e = errorsOf("");
-    ASSERT_EQ(e.size(), 1u);
+    ASSERT_EQ(e.size(), 2u);
     EXPECT_TRUE(hasError(e, "govdata.mode: \"simulator\" needs demo = true"));
+    EXPECT_TRUE(hasError(e, "marketing.mode: \"simulator\" is for demo mode only"));
     e = errorsOf("[govdata]\nmode = \"http\"\norg_code = \"91110000MA0000DL1X\"\n");
     EXPECT_TRUE(hasError(e, "govdata.url: is required"));
     EXPECT_TRUE(hasError(e, "govdata.keys: list the platform's public keys"));
     EXPECT_TRUE(hasError(e, "govdata.org_code: must be the utility's valid unified social credit code"));
-    auto ok = parseConfig("[govdata]\nmode = \"http\"\nurl = \"https://gov.example:8443\"\n"
+    EXPECT_TRUE(hasError(errorsOf("[marketing]\nmode = \"http\"\n"), "marketing.url: is required"));
+    auto ok = parseConfig("[marketing]\nmode = \"http\"\nurl = \"https://yx.example/api/packages\"\n"
+                          "[govdata]\nmode = \"http\"\nurl = \"https://gov.example:8443\"\n"
                           "[[govdata.keys]]\nkey_id = \"gov-2026\"\npublic_key_file = \"/etc/lgw/gov.pem\"\n", "t");
     EXPECT_TRUE(ok.config) << (ok.errors.empty() ? "" : ok.errors[0].str());
 }

@@ -1,0 +1,271 @@
+#include "gateway/package_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "gateway/problem.hpp"
+#include "gateway/routes.hpp"
+#include "gateway/time_text.hpp"
+#include "security/crypto.hpp"
+
+namespace lgw::gateway {
+
+namespace json = boost::json;
+using Millis = std::int64_t;
+
+namespace {
+
+constexpr Millis kDay = 86400000;
+
+struct Ctx {
+    PackageDeps* d;
+    Services& s() const { return d->services; }
+    // Not a coroutine: the event moves into the auditor's frame before this returns (STYLE.md).
+    asio::awaitable<store::AuditEvent> audit(store::AuditEvent e) const { return d->auditor.record(std::move(e)); }
+};
+
+store::AuditEvent event(const HttpRequest& req, std::string action, std::string target, std::string app,
+                        std::string outcome, json::object detail = {}) {
+    store::AuditEvent e;
+    e.actor = req.principal ? req.principal->id : "";
+    e.role = req.principal ? req.principal->role : "";
+    e.action = std::move(action);
+    e.target = std::move(target);
+    e.applicationId = std::move(app);
+    e.outcome = std::move(outcome);
+    e.requestId = req.requestId;
+    e.detailJson = json::serialize(detail);
+    return e;
+}
+
+HttpResponse problem(const HttpRequest& req, int status, std::string code, std::string detail) {
+    return toResponse(makeProblem(status, std::move(code), std::move(detail)), req.requestId);
+}
+
+bool satisfies(const config::Material& m, const store::DocumentMeta& d) {
+    return std::any_of(m.satisfiedBy.begin(), m.satisfiedBy.end(), [&](const config::DocumentKind& k) {
+        return k.docType == d.docType && (k.source == "any" || k.source == d.source);
+    });
+}
+
+// The identifying number a document states, for comparing a scan with an e-licence.
+std::string statedNumber(const store::DocumentMeta& d, const std::optional<store::LicenceRecord>& l) {
+    if (l && !l->number.empty()) return l->number;
+    boost::system::error_code ec;
+    auto v = json::parse(d.fieldsJson, ec);
+    if (ec || !v.is_object()) return {};
+    for (const char* k : {"credit_code", "id_number", "certificate_number", "number"}) {
+        auto* f = v.as_object().if_contains(k);
+        if (!f) continue;
+        if (f->is_string()) return std::string(f->as_string());
+        if (f->is_object())
+            if (auto* val = f->as_object().if_contains("value"); val && val->is_string()) return std::string(val->as_string());
+    }
+    return {};
+}
+
+struct Judged {
+    json::object pkg;     ///< the package body as stored and answered
+    bool identityPresent = false;
+    std::vector<std::string> identityMaterials;
+};
+
+// Judges every material of the category against the application's documents. Blocking.
+Judged judge(store::Store& st, const config::Category& cat, const store::Application& app, const std::string& packageId, Millis now) {
+    Judged j;
+    const std::string today = dateUtc(now);
+    std::vector<store::DocumentMeta> docs;
+    for (auto& d : st.documentsOf(app.id))
+        if (d.purgedAt == 0) docs.push_back(d);
+    json::array items, deficiencies;
+    bool complete = true, overdue = false;
+    for (auto& m : cat.materials) {
+        if (m.identity) j.identityMaterials.push_back(m.id);
+        json::object item{{"material", m.id}, {"name", m.name}};
+        std::vector<std::pair<store::DocumentMeta, std::optional<store::LicenceRecord>>> valid, expired;
+        for (auto& d : docs) {
+            if (!satisfies(m, d)) continue;
+            auto lic = d.source == "e_licence" ? st.licence(d.id) : std::nullopt;
+            if (lic && !lic->validTo.empty() && lic->validTo < today) expired.emplace_back(d, lic);
+            else valid.emplace_back(d, lic);
+        }
+        std::string status;
+        if (!valid.empty()) {
+            // The e-licence first (verified at the source), then the newest.
+            std::stable_sort(valid.begin(), valid.end(), [](auto& a, auto& b) {
+                if ((a.first.source == "e_licence") != (b.first.source == "e_licence")) return a.first.source == "e_licence";
+                return a.first.createdAt > b.first.createdAt;
+            });
+            auto& pick = valid.front();
+            status = "present";
+            for (auto& other : valid) {
+                if (other.first.source == pick.first.source) continue;
+                auto a = statedNumber(pick.first, pick.second), b = statedNumber(other.first, other.second);
+                if (!a.empty() && !b.empty() && a != b) {
+                    status = "mismatch";
+                    item["mismatch"] = json::object{{"e_licence", a}, {"scan", b}, {"scan_document_id", other.first.id}};
+                }
+            }
+            item["document_id"] = pick.first.id;
+            item["source"] = pick.first.source;
+            item["doc_type"] = pick.first.docType;
+            if (m.identity) j.identityPresent = true;
+        } else if (!expired.empty()) {
+            status = "expired";
+            item["document_id"] = expired.front().first.id;
+            item["valid_to"] = expired.front().second->validTo;
+        } else if (!m.required) {
+            status = "not_required";
+        } else if (m.deferrable) {
+            Millis due = app.createdAt + static_cast<Millis>(m.deferDays) * kDay;
+            status = now > due ? "overdue" : "deferred";
+            item["due"] = dateUtc(due);
+            overdue = overdue || now > due;
+        } else {
+            status = "missing";
+        }
+        item["status"] = status;
+        if (status != "present" && status != "not_required") {
+            complete = false;
+            json::object def{{"material", m.id}, {"status", status}};
+            if (auto* due = item.if_contains("due")) def["due"] = *due;
+            deficiencies.push_back(std::move(def));
+        }
+        items.push_back(std::move(item));
+    }
+    j.pkg = {{"package_id", packageId},
+             {"application_id", app.id},
+             {"customer_category", app.customerCategory},
+             {"complete", complete},
+             {"status", overdue ? "suspended" : "built"},
+             {"items", std::move(items)},
+             {"deficiencies", std::move(deficiencies)},
+             {"created_at", rfc3339Utc(now)}};
+    return j;
+}
+
+asio::awaitable<HttpResponse> buildPackage(Ctx c, HttpRequest req) {
+    std::string appId = req.pathParams.at("application_id");
+    const Millis now = c.s().nowMs();
+    const std::string packageId = "PKG-" + security::randomId128().substr(0, 20);
+    struct Outcome {
+        std::optional<store::Application> app;
+        const config::Category* cat = nullptr;
+        Judged judged;
+    };
+    std::function<Outcome()> job = [c, appId, packageId, now] {
+        Outcome o;
+        o.app = c.s().store.application(appId);
+        if (!o.app) return o;
+        o.cat = c.d->materials.category(o.app->customerCategory);
+        if (!o.cat) return o;
+        o.judged = judge(c.s().store, *o.cat, *o.app, packageId, now);
+        if (o.judged.identityPresent) {
+            store::Package p;
+            p.id = packageId;
+            p.applicationId = appId;
+            p.status = std::string(o.judged.pkg.at("status").as_string());
+            p.complete = o.judged.pkg.at("complete").as_bool();
+            p.bodyJson = json::serialize(o.judged.pkg);
+            p.createdAt = now;
+            c.s().store.insertPackage(p);
+        }
+        return o;
+    };
+    auto o = co_await c.s().blocking.call(std::move(job));
+    if (!o.app) co_return problem(req, 404, "application_not_found", "no application " + appId + "; create it with PUT /v1/applications/" + appId);
+    if (!o.cat)
+        co_return problem(req, 422, "unknown_customer_category",
+                          "customer category \"" + o.app->customerCategory + "\" has no checklist in the materials file");
+    if (!o.judged.identityPresent) {
+        std::string names;
+        for (auto& m : o.judged.identityMaterials) names += (names.empty() ? "" : " or ") + m;
+        auto e = event(req, "package.build", "", appId, "denied", {{"reason", "identity_proof_missing"}});
+        co_await c.audit(std::move(e));
+        Problem p = makeProblem(422, "identity_proof_missing",
+                                "一证启动: a package starts with one valid identity proof (" + names +
+                                    "); fetch it as an e-licence or scan it, then build again");
+        p.extra["items"] = o.judged.pkg.at("items");
+        co_return toResponse(p, req.requestId);
+    }
+    auto e = event(req, "package.build", packageId, appId, "allowed",
+                   {{"complete", o.judged.pkg.at("complete")}, {"deficiencies", o.judged.pkg.at("deficiencies").as_array().size()}});
+    co_await c.audit(std::move(e));
+    co_return jsonResponse(201, o.judged.pkg);
+}
+
+// The package as stored, with the delivery state of its outbox row.
+json::object packageView(const store::Package& p, const std::optional<store::OutboxEntry>& o) {
+    boost::system::error_code ec;
+    auto body = json::parse(p.bodyJson, ec);
+    json::object v = !ec && body.is_object() ? body.as_object() : json::object{};
+    v["status"] = o ? o->status : p.status;
+    v["attempts"] = o ? o->attempts : 0;
+    v["last_error"] = o && !o->lastError.empty() ? json::value(o->lastError) : json::value(nullptr);
+    v["delivered_at"] = o && o->deliveredAt ? json::value(rfc3339Utc(o->deliveredAt)) : json::value(nullptr);
+    return v;
+}
+
+asio::awaitable<HttpResponse> getPackage(Ctx c, HttpRequest req) {
+    std::string id = req.pathParams.at("package_id");
+    std::function<std::pair<std::optional<store::Package>, std::optional<store::OutboxEntry>>()> job = [c, id] {
+        return std::make_pair(c.s().store.package(id), c.s().store.outboxEntry(id));
+    };
+    auto [p, o] = co_await c.s().blocking.call(std::move(job));
+    if (!p) co_return problem(req, 404, "package_not_found", "no package " + id);
+    co_return jsonResponse(200, packageView(*p, o));
+}
+
+asio::awaitable<HttpResponse> pushPackage(Ctx c, HttpRequest req) {
+    std::string id = req.pathParams.at("package_id");
+    const Millis now = c.s().nowMs();
+    std::function<std::pair<store::EnqueueOutcome, std::optional<store::Package>>()> job = [c, id, now] {
+        auto r = c.s().store.enqueuePush(id, now);
+        return std::make_pair(r, c.s().store.package(id));
+    };
+    auto [r, p] = co_await c.s().blocking.call(std::move(job));
+    if (r == store::EnqueueOutcome::kNotFound) co_return problem(req, 404, "package_not_found", "no package " + id);
+    std::string app = p ? p->applicationId : "";
+    if (r == store::EnqueueOutcome::kNotPushable) {
+        auto e = event(req, "package.push", id, app, "denied", {{"reason", "suspended"}});
+        co_await c.audit(std::move(e));
+        co_return problem(req, 409, "package_suspended",
+                          "a deferred material is past its due date; bring it, build a new package and push that");
+    }
+    auto e = event(req, "package.push", id, app, "allowed", {{"already_queued", r == store::EnqueueOutcome::kAlreadyQueued}});
+    co_await c.audit(std::move(e));
+    co_return jsonResponse(202, {{"package_id", id}, {"status", r == store::EnqueueOutcome::kQueued ? "queued" : p->status}});
+}
+
+asio::awaitable<HttpResponse> replayPackage(Ctx c, HttpRequest req) {
+    std::string id = req.pathParams.at("package_id");
+    const Millis now = c.s().nowMs();
+    std::function<std::pair<bool, std::optional<store::Package>>()> job = [c, id, now] {
+        bool ok = c.s().store.requeueDeadLetter(id, now);
+        return std::make_pair(ok, c.s().store.package(id));
+    };
+    auto [ok, p] = co_await c.s().blocking.call(std::move(job));
+    if (!p) co_return problem(req, 404, "package_not_found", "no package " + id);
+    auto e = event(req, "package.replay", id, p->applicationId, ok ? "allowed" : "denied");
+    co_await c.audit(std::move(e));
+    if (!ok) co_return problem(req, 409, "not_dead_letter", "package " + id + " is " + p->status + ", not a dead letter");
+    co_return jsonResponse(202, {{"package_id", id}, {"status", "queued"}});
+}
+
+}  // namespace
+
+void addPackageRoutes(Router& router, PackageDeps& deps) {
+    Ctx c{&deps};
+    auto& access = *deps.services.access;
+    router.add({"POST", "/v1/applications/{application_id}/packages", access.rolesFor("package.build"), 0, {},
+                [c](HttpRequest r) { return buildPackage(c, std::move(r)); }});
+    router.add({"GET", "/v1/packages/{package_id}", access.rolesFor("package.read"), 0, {},
+                [c](HttpRequest r) { return getPackage(c, std::move(r)); }});
+    router.add({"POST", "/v1/packages/{package_id}/push", access.rolesFor("package.push"), 0, {},
+                [c](HttpRequest r) { return pushPackage(c, std::move(r)); }});
+    router.add({"POST", "/v1/packages/{package_id}/replay", access.rolesFor("package.replay"), 0, {},
+                [c](HttpRequest r) { return replayPackage(c, std::move(r)); }});
+}
+
+}  // namespace lgw::gateway

@@ -1,0 +1,198 @@
+#include "gateway/push_worker.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "gateway/logging.hpp"
+#include "gateway/time_text.hpp"
+#include "security/crypto.hpp"
+#include "security/watermark.hpp"
+
+namespace lgw::gateway {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using Millis = std::int64_t;
+
+namespace {
+
+// The body of one delivery, or the reason it cannot be built (a dead letter: retrying will not
+// make a missing document appear). Blocking: decrypts and watermarks.
+struct Built {
+    std::string body;
+    std::string error;
+    std::vector<store::AuditEvent> copies;  ///< one per document copy that leaves
+};
+
+Built buildBody(Services& s, adapters::blob::DocumentVault& vault, const std::string& packageId, Millis now,
+                const std::string& owner) {
+    Built b;
+    auto pkg = s.store.package(packageId);
+    if (!pkg) {
+        b.error = "package " + packageId + " no longer exists";
+        return b;
+    }
+    boost::system::error_code ec;
+    auto stored = json::parse(pkg->bodyJson, ec);
+    if (ec || !stored.is_object()) {
+        b.error = "package " + packageId + " has an unreadable body";
+        return b;
+    }
+    auto& p = stored.as_object();
+    auto app = s.store.application(pkg->applicationId);
+    json::object customer{{"customer_category", p["customer_category"]}};
+    if (app) {
+        customer["customer_name"] = app->customerName;
+        customer["phone"] = app->phone;
+    }
+    json::array materials;
+    for (auto& itemValue : p["items"].as_array()) {
+        auto& item = itemValue.as_object();
+        auto* docId = item.if_contains("document_id");
+        auto status = std::string(item.at("status").as_string());
+        if (!docId || (status != "present" && status != "mismatch")) continue;
+        std::string id(docId->as_string());
+        auto meta = s.store.document(id);
+        auto bytes = meta ? vault.get(*meta) : std::nullopt;
+        if (!bytes) {
+            b.error = "document " + id + " of material " + std::string(item.at("material").as_string()) +
+                      " cannot be read (purged, retired key or missing blob); build a new package";
+            return b;
+        }
+        std::string downloadId = security::randomId128().substr(0, 16);
+        security::WatermarkText text{pkg->applicationId, "营销系统", utcFormat(now, "%Y-%m-%d %H:%M UTC"), downloadId};
+        auto copy = security::watermarkImage(*bytes, text);
+        if (!copy) {
+            b.error = "document " + id + " is not an image the watermark can be drawn on";
+            return b;
+        }
+        json::value fields = json::parse(meta->fieldsJson, ec);
+        if (ec) fields = json::object{};
+        std::string sha = security::sha256Hex(*copy);
+        materials.push_back(json::object{
+            {"material", item.at("material")},
+            {"source", meta->source},
+            {"doc_type", meta->docType},
+            {"fields", fields},
+            {"document", json::object{{"content_type", "image/png"}, {"sha256", sha},
+                                      {"data_base64", security::base64Encode(*copy)}}}});
+        store::AuditEvent e;
+        e.actor = owner;
+        e.role = "system";
+        e.action = "document.push";
+        e.target = id;
+        e.applicationId = pkg->applicationId;
+        e.outcome = "allowed";
+        e.detailJson = json::serialize(json::object{{"package_id", packageId}, {"download_id", downloadId}, {"sha256_of_copy", sha}});
+        b.copies.push_back(std::move(e));
+    }
+    json::object body{{"package_id", packageId},
+                      {"application_id", pkg->applicationId},
+                      {"customer", customer},
+                      {"complete", p["complete"]},
+                      {"materials", materials},
+                      {"deficiencies", p["deficiencies"]}};
+    b.body = json::serialize(body);
+    return b;
+}
+
+}  // namespace
+
+PushWorker::PushWorker(Services& services, Auditor& auditor, adapters::blob::DocumentVault& vault,
+                       adapters::marketing::MarketingSystem& marketing)
+    : s_(services), auditor_(auditor), vault_(vault), marketing_(marketing),
+      owner_("push-" + std::to_string(::getpid()) + "-" + security::randomId128().substr(0, 8)) {}
+
+std::int64_t PushWorker::backoffMs(int attempts) {
+    auto& m = s_.config.marketing;
+    double ceiling = std::min<double>(m.backoffCapMs, m.backoffBaseMs * std::pow(2.0, std::max(0, attempts - 1)));
+    return static_cast<std::int64_t>(std::uniform_real_distribution<double>(0, ceiling)(rng_));  // full jitter
+}
+
+asio::awaitable<void> PushWorker::deliver(store::OutboxEntry row) {
+    const Millis now = s_.nowMs();
+    const std::string id = row.packageId;
+    std::function<Built()> build = [this, id, now] { return buildBody(s_, vault_, id, now, owner_); };
+    Built b = co_await s_.blocking.call(std::move(build));
+    for (auto& e : b.copies) co_await auditor_.record(std::move(e));
+    std::string outcome, error;
+    bool settled = false;
+    if (!b.error.empty()) {
+        outcome = "dead_letter";
+        error = b.error;
+    } else {
+        auto d = co_await marketing_.deliver(id, std::move(b.body));
+        error = d.detail;
+        if (d.outcome == adapters::marketing::DeliveryOutcome::kDelivered) outcome = "delivered";
+        else if (d.outcome == adapters::marketing::DeliveryOutcome::kRejected) outcome = "dead_letter";
+        else if (row.attempts >= s_.config.marketing.maxAttempts) {
+            outcome = "dead_letter";
+            error = "gave up after " + std::to_string(row.attempts) + " attempts; last: " + d.detail;
+        } else {
+            outcome = "retrying";
+        }
+    }
+    const Millis settleAt = s_.nowMs();
+    const Millis next = settleAt + backoffMs(row.attempts);
+    std::function<bool()> settle = [this, id, outcome, error, settleAt, next] {
+        if (outcome == "delivered") return s_.store.markDelivered(id, owner_, settleAt);
+        if (outcome == "retrying") return s_.store.markRetry(id, owner_, error, next);
+        return s_.store.markDeadLetter(id, owner_, error);
+    };
+    settled = co_await s_.blocking.call(std::move(settle));
+    s_.metrics.count("lgw_push_attempts_total", "outcome=\"" + outcome + "\"");
+    store::AuditEvent e;
+    e.actor = owner_;
+    e.role = "system";
+    e.action = "package." + outcome;
+    e.target = id;
+    e.outcome = outcome == "dead_letter" ? "error" : "allowed";
+    e.alert = outcome == "dead_letter";
+    e.detailJson = json::serialize(json::object{{"attempt", row.attempts}, {"detail", error}, {"lease_held", settled}});
+    if (!settled)
+        logger("push")->warn("package_id={} settled elsewhere: this worker's lease expired before {}", id, outcome);
+    co_await auditor_.record(std::move(e));
+}
+
+asio::awaitable<int> PushWorker::tick() {
+    auto& m = s_.config.marketing;
+    const Millis now = s_.nowMs();
+    std::function<std::vector<store::OutboxEntry>()> claim = [this, now, m] {
+        return s_.store.claimOutbox(owner_, now, m.leaseMs, m.batch);
+    };
+    auto rows = co_await s_.blocking.call(std::move(claim));
+    for (auto& row : rows) {
+        try {
+            co_await deliver(row);
+        } catch (const std::exception& ex) {
+            // The lease runs out and the row is claimed again; nothing is lost.
+            logger("push")->error("package_id={} delivery failed: {}", row.packageId, ex.what());
+        }
+    }
+    co_return static_cast<int>(rows.size());
+}
+
+asio::awaitable<void> PushWorker::run() {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        int n = 0;
+        try {
+            n = co_await tick();
+        } catch (const std::exception& ex) {
+            logger("push")->error("push pass failed: {}", ex.what());
+        }
+        if (n == s_.config.marketing.batch) continue;  // more may be due: no pause
+        timer.expires_after(std::chrono::milliseconds(s_.config.marketing.pollIntervalMs));
+        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return;
+    }
+}
+
+}  // namespace lgw::gateway
