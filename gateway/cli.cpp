@@ -12,6 +12,7 @@
 #include "gateway/audit.hpp"
 #include "gateway/audit_chain.hpp"
 #include "gateway/copy_trace.hpp"
+#include "adapters/marketing/simulator/marketing_simulator.hpp"
 #include "gateway/key_admin.hpp"
 #include "security/keyring.hpp"
 #include "gateway/logging.hpp"
@@ -219,6 +220,86 @@ int keysCommand(const std::string& configPath, bool rotate) {
     }
 }
 
+// The marketing-system receiver as its own process: the other end of a push, for load tests and
+// for a gateway in http mode pointed at it. Uses marketing.secret_* and marketing.sim_db_file.
+int marketingSim(const std::string& configPath, const std::string& listen, bool testMode) {
+    auto loaded = config::loadConfigFile(configPath);
+    if (!loaded.config) {
+        printErrors(loaded.errors);
+        return 1;
+    }
+    auto& cfg = *loaded.config;
+    setupLogging(cfg.log);
+    try {
+        if (auto e = config::applyListen(cfg.server, listen)) {
+            std::cerr << "--listen: " << e->message << "\n";
+            return 1;
+        }
+        adapters::marketing::MarketingSimOptions o;
+        o.host = cfg.server.host;
+        o.port = cfg.server.port;
+        o.testMode = testMode;
+        o.dbFile = cfg.dataPath(cfg.marketing.simDbFile);
+        const char* env = cfg.marketing.secretEnv.empty() ? nullptr : std::getenv(cfg.marketing.secretEnv.c_str());
+        if (env) {
+            o.secret = env;
+        } else {
+            std::ifstream f(cfg.dataPath(cfg.marketing.secretFile));
+            std::getline(f, o.secret);
+        }
+        if (o.secret.size() < 16) {
+            std::cerr << "marketing-sim: the shared secret (marketing.secret_file or secret_env) is missing or too short\n";
+            return 1;
+        }
+        adapters::marketing::MarketingSimulator sim(o);
+        logger("marketing-sim")->info("marketing-system receiver at {}; received packages in {}", sim.url(), o.dbFile);
+        sim.run();
+    } catch (const std::exception& e) {
+        std::cerr << "marketing-sim: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+// Re-queues a dead-lettered package on the store directly (beside serving gateways), audited.
+int packagesReplay(const std::string& configPath, const std::string& packageId) {
+    auto loaded = config::loadConfigFile(configPath);
+    if (!loaded.config) {
+        printErrors(loaded.errors);
+        return 1;
+    }
+    auto& cfg = *loaded.config;
+    try {
+        store::SqliteStore st({cfg.dataPath(cfg.store.sqlitePath), cfg.store.busyTimeoutMs});
+        auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+        auto pkg = st.package(packageId);
+        if (!pkg) {
+            std::cerr << "packages replay: no package " << packageId << "\n";
+            return 1;
+        }
+        bool ok = st.requeueDeadLetter(packageId, now);
+        store::AuditEvent e;
+        e.at = now;
+        e.actor = "cli";
+        e.role = "admin";
+        e.action = "package.replay";
+        e.target = packageId;
+        e.applicationId = pkg->applicationId;
+        e.outcome = ok ? "allowed" : "denied";
+        st.appendAudit(e, auditHasher(cfg.crypto.national()));
+        if (!ok) {
+            std::cerr << "packages replay: " << packageId << " is " << pkg->status << ", not a dead letter\n";
+            return 1;
+        }
+        std::cout << packageId << " queued again; a running gateway delivers it\n";
+        return 0;
+    } catch (const std::exception& ex) {
+        std::cerr << "packages replay: " << ex.what() << "\n";
+        return 1;
+    }
+}
+
 // Reads the download id from a copy and names the request from the store of the configuration.
 int watermarkIdentify(const std::string& file, const std::string& configPath, bool noStore) {
     std::ifstream in(file, std::ios::binary);
@@ -302,6 +383,18 @@ int runCli(int argc, char** argv) {
         ->capture_default_str();
     identifyCmd->add_flag("--no-store", markNoStore, "Only read the download id");
 
+    std::string pkgConfig = "config/gateway.toml", pkgId, mktListen = "127.0.0.1:8091";
+    bool mktTestMode = false;
+    auto* pkgCmd = app.add_subcommand("packages", "Material packages for the marketing system");
+    pkgCmd->require_subcommand(1);
+    auto* replayCmd = pkgCmd->add_subcommand("replay", "Queue a dead-lettered package again (audited)");
+    replayCmd->add_option("ID", pkgId, "The package id")->required();
+    replayCmd->add_option("--config", pkgConfig, "Configuration file")->capture_default_str();
+    auto* mktCmd = app.add_subcommand("marketing-sim", "Run the marketing-system receiver simulator as its own process");
+    mktCmd->add_option("--config", pkgConfig, "Configuration file ([marketing] secret and sim_db_file)")->capture_default_str();
+    mktCmd->add_option("--listen", mktListen, "HOST:PORT")->capture_default_str();
+    mktCmd->add_flag("--test-mode", mktTestMode, "Enable POST /_sim/faults");
+
     std::string simConfig = "config/gateway.toml", simListen = "127.0.0.1:8090";
     bool simTestMode = false;
     auto* govsimCmd = app.add_subcommand("govsim", "Run the government data platform simulator as its own process");
@@ -321,6 +414,8 @@ int runCli(int argc, char** argv) {
     if (*auditVerifyCmd) return auditVerify(auditFile, auditKey);
     if (*rotateCmd) return keysCommand(keysConfig, true);
     if (*rewrapCmd) return keysCommand(keysConfig, false);
+    if (*replayCmd) return packagesReplay(pkgConfig, pkgId);
+    if (*mktCmd) return marketingSim(pkgConfig, mktListen, mktTestMode);
     if (*identifyCmd) return watermarkIdentify(markFile, markConfig, markNoStore);
     if (*govsimCmd) return govsim(simConfig, simListen, simTestMode);
     if (*versionCmd) {

@@ -145,6 +145,41 @@ Judged judge(store::Store& st, const config::Category& cat, const store::Applica
     return j;
 }
 
+// 容缺 reminders: SMS materials_due remind_days before each deferred material's due date (09:00
+// China Standard Time), package_suspended on the day; cancelled once the material is present.
+// Dedupe keys make a rebuild schedule nothing twice; the scheduler sends each at most once.
+void scheduleMaterialReminders(store::Store& st, const config::Category& cat, const store::Application& app,
+                               const json::object& pkg, Millis now) {
+    const auto& items = pkg.at("items").as_array();
+    for (std::size_t i = 0; i < items.size() && i < cat.materials.size(); ++i) {
+        auto& item = items[i].as_object();
+        auto& m = cat.materials[i];
+        std::string prefix = "material:" + app.id + ":" + m.id + ":";
+        auto status = std::string(item.at("status").as_string());
+        if (status == "present" || status == "not_required") {
+            st.cancelReminders(prefix);
+            continue;
+        }
+        if (status != "deferred" || app.phone.empty()) continue;
+        Millis due = app.createdAt + static_cast<Millis>(m.deferDays) * kDay;
+        Millis dueMorning = due - due % kDay + 3600000;  // 01:00 UTC = 09:00 CST on the due day
+        auto params = json::serialize(json::object{{"application_id", app.id}, {"material", m.name},
+                                                   {"due", item.at("due")}});
+        auto add = [&](const std::string& key, const char* tmpl, Millis at) {
+            if (at <= now) return;
+            store::Reminder r;
+            r.dedupeKey = prefix + key;
+            r.phone = app.phone;
+            r.templateName = tmpl;
+            r.paramsJson = params;
+            r.dueAt = at;
+            st.scheduleReminder(r);
+        };
+        for (int d : m.remindDays) add(std::to_string(d), "materials_due", dueMorning - d * kDay);
+        add("due", "package_suspended", dueMorning + kDay);
+    }
+}
+
 asio::awaitable<HttpResponse> buildPackage(Ctx c, HttpRequest req) {
     std::string appId = req.pathParams.at("application_id");
     const Millis now = c.s().nowMs();
@@ -170,6 +205,7 @@ asio::awaitable<HttpResponse> buildPackage(Ctx c, HttpRequest req) {
             p.bodyJson = json::serialize(o.judged.pkg);
             p.createdAt = now;
             c.s().store.insertPackage(p);
+            scheduleMaterialReminders(c.s().store, *o.cat, *o.app, o.judged.pkg, now);
         }
         return o;
     };
@@ -221,6 +257,20 @@ asio::awaitable<HttpResponse> pushPackage(Ctx c, HttpRequest req) {
     std::string id = req.pathParams.at("package_id");
     const Millis now = c.s().nowMs();
     std::function<std::pair<store::EnqueueOutcome, std::optional<store::Package>>()> job = [c, id, now] {
+        // A package built before a deferred material's due date and pushed after it is suspended now.
+        if (auto before = c.s().store.package(id); before && before->status == "built") {
+            boost::system::error_code ec;
+            auto body = json::parse(before->bodyJson, ec);
+            const std::string today = dateUtc(now);
+            if (!ec && body.is_object())
+                for (auto& item : body.as_object()["items"].as_array()) {
+                    auto* due = item.as_object().if_contains("due");
+                    if (item.as_object().at("status") == "deferred" && due && std::string(due->as_string()) < today) {
+                        c.s().store.setPackageStatus(id, "suspended");
+                        break;
+                    }
+                }
+        }
         auto r = c.s().store.enqueuePush(id, now);
         return std::make_pair(r, c.s().store.package(id));
     };

@@ -4,9 +4,13 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <thread>
 
+#include <fstream>
+
 #include "adapters/marketing/simulator/marketing_simulator.hpp"
+#include "gateway/app.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;
@@ -123,8 +127,22 @@ TEST(Packages, OneIdentityProofStartsItTheRestIsDeferredWithDueDates) {
     EXPECT_EQ(defs[0].as_object().at("material").as_string(), "application_or_authorisation");
     EXPECT_EQ(defs[0].as_object().at("due").as_string().size(), 10u);  // YYYY-MM-DD, 15 days on
 
-    // Past the due date the package is suspended and cannot be pushed.
-    r.s->clock.advance(std::chrono::hours(24 * 16));
+    // Past the due date: the package built before it is suspended when pushed, reminders went out
+    // before it (3 and 1 days) and the suspension notice on the day after, each once.
+    r.s->clock.advance(std::chrono::hours(24 * 17));
+    auto stale = c.request("POST", "/v1/packages/" + std::string(p.at("package_id").as_string()) + "/push", "", kFd);
+    EXPECT_EQ(stale.status, 409);
+    EXPECT_EQ(stale.jsonString("code"), "package_suspended");
+    auto templates = [&] {
+        std::map<std::string, int> n;
+        for (auto& m : r.s->smsLines())
+            if (m.at("phone").as_string() == "13800001111") ++n[std::string(m.at("template").as_string())];
+        return n;
+    };
+    for (int i = 0; i < 100 && templates()["package_suspended"] == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto sent = templates();
+    EXPECT_EQ(sent["materials_due"], 2);
+    EXPECT_EQ(sent["package_suspended"], 1);
     auto late = build(c, "YK-PKG-2");
     EXPECT_EQ(late.at("status").as_string(), "suspended");
     EXPECT_EQ(late.at("items").as_array()[2].as_object().at("status").as_string(), "overdue");
@@ -209,4 +227,20 @@ TEST(Packages, ARejectedPackageIsADeadLetterUntilReplayed) {
     waitFor(c, id, "delivered");
     EXPECT_EQ(c.request("POST", "/v1/packages/" + id + "/replay", "", kAdmin).status, 409);
     EXPECT_EQ(r.receiver->received().size(), 1u);
+
+    // The operator's way: `licence-gateway packages replay ID` on the same store.
+    std::string second(build(c, "YK-PKG-5").at("package_id").as_string());
+    reject.rejectPackages = {second};
+    r.receiver->setFaults(reject);
+    ASSERT_EQ(c.request("POST", "/v1/packages/" + second + "/push", "", kFd).status, 202);
+    waitFor(c, second, "dead_letter");
+    r.receiver->setFaults({});
+    auto cfgFile = r.dir / "cli.toml";
+    std::ofstream(cfgFile) << "demo = true\ndata_dir = \"" << r.s->gw->dataDir.string() << "\"\n";
+    std::string cfgArg = cfgFile.string();
+    const char* argv[] = {"licence-gateway", "packages", "replay", second.c_str(), "--config", cfgArg.c_str()};
+    EXPECT_EQ(gateway::runCli(6, const_cast<char**>(argv)), 0);
+    waitFor(c, second, "delivered");
+    EXPECT_EQ(gateway::runCli(6, const_cast<char**>(argv)), 1);  // delivered: nothing to replay
+    EXPECT_EQ(r.receiver->received().size(), 2u);
 }
