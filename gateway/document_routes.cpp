@@ -26,12 +26,28 @@ struct DocCtx {
 };
 
 AccessDecision decide(const AccessPolicy& policy, const Principal& who, const store::DocumentMeta& doc,
-                      const std::optional<store::Application>& app, bool content) {
+                      const std::optional<store::Application>& app, bool pushed, bool content) {
     ResourceFacts facts;
     facts.workedOn = doc.createdBy == who.id || (app && app->createdBy == who.id);
-    // pushedTo: documents reach the marketing system in packages (issue 6); until a package
-    // records its recipient, no document counts as pushed.
+    facts.pushedTo = pushed && who.role == "marketing";  // packages go to the marketing system
     return policy.decide(who.role, content ? "document.read" : "document.meta", facts);
+}
+
+// Whether the document went out in a delivered package of its application. Blocking.
+bool inDeliveredPackage(store::Store& st, const store::DocumentMeta& doc) {
+    for (auto& p : st.packagesOf(doc.applicationId)) {
+        if (p.status != "delivered") continue;
+        boost::system::error_code ec;
+        auto body = json::parse(p.bodyJson, ec);
+        if (ec || !body.is_object()) continue;
+        auto* items = body.as_object().if_contains("items");
+        if (!items || !items->is_array()) continue;
+        for (auto& item : items->as_array()) {
+            auto* id = item.is_object() ? item.as_object().if_contains("document_id") : nullptr;
+            if (id && id->is_string() && id->as_string() == doc.id) return true;
+        }
+    }
+    return false;
 }
 
 std::string nowText() {
@@ -45,14 +61,22 @@ std::string nowText() {
 
 asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
     std::string id = req.pathParams.at("document_id");
-    std::function<std::pair<std::optional<store::DocumentMeta>, std::optional<store::Application>>()> load =
-        [c, id] {
-            auto doc = c.s->store.document(id);
-            std::optional<store::Application> app;
-            if (doc) app = c.s->store.application(doc->applicationId);
-            return std::make_pair(doc, app);
-        };
-    auto [doc, app] = co_await c.s->blocking.call(std::move(load));
+    struct Loaded {
+        std::optional<store::DocumentMeta> doc;
+        std::optional<store::Application> app;
+        bool pushed = false;
+    };
+    const bool marketing = req.principal->role == "marketing";
+    std::function<Loaded()> load = [c, id, marketing] {
+        Loaded l;
+        l.doc = c.s->store.document(id);
+        if (l.doc) l.app = c.s->store.application(l.doc->applicationId);
+        if (l.doc && marketing) l.pushed = inDeliveredPackage(c.s->store, *l.doc);
+        return l;
+    };
+    auto loaded = co_await c.s->blocking.call(std::move(load));
+    auto& doc = loaded.doc;
+    auto& app = loaded.app;
     store::AuditEvent e;
     e.actor = req.principal->id;
     e.role = req.principal->role;
@@ -66,7 +90,7 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         co_return toResponse(makeProblem(404, "document_not_found", "no document " + id), req.requestId);
     }
     e.applicationId = doc->applicationId;
-    auto decision = decide(*c.s->access, *req.principal, *doc, app, content);
+    auto decision = decide(*c.s->access, *req.principal, *doc, app, loaded.pushed, content);
     if (!decision.allowed) {
         e.outcome = "denied";
         e.alert = content;  // a denied read of content is an alarm; of metadata, a record

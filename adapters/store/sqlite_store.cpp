@@ -606,6 +606,16 @@ std::optional<Package> SqliteStore::package(const std::string& id) {
     return Package{s.text(0), s.text(1), s.text(2), s.i64(3) != 0, s.text(4), s.i64(5)};
 }
 
+std::vector<Package> SqliteStore::packagesOf(const std::string& applicationId) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "SELECT id, application_id, status, complete, body_json, created_at FROM packages "
+                "WHERE application_id=? ORDER BY created_at DESC, id");
+    s.bind(1, applicationId);
+    std::vector<Package> out;
+    while (s.step()) out.push_back(Package{s.text(0), s.text(1), s.text(2), s.i64(3) != 0, s.text(4), s.i64(5)});
+    return out;
+}
+
 void SqliteStore::setPackageStatus(const std::string& id, const std::string& status) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "UPDATE packages SET status=? WHERE id=?");

@@ -57,6 +57,7 @@ public:
     std::vector<AuditCheckpoint> checkpoints() override;
     void insertPackage(const Package& pkg) override;
     std::optional<Package> package(const std::string& id) override;
+    std::vector<Package> packagesOf(const std::string& applicationId) override;
     void setPackageStatus(const std::string& id, const std::string& status) override;
     EnqueueOutcome enqueuePush(const std::string& packageId, Millis now) override;
     std::vector<OutboxEntry> claimOutbox(const std::string& owner, Millis now, Millis leaseMs, int limit) override;

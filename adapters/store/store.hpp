@@ -255,6 +255,8 @@ public:
     // Packages and outbox
     virtual void insertPackage(const Package& pkg) = 0;
     virtual std::optional<Package> package(const std::string& id) = 0;
+    /// The packages of an application, newest first.
+    virtual std::vector<Package> packagesOf(const std::string& applicationId) = 0;
     virtual void setPackageStatus(const std::string& id, const std::string& status) = 0;
     /// In one transaction: the package's status becomes queued and its outbox row is written.
     virtual EnqueueOutcome enqueuePush(const std::string& packageId, Millis now) = 0;

@@ -177,6 +177,12 @@ TEST(Packages, APushIsDeliveredExactlyOnceWithWatermarkedDocuments) {
     auto copies = json::parse(c.request("GET", "/v1/audit/events?action=document.push", "",
                                         {{"Authorization", "Bearer demo-auditor"}}).body).as_object();
     EXPECT_EQ(copies.at("events").as_array().size(), 2u);
+    // Now the marketing system may read what was pushed to it, and only that.
+    std::string doc(p.at("items").as_array()[0].as_object().at("document_id").as_string());
+    EXPECT_EQ(c.request("GET", "/v1/documents/" + doc, "", {{"Authorization", "Bearer demo-marketing"}}).status, 200);
+    application(r, c, "YK-PKG-3B", true);
+    std::string unpushed(build(c, "YK-PKG-3B").at("items").as_array()[0].as_object().at("document_id").as_string());
+    EXPECT_EQ(c.request("GET", "/v1/documents/" + unpushed, "", {{"Authorization", "Bearer demo-marketing"}}).status, 403);
     auto metrics = c.request("GET", "/metrics", "", {}).body;
     EXPECT_NE(metrics.find("lgw_outbox_delivered 1"), std::string::npos);
     EXPECT_NE(metrics.find("lgw_outbox_depth 0"), std::string::npos);

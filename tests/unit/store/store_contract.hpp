@@ -297,6 +297,17 @@ TEST_P(StoreContract, Checkpoints) {
     EXPECT_EQ(cps[1].headHash, "h20");
 }
 
+TEST_P(StoreContract, PackagesOfAnApplicationNewestFirst) {
+    s().insertPackage({"p1", "YK1", "built", false, "{}", 1});
+    s().insertPackage({"p2", "YK1", "built", true, "{}", 2});
+    s().insertPackage({"p3", "YK2", "built", true, "{}", 3});
+    auto ps = s().packagesOf("YK1");
+    ASSERT_EQ(ps.size(), 2u);
+    EXPECT_EQ(ps[0].id, "p2");
+    EXPECT_EQ(ps[1].id, "p1");
+    EXPECT_TRUE(s().packagesOf("YK9").empty());
+}
+
 TEST_P(StoreContract, OutboxLifecycle) {
     s().insertPackage({"p1", "YK1", "built", true, "{}", 1});
     EXPECT_EQ(s().enqueuePush("p1", 100), EnqueueOutcome::kQueued);
