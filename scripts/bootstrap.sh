@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config git ca-certificates curl
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
+  libssl-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libpq-dev
   # imaging: licence images, watermarks (FreeType + a CJK font), PNG/JPEG/TIFF via Leptonica
   libfreetype-dev libleptonica-dev libpng-dev fonts-wqy-microhei
