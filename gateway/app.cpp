@@ -288,9 +288,11 @@ struct App::Impl {
                                       "packages in {})", url, o.dbFile);
         }
         marketingClient = std::make_unique<adapters::marketing::HttpMarketingClient>(server->executor(), url, secret, m.timeoutMs);
-        packageDeps = std::make_unique<PackageDeps>(PackageDeps{services, auditor, materials});
-        addPackageRoutes(router, *packageDeps);
         pushWorker = std::make_unique<PushWorker>(services, auditor, *vault, *marketingClient);
+        packageDeps = std::make_unique<PackageDeps>(PackageDeps{services, auditor, materials});
+        PushWorker* worker = pushWorker.get();
+        packageDeps->wakePusher = [worker] { worker->wake(); };
+        addPackageRoutes(router, *packageDeps);
         store::Store* st = store.get();
         auto clock = services.nowMs;
         metrics.addCollector([st, clock](std::string& out) {

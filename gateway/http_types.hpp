@@ -44,6 +44,8 @@ struct HttpResponse {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     std::string route;  ///< the matched route pattern, for logs and metrics; not sent
+    /// Simulators only: answer nothing and reset the connection (TCP RST), as a failing peer does.
+    bool resetConnection = false;
 };
 
 using Handler = std::function<asio::awaitable<HttpResponse>(HttpRequest)>;

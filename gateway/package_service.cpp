@@ -283,6 +283,7 @@ asio::awaitable<HttpResponse> pushPackage(Ctx c, HttpRequest req) {
         co_return problem(req, 409, "package_suspended",
                           "a deferred material is past its due date; bring it, build a new package and push that");
     }
+    if (r == store::EnqueueOutcome::kQueued) c.d->wakePusher();
     auto e = event(req, "package.push", id, app, "allowed", {{"already_queued", r == store::EnqueueOutcome::kAlreadyQueued}});
     co_await c.audit(std::move(e));
     co_return jsonResponse(202, {{"package_id", id}, {"status", r == store::EnqueueOutcome::kQueued ? "queued" : p->status}});
@@ -300,6 +301,7 @@ asio::awaitable<HttpResponse> replayPackage(Ctx c, HttpRequest req) {
     auto e = event(req, "package.replay", id, p->applicationId, ok ? "allowed" : "denied");
     co_await c.audit(std::move(e));
     if (!ok) co_return problem(req, 409, "not_dead_letter", "package " + id + " is " + p->status + ", not a dead letter");
+    c.d->wakePusher();
     co_return jsonResponse(202, {{"package_id", id}, {"status", "queued"}});
 }
 

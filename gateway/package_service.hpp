@@ -4,6 +4,8 @@
 // each material present, expired, in disagreement between scan and e-licence, missing, or deferred
 // (容缺) with its due date; without a valid identity proof nothing is built (一证启动). A push
 // writes the outbox row in the same transaction as the status change; the PushWorker delivers.
+#include <functional>
+
 #include "adapters/blob/document_vault.hpp"
 #include "config/materials.hpp"
 #include "gateway/audit.hpp"
@@ -16,6 +18,7 @@ struct PackageDeps {
     Services& services;
     Auditor& auditor;
     const config::Materials& materials;
+    std::function<void()> wakePusher = [] {};  ///< a push queued a row: deliver now, not at the next poll
 };
 
 void addPackageRoutes(Router& router, PackageDeps& deps);

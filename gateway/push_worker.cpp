@@ -1,6 +1,7 @@
 #include "gateway/push_worker.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -179,8 +180,17 @@ asio::awaitable<int> PushWorker::tick() {
     co_return static_cast<int>(rows.size());
 }
 
+void PushWorker::wake() {
+    auto t = std::atomic_load(&timer_);
+    if (!t) return;
+    woken_ = true;
+    asio::post(t->get_executor(), [t] { t->cancel(); });
+}
+
 asio::awaitable<void> PushWorker::run() {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto timerPtr = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+    std::atomic_store(&timer_, timerPtr);
+    auto& timer = *timerPtr;
     for (;;) {
         int n = 0;
         try {
@@ -189,9 +199,10 @@ asio::awaitable<void> PushWorker::run() {
             logger("push")->error("push pass failed: {}", ex.what());
         }
         if (n == s_.config.marketing.batch) continue;  // more may be due: no pause
+        if (woken_.exchange(false)) continue;           // a push came in while this pass ran
         timer.expires_after(std::chrono::milliseconds(s_.config.marketing.pollIntervalMs));
         auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return;
+        if (ec && !woken_.exchange(false)) co_return;  // cancelled by a stop, not by wake()
     }
 }
 

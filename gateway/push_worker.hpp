@@ -7,6 +7,10 @@
 // with the reason once rejected or out of attempts. Every step is an audit event.
 #include <boost/asio/awaitable.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -26,6 +30,8 @@ public:
     /// Ticks every marketing.poll_interval_ms until the server stops.
     boost::asio::awaitable<void> run();
     const std::string& owner() const { return owner_; }
+    /// Cuts the current pause short: a push just queued a row. Thread-safe.
+    void wake();
 
 private:
     boost::asio::awaitable<void> deliver(store::OutboxEntry row);
@@ -37,6 +43,8 @@ private:
     adapters::marketing::MarketingSystem& marketing_;
     std::string owner_;  ///< this worker's lease name
     std::mt19937_64 rng_{std::random_device{}()};
+    std::shared_ptr<boost::asio::steady_timer> timer_;  ///< the pause of run(), once it runs
+    std::atomic<bool> woken_{false};
 };
 
 }  // namespace lgw::gateway

@@ -371,6 +371,14 @@ awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& 
         auto started = std::chrono::steady_clock::now();
         auto task = dispatcher.dispatch(std::move(in));
         HttpResponse resp = co_await std::move(task);
+        if (resp.resetConnection) {
+            boost::system::error_code resetEc;
+            auto& sock = beast::get_lowest_layer(stream).socket();
+            sock.set_option(asio::socket_base::linger(true, 0), resetEc);  // close() now sends RST
+            sock.close(resetEc);
+            log->info("request_id={} connection reset on purpose (simulated fault)", requestId);
+            co_return;
+        }
         int status = resp.status;
         std::string route = std::move(resp.route);
         bool again = co_await writeResponse(stream, std::move(resp), requestId, keepAlive, version);

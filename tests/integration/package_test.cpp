@@ -193,11 +193,22 @@ TEST(Packages, AReceiverThatIsDownGetsThePackageOnceItIsBack) {
     auto c = r.client();
     application(r, c, "YK-PKG-4", true);
     std::string id(build(c, "YK-PKG-4").at("package_id").as_string());
+    // First the connection is reset under every delivery, then the receiver answers 503.
+    adapters::marketing::MarketingSimFaults resets;
+    resets.resetRate = 1.0;
+    r.receiver->setFaults(resets);
+    ASSERT_EQ(c.request("POST", "/v1/packages/" + id + "/push", "", kFd).status, 202);
+    auto afterReset = waitFor(c, id, "retrying");
+    EXPECT_EQ(std::string(afterReset.at("last_error").as_string()).find("HTTP"), std::string::npos)
+        << "a reset is a network error: " << json::serialize(afterReset);
     adapters::marketing::MarketingSimFaults down;
     down.errorRate = 1.0;
     r.receiver->setFaults(down);
-    ASSERT_EQ(c.request("POST", "/v1/packages/" + id + "/push", "", kFd).status, 202);
-    auto retrying = waitFor(c, id, "retrying");
+    auto retrying = afterReset;
+    for (int i = 0; i < 200 && std::string(retrying.at("last_error").as_string()).find("HTTP 503") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        retrying = json::parse(c.request("GET", "/v1/packages/" + id, "", kFd).body).as_object();
+    }
     for (int i = 0; i < 100 && retrying.at("attempts").as_int64() < 3; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         retrying = json::parse(c.request("GET", "/v1/packages/" + id, "", kFd).body).as_object();

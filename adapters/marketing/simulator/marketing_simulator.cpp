@@ -87,11 +87,17 @@ asio::awaitable<void> sleepMs(int ms) {
 asio::awaitable<HttpResponse> receive(MarketingSimulator::Impl* s, HttpRequest req) {
     s->attempts++;
     MarketingSimFaults f;
-    bool fail = false;
+    bool fail = false, reset = false;
     {
         std::lock_guard lock(s->mutex);
         f = s->faults;
         fail = f.errorRate > 0 && std::uniform_real_distribution<double>(0, 1)(s->rng) < f.errorRate;
+        reset = f.resetRate > 0 && std::uniform_real_distribution<double>(0, 1)(s->rng) < f.resetRate;
+    }
+    if (reset) {
+        HttpResponse r;
+        r.resetConnection = true;
+        co_return r;
     }
     if (f.hangMs > 0) co_await sleepMs(f.hangMs);
     if (f.latencyMs > 0) co_await sleepMs(f.latencyMs);
@@ -140,6 +146,7 @@ asio::awaitable<HttpResponse> controlFaults(MarketingSimulator::Impl* s, HttpReq
     if (auto* x = o.if_contains("error_rate")) f.errorRate = x->to_number<double>();
     if (auto* x = o.if_contains("latency_ms")) f.latencyMs = x->to_number<int>();
     if (auto* x = o.if_contains("hang_ms")) f.hangMs = x->to_number<int>();
+    if (auto* x = o.if_contains("reset_rate")) f.resetRate = x->to_number<double>();
     if (auto* x = o.if_contains("reject_packages"); x && x->is_array())
         for (auto& id : x->as_array()) f.rejectPackages.insert(std::string(id.as_string()));
     std::lock_guard lock(s->mutex);

@@ -16,6 +16,7 @@ struct MarketingSimFaults {
     double errorRate = 0;               ///< share of deliveries answered 503
     int latencyMs = 0;                  ///< added to every answer
     int hangMs = 0;                     ///< > 0: hold every answer this long (past the sender's timeout)
+    double resetRate = 0;               ///< share of deliveries answered with a connection reset
     std::set<std::string> rejectPackages;  ///< answered 400 (a package the receiver cannot accept)
 };
 
