@@ -3,7 +3,8 @@
 //  - throughput: N packages queued at once, packages/s until the last is delivered, next to the
 //    same bodies POSTed straight to the receiver by a plain HTTP client (the transport floor);
 //  - latency: one push at a time through POST /v1/packages/{id}/push, push -> delivered p50/p99.
-// Usage: lgw-push-bench [--packages N] [--latency-samples M]
+// Usage: lgw-push-bench [--packages N] [--latency-samples M] [--batch B]
+// --batch sets marketing.batch, the rows one pass delivers concurrently (1 = one at a time).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -51,10 +52,11 @@ double percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
     gateway::tuneAllocatorForDocuments();
-    int packages = 60, samples = 40;
+    int packages = 60, samples = 40, batch = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--packages")) packages = std::atoi(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--latency-samples")) samples = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
     }
     const std::string src = LGW_SOURCE_DIR;
     auto dir = fs::temp_directory_path() / ("lgw-push-bench-" + std::to_string(::getpid()));
@@ -113,6 +115,8 @@ int main(int argc, char** argv) {
     cfg.marketing.mode = "http";
     cfg.marketing.url = receiver.url();
     cfg.marketing.secretEnv = "LGW_PUSH_BENCH_SECRET";
+    if (batch > 0) cfg.marketing.batch = batch;
+    std::printf("marketing.batch = %d, blocking threads = %d\n", cfg.marketing.batch, cfg.server.blockingThreads);
     gateway::setupLogging(cfg.log);
     gateway::App app(cfg);
     std::thread gwThread([&] { app.run(false); });

@@ -1,6 +1,8 @@
 #include "gateway/push_worker.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -114,6 +116,7 @@ PushWorker::PushWorker(Services& services, Auditor& auditor, adapters::blob::Doc
 std::int64_t PushWorker::backoffMs(int attempts) {
     auto& m = s_.config.marketing;
     double ceiling = std::min<double>(m.backoffCapMs, m.backoffBaseMs * std::pow(2.0, std::max(0, attempts - 1)));
+    std::lock_guard lock(rngMutex_);  // deliveries of one pass run concurrently
     return static_cast<std::int64_t>(std::uniform_real_distribution<double>(0, ceiling)(rng_));  // full jitter
 }
 
@@ -169,13 +172,32 @@ asio::awaitable<int> PushWorker::tick() {
         return s_.store.claimOutbox(owner_, now, m.leaseMs, m.batch);
     };
     auto rows = co_await s_.blocking.call(std::move(claim));
+    if (rows.empty()) co_return 0;
+    // The rows of a pass are delivered concurrently: decrypting and watermarking the copies runs on
+    // the blocking pool's threads side by side, and one slow receiver answer does not hold up the
+    // rest. The pass ends when every delivery has settled (or failed and left its lease to expire).
+    using Done = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
+    auto executor = co_await asio::this_coro::executor;
+    auto done = std::make_shared<Done>(executor, rows.size());
     for (auto& row : rows) {
-        try {
-            co_await deliver(row);
-        } catch (const std::exception& ex) {
-            // The lease runs out and the row is claimed again; nothing is lost.
-            logger("push")->error("package_id={} delivery failed: {}", row.packageId, ex.what());
-        }
+        std::string id = row.packageId;
+        asio::co_spawn(executor, deliver(row), [done, id](std::exception_ptr ep) {
+            if (ep) {
+                try {
+                    std::rethrow_exception(ep);
+                } catch (const std::exception& ex) {
+                    // The lease runs out and the row is claimed again; nothing is lost.
+                    logger("push")->error("package_id={} delivery failed: {}", id, ex.what());
+                } catch (...) {
+                    logger("push")->error("package_id={} delivery failed", id);
+                }
+            }
+            done->try_send(boost::system::error_code{});
+        });
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto [ec] = co_await done->async_receive(asio::as_tuple(asio::use_awaitable));
+        if (ec) break;  // the channel was closed: the server is stopping
     }
     co_return static_cast<int>(rows.size());
 }
