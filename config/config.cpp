@@ -112,10 +112,18 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
     }
     if (auto* t = r.table("store")) {
         TableReader sr(t, "store", errors);
-        sr.string("kind", c.store.kind, {"sqlite"});
+        sr.string("kind", c.store.kind, {"sqlite", "postgres"});
         sr.string("sqlite_path", c.store.sqlitePath);
         sr.integer("busy_timeout_ms", c.store.busyTimeoutMs, 0, 600000);
+        sr.string("postgres_url_env", c.store.postgresUrlEnv);
+        sr.string("postgres_url_file", c.store.postgresUrlFile);
+        sr.string("postgres_schema", c.store.postgresSchema);
+        sr.integer("pool_size", c.store.poolSize, 1, 256);
         sr.finish();
+        if (c.store.kind == "postgres" && c.store.postgresUrlEnv.empty() == c.store.postgresUrlFile.empty())
+            sr.error("postgres_url_env", "set exactly one of postgres_url_env and postgres_url_file when kind = \"postgres\"");
+        if (c.store.postgresSchema.empty() || c.store.postgresSchema.size() > 63)
+            sr.error("postgres_schema", "must be 1..63 characters");
     }
     if (auto* t = r.table("keys")) {
         TableReader kr(t, "keys", errors);

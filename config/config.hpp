@@ -40,9 +40,15 @@ struct LogConfig {
 };
 
 struct StoreConfig {
-    std::string kind = "sqlite";  ///< sqlite (PostgreSQL follows in a later release)
+    std::string kind = "sqlite";  ///< sqlite (one gateway) | postgres (several sharing one database)
     std::string sqlitePath = "gateway.db";  ///< relative paths are under data_dir
     int busyTimeoutMs = 5000;
+    /// PostgreSQL: the libpq connection string (it may hold a password, so never in this file)
+    /// comes from the environment variable `postgresUrlEnv` or the first line of `postgresUrlFile`.
+    std::string postgresUrlEnv;
+    std::string postgresUrlFile;  ///< relative paths are under data_dir
+    std::string postgresSchema = "public";
+    int poolSize = 8;
 };
 
 struct KeysConfig {

@@ -9,18 +9,17 @@
 #include <fstream>
 #include <sstream>
 
-#include "adapters/blob/encrypted_file_vault.hpp"
 #include "adapters/govdata/http_gov_data_client.hpp"
 #include "adapters/govdata/simulator/gov_simulator.hpp"
 #include "adapters/sms/http_sms_sender.hpp"
 #include "adapters/sms/log_sms_sender.hpp"
-#include "adapters/store/sqlite_store.hpp"
 #include "gateway/audit.hpp"
 #include "gateway/consent_service.hpp"
 #include "gateway/reminder_scheduler.hpp"
 #include "gateway/retention.hpp"
 #include "gateway/package_service.hpp"
 #include "gateway/push_worker.hpp"
+#include "gateway/store_factory.hpp"
 #include "adapters/marketing/http_marketing_client.hpp"
 #include "adapters/marketing/simulator/marketing_simulator.hpp"
 #include "config/materials.hpp"
@@ -46,16 +45,6 @@ namespace {
 std::int64_t wallClockMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-std::unique_ptr<store::Store> openStore(const config::Config& cfg) {
-    std::error_code ec;
-    std::filesystem::create_directories(cfg.dataDir, ec);
-    if (ec) throw std::runtime_error("data_dir: cannot create \"" + cfg.dataDir + "\": " + ec.message());
-    // Personal data lives here (phones, documents): owner only.
-    std::filesystem::permissions(cfg.dataDir, std::filesystem::perms::owner_all, ec);
-    store::SqliteOptions o{cfg.dataPath(cfg.store.sqlitePath), cfg.store.busyTimeoutMs};
-    return std::make_unique<store::SqliteStore>(o);
 }
 
 // Returns "" when the keyring loads, else why not (never key bytes).
@@ -156,7 +145,8 @@ struct App::Impl {
     Impl(config::Config c, std::function<std::int64_t()> clock)
         : cfg(std::move(c)),
           metrics(LGW_VERSION),
-          store(openStore(cfg)),
+          opened(openStore(cfg)),
+          store(std::move(opened.store)),
           blocking(cfg.server.blockingThreads),
           auth(cfg.auth, cfg.demo),
           services{cfg, *store, blocking, metrics, [this] { return checkKeyring(cfg); },
@@ -167,9 +157,7 @@ struct App::Impl {
         services.access = std::make_shared<AccessPolicy>(cfg.access);
         auto ring = prepareKeys(cfg);
         server = std::make_unique<Server>(cfg.server, dispatcher);
-        vault = std::make_unique<adapters::blob::EncryptedFileVault>(
-            cfg.dataPath("blobs"), std::move(ring),
-            cfg.crypto.national() ? security::CipherSuite::kSm4CtrHmacSm3 : security::CipherSuite::kAes256Gcm);
+        vault = openVault(cfg, opened, std::move(ring));
         setUpGovData();
         setUpSms();
         consentDeps = std::make_unique<ConsentDeps>(ConsentDeps{
@@ -334,6 +322,7 @@ struct App::Impl {
 
     config::Config cfg;
     Metrics metrics;
+    OpenedStore opened;  ///< its store moves to `store`; `postgres` stays for the vault
     std::unique_ptr<store::Store> store;
     BlockingPool blocking;
     Authenticator auth;
@@ -342,7 +331,7 @@ struct App::Impl {
     Dispatcher dispatcher;
     Auditor auditor;
     std::unique_ptr<Server> server;
-    std::unique_ptr<adapters::blob::EncryptedFileVault> vault;
+    std::unique_ptr<adapters::blob::EnvelopeVault> vault;
     std::unique_ptr<adapters::govdata::GovSimulator> simulator;
     security::PlatformKeys platformKeys;
     std::unique_ptr<adapters::govdata::GovDataPlatform> gov;
@@ -380,9 +369,9 @@ Server& App::server() { return *impl_->server; }
 
 void App::run(bool handleSignals) {
     auto& c = impl_->cfg;
-    logger("main")->info("licence-gateway {} listening on {}://{} data_dir={} store={}:{}", LGW_VERSION,
+    logger("main")->info("licence-gateway {} listening on {}://{} data_dir={} store={}", LGW_VERSION,
                          impl_->server->tls() ? "https" : "http", impl_->server->listenAddress(), c.dataDir,
-                         c.store.kind, c.dataPath(c.store.sqlitePath));
+                         impl_->opened.description);
     asio::co_spawn(impl_->server->executor(), impl_->scheduler->run(), [](std::exception_ptr e) {
         if (e) logger("scheduler")->error("reminder scheduler stopped unexpectedly");
     });

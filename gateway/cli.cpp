@@ -8,7 +8,7 @@
 
 #include "adapters/govdata/simulator/gov_simulator.hpp"
 #include "gateway/app.hpp"
-#include "adapters/store/sqlite_store.hpp"
+#include "gateway/store_factory.hpp"
 #include "gateway/audit.hpp"
 #include "gateway/audit_chain.hpp"
 #include "gateway/copy_trace.hpp"
@@ -177,7 +177,8 @@ int keysCommand(const std::string& configPath, bool rotate) {
     }
     auto path = cfg.dataPath(cfg.keys.file);
     try {
-        store::SqliteStore st({cfg.dataPath(cfg.store.sqlitePath), cfg.store.busyTimeoutMs});
+        auto opened = openStore(cfg);
+        store::Store& st = *opened.store;
         store::AuditEvent e;
         e.actor = "cli";
         e.role = "admin";
@@ -270,7 +271,8 @@ int packagesReplay(const std::string& configPath, const std::string& packageId) 
     }
     auto& cfg = *loaded.config;
     try {
-        store::SqliteStore st({cfg.dataPath(cfg.store.sqlitePath), cfg.store.busyTimeoutMs});
+        auto opened = openStore(cfg);
+        store::Store& st = *opened.store;
         auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
         auto pkg = st.package(packageId);
@@ -309,7 +311,7 @@ int watermarkIdentify(const std::string& file, const std::string& configPath, bo
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    std::unique_ptr<store::SqliteStore> st;
+    std::unique_ptr<store::Store> st;
     if (!noStore) {
         auto loaded = config::loadConfigFile(configPath);
         if (!loaded.config) {
@@ -317,8 +319,7 @@ int watermarkIdentify(const std::string& file, const std::string& configPath, bo
             return 1;
         }
         try {
-            st = std::make_unique<store::SqliteStore>(
-                store::SqliteOptions{loaded.config->dataPath(loaded.config->store.sqlitePath), loaded.config->store.busyTimeoutMs});
+            st = openStore(*loaded.config).store;
         } catch (const std::exception& ex) {
             std::cerr << "watermark identify: " << ex.what() << " (pass --no-store to read the id only)\n";
             return 1;

@@ -10,6 +10,8 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libpq-dev
+  # PostgreSQL server: the tests start a throwaway cluster (scripts/pg_test_cluster.sh)
+  postgresql
   # imaging: licence images, watermarks (FreeType + a CJK font), PNG/JPEG/TIFF via Leptonica
   libfreetype-dev libleptonica-dev libpng-dev fonts-wqy-microhei
   # tests and benchmarks

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -66,7 +65,7 @@ void writeDurably(const fs::path& target, std::string_view bytes) {
 }  // namespace
 
 EncryptedFileVault::EncryptedFileVault(std::string root, security::Keyring ring, security::CipherSuite suite)
-    : root_(std::move(root)), ring_(std::move(ring)), suite_(suite) {
+    : EnvelopeVault(std::move(ring), suite), root_(std::move(root)) {
     sweepTemporaryFiles();
 }
 
@@ -84,35 +83,22 @@ int EncryptedFileVault::sweepTemporaryFiles() {
     return removed;
 }
 
-void EncryptedFileVault::setKeyring(security::Keyring ring) {
-    std::unique_lock lock(mutex_);
-    ring_ = std::move(ring);
+// Two levels of fan-out by the id's hash keep directories small.
+std::string EncryptedFileVault::refFor(const std::string& id) {
+    std::string h = security::sha256Hex(id);
+    return h.substr(0, 2) + "/" + h.substr(2, 2) + "/" + id + ".lgw";
 }
 
-void EncryptedFileVault::put(store::DocumentMeta& meta, std::string_view plaintext) {
-    security::Sealed sealed;
-    {
-        std::shared_lock lock(mutex_);
-        sealed = security::seal(ring_, meta.id, plaintext, suite_);
-    }
-    std::string h = security::sha256Hex(meta.id);
-    std::string rel = h.substr(0, 2) + "/" + h.substr(2, 2) + "/" + meta.id + ".lgw";
-    writeDurably(fs::path(root_) / rel, sealed.ciphertext);
-    meta.blobRef = rel;
-    meta.keyVersion = sealed.keyVersion;
-    meta.wrappedKey = sealed.wrappedKey;
-    meta.size = static_cast<std::int64_t>(plaintext.size());
-    meta.sha256 = security::sha256Hex(plaintext);
+void EncryptedFileVault::writeCiphertext(const std::string& ref, std::string_view ciphertext) {
+    writeDurably(fs::path(root_) / ref, ciphertext);
 }
 
-std::optional<std::string> EncryptedFileVault::get(const store::DocumentMeta& meta) {
-    if (meta.purgedAt != 0 || meta.wrappedKey.empty()) return std::nullopt;
-    std::ifstream f(fs::path(root_) / meta.blobRef, std::ios::binary);
+std::optional<std::string> EncryptedFileVault::readCiphertext(const std::string& ref) {
+    std::ifstream f(fs::path(root_) / ref, std::ios::binary);
     if (!f) return std::nullopt;
     std::ostringstream ss;
     ss << f.rdbuf();
-    std::shared_lock lock(mutex_);
-    return security::open(ring_, meta.id, meta.keyVersion, meta.wrappedKey, ss.str());
+    return ss.str();
 }
 
 }  // namespace lgw::adapters::blob

@@ -5,12 +5,16 @@
 #include <sstream>
 
 #include "adapters/crash_point.hpp"
+#include "adapters/store/impl/codec.hpp"
 #include "adapters/store/impl/sqlite_util.hpp"
 
 namespace lgw::store {
 namespace {
 
+using impl::consentStatusFrom;
 using impl::exec;
+using impl::joinList;
+using impl::splitList;
 using impl::Stmt;
 using impl::Tx;
 
@@ -69,27 +73,6 @@ CREATE INDEX reminders_due ON reminders(status, due_at);
 CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
 )sql",
 };
-
-std::string joinList(const std::vector<std::string>& items) {
-    std::string out;
-    for (auto& s : items) out += (out.empty() ? "" : ",") + s;
-    return out;
-}
-
-std::vector<std::string> splitList(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
-ConsentStatus consentStatusFrom(const std::string& s) {
-    if (s == "verified") return ConsentStatus::kVerified;
-    if (s == "locked") return ConsentStatus::kLocked;
-    return ConsentStatus::kPending;
-}
 
 constexpr const char* kConsentCols =
     "id, application_id, subject_type, subject_code, licence_types, purpose, caller, phone, consent_text_sha256, "

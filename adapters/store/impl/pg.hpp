@@ -1,0 +1,127 @@
+#pragma once
+// Thin RAII over libpq: a pool of connections, statements prepared once per connection (named by
+// the SQL text's hash), typed parameters and results, and a transaction guard that rolls back
+// unless committed. Every call blocks: use it on the blocking pool only. Errors throw
+// std::runtime_error with the server's message (never the connection string: it may hold a password).
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <unordered_set>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace lgw::store::pg {
+
+/// One parameter in text format; nullopt is SQL NULL.
+struct Arg {
+    std::optional<std::string> value;
+    Arg(const std::string& s) : value(s) {}  // NOLINT(google-explicit-constructor)
+    Arg(const char* s) : value(std::string(s)) {}  // NOLINT(google-explicit-constructor)
+    template <class T, std::enable_if_t<std::is_integral_v<T>, int> = 0>
+    Arg(T v) : value(std::to_string(static_cast<std::int64_t>(v))) {}  // NOLINT(google-explicit-constructor)
+    static Arg null() { return Arg(std::nullopt); }
+
+private:
+    explicit Arg(std::nullopt_t) {}
+};
+
+/// Bytes as a bytea literal (hex format).
+Arg bytea(const std::string& bytes);
+
+class Result {
+public:
+    explicit Result(pg_result* r) : r_(r) {}
+    ~Result();
+    Result(Result&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+    Result& operator=(Result&&) = delete;
+    Result(const Result&) = delete;
+
+    int rows() const;
+    /// Rows changed by an INSERT/UPDATE/DELETE.
+    int affected() const;
+    bool isNull(int row, int col) const;
+    std::string text(int row, int col) const;
+    std::int64_t i64(int row, int col) const;
+    int i32(int row, int col) const { return static_cast<int>(i64(row, col)); }
+    /// A bytea column (hex text format) as raw bytes; "" when NULL.
+    std::string bytes(int row, int col) const;
+
+private:
+    pg_result* r_;
+};
+
+class Conn {
+public:
+    Conn(const std::string& conninfo, const std::string& schema);
+    ~Conn();
+    Conn(const Conn&) = delete;
+    Conn& operator=(const Conn&) = delete;
+
+    /// Prepares `sql` on this connection the first time, then executes it.
+    Result exec(const std::string& sql, const std::vector<Arg>& args = {});
+    /// Runs one or more statements without parameters (DDL, BEGIN/COMMIT).
+    void run(const std::string& sql);
+    /// False when the connection was lost; reconnect() tries again.
+    bool healthy() const;
+    void reconnect();
+
+private:
+    void connect();
+    pg_conn* c_ = nullptr;
+    std::string conninfo_;
+    std::string schema_;
+    std::unordered_set<std::string> prepared_;
+};
+
+/// A fixed number of connections; acquire() waits for a free one.
+class Pool {
+public:
+    Pool(std::string conninfo, std::string schema, int size);
+    ~Pool();
+
+    class Lease {
+    public:
+        Lease(Pool& pool, std::unique_ptr<Conn> conn) : pool_(&pool), conn_(std::move(conn)) {}
+        ~Lease();
+        Lease(Lease&& o) noexcept = default;
+        Conn* operator->() { return conn_.get(); }
+        Conn& operator*() { return *conn_; }
+
+    private:
+        Pool* pool_;
+        std::unique_ptr<Conn> conn_;
+    };
+    Lease acquire();
+
+private:
+    std::string conninfo_, schema_;
+    std::mutex mutex_;
+    std::condition_variable freed_;
+    std::vector<std::unique_ptr<Conn>> idle_;
+};
+
+/// BEGIN on construction; ROLLBACK on destruction unless commit() ran.
+class Tx {
+public:
+    explicit Tx(Conn& c) : c_(c) { c_.run("BEGIN"); }
+    ~Tx();
+    Tx(const Tx&) = delete;
+    Tx& operator=(const Tx&) = delete;
+    void commit() {
+        c_.run("COMMIT");
+        done_ = true;
+    }
+
+private:
+    Conn& c_;
+    bool done_ = false;
+};
+
+}  // namespace lgw::store::pg

@@ -1,0 +1,176 @@
+#include "adapters/store/impl/pg.hpp"
+
+#include <libpq-fe.h>
+
+#include <functional>
+
+namespace lgw::store::pg {
+namespace {
+
+std::string serverMessage(pg_conn* c) {
+    std::string m = c ? PQerrorMessage(c) : "out of memory";
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    return m;
+}
+
+std::string quoteIdent(const std::string& s) {
+    std::string out = "\"";
+    for (char ch : s) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    return out + "\"";
+}
+
+int hexValue(char ch) {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+Arg bytea(const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string s = "\\x";
+    s.reserve(2 + bytes.size() * 2);
+    for (unsigned char b : bytes) {
+        s += digits[b >> 4];
+        s += digits[b & 15];
+    }
+    return Arg(s);
+}
+
+Result::~Result() { PQclear(r_); }
+int Result::rows() const { return PQntuples(r_); }
+int Result::affected() const {
+    const char* n = PQcmdTuples(r_);
+    return n && *n ? std::stoi(n) : 0;
+}
+bool Result::isNull(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+std::string Result::text(int row, int col) const {
+    return std::string(PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col)));
+}
+std::int64_t Result::i64(int row, int col) const {
+    if (isNull(row, col)) return 0;
+    return std::stoll(PQgetvalue(r_, row, col));
+}
+std::string Result::bytes(int row, int col) const {
+    if (isNull(row, col)) return {};
+    std::string hex = text(row, col);
+    if (hex.size() < 2 || hex[0] != '\\' || hex[1] != 'x') throw std::runtime_error("postgres: bytea not in hex format");
+    std::string out;
+    out.reserve((hex.size() - 2) / 2);
+    for (std::size_t i = 2; i + 1 < hex.size(); i += 2) {
+        int hi = hexValue(hex[i]), lo = hexValue(hex[i + 1]);
+        if (hi < 0 || lo < 0) throw std::runtime_error("postgres: bad bytea hex");
+        out += static_cast<char>(hi << 4 | lo);
+    }
+    return out;
+}
+
+Conn::Conn(const std::string& conninfo, const std::string& schema) : conninfo_(conninfo), schema_(schema) { connect(); }
+Conn::~Conn() { PQfinish(c_); }
+
+void Conn::connect() {
+    PQfinish(c_);
+    prepared_.clear();
+    c_ = PQconnectdb(conninfo_.c_str());
+    if (PQstatus(c_) != CONNECTION_OK) {
+        std::string m = serverMessage(c_);
+        PQfinish(c_);
+        c_ = nullptr;
+        throw std::runtime_error("cannot connect to PostgreSQL: " + m);
+    }
+    // The application name tells an operator in pg_stat_activity which deployment a session is.
+    std::string app = "licence-gateway/" + schema_;
+    std::string quoted = "'";
+    for (char ch : app) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+    run("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET client_min_messages = warning; SET application_name = " + quoted + "'");
+    if (!schema_.empty() && schema_ != "public") {
+        run("CREATE SCHEMA IF NOT EXISTS " + quoteIdent(schema_));
+        run("SET search_path TO " + quoteIdent(schema_));
+    }
+}
+
+bool Conn::healthy() const { return c_ && PQstatus(c_) == CONNECTION_OK; }
+void Conn::reconnect() { connect(); }
+
+void Conn::run(const std::string& sql) {
+    if (!c_) throw std::runtime_error("postgres: not connected");
+    PGresult* r = PQexec(c_, sql.c_str());
+    auto st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        std::string m = serverMessage(c_);
+        PQclear(r);
+        throw std::runtime_error("postgres: " + m);
+    }
+    PQclear(r);
+}
+
+Result Conn::exec(const std::string& sql, const std::vector<Arg>& args) {
+    if (!c_) throw std::runtime_error("postgres: not connected");
+    const std::string name = "s" + std::to_string(std::hash<std::string>{}(sql));
+    if (!prepared_.count(name)) {
+        PGresult* p = PQprepare(c_, name.c_str(), sql.c_str(), static_cast<int>(args.size()), nullptr);
+        bool ok = PQresultStatus(p) == PGRES_COMMAND_OK;
+        PQclear(p);
+        if (!ok) throw std::runtime_error("postgres: prepare: " + serverMessage(c_));
+        prepared_.insert(name);
+    }
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    values.reserve(args.size());
+    for (auto& a : args) {
+        values.push_back(a.value ? a.value->c_str() : nullptr);
+        lengths.push_back(a.value ? static_cast<int>(a.value->size()) : 0);
+    }
+    PGresult* r = PQexecPrepared(c_, name.c_str(), static_cast<int>(args.size()), values.data(), lengths.data(),
+                                 nullptr, 0);
+    auto st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        std::string m = serverMessage(c_);
+        PQclear(r);
+        throw std::runtime_error("postgres: " + m);
+    }
+    return Result(r);
+}
+
+Pool::Pool(std::string conninfo, std::string schema, int size) : conninfo_(std::move(conninfo)), schema_(std::move(schema)) {
+    for (int i = 0; i < std::max(1, size); ++i) idle_.push_back(std::make_unique<Conn>(conninfo_, schema_));
+}
+Pool::~Pool() = default;
+
+Pool::Lease Pool::acquire() {
+    std::unique_ptr<Conn> c;
+    {
+        std::unique_lock lock(mutex_);
+        freed_.wait(lock, [this] { return !idle_.empty(); });
+        c = std::move(idle_.back());
+        idle_.pop_back();
+    }
+    Lease lease(*this, std::move(c));
+    // A server restart or a network cut leaves a dead connection behind: try once to reconnect,
+    // so that the store recovers by itself once PostgreSQL is back.
+    if (!lease->healthy()) lease->reconnect();
+    return lease;
+}
+
+Pool::Lease::~Lease() {
+    if (!conn_) return;
+    std::lock_guard lock(pool_->mutex_);
+    pool_->idle_.push_back(std::move(conn_));
+    pool_->freed_.notify_one();
+}
+
+Tx::~Tx() {
+    if (done_) return;
+    try {
+        c_.run("ROLLBACK");
+    } catch (...) {
+        // The connection is gone; the server rolled the transaction back when it went.
+    }
+}
+
+}  // namespace lgw::store::pg

@@ -1,0 +1,719 @@
+#include "adapters/store/postgres_store.hpp"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+
+#include "adapters/crash_point.hpp"
+#include "adapters/store/impl/codec.hpp"
+#include "adapters/store/impl/pg.hpp"
+
+namespace lgw::store {
+namespace {
+
+using impl::consentStatusFrom;
+using impl::joinList;
+using impl::splitList;
+using pg::Arg;
+using pg::bytea;
+using pg::Result;
+using pg::Tx;
+
+// Each entry moves the schema one version forward; lgw_schema records where a database is. Never
+// edit an entry that has shipped: append a new one. Integer columns are BIGINT (Unix milliseconds),
+// flags 0/1 as in SQLite, so that both stores read alike; detail_json stays TEXT because the audit
+// hash covers its exact bytes (jsonb would reorder keys).
+const char* const kMigrations[] = {
+    // 1: everything the first PostgreSQL release carries.
+    R"sql(
+CREATE TABLE applications (
+  id TEXT PRIMARY KEY, customer_category TEXT NOT NULL, customer_name TEXT NOT NULL, phone TEXT NOT NULL,
+  created_by TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE TABLE consents (
+  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, subject_type TEXT NOT NULL, subject_code TEXT NOT NULL,
+  licence_types TEXT NOT NULL, purpose TEXT NOT NULL, caller TEXT NOT NULL, phone TEXT NOT NULL,
+  consent_text_sha256 TEXT NOT NULL, code_hmac BYTEA NOT NULL, code_expires_at BIGINT NOT NULL,
+  resend_after BIGINT NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
+  checksum_warning INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, verified_at BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX consents_app ON consents(application_id);
+CREATE TABLE grants (
+  id_hash TEXT PRIMARY KEY, consent_id TEXT NOT NULL UNIQUE REFERENCES consents(id), caller TEXT NOT NULL,
+  application_id TEXT NOT NULL, subject_code TEXT NOT NULL, licence_types TEXT NOT NULL, purpose TEXT NOT NULL,
+  expires_at BIGINT NOT NULL, used_at BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, source TEXT NOT NULL, doc_type TEXT NOT NULL,
+  content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, blob_ref TEXT NOT NULL,
+  key_version BIGINT NOT NULL, wrapped_key BYTEA, fields_json TEXT NOT NULL, created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL, purged_at BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX documents_app ON documents(application_id);
+CREATE INDEX documents_key_version ON documents(key_version) WHERE purged_at = 0;
+CREATE TABLE licences (
+  document_id TEXT PRIMARY KEY REFERENCES documents(id), application_id TEXT NOT NULL, identifier TEXT NOT NULL,
+  type TEXT NOT NULL, number TEXT NOT NULL, holder TEXT NOT NULL, holder_code TEXT NOT NULL, issuer TEXT NOT NULL,
+  issued_on TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, data_json TEXT NOT NULL);
+CREATE TABLE audit_events (
+  seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
+  target TEXT NOT NULL, application_id TEXT NOT NULL, subject TEXT NOT NULL, outcome TEXT NOT NULL,
+  request_id TEXT NOT NULL, detail_json TEXT NOT NULL, alert INTEGER NOT NULL, prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE INDEX audit_actor ON audit_events(actor, seq);
+CREATE INDEX audit_at ON audit_events(at);
+CREATE INDEX audit_alert ON audit_events(alert, seq);
+CREATE TABLE audit_checkpoints (
+  seq BIGINT PRIMARY KEY, head_hash TEXT NOT NULL, at BIGINT NOT NULL, signature TEXT NOT NULL);
+CREATE TABLE packages (
+  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, status TEXT NOT NULL, complete INTEGER NOT NULL,
+  body_json TEXT NOT NULL, created_at BIGINT NOT NULL);
+CREATE INDEX packages_app ON packages(application_id);
+CREATE TABLE outbox (
+  package_id TEXT PRIMARY KEY REFERENCES packages(id), status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL, lease_owner TEXT NOT NULL DEFAULT '', lease_expires_at BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '', delivered_at BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+CREATE TABLE reminders (
+  id BIGSERIAL PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, phone TEXT NOT NULL, template TEXT NOT NULL,
+  params_json TEXT NOT NULL, due_at BIGINT NOT NULL, status TEXT NOT NULL, sent_at BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX reminders_due ON reminders(status, due_at);
+CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, count BIGINT NOT NULL);
+CREATE TABLE blobs (ref TEXT PRIMARY KEY, data BYTEA NOT NULL);
+)sql",
+};
+
+// Advisory lock keys, scoped to the schema so that two deployments sharing a server do not wait
+// on each other.
+constexpr const char* kLockMigrate = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.lgw.migrate'))";
+constexpr const char* kLockAudit = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.lgw.audit'))";
+
+constexpr const char* kConsentCols =
+    "id, application_id, subject_type, subject_code, licence_types, purpose, caller, phone, consent_text_sha256, "
+    "code_hmac, code_expires_at, resend_after, failed_attempts, status, checksum_warning, created_at, verified_at";
+
+Consent readConsent(const Result& r, int i) {
+    Consent c;
+    c.id = r.text(i, 0);
+    c.applicationId = r.text(i, 1);
+    c.subjectType = r.text(i, 2);
+    c.subjectCode = r.text(i, 3);
+    c.licenceTypes = splitList(r.text(i, 4));
+    c.purpose = r.text(i, 5);
+    c.caller = r.text(i, 6);
+    c.phone = r.text(i, 7);
+    c.consentTextSha256 = r.text(i, 8);
+    c.codeHmac = r.bytes(i, 9);
+    c.codeExpiresAt = r.i64(i, 10);
+    c.resendAfter = r.i64(i, 11);
+    c.failedAttempts = r.i32(i, 12);
+    c.status = consentStatusFrom(r.text(i, 13));
+    c.checksumWarning = r.i64(i, 14) != 0;
+    c.createdAt = r.i64(i, 15);
+    c.verifiedAt = r.i64(i, 16);
+    return c;
+}
+
+constexpr const char* kGrantCols =
+    "id_hash, consent_id, caller, application_id, subject_code, licence_types, purpose, expires_at, used_at";
+
+Grant readGrant(const Result& r, int i) {
+    Grant g;
+    g.idHash = r.text(i, 0);
+    g.consentId = r.text(i, 1);
+    g.caller = r.text(i, 2);
+    g.applicationId = r.text(i, 3);
+    g.subjectCode = r.text(i, 4);
+    g.licenceTypes = splitList(r.text(i, 5));
+    g.purpose = r.text(i, 6);
+    g.expiresAt = r.i64(i, 7);
+    g.usedAt = r.i64(i, 8);
+    return g;
+}
+
+constexpr const char* kDocCols =
+    "id, application_id, source, doc_type, content_type, size, sha256, blob_ref, key_version, wrapped_key, "
+    "fields_json, created_by, created_at, purged_at";
+
+DocumentMeta readDoc(const Result& r, int i) {
+    DocumentMeta d;
+    d.id = r.text(i, 0);
+    d.applicationId = r.text(i, 1);
+    d.source = r.text(i, 2);
+    d.docType = r.text(i, 3);
+    d.contentType = r.text(i, 4);
+    d.size = r.i64(i, 5);
+    d.sha256 = r.text(i, 6);
+    d.blobRef = r.text(i, 7);
+    d.keyVersion = static_cast<std::uint32_t>(r.i64(i, 8));
+    d.wrappedKey = r.bytes(i, 9);
+    d.fieldsJson = r.text(i, 10);
+    d.createdBy = r.text(i, 11);
+    d.createdAt = r.i64(i, 12);
+    d.purgedAt = r.i64(i, 13);
+    return d;
+}
+
+void insertDocumentRow(pg::Conn& c, const DocumentMeta& d) {
+    c.exec(std::string("INSERT INTO documents (") + kDocCols +
+               ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+           {d.id, d.applicationId, d.source, d.docType, d.contentType, d.size, d.sha256, d.blobRef, d.keyVersion,
+            bytea(d.wrappedKey), d.fieldsJson, d.createdBy, d.createdAt, d.purgedAt});
+}
+
+constexpr const char* kAuditCols =
+    "seq, at, actor, role, action, target, application_id, subject, outcome, request_id, detail_json, alert, "
+    "prev_hash, hash";
+
+AuditEvent readAudit(const Result& r, int i) {
+    AuditEvent e;
+    e.seq = r.i64(i, 0);
+    e.at = r.i64(i, 1);
+    e.actor = r.text(i, 2);
+    e.role = r.text(i, 3);
+    e.action = r.text(i, 4);
+    e.target = r.text(i, 5);
+    e.applicationId = r.text(i, 6);
+    e.subject = r.text(i, 7);
+    e.outcome = r.text(i, 8);
+    e.requestId = r.text(i, 9);
+    e.detailJson = r.text(i, 10);
+    e.alert = r.i64(i, 11) != 0;
+    e.prevHash = r.text(i, 12);
+    e.hash = r.text(i, 13);
+    return e;
+}
+
+constexpr const char* kOutboxCols =
+    "package_id, status, attempts, next_attempt_at, lease_owner, lease_expires_at, last_error, delivered_at, created_at";
+
+OutboxEntry readOutbox(const Result& r, int i) {
+    OutboxEntry o;
+    o.packageId = r.text(i, 0);
+    o.status = r.text(i, 1);
+    o.attempts = r.i32(i, 2);
+    o.nextAttemptAt = r.i64(i, 3);
+    o.leaseOwner = r.text(i, 4);
+    o.leaseExpiresAt = r.i64(i, 5);
+    o.lastError = r.text(i, 6);
+    o.deliveredAt = r.i64(i, 7);
+    o.createdAt = r.i64(i, 8);
+    return o;
+}
+
+Package readPackage(const Result& r, int i) {
+    return Package{r.text(i, 0), r.text(i, 1), r.text(i, 2), r.i64(i, 3) != 0, r.text(i, 4), r.i64(i, 5)};
+}
+
+constexpr const char* kPackageCols = "id, application_id, status, complete, body_json, created_at";
+
+}  // namespace
+
+int PostgresStore::schemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+PostgresStore::PostgresStore(PostgresOptions options) : options_(std::move(options)) {
+    if (options_.conninfo.empty()) throw std::runtime_error("PostgreSQL: no connection string");
+    pool_ = std::make_unique<pg::Pool>(options_.conninfo, options_.schema, options_.poolSize);
+    migrate();
+}
+
+PostgresStore::~PostgresStore() = default;
+
+void PostgresStore::migrate() {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    c->exec(kLockMigrate);
+    c->run("CREATE TABLE IF NOT EXISTS lgw_schema (version INTEGER NOT NULL)");
+    auto v = c->exec("SELECT version FROM lgw_schema");
+    int current = v.rows() ? v.i32(0, 0) : 0;
+    int target = schemaVersion();
+    if (current > target)
+        throw std::runtime_error("PostgreSQL schema version " + std::to_string(current) + " is newer than this binary's " +
+                                 std::to_string(target) + ": upgrade the gateway");
+    for (int i = current; i < target; ++i) c->run(kMigrations[i]);
+    if (!v.rows()) c->exec("INSERT INTO lgw_schema VALUES ($1)", {target});
+    else c->exec("UPDATE lgw_schema SET version=$1", {target});
+    tx.commit();
+}
+
+bool PostgresStore::ping() {
+    try {
+        auto c = pool_->acquire();
+        return c->exec("SELECT 1").rows() == 1;
+    } catch (...) {
+        return false;
+    }
+}
+
+// ---- applications -------------------------------------------------------------------------------
+bool PostgresStore::upsertApplication(const Application& a) {
+    auto c = pool_->acquire();
+    // xmax is 0 on a freshly inserted row version: the one-statement way to tell insert from update.
+    auto r = c->exec(
+        "INSERT INTO applications VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO UPDATE SET "
+        "customer_category=excluded.customer_category, customer_name=excluded.customer_name, phone=excluded.phone, "
+        "updated_at=excluded.updated_at RETURNING (xmax = 0)",
+        {a.id, a.customerCategory, a.customerName, a.phone, a.createdBy, a.createdAt, a.updatedAt});
+    return r.rows() == 1 && r.text(0, 0) == "t";
+}
+
+std::optional<Application> PostgresStore::application(const std::string& id) {
+    auto c = pool_->acquire();
+    auto r = c->exec("SELECT id, customer_category, customer_name, phone, created_by, created_at, updated_at "
+                     "FROM applications WHERE id=$1",
+                     {id});
+    if (!r.rows()) return std::nullopt;
+    return Application{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4), r.i64(0, 5), r.i64(0, 6)};
+}
+
+// ---- consents and grants ------------------------------------------------------------------------
+void PostgresStore::insertConsent(const Consent& k) {
+    auto c = pool_->acquire();
+    c->exec(std::string("INSERT INTO consents (") + kConsentCols +
+                ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)",
+            {k.id, k.applicationId, k.subjectType, k.subjectCode, joinList(k.licenceTypes), k.purpose, k.caller, k.phone,
+             k.consentTextSha256, bytea(k.codeHmac), k.codeExpiresAt, k.resendAfter, k.failedAttempts,
+             toString(k.status), k.checksumWarning ? 1 : 0, k.createdAt, k.verifiedAt});
+}
+
+std::optional<Consent> PostgresStore::consent(const std::string& id) {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=$1", {id});
+    if (!r.rows()) return std::nullopt;
+    return readConsent(r, 0);
+}
+
+ResendOutcome PostgresStore::replaceConsentCode(const std::string& id, const std::string& codeHmac,
+                                                Millis codeExpiresAt, Millis resendAfter, Millis now) {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    auto r = c->exec("SELECT status, resend_after FROM consents WHERE id=$1 FOR UPDATE", {id});
+    if (!r.rows()) return ResendOutcome::kNotFound;
+    if (r.text(0, 0) != "pending") return ResendOutcome::kNotPending;
+    if (now < r.i64(0, 1)) return ResendOutcome::kTooSoon;
+    c->exec("UPDATE consents SET code_hmac=$1, code_expires_at=$2, resend_after=$3 WHERE id=$4",
+            {bytea(codeHmac), codeExpiresAt, resendAfter, id});
+    tx.commit();
+    return ResendOutcome::kOk;
+}
+
+VerifyResult PostgresStore::verifyConsentCode(const std::string& id, const std::string& presentedHmac, Millis now,
+                                              int maxAttempts, Grant grant) {
+    auto conn = pool_->acquire();
+    Tx tx(*conn);
+    VerifyResult r;
+    // The row lock makes two instances verifying the same consent take turns: one issues the grant,
+    // the other then sees it verified.
+    auto row = conn->exec(std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=$1 FOR UPDATE", {id});
+    if (!row.rows()) return r;
+    Consent c = readConsent(row, 0);
+    if (c.status == ConsentStatus::kVerified) r.outcome = VerifyOutcome::kUsed;
+    else if (c.status == ConsentStatus::kLocked) r.outcome = VerifyOutcome::kLocked;
+    else if (now >= c.codeExpiresAt) r.outcome = VerifyOutcome::kExpired;
+    if (r.outcome != VerifyOutcome::kNotFound) {
+        r.consent = std::move(c);
+        return r;
+    }
+    bool match = c.codeHmac.size() == presentedHmac.size() &&
+                 CRYPTO_memcmp(c.codeHmac.data(), presentedHmac.data(), presentedHmac.size()) == 0;
+    if (!match) {
+        c.failedAttempts += 1;
+        if (c.failedAttempts >= maxAttempts) c.status = ConsentStatus::kLocked;
+        conn->exec("UPDATE consents SET failed_attempts=$1, status=$2 WHERE id=$3",
+                   {c.failedAttempts, toString(c.status), id});
+        tx.commit();
+        r.outcome = c.status == ConsentStatus::kLocked ? VerifyOutcome::kLocked : VerifyOutcome::kMismatch;
+        r.attemptsLeft = std::max(0, maxAttempts - c.failedAttempts);
+        r.consent = std::move(c);
+        return r;
+    }
+    c.status = ConsentStatus::kVerified;
+    c.verifiedAt = now;
+    conn->exec("UPDATE consents SET status='verified', verified_at=$1 WHERE id=$2 AND status='pending'", {now, id});
+    conn->exec(std::string("INSERT INTO grants (") + kGrantCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,0)",
+               {grant.idHash, c.id, c.caller, c.applicationId, c.subjectCode, joinList(c.licenceTypes), c.purpose,
+                grant.expiresAt});
+    tx.commit();
+    r.outcome = VerifyOutcome::kVerified;
+    r.attemptsLeft = maxAttempts - c.failedAttempts;
+    r.consent = std::move(c);
+    return r;
+}
+
+ConsumeResult PostgresStore::consumeGrant(const std::string& idHash, const std::string& caller,
+                                          const std::optional<std::string>& applicationId, Millis now) {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    ConsumeResult r;
+    auto row = c->exec(std::string("SELECT ") + kGrantCols + " FROM grants WHERE id_hash=$1 FOR UPDATE", {idHash});
+    if (!row.rows()) return r;
+    Grant g = readGrant(row, 0);
+    if (g.caller != caller) r.outcome = ConsumeOutcome::kWrongCaller;
+    else if (applicationId && *applicationId != g.applicationId) r.outcome = ConsumeOutcome::kWrongApplication;
+    else if (g.usedAt != 0) r.outcome = ConsumeOutcome::kUsed;
+    else if (now >= g.expiresAt) r.outcome = ConsumeOutcome::kExpired;
+    else {
+        c->exec("UPDATE grants SET used_at=$1 WHERE id_hash=$2 AND used_at=0", {now, idHash});
+        tx.commit();
+        g.usedAt = now;
+        r.outcome = ConsumeOutcome::kOk;
+    }
+    r.grant = std::move(g);
+    return r;
+}
+
+bool PostgresStore::releaseGrant(const std::string& idHash, Millis usedAt) {
+    auto c = pool_->acquire();
+    return c->exec("UPDATE grants SET used_at=0 WHERE id_hash=$1 AND used_at=$2", {idHash, usedAt}).affected() == 1;
+}
+
+// ---- documents ----------------------------------------------------------------------------------
+void PostgresStore::insertDocument(const DocumentMeta& doc) {
+    auto c = pool_->acquire();
+    insertDocumentRow(*c, doc);
+}
+
+void PostgresStore::insertLicenceDocument(const DocumentMeta& doc, const LicenceRecord& l) {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    insertDocumentRow(*c, doc);
+    c->exec("INSERT INTO licences VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+            {l.documentId, l.applicationId, l.identifier, l.type, l.number, l.holder, l.holderCode, l.issuer, l.issuedOn,
+             l.validFrom, l.validTo, l.dataJson});
+    adapters::crashPoint("store.document.before_commit");
+    tx.commit();
+    adapters::crashPoint("store.document.committed");
+}
+
+std::optional<DocumentMeta> PostgresStore::document(const std::string& id) {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kDocCols + " FROM documents WHERE id=$1", {id});
+    if (!r.rows()) return std::nullopt;
+    return readDoc(r, 0);
+}
+
+std::vector<DocumentMeta> PostgresStore::documentsOf(const std::string& applicationId) {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kDocCols + " FROM documents WHERE application_id=$1 ORDER BY created_at, id",
+                     {applicationId});
+    std::vector<DocumentMeta> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(readDoc(r, i));
+    return out;
+}
+
+std::optional<LicenceRecord> PostgresStore::licence(const std::string& documentId) {
+    auto c = pool_->acquire();
+    auto r = c->exec("SELECT document_id, application_id, identifier, type, number, holder, holder_code, issuer, "
+                     "issued_on, valid_from, valid_to, data_json FROM licences WHERE document_id=$1",
+                     {documentId});
+    if (!r.rows()) return std::nullopt;
+    return LicenceRecord{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4),  r.text(0, 5),
+                         r.text(0, 6), r.text(0, 7), r.text(0, 8), r.text(0, 9), r.text(0, 10), r.text(0, 11)};
+}
+
+bool PostgresStore::updateDocumentFields(const std::string& id, const std::string& fieldsJson) {
+    auto c = pool_->acquire();
+    return c->exec("UPDATE documents SET fields_json=$1 WHERE id=$2", {fieldsJson, id}).affected() == 1;
+}
+
+bool PostgresStore::rewrapDocumentKey(const std::string& id, std::uint32_t oldVersion, std::uint32_t newVersion,
+                                      const std::string& wrappedKey) {
+    auto c = pool_->acquire();
+    return c->exec("UPDATE documents SET key_version=$1, wrapped_key=$2 WHERE id=$3 AND key_version=$4 AND purged_at=0",
+                   {newVersion, bytea(wrappedKey), id, oldVersion})
+               .affected() == 1;
+}
+
+std::vector<DocumentMeta> PostgresStore::documentsWrappedBelow(std::uint32_t version, int limit) {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kDocCols +
+                         " FROM documents WHERE key_version < $1 AND purged_at = 0 ORDER BY id LIMIT $2",
+                     {version, limit});
+    std::vector<DocumentMeta> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(readDoc(r, i));
+    return out;
+}
+
+std::vector<std::string> PostgresStore::purgeDocumentsBefore(Millis cutoff, Millis now) {
+    auto c = pool_->acquire();
+    auto r = c->exec("UPDATE documents SET wrapped_key=NULL, purged_at=$1 WHERE created_at < $2 AND purged_at = 0 "
+                     "RETURNING id",
+                     {now, cutoff});
+    std::vector<std::string> ids;
+    for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
+    return ids;
+}
+
+// ---- audit --------------------------------------------------------------------------------------
+AuditEvent PostgresStore::appendAudit(AuditEvent e, const AuditHasher& hasher) {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    // Appends from every instance take turns here, so each reads the head the previous one wrote;
+    // the primary key on seq would refuse a second event with the same seq even without the lock.
+    c->exec(kLockAudit);
+    auto head = c->exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+    if (head.rows()) {
+        e.seq = head.i64(0, 0) + 1;
+        e.prevHash = head.text(0, 1);
+    } else {
+        e.seq = 1;
+        e.prevHash = std::string(64, '0');
+    }
+    e.hash = hasher(e);
+    c->exec(std::string("INSERT INTO audit_events (") + kAuditCols +
+                ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+            {e.seq, e.at, e.actor, e.role, e.action, e.target, e.applicationId, e.subject, e.outcome, e.requestId,
+             e.detailJson, e.alert ? 1 : 0, e.prevHash, e.hash});
+    tx.commit();
+    return e;
+}
+
+std::vector<AuditEvent> PostgresStore::auditEvents(const AuditFilter& f) {
+    std::string sql = std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE true";
+    std::vector<Arg> args;
+    auto text = [&](const char* column, const std::string& v) {
+        if (v.empty()) return;
+        args.emplace_back(v);
+        sql += std::string(" AND ") + column + "=$" + std::to_string(args.size());
+    };
+    auto integer = [&](const char* clause, std::optional<std::int64_t> v) {
+        if (!v) return;
+        args.emplace_back(*v);
+        sql += std::string(" AND ") + clause + "$" + std::to_string(args.size());
+    };
+    text("actor", f.actor);
+    text("subject", f.subject);
+    text("target", f.document);
+    text("action", f.action);
+    text("outcome", f.outcome);
+    // Only events that carry a download id are worth parsing (and every detail is JSON we wrote).
+    if (!f.downloadId.empty()) {
+        args.emplace_back(f.downloadId);
+        sql += " AND detail_json LIKE '%download_id%' AND (detail_json::jsonb ->> 'download_id')=$" +
+               std::to_string(args.size());
+    }
+    integer("at>=", f.from);
+    integer("at<=", f.to);
+    integer("seq<", f.beforeSeq);
+    if (f.alertsOnly) sql += " AND alert=1";
+    sql += " ORDER BY seq DESC LIMIT " + std::to_string(std::clamp(f.limit, 1, 1000));
+    auto c = pool_->acquire();
+    auto r = c->exec(sql, args);
+    std::vector<AuditEvent> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(readAudit(r, i));
+    return out;
+}
+
+std::vector<AuditEvent> PostgresStore::auditRange(std::int64_t fromSeq, std::int64_t toSeq) {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE seq>=$1 AND seq<=$2 ORDER BY seq",
+                     {fromSeq, toSeq});
+    std::vector<AuditEvent> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(readAudit(r, i));
+    return out;
+}
+
+std::optional<AuditEvent> PostgresStore::auditHead() {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kAuditCols + " FROM audit_events ORDER BY seq DESC LIMIT 1");
+    if (!r.rows()) return std::nullopt;
+    return readAudit(r, 0);
+}
+
+void PostgresStore::insertCheckpoint(const AuditCheckpoint& cp) {
+    auto c = pool_->acquire();
+    c->exec("INSERT INTO audit_checkpoints VALUES ($1,$2,$3,$4) ON CONFLICT (seq) DO UPDATE SET "
+            "head_hash=excluded.head_hash, at=excluded.at, signature=excluded.signature",
+            {cp.seq, cp.headHash, cp.at, cp.signature});
+}
+
+std::vector<AuditCheckpoint> PostgresStore::checkpoints() {
+    auto c = pool_->acquire();
+    auto r = c->exec("SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq");
+    std::vector<AuditCheckpoint> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.i64(i, 0), r.text(i, 1), r.i64(i, 2), r.text(i, 3)});
+    return out;
+}
+
+// ---- packages and outbox ------------------------------------------------------------------------
+void PostgresStore::insertPackage(const Package& p) {
+    auto c = pool_->acquire();
+    c->exec("INSERT INTO packages VALUES ($1,$2,$3,$4,$5,$6)",
+            {p.id, p.applicationId, p.status, p.complete ? 1 : 0, p.bodyJson, p.createdAt});
+}
+
+std::optional<Package> PostgresStore::package(const std::string& id) {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kPackageCols + " FROM packages WHERE id=$1", {id});
+    if (!r.rows()) return std::nullopt;
+    return readPackage(r, 0);
+}
+
+std::vector<Package> PostgresStore::packagesOf(const std::string& applicationId) {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kPackageCols +
+                         " FROM packages WHERE application_id=$1 ORDER BY created_at DESC, id",
+                     {applicationId});
+    std::vector<Package> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(readPackage(r, i));
+    return out;
+}
+
+void PostgresStore::setPackageStatus(const std::string& id, const std::string& status) {
+    auto c = pool_->acquire();
+    c->exec("UPDATE packages SET status=$1 WHERE id=$2", {status, id});
+}
+
+EnqueueOutcome PostgresStore::enqueuePush(const std::string& packageId, Millis now) {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    auto p = c->exec("SELECT status FROM packages WHERE id=$1 FOR UPDATE", {packageId});
+    if (!p.rows()) return EnqueueOutcome::kNotFound;
+    if (p.text(0, 0) == "suspended") return EnqueueOutcome::kNotPushable;
+    auto i = c->exec("INSERT INTO outbox (package_id, status, next_attempt_at, created_at) VALUES ($1, 'queued', $2, $3) "
+                     "ON CONFLICT (package_id) DO NOTHING",
+                     {packageId, now, now});
+    if (i.affected() != 1) return EnqueueOutcome::kAlreadyQueued;
+    c->exec("UPDATE packages SET status='queued' WHERE id=$1", {packageId});
+    tx.commit();
+    return EnqueueOutcome::kQueued;
+}
+
+std::vector<OutboxEntry> PostgresStore::claimOutbox(const std::string& owner, Millis now, Millis leaseMs, int limit) {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    // SKIP LOCKED: a row another instance is claiming right now is passed over, not waited for;
+    // the lease then keeps it from being claimed again until it expires.
+    auto r = c->exec(std::string("WITH due AS (SELECT package_id FROM outbox WHERE "
+                                 "((status IN ('queued','retrying') AND next_attempt_at<=$1) OR "
+                                 "(status='delivering' AND lease_expires_at<=$1)) "
+                                 "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+                                 "UPDATE outbox o SET status='delivering', lease_owner=$3, lease_expires_at=$4, "
+                                 "attempts=o.attempts+1 FROM due WHERE o.package_id=due.package_id RETURNING ") +
+                         "o.package_id, o.status, o.attempts, o.next_attempt_at, o.lease_owner, o.lease_expires_at, "
+                         "o.last_error, o.delivered_at, o.created_at",
+                     {now, limit, owner, now + leaseMs});
+    std::vector<OutboxEntry> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back(readOutbox(r, i));
+        c->exec("UPDATE packages SET status='delivering' WHERE id=$1", {out.back().packageId});
+    }
+    tx.commit();
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.nextAttemptAt < b.nextAttemptAt; });
+    return out;
+}
+
+namespace {
+bool settle(pg::Conn& c, const std::string& packageId, const std::string& owner, const char* status,
+            const std::string& error, Millis nextAttemptAt, Millis deliveredAt) {
+    Tx tx(c);
+    auto u = c.exec("UPDATE outbox SET status=$1, last_error=$2, next_attempt_at=$3, delivered_at=$4, lease_owner='', "
+                    "lease_expires_at=0 WHERE package_id=$5 AND status='delivering' AND lease_owner=$6",
+                    {status, error, nextAttemptAt, deliveredAt, packageId, owner});
+    if (u.affected() != 1) return false;
+    c.exec("UPDATE packages SET status=$1 WHERE id=$2", {status, packageId});
+    tx.commit();
+    return true;
+}
+}  // namespace
+
+bool PostgresStore::markDelivered(const std::string& packageId, const std::string& owner, Millis now) {
+    auto c = pool_->acquire();
+    return settle(*c, packageId, owner, "delivered", "", 0, now);
+}
+
+bool PostgresStore::markRetry(const std::string& packageId, const std::string& owner, const std::string& error,
+                              Millis nextAttemptAt) {
+    auto c = pool_->acquire();
+    return settle(*c, packageId, owner, "retrying", error, nextAttemptAt, 0);
+}
+
+bool PostgresStore::markDeadLetter(const std::string& packageId, const std::string& owner, const std::string& error) {
+    auto c = pool_->acquire();
+    return settle(*c, packageId, owner, "dead_letter", error, 0, 0);
+}
+
+bool PostgresStore::requeueDeadLetter(const std::string& packageId, Millis now) {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    auto u = c->exec("UPDATE outbox SET status='queued', attempts=0, next_attempt_at=$1 "
+                     "WHERE package_id=$2 AND status='dead_letter'",
+                     {now, packageId});
+    if (u.affected() != 1) return false;
+    c->exec("UPDATE packages SET status='queued' WHERE id=$1", {packageId});
+    tx.commit();
+    return true;
+}
+
+std::optional<OutboxEntry> PostgresStore::outboxEntry(const std::string& packageId) {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kOutboxCols + " FROM outbox WHERE package_id=$1", {packageId});
+    if (!r.rows()) return std::nullopt;
+    return readOutbox(r, 0);
+}
+
+OutboxStats PostgresStore::outboxStats(Millis now) {
+    auto c = pool_->acquire();
+    auto r = c->exec("SELECT count(*) FILTER (WHERE status NOT IN ('delivered','dead_letter')), "
+                     "min(created_at) FILTER (WHERE status NOT IN ('delivered','dead_letter')), "
+                     "count(*) FILTER (WHERE status='delivered'), count(*) FILTER (WHERE status='dead_letter') "
+                     "FROM outbox");
+    OutboxStats st;
+    st.depth = r.i64(0, 0);
+    st.oldestAgeMs = r.isNull(0, 1) ? 0 : now - r.i64(0, 1);
+    st.delivered = r.i64(0, 2);
+    st.deadLetters = r.i64(0, 3);
+    return st;
+}
+
+// ---- reminders ----------------------------------------------------------------------------------
+bool PostgresStore::scheduleReminder(const Reminder& r) {
+    auto c = pool_->acquire();
+    return c->exec("INSERT INTO reminders (dedupe_key, phone, template, params_json, due_at, status) "
+                   "VALUES ($1,$2,$3,$4,$5,'pending') ON CONFLICT (dedupe_key) DO NOTHING",
+                   {r.dedupeKey, r.phone, r.templateName, r.paramsJson, r.dueAt})
+               .affected() == 1;
+}
+
+std::vector<Reminder> PostgresStore::takeDueReminders(Millis now, int limit) {
+    auto c = pool_->acquire();
+    // One statement: the rows are marked sent as they are taken, and rows another instance is
+    // taking at the same moment are skipped, so no reminder goes out twice.
+    auto r = c->exec("UPDATE reminders SET status='sent', sent_at=$1 WHERE id IN (SELECT id FROM reminders "
+                     "WHERE status='pending' AND due_at<=$1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+                     "RETURNING id, dedupe_key, phone, template, params_json, due_at",
+                     {now, limit});
+    std::vector<Reminder> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.i64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.i64(i, 5), "sent", now});
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.dueAt < b.dueAt || (a.dueAt == b.dueAt && a.id < b.id); });
+    return out;
+}
+
+int PostgresStore::cancelReminders(const std::string& prefix) {
+    auto c = pool_->acquire();
+    return c->exec("UPDATE reminders SET status='cancelled' WHERE status='pending' AND starts_with(dedupe_key, $1)",
+                   {prefix})
+        .affected();
+}
+
+// ---- rate limits --------------------------------------------------------------------------------
+RateDecision PostgresStore::hitRateLimit(const std::string& key, Millis windowMs, int max, Millis now) {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    c->exec("INSERT INTO rate_limits VALUES ($1, $2, 0) ON CONFLICT (key) DO NOTHING", {key, now});
+    auto r = c->exec("SELECT window_start, count FROM rate_limits WHERE key=$1 FOR UPDATE", {key});
+    Millis start = now;
+    std::int64_t count = 0;
+    if (r.rows() && now - r.i64(0, 0) < windowMs) {
+        start = r.i64(0, 0);
+        count = r.i64(0, 1);
+    }
+    RateDecision d;
+    if (count >= max) {
+        d.allowed = false;
+        d.retryAfterMs = start + windowMs - now;
+        return d;
+    }
+    c->exec("UPDATE rate_limits SET window_start=$1, count=$2 WHERE key=$3", {start, count + 1, key});
+    tx.commit();
+    return d;
+}
+
+}  // namespace lgw::store

@@ -1,0 +1,234 @@
+// The store contract against a real PostgreSQL server (started by the test command), plus what is
+// particular to PostgreSQL: migrations once under concurrent start-up, two store objects (as two
+// gateway instances) sharing one database, the shared blob table and a dropped connection.
+#include "adapters/store/postgres_store.hpp"
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "adapters/blob/postgres_blob_vault.hpp"
+#include "adapters/store/impl/pg.hpp"
+#include "tests/unit/store/pg_test_url.hpp"
+#include "tests/unit/store/store_contract.hpp"
+
+namespace lgw::store::testing {
+namespace {
+
+using lgw::testing::freshSchema;
+using lgw::testing::testPostgresUrl;
+
+PostgresOptions options(const std::string& schema, int pool = 4) { return {testPostgresUrl(), schema, pool}; }
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract, ::testing::Values(StoreFactory([] {
+                             return std::unique_ptr<Store>(new PostgresStore(options(freshSchema("contract"))));
+                         })));
+
+std::string hasher(const AuditEvent& e) {
+    return security::sha256Hex(e.prevHash + "|" + std::to_string(e.seq) + "|" + e.actor + "|" + e.action);
+}
+
+TEST(PostgresStore, InstancesStartingTogetherMigrateOnceAndShareData) {
+    auto schema = freshSchema("migrate");
+    std::vector<std::unique_ptr<PostgresStore>> stores(4);
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (auto& s : stores)
+        threads.emplace_back([&s, &schema, &failures] {
+            try {
+                s = std::make_unique<PostgresStore>(options(schema, 2));
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << e.what();
+                ++failures;
+            }
+        });
+    for (auto& t : threads) t.join();
+    ASSERT_EQ(failures, 0);
+    EXPECT_TRUE(stores[0]->upsertApplication({"YK1", "high_voltage", "n", "13800001111", "a", 1, 1}));
+    EXPECT_TRUE(stores[3]->application("YK1"));
+    pg::Pool pool(testPostgresUrl(), schema, 1);
+    auto c = pool.acquire();
+    auto v = c->exec("SELECT count(*), max(version) FROM lgw_schema");
+    EXPECT_EQ(v.i64(0, 0), 1);
+    EXPECT_EQ(v.i64(0, 1), PostgresStore::schemaVersion());
+}
+
+TEST(PostgresStore, RefusesADatabaseFromANewerVersion) {
+    auto schema = freshSchema("newer");
+    { PostgresStore s(options(schema)); }
+    {
+        pg::Pool pool(testPostgresUrl(), schema, 1);
+        auto c = pool.acquire();
+        c->run("UPDATE lgw_schema SET version = 999");
+    }
+    try {
+        PostgresStore s(options(schema));
+        FAIL() << "opened a newer schema";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("newer than this binary"), std::string::npos) << e.what();
+    }
+}
+
+TEST(PostgresStore, AnUnreachableServerIsAClearErrorWithoutTheConnectionString) {
+    try {
+        PostgresStore s({"host=127.0.0.1 port=1 user=lgw password=s3cret-word connect_timeout=2", "public", 1});
+        FAIL();
+    } catch (const std::runtime_error& e) {
+        std::string m = e.what();
+        EXPECT_NE(m.find("cannot connect to PostgreSQL"), std::string::npos) << m;
+        EXPECT_EQ(m.find("s3cret-word"), std::string::npos) << m;
+    }
+}
+
+// Two instances appending at once: the advisory lock makes them take turns, so the chain has no
+// gap, no fork, and verifies.
+TEST(PostgresStore, AuditAppendsFromTwoInstancesFormOneChain) {
+    auto schema = freshSchema("chain");
+    PostgresStore a(options(schema)), b(options(schema));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            Store& s = t % 2 ? static_cast<Store&>(a) : static_cast<Store&>(b);
+            for (int i = 0; i < 50; ++i) {
+                AuditEvent e;
+                e.actor = "instance-" + std::to_string(t % 2);
+                e.action = "test.append";
+                s.appendAudit(e, hasher);
+            }
+        });
+    for (auto& t : threads) t.join();
+    auto events = a.auditRange(1, 1000);
+    ASSERT_EQ(events.size(), 400u);
+    std::string prev(64, '0');
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        EXPECT_EQ(events[i].seq, static_cast<std::int64_t>(i + 1));
+        EXPECT_EQ(events[i].prevHash, prev);
+        EXPECT_EQ(events[i].hash, hasher(events[i]));
+        prev = events[i].hash;
+    }
+}
+
+// The same grant presented to two instances at the same moment: one wins.
+TEST(PostgresStore, AGrantIsConsumedOnceAcrossInstances) {
+    auto schema = freshSchema("grant");
+    PostgresStore a(options(schema)), b(options(schema));
+    for (int g = 0; g < 40; ++g) {
+        Consent c;
+        c.id = "c" + std::to_string(g);
+        c.applicationId = "YK1";
+        c.subjectType = "enterprise";
+        c.subjectCode = "91110102MA01C7Q59Y";
+        c.licenceTypes = {"business_licence"};
+        c.purpose = "power_connection";
+        c.caller = "demo-frontdesk";
+        c.phone = "13800001111";
+        c.consentTextSha256 = std::string(64, 'c');
+        c.codeHmac = security::hmacSha256("secret", "123456");
+        c.codeExpiresAt = 1000000;
+        c.resendAfter = 0;
+        c.createdAt = 1;
+        a.insertConsent(c);
+        Grant grant;
+        grant.idHash = "g" + std::to_string(g);
+        grant.expiresAt = 1000000;
+        ASSERT_EQ(b.verifyConsentCode(c.id, c.codeHmac, 10, 5, grant).outcome, VerifyOutcome::kVerified);
+        // A second verification elsewhere does not issue a second grant.
+        EXPECT_EQ(a.verifyConsentCode(c.id, c.codeHmac, 10, 5, grant).outcome, VerifyOutcome::kUsed);
+        std::atomic<int> ok{0};
+        std::thread t1([&] { ok += a.consumeGrant(grant.idHash, "demo-frontdesk", std::nullopt, 20).outcome == ConsumeOutcome::kOk; });
+        std::thread t2([&] { ok += b.consumeGrant(grant.idHash, "demo-frontdesk", std::nullopt, 20).outcome == ConsumeOutcome::kOk; });
+        t1.join();
+        t2.join();
+        EXPECT_EQ(ok, 1) << "grant " << g;
+    }
+}
+
+TEST(PostgresStore, RateLimitsAreSharedByInstances) {
+    auto schema = freshSchema("rate");
+    PostgresStore a(options(schema)), b(options(schema));
+    std::atomic<int> allowed{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 6; ++t)
+        threads.emplace_back([&, t] {
+            Store& s = t % 2 ? static_cast<Store&>(a) : static_cast<Store&>(b);
+            for (int i = 0; i < 10; ++i) allowed += s.hitRateLimit("phone:13800001111", 60000, 5, 1000).allowed;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(allowed, 5);
+}
+
+TEST(PostgresStore, DueRemindersAreTakenOnceAcrossInstances) {
+    auto schema = freshSchema("remind");
+    PostgresStore a(options(schema)), b(options(schema));
+    for (int i = 0; i < 200; ++i)
+        ASSERT_TRUE(a.scheduleReminder({0, "r" + std::to_string(i), "13800001111", "materials_due", "{}", 10, "", 0}));
+    std::mutex m;
+    std::multiset<std::string> taken;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            Store& s = t % 2 ? static_cast<Store&>(a) : static_cast<Store&>(b);
+            for (;;) {
+                auto batch = s.takeDueReminders(100, 7);
+                if (batch.empty()) break;
+                std::lock_guard lock(m);
+                for (auto& r : batch) taken.insert(r.dedupeKey);
+            }
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(taken.size(), 200u);
+    EXPECT_EQ(std::set<std::string>(taken.begin(), taken.end()).size(), 200u);
+}
+
+TEST(PostgresStore, DocumentBlobsAreSharedAndEncrypted) {
+    auto schema = freshSchema("blob");
+    PostgresStore a(options(schema)), b(options(schema));
+    security::Keyring ring;
+    ring.keys[1] = std::string(32, '\x11');
+    adapters::blob::PostgresBlobVault va(a.pool(), ring), vb(b.pool(), ring);
+    DocumentMeta d;
+    d.id = "doc-1";
+    d.applicationId = "YK1";
+    d.source = "scan";
+    d.docType = "id_card_front";
+    d.contentType = "image/png";
+    d.createdBy = "frontdesk";
+    const std::string plain = "\x89PNG synthetic bytes with a NUL \0 inside" + std::string(1 << 20, 'x');
+    va.put(d, plain);
+    a.insertDocument(d);
+    auto meta = b.document("doc-1");
+    ASSERT_TRUE(meta);
+    EXPECT_EQ(vb.get(*meta), plain);
+    // At rest only ciphertext: the plaintext's marker is nowhere in the row.
+    auto c = a.pool().acquire();
+    auto raw = c->exec("SELECT data FROM blobs WHERE ref=$1", {meta->blobRef}).bytes(0, 0);
+    EXPECT_EQ(raw.find("synthetic bytes"), std::string::npos);
+    EXPECT_GT(raw.size(), plain.size());
+    // Crypto-shredding works the same: the key goes, the blob no longer opens.
+    a.purgeDocumentsBefore(1, 2);
+    EXPECT_FALSE(vb.get(*b.document("doc-1")));
+}
+
+TEST(PostgresStore, RecoversWhenItsConnectionIsKilled) {
+    auto schema = freshSchema("reconnect");
+    PostgresStore s(options(schema, 1));
+    ASSERT_TRUE(s.upsertApplication({"YK1", "high_voltage", "n", "13800001111", "a", 1, 1}));
+    {
+        pg::Pool admin(testPostgresUrl(), "public", 1);
+        auto c = admin.acquire();
+        auto killed = c->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name=$1",
+                              {"licence-gateway/" + schema});
+        ASSERT_EQ(killed.rows(), 1);
+    }
+    // The call that meets the dead connection fails (the caller answers 503 and retries); the next
+    // one reconnects.
+    try {
+        s.application("YK1");
+    } catch (const std::exception&) {
+    }
+    EXPECT_TRUE(s.application("YK1"));
+    EXPECT_TRUE(s.ping());
+}
+
+}  // namespace
+}  // namespace lgw::store::testing
