@@ -1,5 +1,7 @@
 #include "gateway/dispatcher.hpp"
 
+#include "adapters/transient_error.hpp"
+
 #include <algorithm>
 #include <chrono>
 
@@ -97,6 +99,14 @@ asio::awaitable<HttpResponse> Dispatcher::dispatch(HttpRequest req) {
             try {
                 auto task = route.handler(std::move(req));
                 resp = co_await std::move(task);
+            } catch (const adapters::TransientError& e) {
+                logger("http")->error("dependency unavailable request_id={} route=\"{} {}\" what=\"{}\"", requestId,
+                                      method, label, e.what());
+                resp = toResponse(makeProblem(503, "store_unavailable",
+                                              "the gateway's database is unavailable right now; retry shortly (request_id " +
+                                                  requestId + ")"),
+                                  requestId);
+                resp.headers.emplace_back("Retry-After", "1");
             } catch (const std::exception& e) {
                 logger("http")->error("unhandled exception request_id={} route=\"{} {}\" what=\"{}\"", requestId,
                                       method, label, e.what());

@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include "adapters/transient_error.hpp"
+
 namespace lgw::store::pg {
 namespace {
 
@@ -81,7 +83,7 @@ void Conn::connect() {
         std::string m = serverMessage(c_);
         PQfinish(c_);
         c_ = nullptr;
-        throw std::runtime_error("cannot connect to PostgreSQL: " + m);
+        throw adapters::TransientError("cannot connect to PostgreSQL: " + m);
     }
     // The application name tells an operator in pg_stat_activity which deployment a session is.
     std::string app = "licence-gateway/" + schema_;
@@ -104,9 +106,15 @@ void Conn::run(const std::string& sql) {
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         std::string m = serverMessage(c_);
         PQclear(r);
-        throw std::runtime_error("postgres: " + m);
+        fail(m);
     }
     PQclear(r);
+}
+
+void Conn::fail(const std::string& message) const {
+    // A lost connection (server restart, network cut) is worth retrying; a refused statement is not.
+    if (!healthy()) throw adapters::TransientError("PostgreSQL connection lost: " + message);
+    throw std::runtime_error("postgres: " + message);
 }
 
 Result Conn::exec(const std::string& sql, const std::vector<Arg>& args) {
@@ -116,7 +124,7 @@ Result Conn::exec(const std::string& sql, const std::vector<Arg>& args) {
         PGresult* p = PQprepare(c_, name.c_str(), sql.c_str(), static_cast<int>(args.size()), nullptr);
         bool ok = PQresultStatus(p) == PGRES_COMMAND_OK;
         PQclear(p);
-        if (!ok) throw std::runtime_error("postgres: prepare: " + serverMessage(c_));
+        if (!ok) fail("prepare: " + serverMessage(c_));
         prepared_.insert(name);
     }
     std::vector<const char*> values;
@@ -132,7 +140,7 @@ Result Conn::exec(const std::string& sql, const std::vector<Arg>& args) {
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         std::string m = serverMessage(c_);
         PQclear(r);
-        throw std::runtime_error("postgres: " + m);
+        fail(m);
     }
     return Result(r);
 }

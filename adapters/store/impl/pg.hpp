@@ -2,7 +2,8 @@
 // Thin RAII over libpq: a pool of connections, statements prepared once per connection (named by
 // the SQL text's hash), typed parameters and results, and a transaction guard that rolls back
 // unless committed. Every call blocks: use it on the blocking pool only. Errors throw
-// std::runtime_error with the server's message (never the connection string: it may hold a password).
+// std::runtime_error with the server's message (never the connection string: it may hold a
+// password); adapters::TransientError when the server cannot be reached or the connection was lost.
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -74,6 +75,7 @@ public:
 
 private:
     void connect();
+    [[noreturn]] void fail(const std::string& message) const;
     pg_conn* c_ = nullptr;
     std::string conninfo_;
     std::string schema_;

@@ -51,6 +51,26 @@ TEST(Config, TheShippedDefaultIsValid) {
     for (auto& k : r.config->auth.apiKeys) EXPECT_TRUE(k.demo) << k.id;
 }
 
+TEST(Config, TheSeveralInstancesSampleIsValidAndOnPostgres) {
+    const char* src = std::getenv("LGW_SOURCE_DIR");
+    ASSERT_NE(src, nullptr);
+    auto r = loadConfigFile(std::string(src) + "/deploy/gateway.toml");
+    ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].str());
+    EXPECT_FALSE(r.config->demo);
+    EXPECT_EQ(r.config->store.kind, "postgres");
+    EXPECT_EQ(r.config->store.postgresUrlEnv, "LGW_POSTGRES_URL");
+}
+
+TEST(Config, PostgresNeedsExactlyOneSourceOfItsConnectionString) {
+    EXPECT_TRUE(hasError(errorsOf("[store]\nkind = \"postgres\"\n"),
+                         "store.postgres_url_env: set exactly one of postgres_url_env and postgres_url_file when kind = \"postgres\""));
+    EXPECT_TRUE(hasError(errorsOf("[store]\nkind = \"postgres\"\npostgres_url_env = \"A\"\npostgres_url_file = \"b\"\n"),
+                         "store.postgres_url_env: set exactly one of postgres_url_env and postgres_url_file when kind = \"postgres\""));
+    for (auto& e : errorsOf("[store]\nkind = \"postgres\"\npostgres_url_env = \"A\"\n"))
+        EXPECT_EQ(e.find("store."), std::string::npos) << e;
+    EXPECT_TRUE(hasError(errorsOf("[store]\nkind = \"mysql\"\n"), "store.kind: must be one of sqlite, postgres, got \"mysql\""));
+}
+
 TEST(Config, UnknownKeysAreReportedWithTheirPath) {
     auto e = errorsOf("[server]\nlsiten = \"127.0.0.1:1\"\n[log]\nlevle = \"info\"\n[surver]\n");
     EXPECT_TRUE(hasError(e, "server.lsiten: unknown key"));

@@ -1,5 +1,7 @@
 #include "gateway/dispatcher.hpp"
 
+#include "adapters/transient_error.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -25,12 +27,18 @@ asio::awaitable<HttpResponse> throwing(HttpRequest) {
     co_return HttpResponse{};
 }
 
+asio::awaitable<HttpResponse> storeDown(HttpRequest) {
+    throw adapters::TransientError("PostgreSQL connection lost: host=db password=hunter2");
+    co_return HttpResponse{};
+}
+
 class DispatcherTest : public ::testing::Test {
 protected:
     DispatcherTest() : metrics_("test"), auth_(authConfig(), false), dispatcher_(router_, auth_, metrics_, 1024, 4096) {
         router_.add({"GET", "/open", {}, 0, {}, &echoRole});
         router_.add({"POST", "/v1/things/{id}", {"frontdesk", "admin"}, 2048, {"application/json"}, &echoRole});
         router_.add({"GET", "/v1/boom", {"admin"}, 0, {}, &throwing});
+        router_.add({"GET", "/v1/store-down", {"admin"}, 0, {}, &storeDown});
     }
 
     static config::AuthConfig authConfig() {
@@ -115,6 +123,18 @@ TEST_F(DispatcherTest, HandlerExceptionIsA500WithoutDetails) {
     EXPECT_EQ(code(r), "internal_error");
     EXPECT_EQ(r.body.find("secret internal detail"), std::string::npos);
     EXPECT_NE(r.body.find("rid"), std::string::npos);
+}
+
+// A database that is restarting is not a bug: 503 with Retry-After, so that clients and load
+// balancers retry, and still no detail of the failure in the answer.
+TEST_F(DispatcherTest, AnUnavailableStoreIsA503WithRetryAfter) {
+    auto r = run(request("GET", "/v1/store-down", "ad-key"));
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(code(r), "store_unavailable");
+    EXPECT_EQ(r.body.find("hunter2"), std::string::npos);
+    bool retryAfter = false;
+    for (auto& [k, v] : r.headers) retryAfter |= k == "Retry-After" && v == "1";
+    EXPECT_TRUE(retryAfter);
 }
 
 TEST_F(DispatcherTest, PerRouteBodyLimits) {

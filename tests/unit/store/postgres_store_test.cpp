@@ -9,6 +9,7 @@
 
 #include "adapters/blob/postgres_blob_vault.hpp"
 #include "adapters/store/impl/pg.hpp"
+#include "adapters/transient_error.hpp"
 #include "tests/unit/store/pg_test_url.hpp"
 #include "tests/unit/store/store_contract.hpp"
 
@@ -73,7 +74,7 @@ TEST(PostgresStore, AnUnreachableServerIsAClearErrorWithoutTheConnectionString) 
     try {
         PostgresStore s({"host=127.0.0.1 port=1 user=lgw password=s3cret-word connect_timeout=2", "public", 1});
         FAIL();
-    } catch (const std::runtime_error& e) {
+    } catch (const adapters::TransientError& e) {
         std::string m = e.what();
         EXPECT_NE(m.find("cannot connect to PostgreSQL"), std::string::npos) << m;
         EXPECT_EQ(m.find("s3cret-word"), std::string::npos) << m;
@@ -220,11 +221,11 @@ TEST(PostgresStore, RecoversWhenItsConnectionIsKilled) {
                               {"licence-gateway/" + schema});
         ASSERT_EQ(killed.rows(), 1);
     }
-    // The call that meets the dead connection fails (the caller answers 503 and retries); the next
-    // one reconnects.
+    // The call that meets the dead connection fails as transient (the dispatcher answers 503 with
+    // Retry-After); the next one reconnects.
     try {
         s.application("YK1");
-    } catch (const std::exception&) {
+    } catch (const adapters::TransientError&) {
     }
     EXPECT_TRUE(s.application("YK1"));
     EXPECT_TRUE(s.ping());
