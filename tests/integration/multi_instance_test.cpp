@@ -268,32 +268,9 @@ TEST(MultiInstance, AThousandPackagesPushedByTwoInstancesOneKilledArriveExactlyO
         ring = std::get<security::Keyring>(loaded);
     }
     adapters::blob::PostgresBlobVault vault(st.pool(), ring);
-    imaging::Canvas page(240, 170, {250, 250, 245});
-    page.fillRect(20, 20, 120, 16, {30, 30, 30});
-    const std::string png = page.encodePng();
+    const std::string png = smallScanPng();
     std::vector<std::string> ids;
-    for (int i = 0; i < kPackages; ++i) {
-        std::string n = std::to_string(i), app = "YK-MP-" + n, pkg = "PKG-MP-" + n;
-        st.upsertApplication({app, "low_voltage_residential", "合成示例", "13800001111", "frontdesk", 1, 1});
-        store::DocumentMeta d;
-        d.id = "doc-mp-" + n;
-        d.applicationId = app;
-        d.source = "scan";
-        d.docType = "id_card_front";
-        d.contentType = "image/png";
-        d.createdBy = "frontdesk";
-        d.createdAt = 1;
-        vault.put(d, png);
-        st.insertDocument(d);
-        json::object body{{"package_id", pkg}, {"application_id", app}, {"customer_category", "low_voltage_residential"},
-                          {"complete", false}, {"status", "built"},
-                          {"items", json::array{json::object{{"material", "identity_proof"}, {"status", "present"},
-                                                             {"document_id", d.id}, {"source", "scan"},
-                                                             {"doc_type", "id_card_front"}}}},
-                          {"deficiencies", json::array{}}};
-        st.insertPackage({pkg, app, "built", false, json::serialize(body), 1});
-        ids.push_back(pkg);
-    }
+    for (int i = 0; i < kPackages; ++i) ids.push_back(seedPackage(st, vault, "MP", i, png));
     for (auto& id : ids) ASSERT_EQ(st.enqueuePush(id, 1), store::EnqueueOutcome::kQueued);
 
     bool midway = waitUntil([&] { return receiver.received().size() >= kPackages / 4; }, std::chrono::seconds(180));

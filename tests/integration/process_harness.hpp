@@ -107,6 +107,40 @@ private:
     bool reaped_ = false;
 };
 
+/// A small page standing in for a scanned identity document.
+inline std::string smallScanPng() {
+    imaging::Canvas page(240, 170, {250, 250, 245});
+    page.fillRect(20, 20, 120, 16, {30, 30, 30});
+    return page.encodePng();
+}
+
+/// Package PKG-<prefix>-<n> of application YK-<prefix>-<n>, carrying one scanned identity document,
+/// written as the gateway's package service would (status built, not queued). Returns its id.
+inline std::string seedPackage(store::Store& st, adapters::blob::DocumentVault& vault, const std::string& prefix, int i,
+                               const std::string& png) {
+    namespace json = boost::json;
+    std::string n = std::to_string(i), app = "YK-" + prefix + "-" + n, pkg = "PKG-" + prefix + "-" + n;
+    st.upsertApplication({app, "low_voltage_residential", "合成示例", "13800001111", "frontdesk", 1, 1});
+    store::DocumentMeta d;
+    d.id = "doc-" + prefix + "-" + n;
+    d.applicationId = app;
+    d.source = "scan";
+    d.docType = "id_card_front";
+    d.contentType = "image/png";
+    d.createdBy = "frontdesk";
+    d.createdAt = 1;
+    vault.put(d, png);
+    st.insertDocument(d);
+    json::object body{{"package_id", pkg}, {"application_id", app}, {"customer_category", "low_voltage_residential"},
+                      {"complete", false}, {"status", "built"},
+                      {"items", json::array{json::object{{"material", "identity_proof"}, {"status", "present"},
+                                                         {"document_id", d.id}, {"source", "scan"},
+                                                         {"doc_type", "id_card_front"}}}},
+                      {"deficiencies", json::array{}}};
+    st.insertPackage({pkg, app, "built", false, json::serialize(body), 1});
+    return pkg;
+}
+
 /// A temporary deployment: data directory, key file, shared marketing secret, configs for the
 /// gateway and the receiver, and the packages seeded into the gateway's store.
 class PushDeployment {
@@ -139,33 +173,11 @@ public:
         security::Keyring ring;
         ring.keys[1] = *security::fromHex(kek_);
         adapters::blob::EncryptedFileVault vault((dir / "blobs").string(), ring);
-        imaging::Canvas page(240, 170, {250, 250, 245});
-        page.fillRect(20, 20, 120, 16, {30, 30, 30});
-        const std::string png = page.encodePng();
+        const std::string png = smallScanPng();
         std::vector<std::string> ids;
         for (int i = 0; i < count; ++i) {
-            std::string n = std::to_string(i), app = "YK-" + prefix + "-" + n, pkg = "PKG-" + prefix + "-" + n;
-            st.upsertApplication({app, "low_voltage_residential", "合成示例", "13800001111", "frontdesk", 1, 1});
-            store::DocumentMeta d;
-            d.id = "doc-" + prefix + "-" + n;
-            d.applicationId = app;
-            d.source = "scan";
-            d.docType = "id_card_front";
-            d.contentType = "image/png";
-            d.createdBy = "frontdesk";
-            d.createdAt = 1;
-            vault.put(d, png);
-            st.insertDocument(d);
-            namespace json = boost::json;
-            json::object body{{"package_id", pkg}, {"application_id", app}, {"customer_category", "low_voltage_residential"},
-                              {"complete", false}, {"status", "built"},
-                              {"items", json::array{json::object{{"material", "identity_proof"}, {"status", "present"},
-                                                                 {"document_id", d.id}, {"source", "scan"},
-                                                                 {"doc_type", "id_card_front"}}}},
-                              {"deficiencies", json::array{}}};
-            st.insertPackage({pkg, app, "built", false, json::serialize(body), 1});
-            if (st.enqueuePush(pkg, 1) != store::EnqueueOutcome::kQueued) throw std::runtime_error("enqueue " + pkg);
-            ids.push_back(pkg);
+            ids.push_back(seedPackage(st, vault, prefix, i, png));
+            if (st.enqueuePush(ids.back(), 1) != store::EnqueueOutcome::kQueued) throw std::runtime_error("enqueue " + ids.back());
         }
         return ids;
     }
