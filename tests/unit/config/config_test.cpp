@@ -94,7 +94,7 @@ TEST(Config, OutOfRangeValues) {
 TEST(Config, EnumeratedValues) {
     auto e = errorsOf("[log]\nlevel = \"loud\"\n[store]\nkind = \"mysql\"\n");
     EXPECT_TRUE(hasError(e, "log.level: must be one of trace, debug, info"));
-    EXPECT_TRUE(hasError(e, "store.kind: must be one of sqlite, got \"mysql\""));
+    EXPECT_TRUE(hasError(e, "store.kind: must be one of sqlite, postgres, got \"mysql\""));
     EXPECT_TRUE(hasError(errorsOf("[crypto]\nsuite = \"sm4-gcm\"\n"), "crypto.suite: must be \"international\""));
     auto national = parseConfig("demo = true\n[crypto]\nsuite = \"national\"\n[retention]\ndocuments_days = 1095\n", "t.toml");
     ASSERT_TRUE(national.config);
