@@ -9,6 +9,8 @@
 #include "adapters/govdata/simulator/gov_simulator.hpp"
 #include "gateway/app.hpp"
 #include "gateway/store_factory.hpp"
+#include "ocr/scan_json.hpp"
+#include "ocr/scan_reader.hpp"
 #include "gateway/audit.hpp"
 #include "gateway/audit_chain.hpp"
 #include "gateway/copy_trace.hpp"
@@ -332,6 +334,40 @@ int watermarkIdentify(const std::string& file, const std::string& configPath, bo
     return trace.status == CopyTrace::Status::Identified || (noStore && !trace.downloadId.empty()) ? 0 : 1;
 }
 
+// The same reader as POST /v1/scans, on one Tesseract worker; exit 0 when the page was read.
+int ocrScan(const std::string& file, const std::string& hint) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << "ocr: cannot read " << file << "\n";
+        return 1;
+    }
+    if (!hint.empty() && !ocr::isDocumentType(hint)) {
+        std::cerr << "ocr: --hint must be business_licence, id_card_front, id_card_back or property_certificate\n";
+        return 1;
+    }
+    if (!ocr::TesseractPool::ompThreadLimitSet())
+        std::cerr << "ocr: warning: OMP_THREAD_LIMIT=1 is not set; Tesseract runs several times slower without it\n";
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+        ocr::TesseractPool pool(1);
+        ocr::ScanReader reader(pool);
+        auto result = reader.read(ss.str(), {}, hint);
+        if (auto* e = std::get_if<ocr::ScanError>(&result)) {
+            std::cout << boost::json::serialize(boost::json::object{{"status", e->status}, {"code", e->code},
+                                                                     {"detail", e->message}})
+                      << "\n";
+            std::cerr << "ocr: " << file << ": " << e->message << "\n";
+            return 1;
+        }
+        std::cout << boost::json::serialize(ocr::scanJson(std::get<ocr::ScanResult>(result), "")) << "\n";
+        return 0;
+    } catch (const std::exception& ex) {
+        std::cerr << "ocr: " << ex.what() << "\n";
+        return 1;
+    }
+}
+
 }  // namespace
 
 int runCli(int argc, char** argv) {
@@ -384,6 +420,13 @@ int runCli(int argc, char** argv) {
         ->capture_default_str();
     identifyCmd->add_flag("--no-store", markNoStore, "Only read the download id");
 
+    std::string ocrFile, ocrHint;
+    bool ocrJson = false;
+    auto* ocrCmd = app.add_subcommand("ocr", "Read a scan as POST /v1/scans does and print its JSON; stores nothing");
+    ocrCmd->add_option("FILE", ocrFile, "The scan (JPEG, PNG or TIFF)")->required();
+    ocrCmd->add_option("--hint", ocrHint, "business_licence, id_card_front, id_card_back or property_certificate");
+    ocrCmd->add_flag("--json", ocrJson, "Print the JSON (the default; kept for scripts that say so)");
+
     std::string pkgConfig = "config/gateway.toml", pkgId, mktListen = "127.0.0.1:8091";
     bool mktTestMode = false;
     auto* pkgCmd = app.add_subcommand("packages", "Material packages for the marketing system");
@@ -418,6 +461,7 @@ int runCli(int argc, char** argv) {
     if (*replayCmd) return packagesReplay(pkgConfig, pkgId);
     if (*mktCmd) return marketingSim(pkgConfig, mktListen, mktTestMode);
     if (*identifyCmd) return watermarkIdentify(markFile, markConfig, markNoStore);
+    if (*ocrCmd) return ocrScan(ocrFile, ocrHint);
     if (*govsimCmd) return govsim(simConfig, simListen, simTestMode);
     if (*versionCmd) {
         std::cout << "licence-gateway " << LGW_VERSION << "\n";

@@ -58,8 +58,10 @@ public:
     std::vector<std::uint8_t>& pixels() { return rgb_; }
     const std::vector<std::uint8_t>& pixels() const { return rgb_; }
 
-private:
+    /// A 32-bpp Leptonica copy; the caller owns it (pixDestroy).
     static ::Pix* toPix(const Canvas& c);
+
+private:
     static std::optional<Canvas> fromPix(::Pix* pix);
     void blend(int x, int y, Rgb c, unsigned coverage);
     int width_, height_;

@@ -1,0 +1,703 @@
+#include "ocr/scan_reader.hpp"
+
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <regex>
+
+namespace lgw::ocr {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+int msSince(Clock::time_point t) {
+    return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count());
+}
+
+// ---- UTF-8 <-> code points (labels are matched character by character) ---------------------------
+std::u32string toU32(std::string_view s) {
+    std::u32string out;
+    for (std::size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+        char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (int k = 1; k < n && i + static_cast<std::size_t>(k) < s.size(); ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
+        out += cp;
+        i += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+std::string toU8(std::u32string_view s) {
+    std::string out;
+    for (char32_t c : s) {
+        if (c < 0x80) out += static_cast<char>(c);
+        else if (c < 0x800) {
+            out += static_cast<char>(0xC0 | (c >> 6));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            out += static_cast<char>(0xE0 | (c >> 12));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        }
+    }
+    return out;
+}
+
+std::string trim(std::string s) {
+    auto ws = [](unsigned char c) { return c == ' ' || c == '\t' || c == ':' || c == '\n'; };
+    while (!s.empty() && ws(static_cast<unsigned char>(s.front()))) s.erase(s.begin());
+    while (!s.empty() && ws(static_cast<unsigned char>(s.back()))) s.pop_back();
+    // Full-width colon after a label.
+    if (s.rfind("：", 0) == 0) s = s.substr(3);
+    return s;
+}
+
+// ---- what each document carries -------------------------------------------------------------------
+enum class Kind { kText, kLongText, kDate, kValidTo, kCreditCode, kIdNumber, kSex, kNumberText };
+
+struct FieldSpec {
+    const char* name;
+    std::vector<std::u32string> labels;  ///< any of them starts the field
+    Kind kind;
+};
+
+struct DocSpec {
+    const char* type;
+    std::vector<std::u32string> titles;  ///< words printed on this document only
+    std::vector<FieldSpec> fields;
+};
+
+const std::vector<DocSpec>& specs() {
+    static const std::vector<DocSpec> s = {
+        {"business_licence",
+         {U"营业执照", U"统一社会信用代码"},
+         {{"credit_code", {U"统一社会信用代码"}, Kind::kCreditCode},
+          {"name", {U"名称"}, Kind::kText},
+          {"company_type", {U"类型"}, Kind::kText},
+          {"legal_representative", {U"法定代表人", U"负责人", U"经营者"}, Kind::kText},
+          {"registered_capital", {U"注册资本"}, Kind::kNumberText},
+          {"established_on", {U"成立日期"}, Kind::kDate},
+          {"valid_to", {U"营业期限"}, Kind::kValidTo},
+          {"address", {U"住所", U"经营场所"}, Kind::kLongText},
+          {"business_scope", {U"经营范围"}, Kind::kLongText},
+          {"issuer", {U"登记机关"}, Kind::kText}}},
+        {"id_card_front",
+         {U"公民身份号码"},
+         {{"name", {U"姓名"}, Kind::kText},
+          {"sex", {U"性别"}, Kind::kSex},
+          {"ethnicity", {U"民族"}, Kind::kText},
+          {"birth_date", {U"出生"}, Kind::kDate},
+          {"address", {U"住址"}, Kind::kLongText},
+          {"id_number", {U"公民身份号码"}, Kind::kIdNumber}}},
+        {"id_card_back",
+         {U"居民身份证", U"签发机关", U"有效期限"},
+         {{"issuer", {U"签发机关"}, Kind::kText},
+          {"valid_from", {U"有效期限"}, Kind::kDate},
+          {"valid_to", {U"有效期限"}, Kind::kValidTo}}},
+        {"property_certificate",
+         {U"不动产权", U"不动产单元号"},
+         {{"certificate_number", {U"证书号"}, Kind::kText},  // usually a whole line, found apart
+          {"owner", {U"权利人"}, Kind::kText},
+          {"location", {U"坐落"}, Kind::kLongText},
+          {"unit_number", {U"不动产单元号"}, Kind::kText},
+          {"usage", {U"用途"}, Kind::kText},
+          {"area", {U"面积"}, Kind::kNumberText}}},
+    };
+    return s;
+}
+
+// Substitutions allowed when matching a label of n characters: OCR misreads one character in four
+// (成立日其 for 成立日期), never the whole label.
+int allowance(std::size_t n) { return n >= 4 ? 1 : 0; }
+
+// Levenshtein distance, giving up (returning limit + 1) once it exceeds `limit`.
+int editDistance(std::u32string_view a, std::u32string_view b, int limit) {
+    if (static_cast<int>(a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+    std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = static_cast<int>(i);
+        int rowMin = cur[0];
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+            rowMin = std::min(rowMin, cur[j]);
+        }
+        if (rowMin > limit) return limit + 1;
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+struct Hit {
+    std::size_t start = 0, end = 0;  ///< in the line's code points (spaces removed)
+    const FieldSpec* field = nullptr;
+    int distance = 0;
+};
+
+// A line's characters without spaces, each with the word it came from.
+struct Chars {
+    std::u32string text;
+    std::vector<std::size_t> word;
+};
+
+void appendTo(std::string& text, const std::string& word) {
+    auto ascii = [](unsigned char c) { return c < 0x80; };
+    if (!text.empty() && !word.empty() && ascii(static_cast<unsigned char>(text.back())) &&
+        ascii(static_cast<unsigned char>(word.front())) && std::isalnum(static_cast<unsigned char>(word.front())) &&
+        std::isalnum(static_cast<unsigned char>(text.back())))
+        text += ' ';
+    text += word;
+}
+
+Chars charsOf(const TextLine& line) {
+    Chars c;
+    for (std::size_t w = 0; w < line.words.size(); ++w)
+        for (char32_t ch : toU32(line.words[w].text))
+            if (ch != U' ') {
+                c.text += ch;
+                c.word.push_back(w);
+            }
+    return c;
+}
+
+std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc) {
+    std::vector<Hit> hits;
+    for (auto& f : doc.fields)
+        for (auto& label : f.labels) {
+            const std::size_t n = label.size();
+            const int allowed = allowance(n);
+            // Windows of the label's length, one shorter (a character OCR dropped: 注册资 for
+            // 注册资本) and one longer (one it added), at edit distance within the allowance.
+            for (std::size_t len = n - static_cast<std::size_t>(allowed); len <= n + static_cast<std::size_t>(allowed); ++len) {
+                if (len == 0 || text.size() < len) continue;
+                for (std::size_t i = 0; i + len <= text.size(); ++i) {
+                    int d = editDistance(std::u32string_view(text).substr(i, len), label, allowed);
+                    if (d <= allowed) hits.push_back({i, i + len, &f, d});
+                }
+            }
+        }
+    // Longest and closest first; then drop hits overlapping a better one (性别 inside 性别男 is fine;
+    // 名称 inside 登记机关名称 is not a second label).
+    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+        if (a.distance != b.distance) return a.distance < b.distance;
+        if (a.end - a.start != b.end - b.start) return a.end - a.start > b.end - b.start;
+        return a.start < b.start;
+    });
+    std::vector<Hit> kept;
+    for (auto& h : hits) {
+        bool overlaps = false;
+        for (auto& k : kept) overlaps |= h.start < k.end && k.start < h.end;
+        if (!overlaps) kept.push_back(h);
+    }
+    std::sort(kept.begin(), kept.end(), [](const Hit& a, const Hit& b) { return a.start < b.start; });
+    return kept;
+}
+
+Box unite(const Box& a, const Box& b) {
+    if (a.w == 0) return b;
+    if (b.w == 0) return a;
+    int x = std::min(a.x, b.x), y = std::min(a.y, b.y);
+    return {x, y, std::max(a.right(), b.right()) - x, std::max(a.bottom(), b.bottom()) - y};
+}
+
+struct RawField {
+    std::string text;
+    Box box;
+    float confidence = 0;  // 0..100
+};
+
+// ---- normalisation --------------------------------------------------------------------------------
+std::string digitsOnly(const std::string& s) {
+    std::string d;
+    for (char c : s)
+        if (c >= '0' && c <= '9') d += c;
+    return d;
+}
+
+}  // namespace
+
+std::string normaliseDate(std::string_view text) {
+    std::string t(text);
+    if (t.find("长期") != std::string::npos) return "长期";
+    static const std::regex re(R"((\d{4})\D{1,3}?(\d{1,2})\D{1,3}?(\d{1,2}))");
+    std::smatch m;
+    if (!std::regex_search(t, m, re)) {
+        std::string d = digitsOnly(t);
+        if (d.size() != 8) return {};
+        t = d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
+        if (!std::regex_search(t, m, re)) return {};
+    }
+    int y = std::stoi(m[1]), mo = std::stoi(m[2]), da = std::stoi(m[3]);
+    if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || da < 1 || da > 31) return {};
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, da);
+    return buf;
+}
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& documentFields() {
+    static const auto fields = [] {
+        std::vector<std::pair<std::string, std::vector<std::string>>> out;
+        for (auto& d : specs()) {
+            std::vector<std::string> names;
+            for (auto& f : d.fields) names.push_back(f.name);
+            out.emplace_back(d.type, names);
+        }
+        return out;
+    }();
+    return fields;
+}
+
+bool isDocumentType(std::string_view t) {
+    if (t == "unknown") return true;
+    for (auto& d : specs())
+        if (t == d.type) return true;
+    return false;
+}
+
+ScanReader::ScanReader(TesseractPool& pool, ReaderOptions options) : pool_(pool), options_(options) {}
+
+std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std::string_view contentType,
+                                                     const std::string& hint, std::string_view today) {
+    auto t0 = Clock::now();
+    auto decoded = decodeScan(bytes, contentType, options_.maxPixels);
+    if (auto* e = std::get_if<ScanError>(&decoded)) return *e;
+    auto& scan = std::get<DecodedScan>(decoded);
+    ScanResult r;
+    r.hint = hint;
+
+    // ---- prepare ------------------------------------------------------------------------------------
+    PixPtr grey(pixConvertTo8(scan.pix.get(), 0));
+    if (!grey) return ScanError{422, "unreadable_image", "the image cannot be converted to grey levels"};
+    const int w0 = pixGetWidth(grey.get()), h0 = pixGetHeight(grey.get());
+    // About 300 DPI: from the file's resolution when it states a plausible one, else from the size
+    // (a document camera's frame of a card or a page is 1,000 to 3,500 pixels across).
+    double factor = 1.0;
+    if (scan.dpi >= 100 && scan.dpi <= 1200) factor = 300.0 / scan.dpi;
+    else {
+        int longSide = std::max(w0, h0);
+        if (longSide < 1400) factor = 1400.0 / longSide;
+        else if (longSide > 3600) factor = 3600.0 / longSide;
+    }
+    factor = std::clamp(factor, 0.4, 4.0);
+    PixPtr scaled(std::abs(factor - 1.0) > 0.05 ? pixScale(grey.get(), static_cast<float>(factor), static_cast<float>(factor))
+                                                : pixClone(grey.get()));
+    r.dpi = 300;
+    PixPtr norm(pixBackgroundNormSimple(scaled.get(), nullptr, nullptr));
+    if (!norm) norm.reset(pixClone(scaled.get()));
+
+    // Orientation from Tesseract's OSD; a page it cannot judge is left as it is.
+    auto [degrees, oconf] = pool_.orientation(norm.get(), r.dpi);
+    if (degrees > 0 && oconf >= 1.5f) {
+        // OSD reports how far the page is turned clockwise; turn it back.
+        int quads = ((360 - degrees) / 90) % 4;
+        norm.reset(pixRotateOrth(norm.get(), quads));
+        r.rotatedDegrees = (360 - degrees) % 360;
+    }
+
+    // Skew measured on a binary copy and corrected by rotating here: pixDeskew's own confidence
+    // cut-off silently skips sparse certificate pages.
+    {
+        PixPtr bin(pixConvertTo1(norm.get(), 160));
+        l_float32 angle = 0, conf = 0;
+        if (bin && pixFindSkew(bin.get(), &angle, &conf) == 0 && conf >= 1.0f && std::abs(angle) >= 0.15f) {
+            Pix* rotated = pixRotate(norm.get(), static_cast<float>(angle * M_PI / 180.0), L_ROTATE_AREA_MAP,
+                                     L_BRING_IN_WHITE, 0, 0);
+            if (rotated) {
+                norm.reset(rotated);
+                r.deskewDegrees = angle;
+            }
+        }
+    }
+
+    // Binarisation per image: where local Otsu thresholds still spread widely after background
+    // normalisation (a photo with shadows), Sauvola; on an evenly lit scan, plain Otsu.
+    int method = 0;
+    {
+        Pix* thresholds = nullptr;
+        int tw = std::max(16, pixGetWidth(norm.get()) / 4), th = std::max(16, pixGetHeight(norm.get()) / 4);
+        if (pixOtsuAdaptiveThreshold(norm.get(), tw, th, 0, 0, 0.1f, &thresholds, nullptr) == 0 && thresholds) {
+            l_int32 lo = 0, hi = 0;
+            pixGetExtremeValue(thresholds, 1, L_SELECT_MIN, nullptr, nullptr, nullptr, &lo);
+            pixGetExtremeValue(thresholds, 1, L_SELECT_MAX, nullptr, nullptr, nullptr, &hi);
+            if (hi - lo > 60) method = 2;
+            pixDestroy(&thresholds);
+        }
+    }
+    r.binarisation = method == 2 ? "sauvola" : "otsu";
+    r.width = pixGetWidth(norm.get());
+    r.height = pixGetHeight(norm.get());
+    r.preprocessMs = msSince(t0);
+
+    // ---- recognise and classify --------------------------------------------------------------------
+    struct Attempt {
+        PageText page;
+        std::vector<Chars> lines;
+        const DocSpec* doc = nullptr;
+        double score = 0;
+        bool hintContradicted = false;
+    };
+    auto attempt = [&](Pix* pix) {
+        Attempt a;
+        a.page = pool_.recognise(pix, r.dpi, method);
+        std::u32string all;
+        for (auto& l : a.page.lines) {
+            a.lines.push_back(charsOf(l));
+            all += a.lines.back().text;
+        }
+        const DocSpec* best = nullptr;
+        const DocSpec* hinted = nullptr;
+        double bestScore = 0, hintScore = 0;
+        for (auto& d : specs()) {
+            std::size_t labels = 0, found = 0;
+            for (auto& f : d.fields) {
+                ++labels;
+                bool seen = false;
+                for (auto& l : a.lines)
+                    for (auto& h : findLabels(l.text, d)) seen |= h.field == &f;
+                found += seen;
+            }
+            double score = static_cast<double>(found) / static_cast<double>(labels);
+            for (auto& t : d.titles)
+                if (all.find(t) != std::u32string::npos) score += 0.5;
+            // A code of the document's own shape is evidence even when its label is misread.
+            std::string ascii;
+            for (char32_t ch : all)
+                if (ch < 0x80) ascii += static_cast<char>(ch);
+            static const std::regex idShape(R"(\d{17}[\dXx])"), creditShape(R"([0-9A-Z]{2}\d{6}[0-9A-Z]{10})");
+            if (std::string(d.type) == "id_card_front" && std::regex_search(ascii, idShape)) score += 0.5;
+            if (std::string(d.type) == "business_licence" && std::regex_search(ascii, creditShape)) score += 0.25;
+            if (score > bestScore) {
+                bestScore = score;
+                best = &d;
+            }
+            if (hint == d.type) {
+                hinted = &d;
+                hintScore = score;
+            }
+        }
+        a.doc = best && bestScore >= 0.5 ? best : nullptr;
+        a.score = bestScore;
+        if (hinted && hintScore >= 0.5 && (!a.doc || hintScore + 0.25 >= bestScore)) {
+            a.doc = hinted;
+            a.score = hintScore;
+        }
+        a.hintContradicted = !hint.empty() && hint != "unknown" && (!a.doc || a.doc->type != hint);
+        return a;
+    };
+    auto t1 = Clock::now();
+    Attempt got = attempt(norm.get());
+    // OSD cannot judge a sparse card: when the page does not read clearly as a known document (most
+    // of its labels), try it the other ways up and keep the way that reads best.
+    PixPtr upright(pixClone(norm.get()));
+    const int osdDegrees = r.rotatedDegrees;
+    for (int quads : {2, 1, 3}) {
+        if (got.doc && got.score >= 1.0) break;
+        PixPtr turned(pixRotateOrth(upright.get(), quads));
+        Attempt other = attempt(turned.get());
+        // A page read the wrong way up still matches a label or a digit run now and then; Tesseract
+        // is much surer of the right way up, so its mean confidence weighs in.
+        auto weight = [](const Attempt& a) { return a.score + a.page.meanConfidence / 100.0; };
+        if (std::getenv("LGW_OCR_DEBUG"))
+            std::fprintf(stderr, "orientation +%d: %s score %.2f mean confidence %.0f (current %.2f/%.0f)\n", quads * 90,
+                         other.doc ? other.doc->type : "unknown", other.score, other.page.meanConfidence, got.score,
+                         got.page.meanConfidence);
+        if (other.doc && (!got.doc || weight(other) > weight(got))) {
+            got = std::move(other);
+            norm = std::move(turned);
+            r.rotatedDegrees = (osdDegrees + quads * 90) % 360;
+            r.width = pixGetWidth(norm.get());
+            r.height = pixGetHeight(norm.get());
+        }
+    }
+    r.ocrMs = msSince(t1);
+    auto t2 = Clock::now();
+    PageText& page = got.page;
+    std::vector<Chars>& lines = got.lines;
+    const DocSpec* doc = got.doc;
+    r.hintContradicted = got.hintContradicted;
+    r.docType = doc ? doc->type : "unknown";
+    r.docTypeConfidence = static_cast<float>(std::min(1.0, got.score / 1.5));
+    if (!doc) {
+        r.extractMs = msSince(t2);
+        return r;
+    }
+
+    // ---- extract ------------------------------------------------------------------------------------
+    // By layout: every word of the page with its box; the words that make up labels; for each
+    // field, the words beside its label on the same row (up to the next label or a wide gap), or
+    // else the row below it; long values continue on the rows under them.
+    struct PageWord {
+        std::string text;
+        Box box;
+        float confidence;
+        bool label = false;
+    };
+    std::vector<PageWord> words;
+    struct LabelAt {
+        const FieldSpec* field;
+        Box box;
+    };
+    std::vector<LabelAt> labels;
+    for (std::size_t li = 0; li < lines.size(); ++li) {
+        auto& chars = lines[li];
+        std::size_t base = words.size();
+        for (auto& w : page.lines[li].words) words.push_back({w.text, w.box, w.confidence});
+        for (auto& h : findLabels(chars.text, *doc)) {
+            Box b;
+            for (std::size_t k = h.start; k < h.end; ++k) {
+                words[base + chars.word[k]].label = true;
+                b = unite(b, words[base + chars.word[k]].box);
+            }
+            labels.push_back({h.field, b});
+        }
+    }
+    if (std::getenv("LGW_OCR_DEBUG")) {  // development aid: what the page was read as
+        for (auto& w : words)
+            std::fprintf(stderr, "word %s%s @%d,%d %dx%d conf %.0f\n", w.label ? "[label] " : "", w.text.c_str(), w.box.x,
+                         w.box.y, w.box.w, w.box.h, w.confidence);
+        for (auto& l : labels) std::fprintf(stderr, "label %s @%d,%d %dx%d\n", l.field->name, l.box.x, l.box.y, l.box.w, l.box.h);
+    }
+    auto sameRow = [](const Box& a, const Box& b) {
+        int top = std::max(a.y, b.y), bottom = std::min(a.bottom(), b.bottom());
+        return bottom - top >= std::min(a.h, b.h) / 2;
+    };
+    auto clean = [](std::string t) {
+        // OCR reads the gap after a label as quotes or a colon; values never start or end with them.
+        for (const char* junk : {"“", "”", "‘", "’", "\"", "'", "：", ":", "|", "_"}) {
+            std::string j = junk;
+            while (t.rfind(j, 0) == 0) t = t.substr(j.size());
+            while (t.size() >= j.size() && t.compare(t.size() - j.size(), j.size(), j) == 0) t.resize(t.size() - j.size());
+        }
+        return trim(t);
+    };
+    // The words on `row`'s level right of x, left of the next label there, without wide gaps.
+    auto beside = [&](const Box& row, int x, std::vector<std::size_t>& picked) {
+        std::vector<std::size_t> cand;
+        for (std::size_t i = 0; i < words.size(); ++i)
+            if (words[i].box.x >= x - 2 && sameRow(words[i].box, row)) cand.push_back(i);
+        std::sort(cand.begin(), cand.end(), [&](auto a, auto b) { return words[a].box.x < words[b].box.x; });
+        int prevRight = x, gapLimit = std::max(row.h * 5, 60);
+        for (auto i : cand) {
+            if (words[i].label) break;
+            if (words[i].box.x - prevRight > gapLimit && !picked.empty()) break;
+            picked.push_back(i);
+            prevRight = words[i].box.right();
+        }
+    };
+    std::map<std::string, RawField> raw;
+    auto collect = [&](const std::vector<std::size_t>& picked, RawField& f) {
+        float sum = 0;
+        int n = 0;
+        for (auto i : picked) {
+            appendTo(f.text, words[i].text);
+            f.box = unite(f.box, words[i].box);
+            sum += words[i].confidence;
+            ++n;
+        }
+        f.confidence = n ? sum / static_cast<float>(n) : 0;
+    };
+    for (auto& l : labels) {
+        if (raw.count(l.field->name)) continue;
+        std::vector<std::size_t> picked;
+        beside(l.box, l.box.right(), picked);
+        RawField f;
+        collect(picked, f);
+        if (clean(f.text).empty()) {
+            // Below the label (the 2019 licence prints the credit code under it).
+            picked.clear();
+            std::size_t first = words.size();
+            for (std::size_t i = 0; i < words.size(); ++i)
+                if (!words[i].label && words[i].box.y >= l.box.bottom() - 2 && words[i].box.y <= l.box.bottom() + 2 * l.box.h &&
+                    words[i].box.right() >= l.box.x && (first == words.size() || words[i].box.x < words[first].box.x))
+                    first = i;
+            if (first < words.size()) beside(words[first].box, words[first].box.x, picked);
+            f = RawField{};
+            collect(picked, f);
+        }
+        if (l.field->kind == Kind::kLongText && f.box.w > 0) {
+            // Continuation rows: under the value, starting near its left edge, no label on them.
+            for (int row = 0; row < 4; ++row) {
+                std::size_t next = words.size();
+                for (std::size_t i = 0; i < words.size(); ++i) {
+                    auto& w = words[i].box;
+                    if (w.y > f.box.bottom() - f.box.h / 4 && w.y < f.box.bottom() + f.box.h * 3 / 2 &&
+                        std::abs(w.x - f.box.x) < f.box.h && (next == words.size() || w.x < words[next].box.x))
+                        next = i;
+                }
+                if (next == words.size() || words[next].label) break;
+                bool labelledRow = false;  // the next field's value, its label further left
+                for (auto& other : labels) labelledRow |= sameRow(other.box, words[next].box);
+                if (labelledRow) break;
+                std::vector<std::size_t> more;
+                beside(words[next].box, words[next].box.x, more);
+                if (more.empty()) break;
+                RawField tail;
+                collect(more, tail);
+                f.text += tail.text;
+                f.box = unite(f.box, tail.box);
+                f.confidence = std::min(f.confidence, tail.confidence);
+            }
+        }
+        f.text = clean(f.text);
+        if (f.text.empty()) continue;
+        raw[l.field->name] = f;
+        // id_card_back: one 有效期限 row carries both dates.
+        if (std::string(l.field->name) == "valid_from") raw["valid_to"] = f;
+    }
+    if (r.docType == "id_card_back") {
+        if (raw.count("valid_to") && !raw.count("valid_from")) raw["valid_from"] = raw["valid_to"];
+        if (raw.count("valid_from") && !raw.count("valid_to")) raw["valid_to"] = raw["valid_from"];
+    }
+    // The property certificate's number is a whole line: 京(2019)西城区不动产权第0001234号.
+    if (r.docType == "property_certificate")
+        for (auto& l : page.lines) {
+            auto t = toU32(l.text);
+            auto at = t.find(U"不动产权第");
+            if (at != std::u32string::npos && t.find(U"号", at) != std::u32string::npos) {
+                std::u32string compact;
+                for (char32_t ch : t)
+                    if (ch != U' ') compact += ch;
+                raw["certificate_number"] = RawField{clean(toU8(compact)), l.box, l.confidence};
+                break;
+            }
+        }
+
+    auto padded = [&](const Box& b) {
+        Box region{std::max(0, b.x - 6), std::max(0, b.y - 6), b.w + 12, b.h + 12};
+        region.w = std::min(region.w, r.width - region.x);
+        region.h = std::min(region.h, r.height - region.y);
+        return region;
+    };
+    auto finish = [&](const std::string& name, FieldResult fr) {
+        if (fr.status == FieldStatus::kOk && fr.confidence < options_.reviewBelow) {
+            fr.status = FieldStatus::kNeedsReview;
+            fr.note = "low confidence";
+        }
+        r.fields[name] = std::move(fr);
+    };
+
+    for (auto& spec : doc->fields) {
+        auto it = raw.find(spec.name);
+        if (it == raw.end()) {
+            FieldResult missing;
+            missing.note = "not found on the page";
+            r.fields[spec.name] = missing;
+            continue;
+        }
+        const RawField& f = it->second;
+        FieldResult fr;
+        fr.box = f.box;
+        fr.confidence = f.confidence / 100.0f;
+        fr.value = f.text;
+        fr.status = FieldStatus::kOk;
+        switch (spec.kind) {
+            case Kind::kCreditCode:
+            case Kind::kIdNumber: {
+                const CodeKind ck = spec.kind == Kind::kCreditCode ? CodeKind::kCreditCode : CodeKind::kIdNumber;
+                const std::string whitelist =
+                    ck == CodeKind::kIdNumber ? "0123456789X" : "0123456789ABCDEFGHJKLMNPQRTUWXY";
+                Box region = padded(f.box);
+                LineRead strict = pool_.readLine(norm.get(), r.dpi, region, whitelist);
+                CodeRepair fromStrict = repairCode(ck, strict.text, today);
+                CodeRepair fromFree = repairCode(ck, f.text, today);
+                const CodeRepair* pick = &fromStrict;
+                if (fromStrict.status != FieldStatus::kOk && fromFree.status == FieldStatus::kOk) pick = &fromFree;
+                else if (fromStrict.status == FieldStatus::kNeedsReview && fromFree.status == FieldStatus::kCorrected)
+                    pick = &fromFree;
+                fr.value = pick->value;
+                fr.status = pick->status;
+                fr.note = pick->reason;
+                if (pick->status == FieldStatus::kCorrected) fr.raw = pick->raw;
+                if (pick == &fromStrict) fr.confidence = std::max(fr.confidence, strict.confidence / 100.0f);
+                if (pick->status == FieldStatus::kCorrected) fr.confidence = std::max(fr.confidence, options_.reviewBelow);
+                r.checks.push_back({ck == CodeKind::kIdNumber ? "id_number_checksum" : "credit_code_checksum",
+                                    pick->status == FieldStatus::kOk          ? "pass"
+                                    : pick->status == FieldStatus::kCorrected ? "corrected"
+                                                                              : "fail"});
+                break;
+            }
+            case Kind::kDate:
+            case Kind::kValidTo: {
+                // Read again as one line of date characters; keep the unrestricted read if that fails.
+                std::string text = f.text;
+                LineRead strict = pool_.readLine(norm.get(), r.dpi, padded(f.box), "0123456789.-年月日至长期");
+                auto strictDates = strict.text;
+                if (!normaliseDate(strictDates).empty() && strict.confidence / 100.0f > fr.confidence) {
+                    text = strictDates;
+                    fr.confidence = strict.confidence / 100.0f;
+                }
+                // "2016.01.01-2036.01.01": from before the dash, to after it.
+                auto dash = text.find_first_of("-~至");
+                if (std::string(spec.name) == "valid_from" && dash != std::string::npos) text = text.substr(0, dash);
+                if (spec.kind == Kind::kValidTo) {
+                    auto cut = text.find_last_of("-~");
+                    if (text.find("长期") == std::string::npos && cut != std::string::npos && cut > 4)
+                        text = text.substr(cut + 1);
+                    else if (auto zhi = text.find("至"); zhi != std::string::npos)
+                        text = text.substr(zhi + 3);
+                }
+                std::string d = normaliseDate(text);
+                if (d.empty()) {
+                    fr.status = FieldStatus::kNeedsReview;
+                    fr.note = "not a date";
+                } else if (d != f.text) {
+                    fr.raw = f.text;
+                }
+                fr.value = d.empty() ? f.text : d;
+                break;
+            }
+            case Kind::kSex:
+                if (f.text.find("男") != std::string::npos) fr.value = "男";
+                else if (f.text.find("女") != std::string::npos) fr.value = "女";
+                else {
+                    fr.status = FieldStatus::kNeedsReview;
+                    fr.note = "neither 男 nor 女";
+                }
+                break;
+            default:
+                break;
+        }
+        finish(spec.name, std::move(fr));
+    }
+
+    // Cross-field checks on an ID card: the number carries the birth date and the sex.
+    if (r.docType == "id_card_front") {
+        auto& id = r.fields["id_number"];
+        if (id.status != FieldStatus::kNeedsReview && id.value.size() == 18) {
+            std::string born = id.value.substr(6, 4) + "-" + id.value.substr(10, 2) + "-" + id.value.substr(12, 2);
+            auto& bd = r.fields["birth_date"];
+            bool birthOk = bd.value == born;
+            r.checks.push_back({"birth_date_matches_id", birthOk ? "pass" : "fail"});
+            if (!birthOk) {
+                bd.status = FieldStatus::kNeedsReview;
+                bd.note = "the ID number says " + born;
+            }
+            std::string sex = (id.value[16] - '0') % 2 ? "男" : "女";
+            auto& sx = r.fields["sex"];
+            bool sexOk = sx.value == sex;
+            r.checks.push_back({"sex_matches_id", sexOk ? "pass" : "fail"});
+            if (!sexOk) {
+                sx.status = FieldStatus::kNeedsReview;
+                sx.note = "the ID number says " + sex;
+            }
+        } else {
+            r.checks.push_back({"birth_date_matches_id", "skipped"});
+            r.checks.push_back({"sex_matches_id", "skipped"});
+        }
+    }
+    r.extractMs = msSince(t2);
+    return r;
+}
+
+}  // namespace lgw::ocr
