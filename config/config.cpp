@@ -322,8 +322,8 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
                     list += (list.empty() ? "" : ", ") + std::string(a);
                 }
                 if (!known) rr.error("action", "must be one of " + list + ", got \"" + rule.action + "\"");
-                if (rule.scope != "any" && rule.action.rfind("document.", 0) != 0)
-                    rr.error("scope", "worked_on and pushed_to apply to document actions only");
+                if (rule.scope != "any" && rule.action.rfind("document.", 0) != 0 && rule.action != "scan.correct")
+                    rr.error("scope", "worked_on and pushed_to apply to document actions (and scan.correct) only");
                 c.access.rules.push_back(std::move(rule));
             }
         }
@@ -335,6 +335,14 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         cr.finish();
         if (c.crypto.suite != "international" && c.crypto.suite != "national")
             cr.error("suite", "must be \"international\" (AES-256-GCM, SHA-256) or \"national\" (SM4-CTR + HMAC-SM3, SM3, SM2)");
+    }
+    if (auto* t = r.table("ocr")) {
+        TableReader orr(t, "ocr", errors);
+        orr.integer("workers", c.ocr.workers, 1, 64);
+        orr.integer("review_below_percent", c.ocr.reviewBelowPercent, 0, 100);
+        orr.string("language", c.ocr.language);
+        orr.string("tessdata_dir", c.ocr.tessdataDir);
+        orr.finish();
     }
     if (auto* t = r.table("retention")) {
         TableReader rr(t, "retention", errors);

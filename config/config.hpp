@@ -187,7 +187,15 @@ struct AccessConfig {
 inline constexpr const char* kAccessActions[] = {
     "application.read", "application.write", "identity_code.validate", "consent.create",
     "document.read",    "document.meta",     "audit.read",             "audit.identify",
-    "package.build",    "package.read",      "package.push",           "package.replay"};
+    "package.build",    "package.read",      "package.push",           "package.replay",
+    "scan.create",      "scan.correct"};
+
+struct OcrConfig {
+    int workers = 1;              ///< Tesseract engines, one thread each (the pool is made on the first scan)
+    int reviewBelowPercent = 80;  ///< a field read with lower confidence is needs_review
+    std::string language = "chi_sim";
+    std::string tessdataDir;      ///< "" = Tesseract's default (Debian: /usr/share/tesseract-ocr/5/tessdata)
+};
 
 struct RetentionConfig {
     int documentsDays = 0;       ///< documents older than this are crypto-shredded; 0 keeps them
@@ -209,6 +217,7 @@ struct Config {
     MarketingConfig marketing;
     AuditConfig audit;
     RetentionConfig retention;
+    OcrConfig ocr;
     CryptoConfig crypto;
     AccessConfig access;
 

@@ -11,7 +11,8 @@ std::vector<config::AccessRuleConfig> AccessPolicy::defaults() {
     };
     const auto common = {"application.read", "application.write", "identity_code.validate"};
     add("frontdesk", common);
-    add("frontdesk", {"consent.create", "package.build", "package.read", "package.push"});
+    add("frontdesk", {"consent.create", "package.build", "package.read", "package.push", "scan.create"});
+    add("frontdesk", {"scan.correct"}, "worked_on");
     add("frontdesk", {"document.read", "document.meta"}, "worked_on");
     add("marketing", common);
     add("marketing", {"consent.create", "package.read"});

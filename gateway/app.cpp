@@ -19,7 +19,9 @@
 #include "gateway/retention.hpp"
 #include "gateway/package_service.hpp"
 #include "gateway/push_worker.hpp"
+#include "gateway/scan_routes.hpp"
 #include "gateway/store_factory.hpp"
+#include "ocr/tesseract_engine.hpp"
 #include "adapters/marketing/http_marketing_client.hpp"
 #include "adapters/marketing/simulator/marketing_simulator.hpp"
 #include "config/materials.hpp"
@@ -170,6 +172,8 @@ struct App::Impl {
         addConsentRoutes(router, *consentDeps);
         addAuditRoutes(router, services, auditor);
         addDocumentRoutes(router, services, auditor, *vault);
+        scans = std::make_unique<ScanService>(services, auditor, *vault);
+        scans->addRoutes(router);
         setUpPackages();
         // A request turned away by the access policy at its route is one audit event too.
         dispatcher.onDenied([this](const HttpRequest& req, const Route& route, const std::string& reason) {
@@ -332,6 +336,7 @@ struct App::Impl {
     Auditor auditor;
     std::unique_ptr<Server> server;
     std::unique_ptr<adapters::blob::EnvelopeVault> vault;
+    std::unique_ptr<ScanService> scans;
     std::unique_ptr<adapters::govdata::GovSimulator> simulator;
     security::PlatformKeys platformKeys;
     std::unique_ptr<adapters::govdata::GovDataPlatform> gov;
@@ -372,6 +377,9 @@ void App::run(bool handleSignals) {
     logger("main")->info("licence-gateway {} listening on {}://{} data_dir={} store={}", LGW_VERSION,
                          impl_->server->tls() ? "https" : "http", impl_->server->listenAddress(), c.dataDir,
                          impl_->opened.description);
+    if (!ocr::TesseractPool::ompThreadLimitSet())
+        logger("main")->warn("OMP_THREAD_LIMIT=1 is not in the environment: Tesseract (POST /v1/scans) runs several times "
+                             "slower; set it before the process starts (scripts/run.sh and the systemd unit do)");
     asio::co_spawn(impl_->server->executor(), impl_->scheduler->run(), [](std::exception_ptr e) {
         if (e) logger("scheduler")->error("reminder scheduler stopped unexpectedly");
     });

@@ -85,14 +85,28 @@ void Conn::connect() {
         c_ = nullptr;
         throw adapters::TransientError("cannot connect to PostgreSQL: " + m);
     }
-    // The application name tells an operator in pg_stat_activity which deployment a session is.
-    std::string app = "licence-gateway/" + schema_;
-    std::string quoted = "'";
-    for (char ch : app) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
-    run("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET client_min_messages = warning; SET application_name = " + quoted + "'");
-    if (!schema_.empty() && schema_ != "public") {
-        run("CREATE SCHEMA IF NOT EXISTS " + quoteIdent(schema_));
-        run("SET search_path TO " + quoteIdent(schema_));
+    try {
+        // The application name tells an operator in pg_stat_activity which deployment a session is.
+        std::string app = "licence-gateway/" + schema_;
+        std::string quoted = "'";
+        for (char ch : app) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+        run("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET client_min_messages = warning; SET application_name = " +
+            quoted + "'");
+        if (!schema_.empty() && schema_ != "public") {
+            try {
+                run("CREATE SCHEMA IF NOT EXISTS " + quoteIdent(schema_));
+            } catch (const std::runtime_error&) {
+                // Two sessions creating the schema at the same moment: one of them gets a unique
+                // violation although IF NOT EXISTS; the schema is there all the same.
+                if (exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema_}).rows() != 1) throw;
+            }
+            run("SET search_path TO " + quoteIdent(schema_));
+        }
+    } catch (...) {
+        // The constructor does not complete, so the destructor will not close the connection.
+        PQfinish(c_);
+        c_ = nullptr;
+        throw;
     }
 }
 

@@ -105,7 +105,7 @@ TEST(Config, EnumeratedValues) {
                            "[[access.rules]]\nrole = \"auditor\"\naction = \"audit.read\"\nscope = \"worked_on\"\nextra = 1\n");
     EXPECT_TRUE(hasError(access, "access.rules[0].role: must be one of frontdesk, marketing, auditor, admin"));
     EXPECT_TRUE(hasError(access, "access.rules[0].action: must be one of application.read"));
-    EXPECT_TRUE(hasError(access, "access.rules[1].scope: worked_on and pushed_to apply to document actions only"));
+    EXPECT_TRUE(hasError(access, "access.rules[1].scope: worked_on and pushed_to apply to document actions (and scan.correct) only"));
     EXPECT_TRUE(hasError(access, "access.rules[1].extra"));
 }
 

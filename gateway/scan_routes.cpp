@@ -1,0 +1,298 @@
+// Section 2 of API.md: front-desk scans. The upload is read by the OCR pipeline (ocr/) on the OCR
+// pool, stored encrypted through the document vault with the fields it yielded, compared with an
+// e-licence of the same kind when the application holds one, and every step is audited. A person's
+// correction (PATCH) keeps the old value, the new one and who changed it in the audit log.
+#include "gateway/scan_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include <mutex>
+
+#include "adapters/blob/document_vault.hpp"
+#include "gateway/audit.hpp"
+#include "gateway/json_body.hpp"
+#include "gateway/logging.hpp"
+#include "gateway/problem.hpp"
+#include "gateway/routes.hpp"
+#include "gateway/time_text.hpp"
+#include "ocr/scan_json.hpp"
+#include "ocr/scan_reader.hpp"
+#include "security/crypto.hpp"
+
+namespace lgw::gateway {
+
+namespace json = boost::json;
+
+struct ScanService::Impl {
+    Impl(Services& services, Auditor& a, adapters::blob::DocumentVault& v) : s(services), auditor(a), vault(v) {}
+    Services& s;
+    Auditor& auditor;
+    adapters::blob::DocumentVault& vault;
+    std::once_flag once;
+    std::unique_ptr<ocr::TesseractPool> pool;
+    std::string poolError;
+
+    // Made on the first scan (loading chi_sim takes a second per engine), on a blocking thread.
+    ocr::TesseractPool* engines() {
+        std::call_once(once, [this] {
+            try {
+                auto& o = s.config.ocr;
+                pool = std::make_unique<ocr::TesseractPool>(o.workers, o.language, o.tessdataDir);
+            } catch (const std::exception& e) {
+                poolError = e.what();
+                logger("ocr")->error("the OCR engines cannot start: {}", poolError);
+            }
+        });
+        return pool.get();
+    }
+};
+
+ScanService::ScanService(Services& services, Auditor& auditor, adapters::blob::DocumentVault& vault)
+    : impl_(std::make_unique<Impl>(services, auditor, vault)) {}
+ScanService::~ScanService() = default;
+
+namespace {
+
+Problem invalid(const std::string& field, const std::string& message) {
+    FieldErrors errors;
+    errors.add(field, message);
+    return errors.problem();
+}
+
+// Which e-licence a scan of this type is compared with, and how its fields line up.
+struct Pairing {
+    const char* licenceType;
+    std::vector<std::pair<const char*, const char*>> fields;  ///< scan field, licence record field
+};
+const Pairing* pairingFor(const std::string& docType) {
+    static const std::map<std::string, Pairing> p = {
+        {"business_licence", {"business_licence", {{"credit_code", "holder_code"}, {"name", "holder"}, {"valid_to", "valid_to"}}}},
+        {"id_card_front", {"id_card", {{"id_number", "holder_code"}, {"name", "holder"}}}},
+        {"property_certificate", {"property_certificate", {{"certificate_number", "number"}, {"owner", "holder"}}}},
+    };
+    auto it = p.find(docType);
+    return it == p.end() ? nullptr : &it->second;
+}
+
+std::string licenceValue(const store::LicenceRecord& l, const std::string& field) {
+    if (field == "holder_code") return l.holderCode;
+    if (field == "holder") return l.holder;
+    if (field == "number") return l.number;
+    if (field == "valid_to") return l.validTo.empty() ? "长期" : l.validTo;
+    return {};
+}
+
+struct Stored {
+    std::variant<ocr::ScanResult, ocr::ScanError> result;
+    std::string documentId;
+    json::value crossCheck = nullptr;
+    std::string failure;  ///< the engines or the store failed
+};
+
+asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) {
+    const auto appId = req.queryParam("application_id").value_or("");
+    const auto hint = req.queryParam("hint").value_or("");
+    auto event = [&](const char* outcome, json::object detail) {
+        store::AuditEvent e;
+        e.actor = req.principal->id;
+        e.role = req.principal->role;
+        e.action = "scan.create";
+        e.applicationId = appId;
+        e.outcome = outcome;
+        e.requestId = req.requestId;
+        e.detailJson = json::serialize(detail);
+        return e;
+    };
+    if (appId.empty())
+        co_return toResponse(invalid("application_id", "is required: POST /v1/scans?application_id=..."),
+                             req.requestId);
+    if (!hint.empty() && !ocr::isDocumentType(hint))
+        co_return toResponse(invalid("hint", "must be business_licence, id_card_front, id_card_back, "
+                                                             "property_certificate or unknown"),
+                             req.requestId);
+    const std::string mediaType = req.mediaType();
+    const std::int64_t now = c->s.nowMs();
+    const std::string who = req.principal->id;
+    std::string body = std::move(req.body);
+    // Reading, encrypting and storing are CPU and disk work: on the blocking pool; the engines are
+    // the OCR pool's own threads.
+    std::function<Stored()> job = [c, appId, hint, mediaType, now, who, body]() {
+        Stored out;
+        if (!c->s.store.application(appId)) {
+            out.failure = "application_not_found";
+            return out;
+        }
+        auto* engines = c->engines();
+        if (!engines) {
+            out.failure = "ocr_unavailable";
+            return out;
+        }
+        ocr::ReaderOptions options;
+        options.reviewBelow = static_cast<float>(c->s.config.ocr.reviewBelowPercent) / 100.0f;
+        ocr::ScanReader reader(*engines, options);
+        out.result = reader.read(body, mediaType, hint, dateUtc(now));
+        auto* r = std::get_if<ocr::ScanResult>(&out.result);
+        if (!r) return out;
+        auto fields = ocr::scanJson(*r, "").at("fields").as_object();
+        store::DocumentMeta meta;
+        meta.id = security::randomId128();
+        meta.applicationId = appId;
+        meta.source = "scan";
+        meta.docType = r->docType;
+        meta.contentType = mediaType;
+        meta.createdBy = who;
+        meta.createdAt = now;
+        meta.fieldsJson = json::serialize(fields);
+        c->vault.put(meta, body);
+        c->s.store.insertDocument(meta);
+        out.documentId = meta.id;
+        // Cross-check with an e-licence of the same kind, when the application holds one.
+        if (auto* p = pairingFor(r->docType)) {
+            for (auto& d : c->s.store.documentsOf(appId)) {
+                if (d.source != "e_licence" || d.docType != p->licenceType || d.purgedAt) continue;
+                auto l = c->s.store.licence(d.id);
+                if (!l) continue;
+                json::array mismatches;
+                for (auto& [scanField, licenceField] : p->fields) {
+                    auto it = r->fields.find(scanField);
+                    std::string want = licenceValue(*l, licenceField);
+                    if (it == r->fields.end() || want.empty()) continue;
+                    if (it->second.value != want)
+                        mismatches.push_back(json::object{{"field", scanField}, {"scan", it->second.value}, {"e_licence", want}});
+                }
+                out.crossCheck = json::object{{"against", "e_licence:" + d.id}, {"mismatches", std::move(mismatches)}};
+                break;
+            }
+        }
+        return out;
+    };
+    Stored stored = co_await c->s.blocking.call(std::move(job));
+    if (stored.failure == "application_not_found") {
+        auto e = event("denied", {{"reason", "application_not_found"}});
+        co_await c->auditor.record(std::move(e));
+        co_return toResponse(makeProblem(404, "application_not_found", "no application " + appId + "; create it with PUT"),
+                             req.requestId);
+    }
+    if (stored.failure == "ocr_unavailable") {
+        auto e = event("error", {{"reason", "ocr_unavailable"}});
+        co_await c->auditor.record(std::move(e));
+        HttpResponse r = toResponse(makeProblem(503, "ocr_unavailable", "the OCR engines are not available: " + c->poolError),
+                                    req.requestId);
+        co_return r;
+    }
+    if (auto* err = std::get_if<ocr::ScanError>(&stored.result)) {
+        auto e = event("denied", {{"reason", err->code}});
+        co_await c->auditor.record(std::move(e));
+        co_return toResponse(makeProblem(err->status, err->code, err->message), req.requestId);
+    }
+    auto& r = std::get<ocr::ScanResult>(stored.result);
+    json::array review, corrected;
+    for (auto& [name, f] : r.fields) {
+        if (f.status == ocr::FieldStatus::kNeedsReview) review.emplace_back(name);
+        if (f.status == ocr::FieldStatus::kCorrected) corrected.emplace_back(name);
+    }
+    auto e = event("allowed", {{"doc_type", r.docType}, {"needs_review", review}, {"corrected", corrected}});
+    e.target = stored.documentId;
+    co_await c->auditor.record(std::move(e));
+    auto answer = ocr::scanJson(r, stored.documentId);
+    answer["cross_check"] = stored.crossCheck;
+    co_return jsonResponse(201, answer);
+}
+
+asio::awaitable<HttpResponse> correctFields(ScanService::Impl* c, HttpRequest req) {
+    const std::string id = req.pathParams.at("document_id");
+    auto parsed = parseJsonBody(req.body);
+    if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
+    auto& body = std::get<json::value>(parsed);
+    auto* fieldsValue = body.is_object() ? body.as_object().if_contains("fields") : nullptr;
+    if (!fieldsValue || !fieldsValue->is_object() || fieldsValue->as_object().empty())
+        co_return toResponse(invalid("fields", "an object of field name to corrected value is required"),
+                             req.requestId);
+    std::vector<std::pair<std::string, std::string>> changes;
+    for (auto& [k, v] : fieldsValue->as_object()) {
+        if (!v.is_string() || v.as_string().empty() || v.as_string().size() > 500)
+            co_return toResponse(invalid("fields." + std::string(k), "must be a non-empty string of at most 500 bytes"),
+                                 req.requestId);
+        changes.emplace_back(std::string(k), std::string(v.as_string()));
+    }
+    struct Outcome {
+        std::optional<store::DocumentMeta> doc;
+        std::optional<store::Application> app;
+        std::string unknownField;
+        json::array changed;  ///< {field, old, new}
+        json::object fields;
+    };
+    const std::string who = req.principal->id, role = req.principal->role;
+    auto policy = c->s.access;
+    std::function<Outcome()> job = [c, id, changes, who]() {
+        Outcome o;
+        o.doc = c->s.store.document(id);
+        if (!o.doc || o.doc->source != "scan") {
+            o.doc.reset();
+            return o;
+        }
+        o.app = c->s.store.application(o.doc->applicationId);
+        boost::system::error_code ec;
+        auto stored = json::parse(o.doc->fieldsJson, ec);
+        o.fields = !ec && stored.is_object() ? stored.as_object() : json::object{};
+        return o;
+    };
+    Outcome o = co_await c->s.blocking.call(std::move(job));
+    store::AuditEvent e;
+    e.actor = who;
+    e.role = role;
+    e.action = "scan.correct";
+    e.target = id;
+    e.requestId = req.requestId;
+    if (!o.doc) {
+        e.outcome = "denied";
+        e.detailJson = R"({"reason":"not_found"})";
+        co_await c->auditor.record(std::move(e));
+        co_return toResponse(makeProblem(404, "document_not_found", "no scan " + id), req.requestId);
+    }
+    e.applicationId = o.doc->applicationId;
+    ResourceFacts facts;
+    facts.workedOn = o.doc->createdBy == who || (o.app && o.app->createdBy == who);
+    auto decision = policy->decide(role, "scan.correct", facts);
+    if (!decision.allowed) {
+        e.outcome = "denied";
+        e.detailJson = json::serialize(json::object{{"reason", decision.reason}});
+        co_await c->auditor.record(std::move(e));
+        co_return toResponse(makeProblem(403, "access_denied", decision.reason), req.requestId);
+    }
+    json::array changed;
+    for (auto& [name, value] : changes) {
+        auto* f = o.fields.if_contains(name);
+        if (!f || !f->is_object())
+            co_return toResponse(invalid("fields." + name, "is not a field of this " + o.doc->docType + " scan"),
+                                 req.requestId);
+        auto& fo = f->as_object();
+        json::value old = fo.contains("value") ? fo.at("value") : json::value(nullptr);
+        fo["value"] = value;
+        fo["status"] = "ok";
+        fo["confidence"] = 1.0;
+        fo["corrected_by"] = who;
+        fo.erase("note");
+        changed.push_back(json::object{{"field", name}, {"old", old}, {"new", value}});
+    }
+    const std::string fieldsJson = json::serialize(o.fields);
+    std::function<bool()> save = [c, id, fieldsJson] { return c->s.store.updateDocumentFields(id, fieldsJson); };
+    co_await c->s.blocking.call(std::move(save));
+    e.outcome = "allowed";
+    e.detailJson = json::serialize(json::object{{"changes", changed}});
+    co_await c->auditor.record(std::move(e));
+    co_return jsonResponse(200, json::object{{"document_id", id}, {"fields", o.fields}, {"changes", changed}});
+}
+
+}  // namespace
+
+void ScanService::addRoutes(Router& router) {
+    Impl* c = impl_.get();
+    auto& access = *c->s.access;
+    router.add({"POST", "/v1/scans", access.rolesFor("scan.create"), c->s.config.server.scanBodyLimitBytes,
+                {"image/jpeg", "image/png", "image/tiff"}, [c](HttpRequest r) { return createScan(c, std::move(r)); }});
+    router.add({"PATCH", "/v1/scans/{document_id}/fields", access.rolesFor("scan.correct"), 0, {"application/json"},
+                [c](HttpRequest r) { return correctFields(c, std::move(r)); }});
+}
+
+}  // namespace lgw::gateway
