@@ -1,0 +1,232 @@
+// OCR accuracy and speed over a generated set (bench/ocr_bench.sh makes it with lgw-gen-scans):
+// (a) the gateway's pipeline (ScanReader on a Tesseract pool) with 1 and 2 workers, and (b) the
+// baseline a user would try first: `tesseract IMG - -l chi_sim` per image and label regexes over
+// its text. Prints document-type accuracy, exact-field accuracy per type and field, character error
+// rate, and images/s, with the pipeline's speed as a ratio of the baseline's.
+//
+// Usage: lgw-ocr-bench DIR   (DIR holds the images and truth.json)
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "ocr/scan_reader.hpp"
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string readFile(const std::string& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+std::u32string u32(const std::string& s) {
+    std::u32string out;
+    for (std::size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+        char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (int k = 1; k < n && i + static_cast<std::size_t>(k) < s.size(); ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
+        out += cp;
+        i += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+std::string fold(std::string s) {  // punctuation width is not an OCR error
+    for (auto [from, to] : {std::pair{"；", ";"}, {"（", "("}, {"）", ")"}, {"：", ":"}, {"，", ","}})
+        for (auto at = s.find(from); at != std::string::npos; at = s.find(from)) s.replace(at, std::string(from).size(), to);
+    return s;
+}
+
+std::size_t editDistance(const std::u32string& a, const std::u32string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1] ? 1u : 0u)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+struct Sample {
+    std::string file, type;
+    json::object fields;
+    std::string bytes;
+};
+
+struct Outcome {
+    std::string type;
+    std::map<std::string, std::string> fields;
+};
+
+struct Score {
+    int images = 0, typeRight = 0;
+    std::map<std::string, std::pair<int, int>> perField;  // "type.field" -> (exact, total)
+    std::size_t edits = 0, chars = 0;
+    int codesExact = 0, codesTotal = 0;
+    void add(const Sample& s, const Outcome& o) {
+        ++images;
+        typeRight += o.type == s.type;
+        for (auto& [k, v] : s.fields) {
+            std::string want = fold(std::string(v.as_string()));
+            auto it = o.fields.find(std::string(k));
+            std::string got = it == o.fields.end() ? "" : fold(it->second);
+            auto& pf = perField[s.type + "." + std::string(k)];
+            pf.second += 1;
+            pf.first += got == want;
+            edits += editDistance(u32(got), u32(want));
+            chars += u32(want).size();
+            if (k == "credit_code" || k == "id_number") {
+                ++codesTotal;
+                codesExact += got == want;
+            }
+        }
+    }
+    double exactShare() const {
+        int e = 0, t = 0;
+        for (auto& [k, v] : perField) e += v.first, t += v.second;
+        return t ? 100.0 * e / t : 0;
+    }
+};
+
+// ---- baseline: tesseract CLI text + label regexes ------------------------------------------------
+Outcome baseline(const std::string& path) {
+    std::string cmd = "tesseract '" + path + "' - -l chi_sim 2>/dev/null";
+    std::string text;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+        char buf[4096];
+        std::size_t n;
+        while ((n = fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
+        pclose(p);
+    }
+    // Tesseract spaces CJK characters apart; the regexes a user writes work on the text without them.
+    std::string t;
+    for (char c : text)
+        if (c != ' ') t += c;
+    Outcome o;
+    auto grab = [&](const char* field, const char* re) {
+        std::smatch m;
+        if (std::regex_search(t, m, std::regex(re))) o.fields[field] = m[1];
+    };
+    if (t.find("公民身份号码") != std::string::npos) o.type = "id_card_front";
+    else if (t.find("营业执照") != std::string::npos || t.find("统一社会信用代码") != std::string::npos) o.type = "business_licence";
+    else if (t.find("不动产") != std::string::npos) o.type = "property_certificate";
+    else if (t.find("签发机关") != std::string::npos) o.type = "id_card_back";
+    grab("id_number", R"(公民身份号码\s*([0-9Xx]{18}))");
+    grab("name", o.type == "business_licence" ? R"(名称\s*([^\s]+))" : R"(姓名\s*([^\s]+))");
+    grab("birth_date", R"(出生\s*(\d{4}年\d{1,2}月\d{1,2}日))");
+    grab("established_on", R"(成立日期\s*(\d{4}年\d{1,2}月\d{1,2}日))");
+    grab("valid_from", R"(有效期限\s*(\d{4}\.\d{2}\.\d{2}))");
+    grab("valid_to", R"(有效期限\s*\d{4}\.\d{2}\.\d{2}-(\d{4}\.\d{2}\.\d{2}))");
+    grab("certificate_number", R"(([^\s]*不动产权第\d+号))");
+    grab("company_type", R"(类型\s*([^\s]+))");
+    grab("sex", R"(性别\s*(男|女))");
+    grab("ethnicity", R"(民族\s*([^\s]+))");
+    grab("address", R"(住址\s*([^\n]+))");
+    grab("issuer", R"((?:签发机关|登记机关)\s*([^\n]+))");
+    grab("credit_code", R"(统一社会信用代码\s*([0-9A-Z]{18}))");
+    grab("legal_representative", R"(法定代表人\s*([^\s]+))");
+    grab("registered_capital", R"(注册资本\s*([^\s]+))");
+    grab("owner", R"(权利人\s*([^\s]+))");
+    grab("location", R"(坐落\s*([^\n]+))");
+    grab("unit_number", R"(不动产单元号\s*([^\s]+))");
+    grab("usage", R"(用途\s*([^\s]+))");
+    grab("area", R"(面积\s*([^\s]+))");
+    for (auto& [k, v] : o.fields) {
+        while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
+        if (k == "birth_date" || k == "established_on" || k == "valid_from" || k == "valid_to")
+            v = lgw::ocr::normaliseDate(v);
+    }
+    return o;
+}
+
+Outcome pipeline(lgw::ocr::ScanReader& reader, const Sample& s) {
+    Outcome o;
+    auto r = reader.read(s.bytes, {}, {}, "2026-11-24");
+    if (auto* ok = std::get_if<lgw::ocr::ScanResult>(&r)) {
+        o.type = ok->docType;
+        for (auto& [k, f] : ok->fields) o.fields[k] = f.value;
+    }
+    return o;
+}
+
+void report(const char* label, const Score& s, double secs, int workers) {
+    std::printf("%-28s images %3d  type %5.1f%%  exact fields %5.1f%%  codes %3d/%-3d  CER %5.2f%%  %6.2f images/s (%d worker%s)\n",
+                label, s.images, 100.0 * s.typeRight / std::max(1, s.images), s.exactShare(), s.codesExact, s.codesTotal,
+                100.0 * static_cast<double>(s.edits) / static_cast<double>(std::max<std::size_t>(1, s.chars)),
+                s.images / secs, workers, workers == 1 ? "" : "s");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: lgw-ocr-bench DIR\n");
+        return 2;
+    }
+    std::string dir = argv[1];
+    std::vector<Sample> samples;
+    const json::value truth = json::parse(readFile(dir + "/truth.json"));  // named: a temporary's member would dangle
+    for (auto& t : truth.as_array()) {
+        auto& o = t.as_object();
+        samples.push_back({std::string(o.at("file").as_string()), std::string(o.at("type").as_string()),
+                           o.at("fields").as_object(), readFile(dir + "/" + std::string(o.at("file").as_string()))});
+    }
+
+    // (b) the baseline, one process per image as a user would run it.
+    Score base;
+    auto t0 = Clock::now();
+    for (auto& s : samples) base.add(s, baseline(dir + "/" + s.file));
+    double baseSecs = std::chrono::duration<double>(Clock::now() - t0).count();
+
+    // (a) the pipeline with 1 and 2 workers; engines made before the clock starts.
+    std::map<int, std::pair<Score, double>> ours;
+    for (int workers : {1, 2}) {
+        lgw::ocr::TesseractPool pool(workers);
+        Score score;
+        std::mutex m;
+        std::atomic<std::size_t> next{0};
+        auto t1 = Clock::now();
+        std::vector<std::thread> threads;
+        for (int w = 0; w < workers; ++w)
+            threads.emplace_back([&] {
+                lgw::ocr::ScanReader reader(pool);
+                for (std::size_t i = next++; i < samples.size(); i = next++) {
+                    Outcome o = pipeline(reader, samples[i]);
+                    std::lock_guard lock(m);
+                    score.add(samples[i], o);
+                }
+            });
+        for (auto& t : threads) t.join();
+        ours[workers] = {score, std::chrono::duration<double>(Clock::now() - t1).count()};
+    }
+
+    report("baseline (tesseract CLI)", base, baseSecs, 1);
+    report("pipeline", ours[1].first, ours[1].second, 1);
+    report("pipeline", ours[2].first, ours[2].second, 2);
+    std::printf("speed ratio pipeline/baseline per core: %.2f (1 worker), %.2f (2 workers, per core)\n",
+                (ours[1].first.images / ours[1].second) / (base.images / baseSecs),
+                (ours[2].first.images / ours[2].second / 2) / (base.images / baseSecs));
+    std::printf("\nexact fields per type and field (pipeline 1 worker | baseline):\n");
+    for (auto& [k, v] : ours[1].first.perField) {
+        auto b = base.perField[k];
+        std::printf("  %-40s %3d/%-3d | %3d/%-3d\n", k.c_str(), v.first, v.second, b.first, b.second);
+    }
+    return 0;
+}
