@@ -296,15 +296,6 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     PixPtr norm(pixBackgroundNormSimple(scaled.get(), nullptr, nullptr));
     if (!norm) norm.reset(pixClone(scaled.get()));
 
-    // Orientation from Tesseract's OSD; a page it cannot judge is left as it is.
-    auto [degrees, oconf] = pool_.orientation(norm.get(), r.dpi);
-    if (degrees > 0 && oconf >= 1.5f) {
-        // OSD reports how far the page is turned clockwise; turn it back.
-        int quads = ((360 - degrees) / 90) % 4;
-        norm.reset(pixRotateOrth(norm.get(), quads));
-        r.rotatedDegrees = (360 - degrees) % 360;
-    }
-
     // Skew measured on a binary copy and corrected by rotating here: pixDeskew's own confidence
     // cut-off silently skips sparse certificate pages.
     {
@@ -346,10 +337,21 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         const DocSpec* doc = nullptr;
         double score = 0;
         bool hintContradicted = false;
+        bool vertical = false;  ///< most lines taller than wide: the page lies on its side
+        bool clear() const { return doc && score >= 1.0 && !vertical; }
     };
     auto attempt = [&](Pix* pix) {
         Attempt a;
         a.page = pool_.recognise(pix, r.dpi, method);
+        // chi_sim reads a card lying on its side as vertical text, labels and all; horizontal
+        // documents never have most of their lines standing up.
+        int standing = 0, counted = 0;
+        for (auto& l : a.page.lines)
+            if (l.words.size() >= 2) {
+                ++counted;
+                standing += l.box.h > l.box.w;
+            }
+        a.vertical = counted > 0 && standing * 2 > counted;
         std::u32string all;
         for (auto& l : a.page.lines) {
             a.lines.push_back(charsOf(l));
@@ -397,27 +399,34 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     };
     auto t1 = Clock::now();
     Attempt got = attempt(norm.get());
-    // OSD cannot judge a sparse card: when the page does not read clearly as a known document (most
-    // of its labels), try it the other ways up and keep the way that reads best.
-    PixPtr upright(pixClone(norm.get()));
-    const int osdDegrees = r.rotatedDegrees;
-    for (int quads : {2, 1, 3}) {
-        if (got.doc && got.score >= 1.0) break;
-        PixPtr turned(pixRotateOrth(upright.get(), quads));
-        Attempt other = attempt(turned.get());
-        // A page read the wrong way up still matches a label or a digit run now and then; Tesseract
-        // is much surer of the right way up, so its mean confidence weighs in.
-        auto weight = [](const Attempt& a) { return a.score + a.page.meanConfidence / 100.0; };
-        if (std::getenv("LGW_OCR_DEBUG"))
-            std::fprintf(stderr, "orientation +%d: %s score %.2f mean confidence %.0f (current %.2f/%.0f)\n", quads * 90,
-                         other.doc ? other.doc->type : "unknown", other.score, other.page.meanConfidence, got.score,
-                         got.page.meanConfidence);
-        if (other.doc && (!got.doc || weight(other) > weight(got))) {
-            got = std::move(other);
-            norm = std::move(turned);
-            r.rotatedDegrees = (osdDegrees + quads * 90) % 360;
-            r.width = pixGetWidth(norm.get());
-            r.height = pixGetHeight(norm.get());
+    // Most scans arrive upright: read first, and only when the page does not read clearly as a known
+    // document (most of its labels) ask Tesseract's OSD how it is turned and read it that way, then
+    // the remaining ways (OSD misjudges sparse cards); keep the way that reads best.
+    if (!got.clear()) {
+        PixPtr upright(pixClone(norm.get()));
+        std::vector<int> order;
+        auto [degrees, oconf] = pool_.orientation(upright.get(), r.dpi);
+        if (degrees > 0 && oconf >= 1.5f) order.push_back(((360 - degrees) / 90) % 4);  // OSD: clockwise turn
+        for (int q : {2, 1, 3})
+            if (std::find(order.begin(), order.end(), q) == order.end()) order.push_back(q);
+        for (int quads : order) {
+            if (got.clear()) break;
+            PixPtr turned(pixRotateOrth(upright.get(), quads));
+            Attempt other = attempt(turned.get());
+            // A page read the wrong way up still matches a label or a digit run now and then;
+            // Tesseract is much surer of the right way up, so its mean confidence weighs in.
+            auto weight = [](const Attempt& a) { return a.score + a.page.meanConfidence / 100.0 - (a.vertical ? 1.0 : 0.0); };
+            if (std::getenv("LGW_OCR_DEBUG"))
+                std::fprintf(stderr, "orientation +%d: %s score %.2f mean confidence %.0f (current %.2f/%.0f)\n",
+                             quads * 90, other.doc ? other.doc->type : "unknown", other.score,
+                             other.page.meanConfidence, got.score, got.page.meanConfidence);
+            if (other.doc && (!got.doc || weight(other) > weight(got))) {
+                got = std::move(other);
+                norm = std::move(turned);
+                r.rotatedDegrees = quads * 90;
+                r.width = pixGetWidth(norm.get());
+                r.height = pixGetHeight(norm.get());
+            }
         }
     }
     r.ocrMs = msSince(t1);
