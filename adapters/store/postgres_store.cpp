@@ -77,6 +77,13 @@ CREATE INDEX reminders_due ON reminders(status, due_at);
 CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, count BIGINT NOT NULL);
 CREATE TABLE blobs (ref TEXT PRIMARY KEY, data BYTEA NOT NULL);
 )sql",
+    // 2: console sessions.
+    R"sql(
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY, principal_id TEXT NOT NULL, role TEXT NOT NULL, created_at BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+)sql",
 };
 
 // Advisory lock keys, scoped to the schema so that two deployments sharing a server do not wait
@@ -691,6 +698,40 @@ int PostgresStore::cancelReminders(const std::string& prefix) {
     return c->exec("UPDATE reminders SET status='cancelled' WHERE status='pending' AND starts_with(dedupe_key, $1)",
                    {prefix})
         .affected();
+}
+
+// ---- console sessions ---------------------------------------------------------------------------
+void PostgresStore::insertSession(const Session& session) {
+    auto c = pool_->acquire();
+    c->exec("DELETE FROM sessions WHERE expires_at <= $1", {session.createdAt});
+    c->exec("INSERT INTO sessions VALUES ($1, $2, $3, $4, $5, $6)",
+            {session.idHash, session.principalId, session.role, session.createdAt, session.lastSeenAt, session.expiresAt});
+}
+
+std::optional<Session> PostgresStore::touchSession(const std::string& idHash, Millis now, Millis idleMs) {
+    auto c = pool_->acquire();
+    Tx tx(*c);
+    auto r = c->exec("SELECT id_hash, principal_id, role, created_at, last_seen_at, expires_at FROM sessions "
+                     "WHERE id_hash=$1 FOR UPDATE",
+                     {idHash});
+    if (!r.rows()) return std::nullopt;
+    Session out{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.i64(0, 3), r.i64(0, 4), r.i64(0, 5)};
+    if (now >= out.expiresAt || now - out.lastSeenAt >= idleMs) {
+        c->exec("DELETE FROM sessions WHERE id_hash=$1", {idHash});
+        tx.commit();
+        return std::nullopt;
+    }
+    if (now > out.lastSeenAt) {
+        c->exec("UPDATE sessions SET last_seen_at=$1 WHERE id_hash=$2", {now, idHash});
+        out.lastSeenAt = now;
+    }
+    tx.commit();
+    return out;
+}
+
+bool PostgresStore::deleteSession(const std::string& idHash) {
+    auto c = pool_->acquire();
+    return c->exec("DELETE FROM sessions WHERE id_hash=$1", {idHash}).affected() > 0;
 }
 
 // ---- rate limits --------------------------------------------------------------------------------

@@ -72,6 +72,13 @@ CREATE TABLE reminders (
 CREATE INDEX reminders_due ON reminders(status, due_at);
 CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
 )sql",
+    // 2: console sessions.
+    R"sql(
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY, principal_id TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+)sql",
 };
 
 constexpr const char* kConsentCols =
@@ -759,6 +766,52 @@ int SqliteStore::cancelReminders(const std::string& prefix) {
     s.bind(1, static_cast<int>(prefix.size())).bind(2, prefix);
     s.run();
     return s.changes();
+}
+
+// ---- console sessions ---------------------------------------------------------------------------
+void SqliteStore::insertSession(const Session& session) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt purge(db_, "DELETE FROM sessions WHERE expires_at <= ?");
+    purge.bind(1, session.createdAt);
+    purge.run();
+    Stmt s(db_, "INSERT INTO sessions VALUES (?,?,?,?,?,?)");
+    s.bind(1, session.idHash).bind(2, session.principalId).bind(3, session.role).bind(4, session.createdAt);
+    s.bind(5, session.lastSeenAt).bind(6, session.expiresAt);
+    s.run();
+    tx.commit();
+}
+
+std::optional<Session> SqliteStore::touchSession(const std::string& idHash, Millis now, Millis idleMs) {
+    std::lock_guard lock(mutex_);
+    Tx tx(db_);
+    Stmt s(db_, "SELECT id_hash, principal_id, role, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash=?");
+    s.bind(1, idHash);
+    if (!s.step()) return std::nullopt;
+    Session out{s.text(0), s.text(1), s.text(2), s.i64(3), s.i64(4), s.i64(5)};
+    if (now >= out.expiresAt || now - out.lastSeenAt >= idleMs) {
+        Stmt d(db_, "DELETE FROM sessions WHERE id_hash=?");
+        d.bind(1, idHash);
+        d.run();
+        tx.commit();
+        return std::nullopt;
+    }
+    if (now > out.lastSeenAt) {
+        Stmt u(db_, "UPDATE sessions SET last_seen_at=? WHERE id_hash=? AND last_seen_at<?");
+        u.bind(1, now).bind(2, idHash).bind(3, now);
+        u.run();
+        out.lastSeenAt = now;
+    }
+    tx.commit();
+    return out;
+}
+
+bool SqliteStore::deleteSession(const std::string& idHash) {
+    std::lock_guard lock(mutex_);
+    Stmt d(db_, "DELETE FROM sessions WHERE id_hash=?");
+    d.bind(1, idHash);
+    d.run();
+    return d.changes() > 0;
 }
 
 // ---- rate limits --------------------------------------------------------------------------------

@@ -71,6 +71,9 @@ public:
     bool scheduleReminder(const Reminder& r) override;
     std::vector<Reminder> takeDueReminders(Millis now, int limit) override;
     int cancelReminders(const std::string& dedupeKeyPrefix) override;
+    void insertSession(const Session& session) override;
+    std::optional<Session> touchSession(const std::string& idHash, Millis now, Millis idleMs) override;
+    bool deleteSession(const std::string& idHash) override;
     RateDecision hitRateLimit(const std::string& key, Millis windowMs, int max, Millis now) override;
 
 private:

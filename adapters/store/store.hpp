@@ -187,6 +187,17 @@ struct Reminder {
     Millis sentAt = 0;
 };
 
+// ---- console sessions ---------------------------------------------------------------------------
+/// A person signed in to the console: the cookie's token is never stored, only its SHA-256.
+struct Session {
+    std::string idHash;        ///< hex SHA-256 of the cookie token
+    std::string principalId;   ///< the API key id the person signed in with
+    std::string role;
+    Millis createdAt = 0;
+    Millis lastSeenAt = 0;
+    Millis expiresAt = 0;      ///< absolute expiry, whatever the activity
+};
+
 // ---- rate limits --------------------------------------------------------------------------------
 struct RateDecision {
     bool allowed = true;
@@ -279,6 +290,16 @@ public:
     /// so that no reminder is sent twice even by two instances (at-most-once).
     virtual std::vector<Reminder> takeDueReminders(Millis now, int limit) = 0;
     virtual int cancelReminders(const std::string& dedupeKeyPrefix) = 0;
+
+    // Console sessions
+    /// Stores a new session; also drops sessions past their absolute expiry.
+    virtual void insertSession(const Session& session) = 0;
+    /// The session with this hash after recording a use at `now`. nullopt, and the row deleted, when
+    /// it is unknown, past its absolute expiry or idle for `idleMs` or longer. Safe from several
+    /// instances: a use updates last_seen_at only when it moves forward.
+    virtual std::optional<Session> touchSession(const std::string& idHash, Millis now, Millis idleMs) = 0;
+    /// Sign-out. Returns false when there was no such session.
+    virtual bool deleteSession(const std::string& idHash) = 0;
 
     // Rate limits
     /// Fixed-window counter: counts this hit and says whether it is within `max` per `windowMs`.

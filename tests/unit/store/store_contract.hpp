@@ -415,4 +415,34 @@ TEST_P(StoreContract, RateLimitFixedWindow) {
     EXPECT_TRUE(s().hitRateLimit("phone:138", 60000, 3, 61000).allowed);
 }
 
+TEST_P(StoreContract, SessionsExpireWhenIdleOrOld) {
+    s().insertSession({"h1", "frontdesk-1", "frontdesk", 1000, 1000, 1000 + 8 * 3600000});
+    s().insertSession({"h2", "auditor-1", "auditor", 1000, 1000, 1000 + 5000});
+    auto a = s().touchSession("h1", 2000, 60000);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->principalId, "frontdesk-1");
+    EXPECT_EQ(a->role, "frontdesk");
+    EXPECT_EQ(a->lastSeenAt, 2000);
+    // Each use moves the idle clock: 59 s after the last use it is still alive, then idle.
+    EXPECT_TRUE(s().touchSession("h1", 61000, 60000));
+    EXPECT_FALSE(s().touchSession("h1", 121000, 60000));
+    EXPECT_FALSE(s().touchSession("h1", 121001, 60000)) << "an idle session is gone, not revived";
+    // Absolute expiry whatever the activity.
+    EXPECT_TRUE(s().touchSession("h2", 5999, 60000));
+    EXPECT_FALSE(s().touchSession("h2", 6000, 60000));
+    EXPECT_FALSE(s().touchSession("unknown", 1000, 60000));
+}
+
+TEST_P(StoreContract, SessionSignOutAndPurge) {
+    s().insertSession({"h1", "k1", "frontdesk", 1000, 1000, 2000});
+    s().insertSession({"h2", "k2", "auditor", 1000, 1000, 900000});
+    EXPECT_TRUE(s().deleteSession("h2"));
+    EXPECT_FALSE(s().deleteSession("h2"));
+    EXPECT_FALSE(s().touchSession("h2", 1500, 60000));
+    // A later sign-in sweeps sessions past their absolute expiry.
+    s().insertSession({"h3", "k3", "auditor", 3000, 3000, 900000});
+    EXPECT_FALSE(s().deleteSession("h1"));
+    EXPECT_TRUE(s().touchSession("h3", 3500, 60000));
+}
+
 }  // namespace lgw::store::testing
