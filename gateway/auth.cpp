@@ -31,18 +31,7 @@ AuthResult Authenticator::authenticate(const HttpRequest& req) const {
             r.failure = AuthFailure::kMalformed;
             return r;
         }
-        // Hash first, then compare against every key without an early exit, so that timing says
-        // nothing about which key (or which prefix of a hash) came close.
-        std::string presented = security::sha256(v);
-        const Key* found = nullptr;
-        for (auto& k : keys_)
-            if (security::constantTimeEquals(k.hash, presented)) found = &k;
-        if (!found) {
-            r.failure = AuthFailure::kUnknownKey;
-            return r;
-        }
-        r.principal = Principal{found->id, found->role, "api_key"};
-        return r;
+        return authenticateKey(v);
     }
     if (!req.clientCertCn.empty()) {
         for (auto& c : certs_)
@@ -52,6 +41,26 @@ AuthResult Authenticator::authenticate(const HttpRequest& req) const {
             }
         r.failure = AuthFailure::kUnknownKey;
     }
+    return r;
+}
+
+AuthResult Authenticator::authenticateKey(std::string_view key) const {
+    AuthResult r;
+    if (key.empty()) {
+        r.failure = AuthFailure::kMissing;
+        return r;
+    }
+    // Hash first, then compare against every key without an early exit, so that timing says
+    // nothing about which key (or which prefix of a hash) came close.
+    std::string presented = security::sha256(key);
+    const Key* found = nullptr;
+    for (auto& k : keys_)
+        if (security::constantTimeEquals(k.hash, presented)) found = &k;
+    if (!found) {
+        r.failure = AuthFailure::kUnknownKey;
+        return r;
+    }
+    r.principal = Principal{found->id, found->role, "api_key"};
     return r;
 }
 

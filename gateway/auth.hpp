@@ -25,6 +25,8 @@ public:
 
     /// Thread-safe. Looks at Authorization first, then the client certificate CN.
     AuthResult authenticate(const HttpRequest& req) const;
+    /// Thread-safe. The principal of a presented API key (the console's sign-in), or kUnknownKey.
+    AuthResult authenticateKey(std::string_view key) const;
 
     std::size_t keyCount() const { return keys_.size(); }
     std::size_t demoKeyCount() const { return demoKeys_; }

@@ -7,6 +7,7 @@
 
 #include "gateway/logging.hpp"
 #include "gateway/problem.hpp"
+#include "security/crypto.hpp"
 
 namespace lgw::gateway {
 
@@ -32,10 +33,14 @@ std::string joined(const std::vector<std::string>& v, const char* sep) {
     return out;
 }
 
-// Pre-handler checks; a Problem means "answer this instead of calling the handler".
-std::optional<Problem> admit(const Route& route, HttpRequest& req, const Authenticator& auth) {
+bool safeMethod(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+
+// Pre-handler checks; a Problem means "answer this instead of calling the handler". `session` is
+// the principal a console session cookie resolved to, when the request came that way.
+std::optional<Problem> admit(const Route& route, HttpRequest& req, const Authenticator& auth,
+                             std::optional<Principal> session) {
     if (!route.roles.empty()) {
-        auto a = auth.authenticate(req);
+        auto a = session ? AuthResult{session, AuthFailure::kMissing} : auth.authenticate(req);
         if (!a.principal) {
             switch (a.failure) {
                 case AuthFailure::kMissing:
@@ -66,6 +71,22 @@ std::optional<Problem> admit(const Route& route, HttpRequest& req, const Authent
 
 }  // namespace
 
+std::string cookieValue(const HttpRequest& req, std::string_view name) {
+    for (auto& [k, v] : req.headers) {
+        if (k != "cookie") continue;
+        std::string_view rest(v);
+        while (!rest.empty()) {
+            auto semi = rest.find(';');
+            std::string_view part = rest.substr(0, semi);
+            rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+            while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+            auto eq = part.find('=');
+            if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+        }
+    }
+    return {};
+}
+
 asio::awaitable<HttpResponse> Dispatcher::dispatch(HttpRequest req) {
     auto started = std::chrono::steady_clock::now();
     metrics_.inflight(1);
@@ -84,7 +105,28 @@ asio::awaitable<HttpResponse> Dispatcher::dispatch(HttpRequest req) {
         const Route& route = *m.route;
         label = route.pattern;
         req.pathParams = std::move(m.params);
-        if (auto p = admit(route, req, auth_)) {
+        // A console session stands in for the API key only when the request names no other identity.
+        std::optional<Principal> session;
+        std::optional<Problem> sessionProblem;
+        std::string token = cookieValue(req, kSessionCookie);
+        if (!route.roles.empty() && !token.empty() && sessions_.resolve && !req.header("authorization") &&
+            req.clientCertCn.empty()) {
+            auto task = sessions_.resolve(token);
+            session = co_await std::move(task);
+            if (!session) {
+                sessionProblem = makeProblem(401, "session_expired",
+                                             "the console session has ended (signed out, idle or too old); sign in again");
+            } else if (!safeMethod(req.method)) {
+                const std::string* csrf = req.header("x-csrf-token");
+                if (!csrf || !security::constantTimeEquals(*csrf, sessions_.csrfFor(token))) {
+                    req.principal = session;
+                    sessionProblem = makeProblem(403, csrf ? "csrf_token_mismatch" : "csrf_token_missing",
+                                                 "a state-changing request on a console session must carry the "
+                                                 "X-CSRF-Token header that GET /v1/session returns");
+                }
+            }
+        }
+        if (auto p = sessionProblem ? sessionProblem : admit(route, req, auth_, session)) {
             resp = toResponse(*p, req.requestId);
             if (p->status == 401) resp.headers.emplace_back("WWW-Authenticate", "Bearer");
             if (p->status == 403 && onDenied_) {
@@ -117,6 +159,16 @@ asio::awaitable<HttpResponse> Dispatcher::dispatch(HttpRequest req) {
             }
         }
     }
+    // Browsers must not sniff, frame or leak URLs of anything the gateway answers; handlers that serve
+    // pages set their own Content-Security-Policy.
+    auto has = [&](std::string_view n) {
+        return std::any_of(resp.headers.begin(), resp.headers.end(), [&](auto& h) { return h.first == n; });
+    };
+    if (!has("Content-Security-Policy"))
+        resp.headers.emplace_back("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    resp.headers.emplace_back("Referrer-Policy", "no-referrer");
+    resp.headers.emplace_back("X-Frame-Options", "DENY");
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.observeRequest(label, method, resp.status, secs);
     resp.route = label;

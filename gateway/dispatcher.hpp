@@ -35,6 +35,15 @@ public:
     using DeniedHook = std::function<asio::awaitable<void>(const HttpRequest&, const Route&, const std::string& reason)>;
     void onDenied(DeniedHook hook) { onDenied_ = std::move(hook); }
 
+    /// The console's sessions: a request to an authenticated route without an Authorization header
+    /// or client certificate but with the session cookie is resolved by this hook (nullopt: unknown
+    /// or expired). A state-changing request on a session must carry X-CSRF-Token = csrfFor(token).
+    struct SessionHooks {
+        std::function<asio::awaitable<std::optional<Principal>>(std::string token)> resolve;
+        std::function<std::string(std::string_view token)> csrfFor;
+    };
+    void onSession(SessionHooks hooks) { sessions_ = std::move(hooks); }
+
 private:
     const Router& router_;
     const Authenticator& auth_;
@@ -42,6 +51,13 @@ private:
     std::uint64_t defaultBodyLimit_;
     std::uint64_t headerLimit_;
     DeniedHook onDenied_;
+    SessionHooks sessions_;
 };
+
+/// The value of cookie `name` in the request's Cookie header(s), "" when absent.
+std::string cookieValue(const HttpRequest& req, std::string_view name);
+
+/// The session cookie's name.
+inline constexpr std::string_view kSessionCookie = "lgw_session";
 
 }  // namespace lgw::gateway

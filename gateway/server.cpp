@@ -357,7 +357,9 @@ awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& 
         in.method = std::move(method);
         in.target = std::move(target);
         in.path = std::move(path);
-        for (auto p : url->params()) in.query.emplace_back(p.key, p.has_value ? p.value : std::string());
+        // A bare "?" or "a=1&&b=2" has empty segments: not parameters.
+        for (auto p : url->params())
+            if (!p.key.empty() || p.has_value) in.query.emplace_back(p.key, p.has_value ? p.value : std::string());
         for (auto& f : req) {
             std::string name(f.name_string());
             for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
