@@ -344,6 +344,15 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         orr.string("tessdata_dir", c.ocr.tessdataDir);
         orr.finish();
     }
+    if (auto* t = r.table("console")) {
+        TableReader cr(t, "console", errors);
+        cr.boolean("enabled", c.console.enabled);
+        cr.string("dir", c.console.dir);
+        cr.integer("session_idle_minutes", c.console.sessionIdleMinutes, 1, 24 * 60);
+        cr.integer("session_absolute_hours", c.console.sessionAbsoluteHours, 1, 7 * 24);
+        cr.string("cookie_secure", c.console.cookieSecure, {"auto", "always"});
+        cr.finish();
+    }
     if (auto* t = r.table("retention")) {
         TableReader rr(t, "retention", errors);
         rr.integer("documents_days", c.retention.documentsDays, 0, 36500);

@@ -197,6 +197,15 @@ struct OcrConfig {
     std::string tessdataDir;      ///< "" = Tesseract's default (Debian: /usr/share/tesseract-ocr/5/tessdata)
 };
 
+/// The browser console (web/): static files and the session that replaces the API key in a page.
+struct ConsoleConfig {
+    bool enabled = true;
+    std::string dir;                  ///< "" = the web/ directory of the source tree this binary was built from
+    int sessionIdleMinutes = 30;      ///< a session unused this long is gone
+    int sessionAbsoluteHours = 10;    ///< and every session ends this long after sign-in
+    std::string cookieSecure = "auto";  ///< auto: Secure when the gateway serves TLS; always: behind a TLS proxy
+};
+
 struct RetentionConfig {
     int documentsDays = 0;       ///< documents older than this are crypto-shredded; 0 keeps them
     int intervalMs = 3600000;    ///< how often the retention pass runs
@@ -218,6 +227,7 @@ struct Config {
     AuditConfig audit;
     RetentionConfig retention;
     OcrConfig ocr;
+    ConsoleConfig console;
     CryptoConfig crypto;
     AccessConfig access;
 

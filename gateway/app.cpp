@@ -15,6 +15,7 @@
 #include "adapters/sms/log_sms_sender.hpp"
 #include "gateway/audit.hpp"
 #include "gateway/consent_service.hpp"
+#include "gateway/console.hpp"
 #include "gateway/reminder_scheduler.hpp"
 #include "gateway/retention.hpp"
 #include "gateway/package_service.hpp"
@@ -175,6 +176,9 @@ struct App::Impl {
         scans = std::make_unique<ScanService>(services, auditor, *vault);
         scans->addRoutes(router);
         setUpPackages();
+        console = std::make_unique<ConsoleService>(services, auditor, auth, server->tls());
+        console->addRoutes(router);
+        dispatcher.onSession(console->hooks());
         // A request turned away by the access policy at its route is one audit event too.
         dispatcher.onDenied([this](const HttpRequest& req, const Route& route, const std::string& reason) {
             return recordDenial(req, route, reason);
@@ -194,6 +198,7 @@ struct App::Impl {
         e.action = "access.denied";
         e.target = route.method + " " + route.pattern;
         e.outcome = "denied";
+        e.alert = true;  // API.md: the alert list holds denied accesses
         e.requestId = req.requestId;
         e.detailJson = boost::json::serialize(boost::json::object{{"reason", reason}});
         co_await auditor.record(std::move(e));
@@ -337,6 +342,7 @@ struct App::Impl {
     std::unique_ptr<Server> server;
     std::unique_ptr<adapters::blob::EnvelopeVault> vault;
     std::unique_ptr<ScanService> scans;
+    std::unique_ptr<ConsoleService> console;
     std::unique_ptr<adapters::govdata::GovSimulator> simulator;
     security::PlatformKeys platformKeys;
     std::unique_ptr<adapters::govdata::GovDataPlatform> gov;

@@ -231,6 +231,47 @@ asio::awaitable<HttpResponse> buildPackage(Ctx c, HttpRequest req) {
     co_return jsonResponse(201, o.judged.pkg);
 }
 
+// The checklist judged now, nothing stored: what the front desk sees before it builds a package,
+// with the application's documents.
+asio::awaitable<HttpResponse> materialsOf(Ctx c, HttpRequest req) {
+    std::string appId = req.pathParams.at("application_id");
+    const Millis now = c.s().nowMs();
+    struct Outcome {
+        std::optional<store::Application> app;
+        const config::Category* cat = nullptr;
+        Judged judged;
+        std::vector<store::DocumentMeta> docs;
+    };
+    std::function<Outcome()> job = [c, appId, now] {
+        Outcome o;
+        o.app = c.s().store.application(appId);
+        if (!o.app) return o;
+        o.cat = c.d->materials.category(o.app->customerCategory);
+        if (o.cat) o.judged = judge(c.s().store, *o.cat, *o.app, "", now);
+        o.docs = c.s().store.documentsOf(appId);
+        return o;
+    };
+    auto o = co_await c.s().blocking.call(std::move(job));
+    if (!o.app) co_return problem(req, 404, "application_not_found", "no application " + appId + "; create it with PUT /v1/applications/" + appId);
+    if (!o.cat)
+        co_return problem(req, 422, "unknown_customer_category",
+                          "customer category \"" + o.app->customerCategory + "\" has no checklist in the materials file");
+    json::object out = std::move(o.judged.pkg);
+    out.erase("package_id");
+    out.erase("created_at");
+    out["suspended"] = out["status"] == "suspended";  // a package built now would be; nothing is built here
+    out.erase("status");
+    out["identity_present"] = o.judged.identityPresent;
+    json::array docs;
+    for (auto& d : o.docs) {
+        if (d.purgedAt) continue;
+        docs.push_back(json::object{{"document_id", d.id}, {"doc_type", d.docType}, {"source", d.source},
+                                    {"content_type", d.contentType}, {"created_at", rfc3339Utc(d.createdAt)}});
+    }
+    out["documents"] = std::move(docs);
+    co_return jsonResponse(200, out);
+}
+
 // The package as stored, with the delivery state of its outbox row.
 json::object packageView(const store::Package& p, const std::optional<store::OutboxEntry>& o) {
     boost::system::error_code ec;
@@ -312,6 +353,8 @@ void addPackageRoutes(Router& router, PackageDeps& deps) {
     auto& access = *deps.services.access;
     router.add({"POST", "/v1/applications/{application_id}/packages", access.rolesFor("package.build"), 0, {},
                 [c](HttpRequest r) { return buildPackage(c, std::move(r)); }});
+    router.add({"GET", "/v1/applications/{application_id}/materials", access.rolesFor("package.build"), 0, {},
+                [c](HttpRequest r) { return materialsOf(c, std::move(r)); }});
     router.add({"GET", "/v1/packages/{package_id}", access.rolesFor("package.read"), 0, {},
                 [c](HttpRequest r) { return getPackage(c, std::move(r)); }});
     router.add({"POST", "/v1/packages/{package_id}/push", access.rolesFor("package.push"), 0, {},
