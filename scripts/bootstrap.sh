@@ -16,8 +16,8 @@ PACKAGES=(
   libfreetype-dev libleptonica-dev libpng-dev fonts-wqy-microhei
   # OCR of front-desk scans: Tesseract 5 with simplified Chinese (LSTM) and orientation data
   libtesseract-dev tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev wrk openssl
+  # tests and benchmarks; chromium runs the console's browser tests (tests/e2e)
+  libgtest-dev libgmock-dev libbenchmark-dev wrk openssl chromium
 )
 
 missing=()
@@ -26,18 +26,30 @@ for p in "${PACKAGES[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
+# Node.js and npm drive the browser tests; a machine that has them (any packaging) keeps its own.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
 fi
 
-if [[ $(id -u) -ne 0 ]]; then
-  echo "bootstrap: missing packages: ${missing[*]}" >&2
-  echo "bootstrap: run as root (or: sudo apt-get install ${missing[*]})" >&2
-  exit 1
+if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "bootstrap: missing packages: ${missing[*]}" >&2
+    echo "bootstrap: run as root (or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "bootstrap: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "bootstrap: done" >&2
 fi
 
-echo "bootstrap: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "bootstrap: done" >&2
+# playwright-core from the npm registry, at the version package-lock.json pins (it drives Debian's
+# chromium; it downloads no browser of its own). Skipped when that version is already there.
+e2e="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e"
+want=$(node -e 'const l=require(process.argv[1]);console.log(l.packages["node_modules/playwright-core"].version)' "$e2e/package-lock.json")
+have=$(node -e 'try{console.log(require(process.argv[1]).version)}catch{console.log("")}' "$e2e/node_modules/playwright-core/package.json")
+if [[ "$have" != "$want" ]]; then
+  echo "bootstrap: npm ci in tests/e2e (playwright-core $want)" >&2
+  (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
