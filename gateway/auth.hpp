@@ -28,6 +28,14 @@ public:
     /// Thread-safe. The principal of a presented API key (the console's sign-in), or kUnknownKey.
     AuthResult authenticateKey(std::string_view key) const;
 
+    /// Whether an API key with this id and role is configured now (a console session opened with a
+    /// key that was since removed or given another role ends with it).
+    bool hasKey(std::string_view id, std::string_view role) const {
+        for (auto& k : keys_)
+            if (k.id == id && k.role == role) return true;
+        return false;
+    }
+
     std::size_t keyCount() const { return keys_.size(); }
     std::size_t demoKeyCount() const { return demoKeys_; }
 

@@ -214,6 +214,12 @@ asio::awaitable<std::optional<Principal>> resolveSession(Ctx* c, std::string tok
     };
     auto session = co_await c->s.blocking.call(std::move(job));
     if (!session) co_return std::nullopt;
+    if (!c->auth.hasKey(session->principalId, session->role)) {
+        // The key was revoked (or its role changed) since sign-in: the session goes with it.
+        std::function<bool()> drop = [c, hash] { return c->s.store.deleteSession(hash); };
+        co_await c->s.blocking.call(std::move(drop));
+        co_return std::nullopt;
+    }
     co_return Principal{session->principalId, session->role, "session"};
 }
 

@@ -138,6 +138,41 @@ TEST(Console, SessionsEndWhenIdleAndAtTheirAbsoluteAge) {
     EXPECT_EQ(c.request("GET", "/v1/session", "", with(busy, false, {})).status, 401);
 }
 
+TEST(Console, SessionsSurviveARestartButNotTheirKeysRevocation) {
+    auto dir = freshTempDir("console-restart");
+    auto at = [&](bool withoutAuditorKey) {
+        return [dir, withoutAuditorKey](config::Config& c) {
+            c.dataDir = dir.string();
+            if (withoutAuditorKey)
+                std::erase_if(c.auth.apiKeys, [](const config::ApiKey& k) { return k.id == "demo-auditor"; });
+        };
+    };
+    Session s;
+    {
+        TestGateway gw(at(false));
+        HttpClient c(gw.port);
+        s = signIn(c, "demo-auditor");
+    }
+    {
+        TestGateway gw(at(false));
+        HttpClient c(gw.port);
+        EXPECT_EQ(c.request("GET", "/v1/audit/verify", "", with(s, false, {})).status, 200) << "the store keeps sessions";
+    }
+    {
+        TestGateway gw(at(true));
+        HttpClient c(gw.port);
+        auto r = c.request("GET", "/v1/audit/verify", "", with(s, false, {}));
+        EXPECT_EQ(r.status, 401);
+        EXPECT_EQ(r.jsonString("code"), "session_expired");
+    }
+    {
+        TestGateway gw(at(false));
+        HttpClient c(gw.port);
+        EXPECT_EQ(c.request("GET", "/v1/audit/verify", "", with(s, false, {})).status, 401) << "gone for good";
+    }
+    std::filesystem::remove_all(dir);
+}
+
 TEST(Console, CookieIsSecureBehindATlsProxy) {
     TestGateway gw([](config::Config& c) { c.console.cookieSecure = "always"; });
     HttpClient c(gw.port);
