@@ -14,6 +14,8 @@ PACKAGES=(
   postgresql
   # imaging: licence images, watermarks (FreeType + a CJK font), PNG/JPEG/TIFF via Leptonica
   libfreetype-dev libleptonica-dev libpng-dev fonts-wqy-microhei
+  # more Chinese faces for the synthetic scans (tools/gen_scans.cpp): a second sans and a Ming/Song
+  fonts-wqy-zenhei fonts-arphic-uming
   # OCR of front-desk scans: Tesseract 5 with simplified Chinese (LSTM) and orientation data
   libtesseract-dev tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd
   # tests and benchmarks; chromium runs the console's browser tests (tests/e2e)

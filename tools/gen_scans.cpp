@@ -285,11 +285,21 @@ int main(int argc, char** argv) {
     std::vector<std::string> kinds;
     std::stringstream ss(types);
     for (std::string t; std::getline(ss, t, ',');) kinds.push_back(t);
-    Font font(lgw::imaging::findCjkFont());
+    // Several Chinese faces from Debian packages (bootstrap installs them): a sans (WenQuanYi Micro
+    // Hei, Zen Hei) and the Ming/Song style certificates are printed in (AR PL UMing).
+    std::vector<std::pair<std::string, std::unique_ptr<Font>>> fonts;
+    for (const char* p : {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+                          "/usr/share/fonts/truetype/arphic/uming.ttc"})
+        if (std::filesystem::exists(p))
+            fonts.emplace_back(std::filesystem::path(p).stem().string(), std::make_unique<Font>(p));
+    if (fonts.empty()) fonts.emplace_back("default", std::make_unique<Font>(lgw::imaging::findCjkFont()));
     std::filesystem::create_directories(out);
     json::array truth;
     for (int i = 0; i < count; ++i) {
         const std::string& t = kinds[static_cast<std::size_t>(i) % kinds.size()];
+        // By position, so that each type meets each face whatever the random draws.
+        auto& [fontName, fontPtr] = fonts[static_cast<std::size_t>(i / static_cast<int>(kinds.size())) % fonts.size()];
+        Font& font = *fontPtr;
         Doc d = t == "id_card_front" ? idFront(font)
                 : t == "id_card_back" ? idBack(font)
                 : t == "business_licence" ? businessLicence(font, level != "none")
@@ -297,7 +307,7 @@ int main(int argc, char** argv) {
         Degradation g = degradation(level);
         std::string file = std::to_string(i) + "-" + t + (g.jpegQuality ? ".jpg" : ".png");
         std::ofstream(std::filesystem::path(out) / file, std::ios::binary) << render(d.canvas, g);
-        truth.push_back(json::object{{"file", file}, {"type", t}, {"fields", d.fields},
+        truth.push_back(json::object{{"file", file}, {"type", t}, {"font", fontName}, {"fields", d.fields},
                                      {"degradations", json::object{{"dpi", g.dpi}, {"rotate", g.rotate}, {"skew", g.skew},
                                                                    {"blur", g.blur}, {"noise", g.noise},
                                                                    {"uneven_light", g.unevenLight},
