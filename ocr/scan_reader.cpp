@@ -160,19 +160,33 @@ void appendTo(std::string& text, const std::string& word) {
     text += word;
 }
 
+// OCR puts strokes of the background, or of a spaced label, between a label's characters (出-生,
+// 住:址); no label holds punctuation, so matching ignores it.
+bool ignorable(char32_t ch) {
+    static const std::u32string kPunct = U" -:：·.,，、“”\"'‘’|_~—;；";
+    return kPunct.find(ch) != std::u32string::npos;
+}
+
 Chars charsOf(const TextLine& line) {
     Chars c;
     for (std::size_t w = 0; w < line.words.size(); ++w)
         for (char32_t ch : toU32(line.words[w].text))
-            if (ch != U' ') {
+            if (!ignorable(ch)) {
                 c.text += ch;
                 c.word.push_back(w);
             }
     return c;
 }
 
-std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc) {
+// `lenient`: a two-character label opening the line may have its second character misread (住让 for
+// 住址: the labels sit in the left column, so a line's start is where they are). Only for
+// extraction; classification counts exact labels.
+std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc, bool lenient = false) {
     std::vector<Hit> hits;
+    if (lenient && text.size() > 2)
+        for (auto& f : doc.fields)
+            for (auto& label : f.labels)
+                if (label.size() == 2 && text[0] == label[0] && text[1] != label[1]) hits.push_back({0, 2, &f, 1});
     for (auto& f : doc.fields)
         for (auto& label : f.labels) {
             const std::size_t n = label.size();
@@ -215,7 +229,20 @@ struct RawField {
     std::string text;
     Box box;
     float confidence = 0;  // 0..100
+    bool wholeLine = false;  // the box is a whole line (label included), not the value alone
+    int rows = 1;            // printed rows the value spans
 };
+
+// Two reads of one value compare equal when they differ only in spaces or punctuation width.
+std::string comparable(const std::string& s) {
+    std::string out;
+    for (char32_t ch : toU32(s)) {
+        if (ch == U' ') continue;
+        if (ch >= 0xFF01 && ch <= 0xFF5E) ch -= 0xFEE0;  // full-width ASCII forms
+        out += toU8(std::u32string(1, ch));
+    }
+    return out;
+}
 
 // ---- normalisation --------------------------------------------------------------------------------
 std::string digitsOnly(const std::string& s) {
@@ -223,6 +250,36 @@ std::string digitsOnly(const std::string& s) {
     for (char c : s)
         if (c >= '0' && c <= '9') d += c;
     return d;
+}
+
+// Grey levels for recognition, with red ink (the issuing authority's seal stamped over 登记机关 and
+// the date) lifted out: a clearly red pixel takes its red channel's value, which is light, so the
+// seal fades while black text under it (dark in every channel) stays. Everything else is plain
+// luminance, so blue labels and photo backgrounds are untouched.
+PixPtr toGreyWithoutSeals(Pix* src) {
+    PixPtr colour(pixGetDepth(src) == 32 ? pixClone(src) : pixcmapGetCount(pixGetColormap(src)) > 0
+                                                          ? pixRemoveColormap(src, REMOVE_CMAP_TO_FULL_COLOR)
+                                                          : nullptr);
+    if (!colour || pixGetDepth(colour.get()) != 32) return PixPtr(pixConvertTo8(src, 0));
+    const int w = pixGetWidth(colour.get()), h = pixGetHeight(colour.get());
+    PixPtr grey(pixCreate(w, h, 8));
+    if (!grey) return grey;
+    pixCopyResolution(grey.get(), colour.get());
+    const int wplSrc = pixGetWpl(colour.get()), wplDst = pixGetWpl(grey.get());
+    l_uint32* srcData = pixGetData(colour.get());
+    l_uint32* dstData = pixGetData(grey.get());
+    for (int y = 0; y < h; ++y) {
+        l_uint32* srow = srcData + y * wplSrc;
+        l_uint32* drow = dstData + y * wplDst;
+        for (int x = 0; x < w; ++x) {
+            l_int32 r, g, b;
+            extractRGBValues(srow[x], &r, &g, &b);
+            int v = (r * 77 + g * 128 + b * 51) >> 8;  // Leptonica's luminance weights (0.3, 0.5, 0.2)
+            if (r > g + 50 && r > b + 50) v = r;
+            SET_DATA_BYTE(drow, x, v);
+        }
+    }
+    return grey;
 }
 
 }  // namespace
@@ -277,7 +334,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     r.hint = hint;
 
     // ---- prepare ------------------------------------------------------------------------------------
-    PixPtr grey(pixConvertTo8(scan.pix.get(), 0));
+    PixPtr grey = toGreyWithoutSeals(scan.pix.get());
     if (!grey) return ScanError{422, "unreadable_image", "the image cannot be converted to grey levels"};
     const int w0 = pixGetWidth(grey.get()), h0 = pixGetHeight(grey.get());
     // About 300 DPI: from the file's resolution when it states a plausible one, else from the size
@@ -357,6 +414,12 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             a.lines.push_back(charsOf(l));
             all += a.lines.back().text;
         }
+        if (std::getenv("LGW_OCR_DEBUG"))
+            for (auto& l : a.page.lines) {
+                std::string text;
+                for (auto& w : l.words) text += w.text + "|";
+                std::fprintf(stderr, "line @%d,%d %dx%d: %s\n", l.box.x, l.box.y, l.box.w, l.box.h, text.c_str());
+            }
         const DocSpec* best = nullptr;
         const DocSpec* hinted = nullptr;
         double bestScore = 0, hintScore = 0;
@@ -372,13 +435,21 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             double score = static_cast<double>(found) / static_cast<double>(labels);
             for (auto& t : d.titles)
                 if (all.find(t) != std::u32string::npos) score += 0.5;
-            // A code of the document's own shape is evidence even when its label is misread.
-            std::string ascii;
-            for (char32_t ch : all)
-                if (ch < 0x80) ascii += static_cast<char>(ch);
-            static const std::regex idShape(R"(\d{17}[\dXx])"), creditShape(R"([0-9A-Z]{2}\d{6}[0-9A-Z]{10})");
-            if (std::string(d.type) == "id_card_front" && std::regex_search(ascii, idShape)) score += 0.5;
-            if (std::string(d.type) == "business_licence" && std::regex_search(ascii, creditShape)) score += 0.25;
+            // A code of the document's own shape on one line is evidence even when its label is
+            // misread; not alone (digits of several lines run together into anything).
+            if (found > 0) {
+                static const std::regex idShape(R"(\d{17}[\dXx])"), creditShape(R"([0-9A-Z]{2}\d{6}[0-9A-Z]{10})");
+                bool id = false, credit = false;
+                for (auto& l : a.lines) {
+                    std::string ascii;
+                    for (char32_t ch : l.text)
+                        if (ch < 0x80) ascii += static_cast<char>(ch);
+                    id = id || std::regex_search(ascii, idShape);
+                    credit = credit || std::regex_search(ascii, creditShape);
+                }
+                if (std::string(d.type) == "id_card_front" && id) score += 0.5;
+                if (std::string(d.type) == "business_licence" && credit) score += 0.25;
+            }
             if (score > bestScore) {
                 bestScore = score;
                 best = &d;
@@ -451,6 +522,9 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         Box box;
         float confidence;
         bool label = false;
+        // Tesseract reports image regions (a photo, a seal, the background pattern) as words of
+        // spaces with boxes as large as the page: never part of a value.
+        bool blank() const { return text.find_first_not_of(' ') == std::string::npos; }
     };
     std::vector<PageWord> words;
     struct LabelAt {
@@ -462,7 +536,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         auto& chars = lines[li];
         std::size_t base = words.size();
         for (auto& w : page.lines[li].words) words.push_back({w.text, w.box, w.confidence});
-        for (auto& h : findLabels(chars.text, *doc)) {
+        for (auto& h : findLabels(chars.text, *doc, true)) {
             Box b;
             for (std::size_t k = h.start; k < h.end; ++k) {
                 words[base + chars.word[k]].label = true;
@@ -494,7 +568,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     auto beside = [&](const Box& row, int x, std::vector<std::size_t>& picked) {
         std::vector<std::size_t> cand;
         for (std::size_t i = 0; i < words.size(); ++i)
-            if (words[i].box.x >= x - 2 && sameRow(words[i].box, row)) cand.push_back(i);
+            if (!words[i].blank() && words[i].box.x >= x - 2 && sameRow(words[i].box, row)) cand.push_back(i);
         std::sort(cand.begin(), cand.end(), [&](auto a, auto b) { return words[a].box.x < words[b].box.x; });
         int prevRight = x, gapLimit = std::max(row.h * 5, 60);
         for (auto i : cand) {
@@ -527,7 +601,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             picked.clear();
             std::size_t first = words.size();
             for (std::size_t i = 0; i < words.size(); ++i)
-                if (!words[i].label && words[i].box.y >= l.box.bottom() - 2 && words[i].box.y <= l.box.bottom() + 2 * l.box.h &&
+                if (!words[i].label && !words[i].blank() && words[i].box.y >= l.box.bottom() - 2 && words[i].box.y <= l.box.bottom() + 2 * l.box.h &&
                     words[i].box.right() >= l.box.x && (first == words.size() || words[i].box.x < words[first].box.x))
                     first = i;
             if (first < words.size()) beside(words[first].box, words[first].box.x, picked);
@@ -540,6 +614,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 std::size_t next = words.size();
                 for (std::size_t i = 0; i < words.size(); ++i) {
                     auto& w = words[i].box;
+                    if (words[i].blank()) continue;
                     if (w.y > f.box.bottom() - f.box.h / 4 && w.y < f.box.bottom() + f.box.h * 3 / 2 &&
                         std::abs(w.x - f.box.x) < f.box.h && (next == words.size() || w.x < words[next].box.x))
                         next = i;
@@ -555,6 +630,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 collect(more, tail);
                 f.text += tail.text;
                 f.box = unite(f.box, tail.box);
+                ++f.rows;
                 f.confidence = std::min(f.confidence, tail.confidence);
             }
         }
@@ -568,6 +644,55 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         if (raw.count("valid_to") && !raw.count("valid_from")) raw["valid_from"] = raw["valid_to"];
         if (raw.count("valid_from") && !raw.count("valid_to")) raw["valid_to"] = raw["valid_from"];
     }
+    // A code whose label was not read: the code's own shape on any line, else a line Tesseract
+    // found but could not read (a patterned background, a photo) read again on its own.
+    auto codeIn = [](const std::string& text, Kind kind) -> std::string {
+        std::string compact;
+        for (char c : text)
+            if (std::isalnum(static_cast<unsigned char>(c))) compact += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        static const std::regex id(R"(\d{17}[\dX])"), credit(R"([0-9A-Z]{2}\d{6}[0-9A-Z]{10})");
+        std::smatch m;
+        if (std::regex_search(compact, m, kind == Kind::kIdNumber ? id : credit)) return m.str();
+        return {};
+    };
+    for (auto& spec : doc->fields) {
+        if ((spec.kind != Kind::kIdNumber && spec.kind != Kind::kCreditCode) || raw.count(spec.name)) continue;
+        for (auto& l : page.lines)
+            if (auto code = codeIn(l.text, spec.kind); !code.empty()) {
+                raw[spec.name] = RawField{code, l.box, l.confidence, true};
+                break;
+            }
+        if (raw.count(spec.name)) continue;
+        int rereads = 0;
+        for (auto& l : page.lines) {
+            bool blank = std::none_of(l.words.begin(), l.words.end(), [](const Word& w) {
+                return std::any_of(w.text.begin(), w.text.end(), [](char c) { return c != ' '; });
+            });
+            const Box& b = l.box;
+            bool lineShaped = b.w > 3 * b.h && b.h >= 20;  // not the page's border strokes
+            if (!blank || !lineShaped || ++rereads > 4) continue;
+            LineRead again = pool_.readLine(norm.get(), r.dpi, b, "");
+            if (std::getenv("LGW_OCR_DEBUG"))
+                std::fprintf(stderr, "reread @%d,%d %dx%d: %s (%.0f)\n", b.x, b.y, b.w, b.h, again.text.c_str(), again.confidence);
+            if (auto code = codeIn(again.text, spec.kind); !code.empty()) {
+                raw[spec.name] = RawField{code, b, again.confidence, true};
+                break;
+            }
+        }
+        // The ID card prints its number alone on the last row, right of its label: read that band.
+        if (!raw.count(spec.name) && r.docType == "id_card_front") {
+            Box band{r.width / 4, r.height * 3 / 4, r.width - r.width / 4, r.height - r.height * 3 / 4};
+            for (const char* wl : {"0123456789X", ""}) {
+                LineRead again = pool_.readLine(norm.get(), r.dpi, band, wl);
+                if (std::getenv("LGW_OCR_DEBUG")) std::fprintf(stderr, "band read: %s (%.0f)\n", again.text.c_str(), again.confidence);
+                if (auto code = codeIn(again.text, spec.kind); !code.empty()) {
+                    raw[spec.name] = RawField{code, band, again.confidence, true};
+                    break;
+                }
+            }
+        }
+    }
+
     // The property certificate's number is a whole line: 京(2019)西城区不动产权第0001234号.
     if (r.docType == "property_certificate")
         for (auto& l : page.lines) {
@@ -617,10 +742,11 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 const std::string whitelist =
                     ck == CodeKind::kIdNumber ? "0123456789X" : "0123456789ABCDEFGHJKLMNPQRTUWXY";
                 Box region = padded(f.box);
-                LineRead strict = pool_.readLine(norm.get(), r.dpi, region, whitelist);
+                // A whole line holds its label too: restricted to code characters, that reads as noise.
+                LineRead strict = f.wholeLine ? LineRead{} : pool_.readLine(norm.get(), r.dpi, region, whitelist);
                 CodeRepair fromStrict = repairCode(ck, strict.text, today);
                 CodeRepair fromFree = repairCode(ck, f.text, today);
-                const CodeRepair* pick = &fromStrict;
+                const CodeRepair* pick = f.wholeLine ? &fromFree : &fromStrict;
                 if (fromStrict.status != FieldStatus::kOk && fromFree.status == FieldStatus::kOk) pick = &fromFree;
                 else if (fromStrict.status == FieldStatus::kNeedsReview && fromFree.status == FieldStatus::kCorrected)
                     pick = &fromFree;
@@ -674,8 +800,38 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                     fr.note = "neither 男 nor 女";
                 }
                 break;
-            default:
+            default: {
+                // Free text has no check character: read a one-row value again on its own (single-line
+                // segmentation, the region alone) and flag it when the two reads disagree, so that a
+                // confident misread (140 for 14栋) goes to a person instead of passing as ok.
+                if (std::string(spec.name) == "unit_number") {
+                    // 不动产单元号 (GB/T 37346): 6 digits of region, 6 of cadastral zone, 2 letters of
+                    // land kind, 5 digits of parcel, F/L/Q/W and 8 digits of the unit. A read of that
+                    // shape stands; otherwise a read restricted to letters and digits may supply it.
+                    static const std::regex unitShape(R"(\d{12}[A-Z]{2}\d{5}[FLQW]\d{8})");
+                    if (!std::regex_match(comparable(f.text), unitShape)) {
+                        LineRead again = pool_.readLine(norm.get(), r.dpi, padded(f.box), "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ");
+                        std::string second = comparable(clean(again.text));
+                        if (std::regex_match(second, unitShape)) {
+                            fr.raw = f.text;
+                            fr.value = second;
+                            fr.status = FieldStatus::kCorrected;
+                            fr.note = "format of GB/T 37346 restored by a letters-and-digits read";
+                        } else {
+                            fr.status = FieldStatus::kNeedsReview;
+                            fr.note = "not the 28-character unit number of GB/T 37346";
+                        }
+                    }
+                } else if (f.rows == 1 && !f.wholeLine && fr.status == FieldStatus::kOk) {
+                    LineRead again = pool_.readLine(norm.get(), r.dpi, padded(f.box), "");
+                    std::string second = clean(again.text);
+                    if (comparable(second) != comparable(f.text)) {
+                        fr.status = FieldStatus::kNeedsReview;
+                        fr.note = "a second read differs: " + second;
+                    }
+                }
                 break;
+            }
         }
         finish(spec.name, std::move(fr));
     }

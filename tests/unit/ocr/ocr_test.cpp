@@ -223,6 +223,33 @@ TEST_F(Extractors, PropertyCertificate) {
     EXPECT_GE(check("3-property_certificate.png", readFile(dataDir() + "3-property_certificate.png"), "unit_number"), 0.8);
 }
 
+// A public specimen photo (tests/data/samples/SOURCES.md: chineseocr, MIT), 580x364, upside down,
+// on a patterned background: turned upright and read as an ID card front. Its number fails the
+// GB 11643 check, so whatever the read, it must come out flagged, never ok or "repaired".
+TEST_F(Extractors, PublicSpecimenPhotoUpsideDown) {
+    const std::string file = std::string(std::getenv("LGW_SOURCE_DIR")) + "/tests/data/samples/id_card_front_specimen_rot180.jpeg";
+    ScanReader reader(*pool_);
+    auto result = reader.read(readFile(file), "image/jpeg", {}, "2026-11-24");
+    ASSERT_TRUE(std::holds_alternative<ScanResult>(result)) << std::get<ScanError>(result).message;
+    auto& r = std::get<ScanResult>(result);
+    EXPECT_EQ(r.docType, "id_card_front");
+    EXPECT_EQ(r.rotatedDegrees, 180);
+    EXPECT_EQ(r.fields["name"].value, "代用名");
+    EXPECT_EQ(r.fields["id_number"].status, FieldStatus::kNeedsReview) << r.fields["id_number"].value;
+    // Right or flagged: a field passed as ok holds the printed value.
+    const std::map<std::string, std::string> printed = {{"name", "代用名"},
+                                                        {"sex", "男"},
+                                                        {"ethnicity", "汉"},
+                                                        {"birth_date", "2013-05-06"},
+                                                        {"address", "湖南省长沙市开福区巡道街幸福小区居民组"}};
+    for (auto& [field, value] : printed) {
+        auto& f = r.fields[field];
+        if (f.status != FieldStatus::kNeedsReview) {
+            EXPECT_EQ(f.value, value) << field << " passed as ok";
+        }
+    }
+}
+
 TEST_F(Extractors, AHintThePageContradictsIsReported) {
     ScanReader reader(*pool_);
     auto r = std::get<ScanResult>(reader.read(readFile(dataDir() + "1-id_card_back.png"), {}, "business_licence"));
