@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -73,6 +74,8 @@ struct Sample {
 struct Outcome {
     std::string type;
     std::map<std::string, std::string> fields;
+    std::set<std::string> flagged;  ///< fields the pipeline marked needs_review (the baseline flags nothing)
+    bool pipeline = false;
 };
 
 struct Score {
@@ -80,6 +83,7 @@ struct Score {
     std::map<std::string, std::pair<int, int>> perField;  // "type.field" -> (exact, total)
     std::size_t edits = 0, chars = 0;
     int codesExact = 0, codesTotal = 0;
+    int silent = 0, flaggedWrong = 0, flaggedRight = 0;  // wrong and passed as ok; wrong and flagged; right but flagged
     void add(const Sample& s, const Outcome& o) {
         ++images;
         typeRight += o.type == s.type;
@@ -90,6 +94,10 @@ struct Score {
             auto& pf = perField[s.type + "." + std::string(k)];
             pf.second += 1;
             pf.first += got == want;
+            // A page read as unknown hands every field to a person: flagged, not silently wrong.
+            bool flagged = o.flagged.count(std::string(k)) > 0 || (o.pipeline && o.type == "unknown");
+            if (got != want) (flagged ? flaggedWrong : silent) += 1;
+            else if (flagged) ++flaggedRight;
             edits += editDistance(u32(got), u32(want));
             chars += u32(want).size();
             if (k == "credit_code" || k == "id_number") {
@@ -158,10 +166,14 @@ Outcome baseline(const std::string& path) {
 
 Outcome pipeline(lgw::ocr::ScanReader& reader, const Sample& s) {
     Outcome o;
+    o.pipeline = true;
     auto r = reader.read(s.bytes, {}, {}, "2026-11-24");
     if (auto* ok = std::get_if<lgw::ocr::ScanResult>(&r)) {
         o.type = ok->docType;
-        for (auto& [k, f] : ok->fields) o.fields[k] = f.value;
+        for (auto& [k, f] : ok->fields) {
+            o.fields[k] = f.value;
+            if (f.status == lgw::ocr::FieldStatus::kNeedsReview) o.flagged.insert(k);
+        }
     }
     return o;
 }
@@ -223,6 +235,15 @@ int main(int argc, char** argv) {
     std::printf("speed ratio pipeline/baseline per core: %.2f (1 worker), %.2f (2 workers, per core)\n",
                 (ours[1].first.images / ours[1].second) / (base.images / baseSecs),
                 (ours[2].first.images / ours[2].second / 2) / (base.images / baseSecs));
+    {
+        auto& p = ours[1].first;
+        int total = 0;
+        for (auto& [k, v] : p.perField) total += v.second;
+        std::printf("right or flagged (pipeline): %.1f%% — wrong but passed as ok/corrected: %d of %d fields (%.1f%%); "
+                    "wrong and flagged: %d; right but flagged: %d\n",
+                    100.0 * (total - p.silent) / std::max(1, total), p.silent, total, 100.0 * p.silent / std::max(1, total),
+                    p.flaggedWrong, p.flaggedRight);
+    }
     std::printf("\nexact fields per type and field (pipeline 1 worker | baseline):\n");
     for (auto& [k, v] : ours[1].first.perField) {
         auto b = base.perField[k];
