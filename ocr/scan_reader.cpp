@@ -231,6 +231,7 @@ struct RawField {
     float confidence = 0;  // 0..100
     bool wholeLine = false;  // the box is a whole line (label included), not the value alone
     int rows = 1;            // printed rows the value spans
+    std::vector<Box> rowBoxes;  // one box per row of a value that continues below
 };
 
 // Two reads of one value compare equal when they differ only in spaces or punctuation width.
@@ -609,6 +610,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             collect(picked, f);
         }
         if (l.field->kind == Kind::kLongText && f.box.w > 0) {
+            f.rowBoxes.push_back(f.box);
             // Continuation rows: under the value, starting near its left edge, no label on them.
             for (int row = 0; row < 4; ++row) {
                 std::size_t next = words.size();
@@ -630,6 +632,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 collect(more, tail);
                 f.text += tail.text;
                 f.box = unite(f.box, tail.box);
+                f.rowBoxes.push_back(tail.box);
                 ++f.rows;
                 f.confidence = std::min(f.confidence, tail.confidence);
             }
@@ -822,9 +825,14 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                             fr.note = "not the 28-character unit number of GB/T 37346";
                         }
                     }
-                } else if (f.rows == 1 && !f.wholeLine && fr.status == FieldStatus::kOk) {
-                    LineRead again = pool_.readLine(norm.get(), r.dpi, padded(f.box), "");
-                    std::string second = clean(again.text);
+                } else if (!f.wholeLine && fr.status == FieldStatus::kOk) {
+                    std::string second;
+                    if (f.rows == 1) {
+                        second = pool_.readLine(norm.get(), r.dpi, padded(f.box), "").text;
+                    } else {
+                        for (auto& row : f.rowBoxes) second += pool_.readLine(norm.get(), r.dpi, padded(row), "").text;
+                    }
+                    second = clean(second);
                     if (comparable(second) != comparable(f.text)) {
                         fr.status = FieldStatus::kNeedsReview;
                         fr.note = "a second read differs: " + second;

@@ -108,8 +108,12 @@ Doc idFront(Font& f) {
     c.drawText(f, 170, 260, born.substr(0, 4) + "年" + std::to_string(std::stoi(born.substr(5, 2))) + "月" +
                                 std::to_string(std::stoi(born.substr(8, 2))) + "日", 36, kInk);
     c.drawText(f, 60, 330, "住址", 30, kLabel);
-    // Wrap the address after about 14 characters, as the card does.
-    std::string first = addr.substr(0, std::min<std::size_t>(addr.size(), 14 * 3)), rest = addr.size() > 42 ? addr.substr(42) : "";
+    // Wrap the address after 14 characters, as the card does (characters, not bytes: the digits are
+    // one byte in UTF-8, the hanzi three, and a cut inside a character draws nothing readable).
+    std::size_t cut = 0;
+    for (int chars = 0; cut < addr.size(); ++cut)
+        if ((static_cast<unsigned char>(addr[cut]) & 0xC0) != 0x80 && chars++ == 14) break;
+    std::string first = addr.substr(0, cut), rest = addr.substr(cut);
     c.drawText(f, 170, 330, first, 34, kInk);
     if (!rest.empty()) c.drawText(f, 170, 378, rest, 34, kInk);
     c.drawText(f, 60, 560, "公民身份号码", 30, kLabel);

@@ -47,7 +47,10 @@ function resultView(scan, file) {
   const url = URL.createObjectURL(file);
   let selected = null;
   const redraw = () => img.complete && img.naturalWidth && drawPage(canvas, img, scan.page, scan.fields, selected);
-  img.addEventListener('load', redraw);
+  img.addEventListener('load', () => {
+    redraw();
+    URL.revokeObjectURL(url);  // the decoded image stays with `img`
+  });
   img.src = url;
 
   const out = h('p', { class: 'msg', role: 'alert' });
