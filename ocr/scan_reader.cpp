@@ -8,7 +8,9 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <regex>
+#include <set>
 
 namespace lgw::ocr {
 namespace {
@@ -351,6 +353,11 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     PixPtr scaled(std::abs(factor - 1.0) > 0.05 ? pixScale(grey.get(), static_cast<float>(factor), static_cast<float>(factor))
                                                 : pixClone(grey.get()));
     r.dpi = 300;
+    if (factor > 1.3) {
+        // Upscaled low-resolution scans blur thin strokes (a Song face, light label ink) into grey
+        // that binarisation drops: sharpen them back.
+        if (Pix* sharp = pixUnsharpMaskingGray(scaled.get(), 2, 0.5f)) scaled.reset(sharp);
+    }
     PixPtr norm(pixBackgroundNormSimple(scaled.get(), nullptr, nullptr));
     if (!norm) norm.reset(pixClone(scaled.get()));
 
@@ -557,13 +564,22 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         return bottom - top >= std::min(a.h, b.h) / 2;
     };
     auto clean = [](std::string t) {
-        // OCR reads the gap after a label as quotes or a colon; values never start or end with them.
-        for (const char* junk : {"“", "”", "‘", "’", "\"", "'", "：", ":", "|", "_"}) {
-            std::string j = junk;
-            while (t.rfind(j, 0) == 0) t = t.substr(j.size());
-            while (t.size() >= j.size() && t.compare(t.size() - j.size(), j.size(), j) == 0) t.resize(t.size() - j.size());
+        // OCR reads the gap after a label as quotes or a colon, and a speck before a value as a full
+        // stop or comma; values never start with any of them, nor end with quotes or colons.
+        static const char* const kEdge[] = {"“", "”", "‘", "’", "\"", "'", "：", ":", "|", "_"};
+        static const char* const kLeadOnly[] = {"。", "，", "、", ".", ","};
+        for (bool again = true; again;) {
+            again = false;
+            t = trim(t);
+            for (const char* j : kEdge)
+                if (t.rfind(j, 0) == 0) t = t.substr(std::strlen(j)), again = true;
+            for (const char* j : kLeadOnly)
+                if (t.rfind(j, 0) == 0) t = t.substr(std::strlen(j)), again = true;
+            for (const char* j : kEdge)
+                if (t.size() >= std::strlen(j) && t.compare(t.size() - std::strlen(j), std::strlen(j), j) == 0)
+                    t.resize(t.size() - std::strlen(j)), again = true;
         }
-        return trim(t);
+        return t;
     };
     // The words on `row`'s level right of x, left of the next label there, without wide gaps.
     auto beside = [&](const Box& row, int x, std::vector<std::size_t>& picked) {
@@ -611,12 +627,13 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         }
         if (l.field->kind == Kind::kLongText && f.box.w > 0) {
             f.rowBoxes.push_back(f.box);
+            std::set<std::size_t> taken(picked.begin(), picked.end());  // a row is never read twice
             // Continuation rows: under the value, starting near its left edge, no label on them.
             for (int row = 0; row < 4; ++row) {
                 std::size_t next = words.size();
                 for (std::size_t i = 0; i < words.size(); ++i) {
                     auto& w = words[i].box;
-                    if (words[i].blank()) continue;
+                    if (words[i].blank() || taken.count(i)) continue;
                     if (w.y > f.box.bottom() - f.box.h / 4 && w.y < f.box.bottom() + f.box.h * 3 / 2 &&
                         std::abs(w.x - f.box.x) < f.box.h && (next == words.size() || w.x < words[next].box.x))
                         next = i;
@@ -627,7 +644,17 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 if (labelledRow) break;
                 std::vector<std::size_t> more;
                 beside(words[next].box, words[next].box.x, more);
+                std::erase_if(more, [&](std::size_t i) { return taken.count(i) > 0; });
                 if (more.empty()) break;
+                {
+                    // A row holding a long code (a unit number, a credit code) is its own field, not
+                    // the rest of an address.
+                    std::string rowText;
+                    for (auto i : more) rowText += words[i].text;
+                    static const std::regex longCode(R"([0-9A-Z]{12,})");
+                    if (std::regex_search(rowText, longCode)) break;
+                }
+                taken.insert(more.begin(), more.end());
                 RawField tail;
                 collect(more, tail);
                 f.text += tail.text;
@@ -649,16 +676,26 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     }
     // A code whose label was not read: the code's own shape on any line, else a line Tesseract
     // found but could not read (a patterned background, a photo) read again on its own.
+    static const std::regex unitShape(R"(\d{12}[A-Z]{2}\d{5}[FLQW]\d{8})");  // GB/T 37346
     auto codeIn = [](const std::string& text, Kind kind) -> std::string {
         std::string compact;
         for (char c : text)
             if (std::isalnum(static_cast<unsigned char>(c))) compact += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         static const std::regex id(R"(\d{17}[\dX])"), credit(R"([0-9A-Z]{2}\d{6}[0-9A-Z]{10})");
         std::smatch m;
-        if (std::regex_search(compact, m, kind == Kind::kIdNumber ? id : credit)) return m.str();
+        if (std::regex_search(compact, m, kind == Kind::kIdNumber ? id : kind == Kind::kCreditCode ? credit : unitShape))
+            return m.str();
         return {};
     };
     for (auto& spec : doc->fields) {
+        if (std::string(spec.name) == "unit_number" && !raw.count(spec.name)) {
+            for (auto& l : page.lines)
+                if (auto code = codeIn(l.text, Kind::kText); !code.empty()) {
+                    raw[spec.name] = RawField{code, l.box, l.confidence, true};
+                    break;
+                }
+            continue;
+        }
         if ((spec.kind != Kind::kIdNumber && spec.kind != Kind::kCreditCode) || raw.count(spec.name)) continue;
         for (auto& l : page.lines)
             if (auto code = codeIn(l.text, spec.kind); !code.empty()) {
@@ -811,7 +848,6 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                     // 不动产单元号 (GB/T 37346): 6 digits of region, 6 of cadastral zone, 2 letters of
                     // land kind, 5 digits of parcel, F/L/Q/W and 8 digits of the unit. A read of that
                     // shape stands; otherwise a read restricted to letters and digits may supply it.
-                    static const std::regex unitShape(R"(\d{12}[A-Z]{2}\d{5}[FLQW]\d{8})");
                     if (!std::regex_match(comparable(f.text), unitShape)) {
                         LineRead again = pool_.readLine(norm.get(), r.dpi, padded(f.box), "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ");
                         std::string second = comparable(clean(again.text));
