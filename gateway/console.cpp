@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -132,6 +133,22 @@ asio::awaitable<HttpResponse> signIn(Ctx* c, HttpRequest req) {
     if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
     auto a = c->auth.authenticateKey(*key);
     if (!a.principal) {
+        // Keys are too long to guess, but a flood of wrong ones would flood the audit trail: past
+        // kFailuresPerMinute refused sign-ins (all callers together) the answer is 429, unaudited.
+        // Right keys are checked first, so a flood never locks a person out.
+        constexpr int kFailuresPerMinute = 30;
+        std::function<store::RateDecision()> hit = [c, now = c->s.nowMs()] {
+            return c->s.store.hitRateLimit("session.sign_in.refused", 60000, kFailuresPerMinute, now);
+        };
+        auto rate = co_await c->s.blocking.call(std::move(hit));
+        if (!rate.allowed) {
+            auto secs = std::max<std::int64_t>(1, (rate.retryAfterMs + 999) / 1000);
+            auto resp = toResponse(makeProblem(429, "rate_limited", "too many refused sign-ins; retry in " +
+                                                                        std::to_string(secs) + " s"),
+                                   req.requestId);
+            resp.headers.emplace_back("Retry-After", std::to_string(secs));
+            co_return resp;
+        }
         // A wrong key at the sign-in page is a denied access like any other (and an alert).
         json::object why{{"reason", "unknown_api_key"}};
         auto e = event(req, "session.sign_in", "", "", "denied", why);

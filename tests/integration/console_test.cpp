@@ -173,6 +173,27 @@ TEST(Console, SessionsSurviveARestartButNotTheirKeysRevocation) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(Console, AFloodOfWrongKeysIsCutOffWithoutLockingPeopleOut) {
+    TestGateway gw;
+    HttpClient c(gw.port);
+    int refused = 0, limited = 0;
+    for (int i = 0; i < 40; ++i) {
+        auto r = c.request("POST", "/v1/session", R"({"api_key":"guess-)" + std::to_string(i) + "\"}", kJson);
+        refused += r.status == 401;
+        if (r.status == 429) {
+            ++limited;
+            EXPECT_EQ(r.jsonString("code"), "rate_limited");
+            EXPECT_FALSE(r.header("retry-after").empty());
+        }
+    }
+    EXPECT_EQ(refused, 30);
+    EXPECT_EQ(limited, 10);
+    signIn(c, "demo-frontdesk");  // a right key still signs in (201 asserted inside)
+    auto ev = json::parse(c.request("GET", "/v1/audit/alerts?action=session.sign_in", "",
+                                    {{"Authorization", "Bearer demo-auditor"}}).body);
+    EXPECT_EQ(ev.at("alerts").as_array().size(), 30u) << "the cut-off answers are not audited one by one";
+}
+
 TEST(Console, CookieIsSecureBehindATlsProxy) {
     TestGateway gw([](config::Config& c) { c.console.cookieSecure = "always"; });
     HttpClient c(gw.port);
