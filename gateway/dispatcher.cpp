@@ -111,9 +111,19 @@ asio::awaitable<HttpResponse> Dispatcher::dispatch(HttpRequest req) {
         std::string token = cookieValue(req, kSessionCookie);
         if (!route.roles.empty() && !token.empty() && sessions_.resolve && !req.header("authorization") &&
             req.clientCertCn.empty()) {
-            auto task = sessions_.resolve(token);
-            session = co_await std::move(task);
-            if (!session) {
+            bool unavailable = false;
+            try {
+                auto task = sessions_.resolve(token);
+                session = co_await std::move(task);
+            } catch (const std::exception& e) {  // the store is down: the caller may retry, no 500
+                logger("http")->error("resolving a console session failed request_id={} what=\"{}\"", req.requestId, e.what());
+                unavailable = true;
+            }
+            if (unavailable) {
+                sessionProblem = makeProblem(503, "store_unavailable",
+                                             "the gateway's database is unavailable right now; retry shortly (request_id " +
+                                                 req.requestId + ")");
+            } else if (!session) {
                 sessionProblem = makeProblem(401, "session_expired",
                                              "the console session has ended (signed out, idle or too old); sign in again");
             } else if (!safeMethod(req.method)) {
@@ -129,6 +139,7 @@ asio::awaitable<HttpResponse> Dispatcher::dispatch(HttpRequest req) {
         if (auto p = sessionProblem ? sessionProblem : admit(route, req, auth_, session)) {
             resp = toResponse(*p, req.requestId);
             if (p->status == 401) resp.headers.emplace_back("WWW-Authenticate", "Bearer");
+            if (p->status == 503) resp.headers.emplace_back("Retry-After", "1");
             if (p->status == 403 && onDenied_) {
                 try {
                     co_await onDenied_(req, route, p->detail);

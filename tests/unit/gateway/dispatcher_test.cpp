@@ -153,3 +153,46 @@ TEST_F(DispatcherTest, MetricsCountByRouteAndStatus) {
     EXPECT_NE(text.find("lgw_http_request_duration_seconds_count{route=\"/open\"} 1"), std::string::npos);
     EXPECT_NE(text.find("lgw_http_requests_in_flight 0"), std::string::npos);
 }
+
+namespace {
+asio::awaitable<std::optional<Principal>> sessionOf(std::string token) {
+    if (token == "down") throw adapters::TransientError("PostgreSQL connection lost: password=hunter2");
+    if (token == "live") co_return Principal{"fd", "frontdesk", "session"};
+    co_return std::nullopt;
+}
+}  // namespace
+
+// The session cookie: resolved only when no other identity is named; writes need the CSRF token;
+// an unknown session is a 401, a store that cannot answer a 503 (never an escaped exception).
+TEST_F(DispatcherTest, SessionCookiesResolveWithCsrfOnWrites) {
+    dispatcher_.onSession({&sessionOf, [](std::string_view t) { return "csrf-" + std::string(t); }});
+    auto withCookie = [](std::string method, std::string token, std::string csrf = "") {
+        auto r = request(std::move(method), "/v1/things/1", "", "application/json");
+        r.headers.emplace_back("cookie", "a=b; lgw_session=" + token);
+        if (!csrf.empty()) r.headers.emplace_back("x-csrf-token", csrf);
+        return r;
+    };
+    auto ok = run(withCookie("POST", "live", "csrf-live"));
+    EXPECT_EQ(ok.status, 200);
+    EXPECT_EQ(ok.body, "frontdesk");
+    EXPECT_EQ(code(run(withCookie("POST", "live"))), "csrf_token_missing");
+    EXPECT_EQ(code(run(withCookie("POST", "live", "csrf-other"))), "csrf_token_mismatch");
+    auto gone = run(withCookie("POST", "gone", "csrf-gone"));
+    EXPECT_EQ(gone.status, 401);
+    EXPECT_EQ(code(gone), "session_expired");
+    auto down = run(withCookie("POST", "down", "csrf-down"));
+    EXPECT_EQ(down.status, 503);
+    EXPECT_EQ(code(down), "store_unavailable");
+    EXPECT_EQ(down.body.find("hunter2"), std::string::npos);
+    // A bearer key wins over a cookie: the auditor key is not admitted here, whatever the cookie says.
+    auto keyed = withCookie("POST", "live", "csrf-live");
+    keyed.headers.emplace_back("authorization", "Bearer au-key");
+    EXPECT_EQ(run(keyed).status, 403);
+    // Every answer carries the browser protections.
+    bool nosniff = false, frame = false;
+    for (auto& [k, v] : ok.headers) {
+        nosniff |= k == "X-Content-Type-Options" && v == "nosniff";
+        frame |= k == "X-Frame-Options" && v == "DENY";
+    }
+    EXPECT_TRUE(nosniff && frame);
+}
