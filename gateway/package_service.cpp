@@ -180,6 +180,17 @@ void scheduleMaterialReminders(store::Store& st, const config::Category& cat, co
     }
 }
 
+// Why an application's materials cannot be judged: it does not exist, or its category has no checklist.
+std::optional<HttpResponse> unjudgeable(const HttpRequest& req, const std::string& appId,
+                                        const std::optional<store::Application>& app, const config::Category* cat) {
+    if (!app)
+        return problem(req, 404, "application_not_found", "no application " + appId + "; create it with PUT /v1/applications/" + appId);
+    if (!cat)
+        return problem(req, 422, "unknown_customer_category",
+                       "customer category \"" + app->customerCategory + "\" has no checklist in the materials file");
+    return std::nullopt;
+}
+
 asio::awaitable<HttpResponse> buildPackage(Ctx c, HttpRequest req) {
     std::string appId = req.pathParams.at("application_id");
     const Millis now = c.s().nowMs();
@@ -210,10 +221,7 @@ asio::awaitable<HttpResponse> buildPackage(Ctx c, HttpRequest req) {
         return o;
     };
     auto o = co_await c.s().blocking.call(std::move(job));
-    if (!o.app) co_return problem(req, 404, "application_not_found", "no application " + appId + "; create it with PUT /v1/applications/" + appId);
-    if (!o.cat)
-        co_return problem(req, 422, "unknown_customer_category",
-                          "customer category \"" + o.app->customerCategory + "\" has no checklist in the materials file");
+    if (auto p = unjudgeable(req, appId, o.app, o.cat)) co_return std::move(*p);
     if (!o.judged.identityPresent) {
         std::string names;
         for (auto& m : o.judged.identityMaterials) names += (names.empty() ? "" : " or ") + m;
@@ -252,10 +260,7 @@ asio::awaitable<HttpResponse> materialsOf(Ctx c, HttpRequest req) {
         return o;
     };
     auto o = co_await c.s().blocking.call(std::move(job));
-    if (!o.app) co_return problem(req, 404, "application_not_found", "no application " + appId + "; create it with PUT /v1/applications/" + appId);
-    if (!o.cat)
-        co_return problem(req, 422, "unknown_customer_category",
-                          "customer category \"" + o.app->customerCategory + "\" has no checklist in the materials file");
+    if (auto p = unjudgeable(req, appId, o.app, o.cat)) co_return std::move(*p);
     json::object out = std::move(o.judged.pkg);
     out.erase("package_id");
     out.erase("created_at");
