@@ -236,6 +236,21 @@ struct RawField {
     std::vector<Box> rowBoxes;  // one box per row of a value that continues below
 };
 
+// The shapes of the codes a page carries, on text without spaces: ID number (GB 11643), credit
+// code (GB 32100), unit number (GB/T 37346: region, zone, land kind, parcel, F/L/Q/W, unit).
+const std::regex& idShape() {
+    static const std::regex re(R"(\d{17}[\dXx])");
+    return re;
+}
+const std::regex& creditShape() {
+    static const std::regex re(R"([0-9A-Z]{2}\d{6}[0-9A-Z]{10})");
+    return re;
+}
+const std::regex& unitShape() {
+    static const std::regex re(R"(\d{12}[A-Z]{2}\d{5}[FLQW]\d{8})");
+    return re;
+}
+
 // Two reads of one value compare equal when they differ only in spaces or punctuation width.
 std::string comparable(const std::string& s) {
     std::string out;
@@ -446,14 +461,13 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             // A code of the document's own shape on one line is evidence even when its label is
             // misread; not alone (digits of several lines run together into anything).
             if (found > 0) {
-                static const std::regex idShape(R"(\d{17}[\dXx])"), creditShape(R"([0-9A-Z]{2}\d{6}[0-9A-Z]{10})");
                 bool id = false, credit = false;
                 for (auto& l : a.lines) {
                     std::string ascii;
                     for (char32_t ch : l.text)
                         if (ch < 0x80) ascii += static_cast<char>(ch);
-                    id = id || std::regex_search(ascii, idShape);
-                    credit = credit || std::regex_search(ascii, creditShape);
+                    id = id || std::regex_search(ascii, idShape());
+                    credit = credit || std::regex_search(ascii, creditShape());
                 }
                 if (std::string(d.type) == "id_card_front" && id) score += 0.5;
                 if (std::string(d.type) == "business_licence" && credit) score += 0.25;
@@ -676,14 +690,12 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     }
     // A code whose label was not read: the code's own shape on any line, else a line Tesseract
     // found but could not read (a patterned background, a photo) read again on its own.
-    static const std::regex unitShape(R"(\d{12}[A-Z]{2}\d{5}[FLQW]\d{8})");  // GB/T 37346
     auto codeIn = [](const std::string& text, Kind kind) -> std::string {
         std::string compact;
         for (char c : text)
             if (std::isalnum(static_cast<unsigned char>(c))) compact += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        static const std::regex id(R"(\d{17}[\dX])"), credit(R"([0-9A-Z]{2}\d{6}[0-9A-Z]{10})");
-        std::smatch m;
-        if (std::regex_search(compact, m, kind == Kind::kIdNumber ? id : kind == Kind::kCreditCode ? credit : unitShape))
+        std::smatch m;  // compact is upper case: the ID shape's lower-case x never matters here
+        if (std::regex_search(compact, m, kind == Kind::kIdNumber ? idShape() : kind == Kind::kCreditCode ? creditShape() : unitShape()))
             return m.str();
         return {};
     };
@@ -848,10 +860,10 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                     // 不动产单元号 (GB/T 37346): 6 digits of region, 6 of cadastral zone, 2 letters of
                     // land kind, 5 digits of parcel, F/L/Q/W and 8 digits of the unit. A read of that
                     // shape stands; otherwise a read restricted to letters and digits may supply it.
-                    if (!std::regex_match(comparable(f.text), unitShape)) {
+                    if (!std::regex_match(comparable(f.text), unitShape())) {
                         LineRead again = pool_.readLine(norm.get(), r.dpi, padded(f.box), "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ");
                         std::string second = comparable(clean(again.text));
-                        if (std::regex_match(second, unitShape)) {
+                        if (std::regex_match(second, unitShape())) {
                             fr.raw = f.text;
                             fr.value = second;
                             fr.status = FieldStatus::kCorrected;
