@@ -65,22 +65,22 @@ public:
     PageText recognise(Pix* pix, int dpi, int thresholding);
     /// Reads `region` of `pix` as one line; `whitelist` "" means any character.
     LineRead readLine(Pix* pix, int dpi, const Box& region, const std::string& whitelist);
-    /// Orientation of the page in degrees clockwise that would make it upright (0, 90, 180, 270),
-    /// and Tesseract's confidence in it; -1 when it cannot tell.
-    std::pair<int, float> orientation(Pix* pix, int dpi);
+    /// Layout analysis alone (no recognition, a fraction of recognise()'s time): the boxes of the
+    /// text lines Tesseract finds.
+    std::vector<Box> layout(Pix* pix, int dpi, int thresholding);
 
     int workers() const { return static_cast<int>(threads_.size()); }
     static bool ompThreadLimitSet();
 
 private:
-    void submit(std::function<void(tesseract::TessBaseAPI& text, tesseract::TessBaseAPI& osd)> job);
+    void submit(std::function<void(tesseract::TessBaseAPI& api)> job);
     template <class T>
-    T call(std::function<T(tesseract::TessBaseAPI&, tesseract::TessBaseAPI&)> fn) {
+    T call(std::function<T(tesseract::TessBaseAPI&)> fn) {
         auto promise = std::make_shared<std::promise<T>>();
         auto result = promise->get_future();
-        submit([promise, f = std::move(fn)](tesseract::TessBaseAPI& text, tesseract::TessBaseAPI& osd) {
+        submit([promise, f = std::move(fn)](tesseract::TessBaseAPI& api) {
             try {
-                promise->set_value(f(text, osd));
+                promise->set_value(f(api));
             } catch (...) {
                 promise->set_exception(std::current_exception());
             }
@@ -90,7 +90,7 @@ private:
 
     std::mutex mutex_;
     std::condition_variable ready_;
-    std::queue<std::function<void(tesseract::TessBaseAPI&, tesseract::TessBaseAPI&)>> jobs_;
+    std::queue<std::function<void(tesseract::TessBaseAPI&)>> jobs_;
     bool stopping_ = false;
     std::vector<std::thread> threads_;
     std::string language_, tessdata_;

@@ -17,7 +17,7 @@ PACKAGES=(
   # more Chinese faces for the synthetic scans (tools/gen_scans.cpp): a second sans and a Ming/Song
   fonts-wqy-zenhei fonts-arphic-uming
   # OCR of front-desk scans: Tesseract 5 with simplified Chinese (LSTM) and orientation data
-  libtesseract-dev tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd
+  libtesseract-dev tesseract-ocr tesseract-ocr-chi-sim
   # tests and benchmarks; chromium runs the console's browser tests (tests/e2e)
   libgtest-dev libgmock-dev libbenchmark-dev wrk openssl chromium
 )
