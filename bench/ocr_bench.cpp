@@ -85,6 +85,7 @@ struct Score {
     std::size_t edits = 0, chars = 0;
     int codesExact = 0, codesTotal = 0;
     int silent = 0, flaggedWrong = 0, flaggedRight = 0;  // wrong and passed as ok; wrong and flagged; right but flagged
+    std::vector<std::string> misses;  ///< "file field: want | got", for --quick
     void add(const Sample& s, const Outcome& o) {
         ++images;
         typeRight += o.type == s.type;
@@ -97,7 +98,10 @@ struct Score {
             pf.first += got == want;
             // A page read as unknown hands every field to a person: flagged, not silently wrong.
             bool flagged = o.flagged.count(std::string(k)) > 0 || (o.pipeline && o.type == "unknown");
-            if (got != want) (flagged ? flaggedWrong : silent) += 1;
+            if (got != want) {
+                (flagged ? flaggedWrong : silent) += 1;
+                misses.push_back(s.file + " " + std::string(k) + ": " + want + " | " + got + (flagged ? "  (flagged)" : "  (PASSED AS OK)"));
+            }
             else if (flagged) ++flaggedRight;
             edits += editDistance(u32(got), u32(want));
             chars += u32(want).size();
@@ -249,6 +253,10 @@ int main(int argc, char** argv) {
                     "wrong and flagged: %d; right but flagged: %d\n",
                     100.0 * (total - p.silent) / std::max(1, total), p.silent, total, 100.0 * p.silent / std::max(1, total),
                     p.flaggedWrong, p.flaggedRight);
+    }
+    if (quick) {
+        std::printf("\nwrong fields (want | got):\n");
+        for (auto& m : ours[1].first.misses) std::printf("  %s\n", m.c_str());
     }
     std::printf("\nexact fields per type and field (pipeline 1 worker | baseline):\n");
     for (auto& [k, v] : ours[1].first.perField) {

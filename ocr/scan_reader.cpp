@@ -234,6 +234,8 @@ struct RawField {
     bool wholeLine = false;  // the box is a whole line (label included), not the value alone
     int rows = 1;            // printed rows the value spans
     std::vector<Box> rowBoxes;  // one box per row of a value that continues below
+    std::string restored;       // a fixed part of the format put back: why (the value is then `corrected`)
+    std::string restoredFrom;   // and the read it was put back into
 };
 
 // The shapes of the codes a page carries, on text without spaces: ID number (GB 11643), credit
@@ -645,16 +647,64 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             labels.push_back({h.field, b});
         }
     }
+    auto sameRow = [](const Box& a, const Box& b) {
+        int top = std::max(a.y, b.y), bottom = std::min(a.bottom(), b.bottom());
+        return bottom - top >= std::min(a.h, b.h) / 2;
+    };
+    // Labels the page read lost whole (Tesseract took a column of labels for something else and
+    // kept only the values beside it): a line whose row holds no label left of it is read again
+    // from the nearest text on its left (or a few characters' width) up to its start, and a label
+    // found there for a field still without one starts that field.
+    {
+        std::set<const FieldSpec*> found;
+        for (auto& l : labels) found.insert(l.field);
+        for (auto& f : doc->fields)
+            if (f.name == std::string_view("certificate_number")) found.insert(&f);  // a whole line, found apart
+        // Titles are set larger than labels and values: not where a lost label hides.
+        std::vector<int> heights;
+        for (auto& l : page.lines)
+            if (!l.words.empty()) heights.push_back(l.box.h);
+        std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2), heights.end());
+        const int typical = heights.empty() ? 0 : heights[heights.size() / 2];
+        int rereads = 0;
+        for (std::size_t li = 0; li < lines.size() && found.size() < doc->fields.size() && rereads < 6; ++li) {
+            const TextLine& line = page.lines[li];
+            if (line.words.empty() || lines[li].text.empty()) continue;
+            const Box& b = line.box;
+            if (b.h < 15 || b.w < 2 * b.h || b.h * 2 > typical * 3) continue;
+            bool labelled = false;  // the line starts with a label, or the nearest text left of it is one
+            for (auto& l : labels) labelled |= sameRow(l.box, b) && l.box.x <= b.x + b.h && l.box.right() >= b.x - 2 * b.h;
+            int left = std::max(0, b.x - 8 * b.h);
+            const PageWord* nearest = nullptr;
+            for (auto& w : words)
+                if (!w.blank() && sameRow(w.box, b) && w.box.right() < b.x - 4 && w.box.right() + 4 > left) {
+                    left = w.box.right() + 4;
+                    nearest = &w;
+                }
+            if (labelled || (nearest && nearest->label)) continue;
+            if (b.x - 4 - left < 2 * b.h) continue;  // no room for a label
+            Box region{left, std::max(0, b.y - b.h / 4), b.x - 4 - left, std::min(b.h * 3 / 2, r.height - std::max(0, b.y - b.h / 4))};
+            ++rereads;
+            LineRead again = pool_.readLine(norm.get(), r.dpi, region, "");
+            TextLine read;
+            read.words.push_back(Word{again.text, again.confidence, region});
+            if (std::getenv("LGW_OCR_DEBUG"))
+                std::fprintf(stderr, "label reread @%d,%d %dx%d: %s (%.0f)\n", region.x, region.y, region.w, region.h,
+                             again.text.c_str(), again.confidence);
+            for (auto& h : findLabels(charsOf(read).text, *doc, true))
+                if (!found.count(h.field)) {
+                    found.insert(h.field);
+                    labels.push_back({h.field, region});
+                    break;
+                }
+        }
+    }
     if (std::getenv("LGW_OCR_DEBUG")) {  // development aid: what the page was read as
         for (auto& w : words)
             std::fprintf(stderr, "word %s%s @%d,%d %dx%d conf %.0f\n", w.label ? "[label] " : "", w.text.c_str(), w.box.x,
                          w.box.y, w.box.w, w.box.h, w.confidence);
         for (auto& l : labels) std::fprintf(stderr, "label %s @%d,%d %dx%d\n", l.field->name, l.box.x, l.box.y, l.box.w, l.box.h);
     }
-    auto sameRow = [](const Box& a, const Box& b) {
-        int top = std::max(a.y, b.y), bottom = std::min(a.bottom(), b.bottom());
-        return bottom - top >= std::min(a.h, b.h) / 2;
-    };
     auto clean = [](std::string t) {
         // OCR reads the gap after a label as quotes or a colon, and a speck before a value as a full
         // stop or comma; values never start with any of them, nor end with quotes or colons.
@@ -823,18 +873,43 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         }
     }
 
+    // The back of an ID card prints its period of validity as one range, a shape nothing else on it
+    // has: found on any line when its label was misread.
+    if (r.docType == "id_card_back" && !raw.count("valid_from"))
+        for (auto& l : page.lines) {
+            std::string compact;
+            for (auto& w : l.words) compact += w.text;
+            static const std::regex range(R"((\d{4}[.\-]\d{2}[.\-]\d{2})\D{0,3}?(\d{4}[.\-]\d{2}[.\-]\d{2}|长期))");
+            std::smatch m;
+            if (!std::regex_search(compact, m, range)) continue;
+            RawField f{m[1].str() + "-" + m[2].str(), l.box, l.confidence, true};
+            raw["valid_from"] = f;
+            raw["valid_to"] = f;
+            break;
+        }
+
     // The property certificate's number is a whole line: 京(2019)西城区不动产权第0001234号.
     if (r.docType == "property_certificate")
         for (auto& l : page.lines) {
             auto t = toU32(l.text);
             auto at = t.find(U"不动产权第");
-            if (at != std::u32string::npos && t.find(U"号", at) != std::u32string::npos) {
-                std::u32string compact;
-                for (char32_t ch : t)
-                    if (ch != U' ') compact += ch;
-                raw["certificate_number"] = RawField{clean(toU8(compact)), l.box, l.confidence};
-                break;
+            if (at == std::u32string::npos) continue;
+            // 第, the serial number, 号: the closing 号 is part of the format, so a misread of it
+            // (与) is restored, and said so.
+            std::u32string compact;
+            for (char32_t ch : t.substr(0, at + 5))
+                if (ch != U' ') compact += ch;
+            std::size_t end = at + 5;
+            for (; end < t.size() && (t[end] == U' ' || (t[end] >= U'0' && t[end] <= U'9')); ++end)
+                if (t[end] != U' ') compact += t[end];
+            if (compact.size() == at + 5 || compact.back() < U'0' || compact.back() > U'9') continue;  // no serial number
+            RawField f{clean(toU8(compact)) + "号", l.box, l.confidence};
+            if (end >= t.size() || t[end] != U'号') {
+                f.restored = "the format's closing 号 restored";
+                f.restoredFrom = toU8(compact) + toU8(t.substr(end, 1));
             }
+            raw["certificate_number"] = f;
+            break;
         }
 
     auto padded = [&](const Box& b) {
@@ -865,6 +940,11 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         fr.confidence = f.confidence / 100.0f;
         fr.value = f.text;
         fr.status = FieldStatus::kOk;
+        if (!f.restored.empty()) {
+            fr.status = FieldStatus::kCorrected;
+            fr.raw = f.restoredFrom;
+            fr.note = f.restored;
+        }
         switch (spec.kind) {
             case Kind::kCreditCode:
             case Kind::kIdNumber: {
@@ -896,7 +976,8 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             case Kind::kValidTo: {
                 // Read again as one line of date characters; keep the unrestricted read if that fails.
                 std::string text = f.text;
-                LineRead strict = pool_.readLine(norm.get(), r.dpi, padded(f.box), "0123456789.-年月日至长期");
+                // (Not a whole line found by its shape: its label would read as noise.)
+                LineRead strict = f.wholeLine ? LineRead{} : pool_.readLine(norm.get(), r.dpi, padded(f.box), "0123456789.-年月日至长期");
                 auto strictDates = strict.text;
                 if (!normaliseDate(strictDates).empty() && strict.confidence / 100.0f > fr.confidence) {
                     text = strictDates;
@@ -951,7 +1032,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                             fr.note = "not the 28-character unit number of GB/T 37346";
                         }
                     }
-                } else if (!f.wholeLine && fr.status == FieldStatus::kOk) {
+                } else if (!f.wholeLine && f.restored.empty() && fr.status == FieldStatus::kOk) {
                     std::string second;
                     if (f.rows == 1) {
                         second = pool_.readLine(norm.get(), r.dpi, padded(f.box), "").text;
