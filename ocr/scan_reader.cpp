@@ -1033,16 +1033,26 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                         }
                     }
                 } else if (!f.wholeLine && f.restored.empty() && fr.status == FieldStatus::kOk) {
+                    // Of two differing reads the one Tesseract is surer of is offered (the region
+                    // read alone is right more often than the page read, and less often sure).
                     std::string second;
-                    if (f.rows == 1) {
-                        second = pool_.readLine(norm.get(), r.dpi, padded(f.box), "").text;
-                    } else {
-                        for (auto& row : f.rowBoxes) second += pool_.readLine(norm.get(), r.dpi, padded(row), "").text;
+                    float secondConfidence = 0;
+                    const std::vector<Box> rows = f.rows == 1 ? std::vector<Box>{f.box} : f.rowBoxes;
+                    for (auto& row : rows) {
+                        LineRead again = pool_.readLine(norm.get(), r.dpi, padded(row), "");
+                        second += again.text;
+                        secondConfidence += again.confidence / 100.0f / static_cast<float>(rows.size());
                     }
                     second = clean(second);
                     if (comparable(second) != comparable(f.text)) {
                         fr.status = FieldStatus::kNeedsReview;
-                        fr.note = "a second read differs: " + second;
+                        if (!second.empty() && secondConfidence > fr.confidence) {
+                            fr.note = "a second read differs: " + fr.value;
+                            fr.value = second;
+                            fr.confidence = secondConfidence;
+                        } else {
+                            fr.note = "a second read differs: " + second;
+                        }
                     }
                 }
                 break;
