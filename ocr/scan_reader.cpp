@@ -302,7 +302,46 @@ PixPtr toGreyWithoutSeals(Pix* src) {
     return grey;
 }
 
+// The enterprise types a business licence prints under 类型 (the market-entity types of the
+// registration rules), in their printed form.
+const std::vector<std::string>& registeredTypes() {
+    static const std::vector<std::string> t = {
+        "有限责任公司(自然人投资或控股)", "有限责任公司(自然人独资)", "有限责任公司(法人独资)",
+        "有限责任公司(非自然人投资或控股的法人独资)", "有限责任公司(自然人投资或控股的法人独资)",
+        "有限责任公司(国有独资)", "有限责任公司(国有控股)", "有限责任公司(外商投资)",
+        "有限责任公司(外商投资、非独资)", "有限责任公司(外国法人独资)", "有限责任公司(外国自然人独资)",
+        "有限责任公司(港澳台投资、非独资)", "有限责任公司(港澳台法人独资)", "有限责任公司(台港澳与境内合资)",
+        "有限责任公司(中外合资)", "有限责任公司分公司(自然人投资或控股)", "有限责任公司分公司(法人独资)",
+        "其他有限责任公司", "股份有限公司(上市、自然人投资或控股)", "股份有限公司(非上市、自然人投资或控股)",
+        "股份有限公司(上市、国有控股)", "股份有限公司(非上市、国有控股)", "股份有限公司(中外合资、未上市)",
+        "股份有限公司(中外合资、上市)", "其他股份有限公司(上市)", "其他股份有限公司(非上市)",
+        "股份有限公司分公司(非上市、自然人投资或控股)", "全民所有制", "集体所有制", "股份合作制",
+        "个人独资企业", "普通合伙企业", "特殊普通合伙企业", "有限合伙企业", "个体工商户", "农民专业合作社",
+        "外商投资企业分支机构", "非公司企业法人",
+    };
+    return t;
+}
+
 }  // namespace
+
+std::string registeredEnterpriseType(std::string_view text) {
+    const std::u32string read = toU32(comparable(std::string(text)));
+    if (read.empty()) return {};
+    const int allowed = std::max(1, static_cast<int>(read.size()) / 6);
+    int best = allowed + 1, runnerUp = allowed + 1;
+    const std::string* pick = nullptr;
+    for (auto& t : registeredTypes()) {
+        int d = editDistance(read, toU32(t), allowed);
+        if (d < best) {
+            runnerUp = best;
+            best = d;
+            pick = &t;
+        } else if (d < runnerUp) {
+            runnerUp = d;
+        }
+    }
+    return pick && best <= allowed && best < runnerUp ? *pick : std::string{};
+}
 
 std::string normaliseDate(std::string_view text) {
     std::string t(text);
@@ -1054,6 +1093,26 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                             fr.note = "a second read differs: " + second;
                         }
                     }
+                    // 类型 is one of the registered enterprise types: when both reads come nearest
+                    // to the same one, that is the value (corrected unless both read it exactly).
+                    if (std::string(spec.name) == "company_type") {
+                        const std::string a = registeredEnterpriseType(f.text), b = registeredEnterpriseType(second);
+                        if (!a.empty() && (a == b || b.empty())) {
+                            if (comparable(f.text) != comparable(a) || comparable(second) != comparable(a)) {
+                                fr.raw = f.text;
+                                fr.value = a;
+                                fr.status = b.empty() ? FieldStatus::kNeedsReview : FieldStatus::kCorrected;
+                                fr.note = b.empty() ? "the nearest registered enterprise type to one of two reads"
+                                                    : "the nearest registered enterprise type to both reads";
+                                if (!b.empty()) fr.confidence = std::max(fr.confidence, options_.reviewBelow);
+                            }
+                        } else if (a.empty() && !b.empty()) {
+                            fr.raw = f.text;
+                            fr.value = b;
+                            fr.status = FieldStatus::kNeedsReview;
+                            fr.note = "the nearest registered enterprise type to one of two reads";
+                        }
+                    }
                 }
                 break;
             }
@@ -1064,23 +1123,30 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     // Cross-field checks on an ID card: the number carries the birth date and the sex.
     if (r.docType == "id_card_front") {
         auto& id = r.fields["id_number"];
-        if (id.status != FieldStatus::kNeedsReview && id.value.size() == 18) {
+        // A number whose check character holds (as read or repaired) carries them, even when its
+        // read was too unsure to pass unreviewed.
+        const bool checked = std::any_of(r.checks.begin(), r.checks.end(), [](const Check& c) {
+            return c.name == "id_number_checksum" && c.result != "fail";
+        });
+        if (checked && id.value.size() == 18) {
             std::string born = id.value.substr(6, 4) + "-" + id.value.substr(10, 2) + "-" + id.value.substr(12, 2);
             auto& bd = r.fields["birth_date"];
             bool birthOk = bd.value == born;
             r.checks.push_back({"birth_date_matches_id", birthOk ? "pass" : "fail"});
-            if (!birthOk) {
-                bd.status = FieldStatus::kNeedsReview;
-                bd.note = "the ID number says " + born;
-            }
+            // On a mismatch the ID number's value is offered (its check character passed, so it is
+            // the likelier one), the read kept as raw, and a person still confirms it.
+            auto offer = [](FieldResult& f, const std::string& fromId) {
+                f.note = (f.value.empty() ? std::string("not read") : "read as " + f.value) + "; the ID number says " + fromId;
+                if (!f.value.empty()) f.raw = f.value;
+                f.value = fromId;
+                f.status = FieldStatus::kNeedsReview;
+            };
+            if (!birthOk) offer(bd, born);
             std::string sex = (id.value[16] - '0') % 2 ? "男" : "女";
             auto& sx = r.fields["sex"];
             bool sexOk = sx.value == sex;
             r.checks.push_back({"sex_matches_id", sexOk ? "pass" : "fail"});
-            if (!sexOk) {
-                sx.status = FieldStatus::kNeedsReview;
-                sx.note = "the ID number says " + sex;
-            }
+            if (!sexOk) offer(sx, sex);
         } else {
             r.checks.push_back({"birth_date_matches_id", "skipped"});
             r.checks.push_back({"sex_matches_id", "skipped"});

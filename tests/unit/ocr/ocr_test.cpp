@@ -112,6 +112,16 @@ TEST(DateNormalisation, PrintedFormsBecomeIsoDates) {
     EXPECT_EQ(normaliseDate("名称"), "");
 }
 
+TEST(RegisteredEnterpriseType, AMisreadTypeComesNearestToOneRegisteredType) {
+    EXPECT_EQ(registeredEnterpriseType("有限责任会司(目然人投资或控股)"), "有限责任公司(自然人投资或控股)");
+    EXPECT_EQ(registeredEnterpriseType("有限责任公司（自然人投资或控股）"), "有限责任公司(自然人投资或控股)");  // full-width
+    EXPECT_EQ(registeredEnterpriseType("个体工商户"), "个体工商户");
+    // Nearer to none within one character in six, or as near to two: no guess.
+    EXPECT_EQ(registeredEnterpriseType("有限责任公司"), "");
+    EXPECT_EQ(registeredEnterpriseType("北京市西城区市场监督管理局"), "");
+    EXPECT_EQ(registeredEnterpriseType(""), "");
+}
+
 TEST(ScanDecoding, EveryBadUploadIsAClearError) {
     auto err = [](std::string_view bytes, std::string_view type = {}) {
         auto r = decodeScan(bytes, type);
@@ -211,6 +221,49 @@ TEST_F(Extractors, IdCardFrontTurnedAQuarter) {
     pixDestroy(&turned);
     pixDestroy(&pix);
     EXPECT_GE(check("0-id_card_front.png", bytes, "id_number"), 0.8);
+}
+
+// Heavily degraded (152 DPI, blur, JPEG 48) and lying on its side: turned upright from a sample of
+// lines; its 有效期限 label reads as noise, so the validity range is found by its shape.
+TEST_F(Extractors, IdCardBackOnItsSideWithItsLabelMisread) {
+    ScanReader reader(*pool_);
+    auto r = std::get<ScanResult>(reader.read(readFile(dataDir() + "5-id_card_back-heavy.jpg"), {}, {}, "2026-11-24"));
+    EXPECT_EQ(r.docType, "id_card_back");
+    EXPECT_EQ(r.rotatedDegrees, 270);
+    EXPECT_EQ(r.fields["valid_from"].value, "2016-09-24");
+    EXPECT_EQ(r.fields["valid_to"].value, "2036-09-24");
+}
+
+// Sex and birth date misread or lost on a heavy photo: the ID number (its check character holds)
+// supplies them, kept for a person to confirm, the read as raw.
+TEST_F(Extractors, IdCardFrontFieldsTheNumberCarriesAreOfferedFromIt) {
+    ScanReader reader(*pool_);
+    auto r = std::get<ScanResult>(reader.read(readFile(dataDir() + "6-id_card_front-heavy.jpg"), {}, {}, "2026-11-24"));
+    ASSERT_EQ(r.docType, "id_card_front");
+    EXPECT_EQ(r.fields["id_number"].value, "110102200006285503");
+    EXPECT_EQ(r.fields["sex"].value, "女");
+    EXPECT_EQ(r.fields["birth_date"].value, "2000-06-28");
+    for (const char* f : {"sex", "birth_date"}) {
+        auto& field = r.fields[f];
+        if (field.note.find("the ID number says") != std::string::npos) {
+            EXPECT_EQ(field.status, FieldStatus::kNeedsReview) << f;
+        }
+    }
+    int failed = 0;
+    for (auto& c : r.checks) failed += (c.name == "birth_date_matches_id" || c.name == "sex_matches_id") && c.result == "fail";
+    EXPECT_GE(failed, 1);  // what was read did not match: the checks say so
+}
+
+// The certificate number's closing 号 read as 与: the fixed part of the format is restored,
+// `corrected`, with the read kept.
+TEST_F(Extractors, PropertyCertificateNumberFormatRestored) {
+    ScanReader reader(*pool_);
+    auto r = std::get<ScanResult>(reader.read(readFile(dataDir() + "7-property_certificate-mild.jpg"), {}, {}, "2026-11-24"));
+    ASSERT_EQ(r.docType, "property_certificate");
+    auto& n = r.fields["certificate_number"];
+    EXPECT_EQ(n.value, "京(2021)西城区不动产权第8823249号");
+    EXPECT_EQ(n.status, FieldStatus::kCorrected) << n.note;
+    EXPECT_NE(n.raw, n.value);
 }
 
 TEST_F(Extractors, IdCardBack) { EXPECT_GE(check("1-id_card_back.png", readFile(dataDir() + "1-id_card_back.png"), "valid_to"), 0.99); }
