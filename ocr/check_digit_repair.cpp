@@ -114,4 +114,17 @@ CodeRepair repairCode(CodeKind kind, std::string_view read, std::string_view tod
     return r;
 }
 
+std::set<std::string> oneDropCandidates(CodeKind kind, std::string_view read, std::string_view today) {
+    const std::string s = normalise(read);
+    std::set<std::string> found;
+    if (s.size() != 19) return found;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        std::string c = s.substr(0, i) + s.substr(i + 1);
+        bool allowed = true;
+        for (std::size_t k = 0; k < c.size(); ++k) allowed = allowed && allowedAt(kind, k, c[k]);
+        if (allowed && passes(kind, c, today)) found.insert(c);
+    }
+    return found;
+}
+
 }  // namespace lgw::ocr

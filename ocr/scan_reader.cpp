@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <regex>
 #include <set>
 
@@ -999,6 +1000,21 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 if (fromStrict.status != FieldStatus::kOk && fromFree.status == FieldStatus::kOk) pick = &fromFree;
                 else if (fromStrict.status == FieldStatus::kNeedsReview && fromFree.status == FieldStatus::kCorrected)
                     pick = &fromFree;
+                // Both reads one character too long: when dropping one character passes the check
+                // in exactly one way common to both, that is the code.
+                CodeRepair dropped;
+                if (pick->status == FieldStatus::kNeedsReview && !f.wholeLine) {
+                    auto a = oneDropCandidates(ck, strict.text, today), b = oneDropCandidates(ck, f.text, today);
+                    std::vector<std::string> both;
+                    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+                    if (both.size() == 1) {
+                        dropped.value = both.front();
+                        dropped.raw = fromFree.raw;
+                        dropped.status = FieldStatus::kCorrected;
+                        dropped.reason = "both reads hold one character too many; dropping it passes the check the same way in both";
+                        pick = &dropped;
+                    }
+                }
                 fr.value = pick->value;
                 fr.status = pick->status;
                 fr.note = pick->reason;

@@ -94,6 +94,19 @@ TEST(CheckDigitRepair, AnAmbiguousReadIsLeftForAPerson) {
     EXPECT_TRUE(found) << "no ambiguous read among the generated codes";
 }
 
+TEST(CheckDigitRepair, OneCharacterTooManyGivesTheCandidatesThatPassWithoutIt) {
+    ASSERT_TRUE(lgw::security::validateCreditCode("91110102MA01C7Q59Y").valid);
+    auto c = oneDropCandidates(CodeKind::kCreditCode, "91110102MA01C7Q559Y");  // a 5 read twice
+    EXPECT_EQ(c.count("91110102MA01C7Q59Y"), 1u);
+    EXPECT_TRUE(oneDropCandidates(CodeKind::kCreditCode, "91110102MA01C7Q59Y").empty());  // not too long
+    // Every candidate passes its check, and there is nothing a 17-character read could give.
+    std::string id = validId("19900105", "123");
+    for (auto& cand : oneDropCandidates(CodeKind::kIdNumber, id.substr(0, 9) + "7" + id.substr(9), "2026-11-24")) {
+        EXPECT_TRUE(lgw::security::validateIdNumber(cand, "2026-11-24").valid) << cand;
+    }
+    EXPECT_TRUE(oneDropCandidates(CodeKind::kIdNumber, id.substr(1), "2026-11-24").empty());
+}
+
 TEST(CheckDigitRepair, WrongLengthAndUnrepairableNeedReview) {
     EXPECT_EQ(repairCode(CodeKind::kIdNumber, "11010219900105").status, FieldStatus::kNeedsReview);
     auto r = repairCode(CodeKind::kIdNumber, "430512198908131367", "2026-11-24");  // the specimen: check fails
