@@ -764,17 +764,24 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         return t;
     };
     // The words on `row`'s level right of x, left of the next label there, without wide gaps.
+    // The row is followed word by word, each on the level of the one before it, so that a line
+    // rising or falling across the page (skew left after deskewing) is kept whole.
     auto beside = [&](const Box& row, int x, std::vector<std::size_t>& picked) {
         std::vector<std::size_t> cand;
-        for (std::size_t i = 0; i < words.size(); ++i)
-            if (!words[i].blank() && words[i].box.x >= x - 2 && sameRow(words[i].box, row)) cand.push_back(i);
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            const Box& b = words[i].box;
+            if (!words[i].blank() && b.x >= x - 2 && b.bottom() > row.y - row.h && b.y < row.bottom() + row.h) cand.push_back(i);
+        }
         std::sort(cand.begin(), cand.end(), [&](auto a, auto b) { return words[a].box.x < words[b].box.x; });
         int prevRight = x, gapLimit = std::max(row.h * 5, 60);
+        Box level = row;
         for (auto i : cand) {
+            if (!sameRow(words[i].box, level)) continue;
             if (words[i].label) break;
             if (words[i].box.x - prevRight > gapLimit && !picked.empty()) break;
             picked.push_back(i);
             prevRight = words[i].box.right();
+            level = words[i].box;
         }
     };
     std::map<std::string, RawField> raw;
