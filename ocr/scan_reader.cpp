@@ -181,15 +181,16 @@ Chars charsOf(const TextLine& line) {
     return c;
 }
 
-// `lenient`: a two-character label opening the line may have its second character misread (住让 for
-// 住址: the labels sit in the left column, so a line's start is where they are). Only for
-// extraction; classification counts exact labels.
+// `lenient`: a two-character label opening the line may have one of its characters misread (住让 for
+// 住址, 玲落 for 坐落: the labels sit in the left column, so a line's start is where they are). Only
+// for extraction, and only for a field whose label the page shows nowhere else; classification
+// counts exact labels.
 std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc, bool lenient = false) {
     std::vector<Hit> hits;
     if (lenient && text.size() > 2)
         for (auto& f : doc.fields)
             for (auto& label : f.labels)
-                if (label.size() == 2 && text[0] == label[0] && text[1] != label[1]) hits.push_back({0, 2, &f, 1});
+                if (label.size() == 2 && (text[0] == label[0]) != (text[1] == label[1])) hits.push_back({0, 2, &f, 1});
     for (auto& f : doc.fields)
         for (auto& label : f.labels) {
             const std::size_t n = label.size();
@@ -674,11 +675,16 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         Box box;
     };
     std::vector<LabelAt> labels;
+    std::set<const FieldSpec*> labelledStrictly;
+    for (auto& chars : lines)
+        for (auto& h : findLabels(chars.text, *doc)) labelledStrictly.insert(h.field);
     for (std::size_t li = 0; li < lines.size(); ++li) {
         auto& chars = lines[li];
         std::size_t base = words.size();
         for (auto& w : page.lines[li].words) words.push_back({w.text, w.box, w.confidence});
         for (auto& h : findLabels(chars.text, *doc, true)) {
+            const bool lenientHit = h.start == 0 && h.end == 2 && h.distance == 1 && h.field->labels.front().size() == 2;
+            if (lenientHit && labelledStrictly.count(h.field)) continue;
             Box b;
             for (std::size_t k = h.start; k < h.end; ++k) {
                 words[base + chars.word[k]].label = true;
