@@ -418,6 +418,22 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     }
     PixPtr norm(pixBackgroundNormSimple(scaled.get(), nullptr, nullptr));
     if (!norm) norm.reset(pixClone(scaled.get()));
+    // Leptonica normalises the background to 200, not white: on a dark, low-contrast photo the grey
+    // text on grey was then lost to the recogniser. When the darkest ink (the darkest 0.1 % of the
+    // page: text covers little of a sparse certificate) lies less than 90 levels below the paper,
+    // stretch it to black and the paper to white. Pages of ordinary contrast (ink below 75 on every
+    // generated page) are left alone: stretched, they read worse.
+    if (NUMA* hist = pixGetGrayHistogram(norm.get(), 2)) {
+        l_float32 ink = 0, paper = 200;
+        numaHistogramGetValFromRank(hist, 0.001f, &ink);
+        numaHistogramGetValFromRank(hist, 0.5f, &paper);
+        numaDestroy(&hist);
+        if (paper - ink >= 20 && paper - ink < 90)
+            if (Pix* stretched = pixGammaTRC(nullptr, norm.get(), 1.0f, static_cast<int>(ink), static_cast<int>(paper))) {
+                norm.reset(stretched);
+                if (std::getenv("LGW_OCR_DEBUG")) std::fprintf(stderr, "contrast stretched: ink %.0f, paper %.0f\n", ink, paper);
+            }
+    }
 
     // Skew measured on a binary copy and corrected by rotating here: pixDeskew's own confidence
     // cut-off silently skips sparse certificate pages.
@@ -616,7 +632,22 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     };
     norm = turnTo(firstQuads);
     r.rotatedDegrees = firstQuads * 90;
+    if (const char* dump = std::getenv("LGW_OCR_DUMP")) pixWrite(dump, norm.get(), IFF_PNG);  // development aid
     Attempt got = attempt(norm.get());
+    // A page that reads as no document, or without most of its labels, may have lost its faint
+    // strokes to the binarisation chosen: read it once with the other one and keep the better read.
+    auto weight = [](const Attempt& a) { return a.score + a.page.meanConfidence / 100.0 - (a.vertical ? 1.0 : 0.0); };
+    if (!got.clear()) {
+        const int chosen = method;
+        method = chosen == 2 ? 0 : 2;
+        Attempt other = attempt(norm.get());
+        if (std::getenv("LGW_OCR_DEBUG"))
+            std::fprintf(stderr, "binarisation %s: %s score %.2f (was %.2f)\n", method == 2 ? "sauvola" : "otsu",
+                         other.doc ? other.doc->type : "unknown", other.score, got.score);
+        if (other.doc && (!got.doc || weight(other) > weight(got))) got = std::move(other);
+        else method = chosen;
+        r.binarisation = method == 2 ? "sauvola" : "otsu";
+    }
     // When the page read the chosen way is no known document, or the sample left the way in doubt
     // and the page does not read clearly (most of its labels), try the other ways and keep the one
     // that reads best.
@@ -629,7 +660,6 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             Attempt other = attempt(turned.get());
             // A page read the wrong way up still matches a label or a digit run now and then;
             // Tesseract is much surer of the right way up, so its mean confidence weighs in.
-            auto weight = [](const Attempt& a) { return a.score + a.page.meanConfidence / 100.0 - (a.vertical ? 1.0 : 0.0); };
             if (std::getenv("LGW_OCR_DEBUG"))
                 std::fprintf(stderr, "orientation +%d: %s score %.2f mean confidence %.0f (current %.2f/%.0f)\n",
                              quads * 90, other.doc ? other.doc->type : "unknown", other.score,
@@ -720,7 +750,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             if (b.h < 15 || b.w < 2 * b.h || b.h * 2 > typical * 3) continue;
             bool labelled = false;  // the line starts with a label, or the nearest text left of it is one
             for (auto& l : labels) labelled |= sameRow(l.box, b) && l.box.x <= b.x + b.h && l.box.right() >= b.x - 2 * b.h;
-            int left = std::max(0, b.x - 8 * b.h);
+            int left = std::max(0, b.x - 12 * b.h);
             const PageWord* nearest = nullptr;
             for (auto& w : words)
                 if (!w.blank() && sameRow(w.box, b) && w.box.right() < b.x - 4 && w.box.right() + 4 > left) {
