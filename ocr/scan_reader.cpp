@@ -345,6 +345,32 @@ std::string registeredEnterpriseType(std::string_view text) {
     return pick && best <= allowed && best < runnerUp ? *pick : std::string{};
 }
 
+std::string addressDoubt(std::string_view address) {
+    // The street number: the first run of digits followed by 号.
+    const std::u32string a = toU32(comparable(std::string(address)));
+    std::size_t hao = std::u32string::npos;
+    for (std::size_t i = 1; i < a.size(); ++i)
+        if (a[i] == U'号' && a[i - 1] >= U'0' && a[i - 1] <= U'9') {
+            hao = i;
+            break;
+        }
+    if (hao == std::u32string::npos) return {};
+    std::size_t start = hao;
+    while (start > 0 && a[start - 1] >= U'0' && a[start - 1] <= U'9') --start;
+    const std::u32string before = a.substr(0, start);
+    // What a house number follows in a Chinese address: a road, lane or alley, a village or group,
+    // a compound or building complex.
+    static const std::u32string kSuffixes[] = {U"路", U"街", U"道", U"巷", U"弄", U"里", U"胡同", U"村", U"组", U"院",
+                                               U"坊", U"桥", U"场", U"园", U"苑", U"庄", U"湾", U"屯", U"镇", U"乡",
+                                               U"段", U"线", U"口", U"营", U"城", U"环", U"岭", U"坡", U"沟", U"寨",
+                                               U"堡", U"港", U"区", U"厦", U"楼", U"座", U"期", U"社", U"场"};
+    for (auto& s : kSuffixes)
+        if (before.size() >= s.size() && before.compare(before.size() - s.size(), s.size(), s) == 0) return {};
+    if (before.empty()) return {};
+    return "no road, lane or village before the house number (read: " + toU8(before.substr(before.size() - 1)) +
+           toU8(a.substr(start, hao + 1 - start)) + ")";
+}
+
 std::string normaliseDate(std::string_view text) {
     std::string t(text);
     if (t.find("长期") != std::string::npos) return "长期";
@@ -1179,6 +1205,13 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 break;
             }
         }
+        // An address whose house number follows no road, lane or village has a misread there (测试埠
+        // for 测试巷) even when both reads agree on it.
+        if ((std::string(spec.name) == "address" || std::string(spec.name) == "location") && fr.status != FieldStatus::kNeedsReview)
+            if (std::string doubt = addressDoubt(fr.value); !doubt.empty()) {
+                fr.status = FieldStatus::kNeedsReview;
+                fr.note = doubt;
+            }
         finish(spec.name, std::move(fr));
     }
 

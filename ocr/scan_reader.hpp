@@ -61,6 +61,10 @@ std::string normaliseDate(std::string_view text);
 /// six of `text`, when exactly one is nearest; "" otherwise.
 std::string registeredEnterpriseType(std::string_view text);
 
+/// "" when `address` reads like a Chinese address at its street number (the first digits before 号
+/// follow a road, lane, village or compound word); otherwise why a person should look.
+std::string addressDoubt(std::string_view address);
+
 class ScanReader {
 public:
     ScanReader(TesseractPool& pool, ReaderOptions options = {});

@@ -135,6 +135,15 @@ TEST(RegisteredEnterpriseType, AMisreadTypeComesNearestToOneRegisteredType) {
     EXPECT_EQ(registeredEnterpriseType(""), "");
 }
 
+TEST(AddressDoubt, AHouseNumberMustFollowARoadLaneOrVillage) {
+    for (const char* fine : {"北京市西城区测试巷172号20栋1492室", "上海市浦东新区模拟胡同20号", "广州市天河区演示大道195号6栋",
+                             "某省某县某村3组15号", "北京市朝阳区某某小区3号楼", "北京市西城区", ""}) {
+        EXPECT_EQ(addressDoubt(fine), "") << fine;
+    }
+    std::string doubt = addressDoubt("北京市西城区测试埠172号20栋1492室");  // 巷 misread
+    EXPECT_NE(doubt.find("埠172号"), std::string::npos) << doubt;
+}
+
 TEST(ScanDecoding, EveryBadUploadIsAClearError) {
     auto err = [](std::string_view bytes, std::string_view type = {}) {
         auto r = decodeScan(bytes, type);
