@@ -59,12 +59,8 @@ json::object eventJson(const store::AuditEvent& e) {
 }
 
 asio::awaitable<void> auditRead(AuditCtx c, const HttpRequest& req, std::string action) {
-    store::AuditEvent e;
-    e.actor = req.principal->id;
-    e.role = req.principal->role;
-    e.action = std::move(action);
+    store::AuditEvent e = requestEvent(req, std::move(action));
     e.outcome = "allowed";
-    e.requestId = req.requestId;
     co_await c.auditor->record(std::move(e));
 }
 
@@ -193,12 +189,8 @@ asio::awaitable<HttpResponse> identifyCopy(AuditCtx c, HttpRequest req) {
                                          "The body is not a PNG, JPEG or TIFF image; upload the copy as it was found."),
                              req.requestId);
     auto o = traceJson(trace);
-    store::AuditEvent e;
-    e.actor = req.principal->id;
-    e.role = req.principal->role;
-    e.action = "audit.identify";
+    store::AuditEvent e = requestEvent(req, "audit.identify");
     e.outcome = "allowed";
-    e.requestId = req.requestId;
     if (trace.read) {
         e.target = trace.read->target;
         e.applicationId = trace.read->applicationId;

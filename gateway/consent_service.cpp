@@ -50,15 +50,11 @@ HttpResponse problem(const HttpRequest& req, int status, std::string code, std::
 
 store::AuditEvent event(const HttpRequest& req, std::string action, std::string target, std::string app,
                         std::string subject, std::string outcome, json::object detail = {}, bool alert = false) {
-    store::AuditEvent e;
-    e.actor = req.principal ? req.principal->id : "";
-    e.role = req.principal ? req.principal->role : "";
-    e.action = std::move(action);
+    store::AuditEvent e = requestEvent(req, std::move(action));
     e.target = std::move(target);
     e.applicationId = std::move(app);
     e.subject = std::move(subject);
     e.outcome = std::move(outcome);
-    e.requestId = req.requestId;
     e.detailJson = json::serialize(detail);
     e.alert = alert;
     return e;

@@ -97,12 +97,10 @@ using Ctx = ConsoleService::Ctx;
 // Not a coroutine: callers name the event, then await the auditor with it (STYLE.md on g++ 12).
 store::AuditEvent event(const HttpRequest& req, std::string action, std::string actor, std::string role,
                         std::string outcome, const json::object& detail = {}) {
-    store::AuditEvent e;
-    e.actor = std::move(actor);
+    store::AuditEvent e = requestEvent(req, std::move(action));
+    e.actor = std::move(actor);  // sign-in: the key's holder, before there is a principal
     e.role = std::move(role);
-    e.action = std::move(action);
     e.outcome = std::move(outcome);
-    e.requestId = req.requestId;
     e.detailJson = json::serialize(detail);
     return e;
 }

@@ -77,12 +77,8 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
     auto loaded = co_await c.s->blocking.call(std::move(load));
     auto& doc = loaded.doc;
     auto& app = loaded.app;
-    store::AuditEvent e;
-    e.actor = req.principal->id;
-    e.role = req.principal->role;
-    e.action = content ? "document.read" : "document.meta";
+    store::AuditEvent e = requestEvent(req, content ? "document.read" : "document.meta");
     e.target = id;
-    e.requestId = req.requestId;
     if (!doc) {
         e.outcome = "denied";
         e.detailJson = R"({"reason":"not_found"})";

@@ -27,14 +27,10 @@ struct Ctx {
 
 store::AuditEvent event(const HttpRequest& req, std::string action, std::string target, std::string app,
                         std::string outcome, json::object detail = {}) {
-    store::AuditEvent e;
-    e.actor = req.principal ? req.principal->id : "";
-    e.role = req.principal ? req.principal->role : "";
-    e.action = std::move(action);
+    store::AuditEvent e = requestEvent(req, std::move(action));
     e.target = std::move(target);
     e.applicationId = std::move(app);
     e.outcome = std::move(outcome);
-    e.requestId = req.requestId;
     e.detailJson = json::serialize(detail);
     return e;
 }

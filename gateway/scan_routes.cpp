@@ -93,13 +93,9 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
     const auto appId = req.queryParam("application_id").value_or("");
     const auto hint = req.queryParam("hint").value_or("");
     auto event = [&](const char* outcome, json::object detail) {
-        store::AuditEvent e;
-        e.actor = req.principal->id;
-        e.role = req.principal->role;
-        e.action = "scan.create";
+        store::AuditEvent e = requestEvent(req, "scan.create");
         e.applicationId = appId;
         e.outcome = outcome;
-        e.requestId = req.requestId;
         e.detailJson = json::serialize(detail);
         return e;
     };
@@ -238,12 +234,8 @@ asio::awaitable<HttpResponse> correctFields(ScanService::Impl* c, HttpRequest re
         return o;
     };
     Outcome o = co_await c->s.blocking.call(std::move(job));
-    store::AuditEvent e;
-    e.actor = who;
-    e.role = role;
-    e.action = "scan.correct";
+    store::AuditEvent e = requestEvent(req, "scan.correct");
     e.target = id;
-    e.requestId = req.requestId;
     if (!o.doc) {
         e.outcome = "denied";
         e.detailJson = R"({"reason":"not_found"})";
