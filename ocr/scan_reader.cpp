@@ -187,7 +187,7 @@ Chars charsOf(const TextLine& line) {
 // counts exact labels.
 std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc, bool lenient = false) {
     std::vector<Hit> hits;
-    if (lenient && text.size() > 2)
+    if (lenient && text.size() >= 2)
         for (auto& f : doc.fields)
             for (auto& label : f.labels)
                 if (label.size() == 2 && (text[0] == label[0]) != (text[1] == label[1])) hits.push_back({0, 2, &f, 1});
@@ -217,6 +217,25 @@ std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc, bool
         bool overlaps = false;
         for (auto& k : kept) overlaps |= h.start < k.end && k.start < h.end;
         if (!overlaps) kept.push_back(h);
+    }
+    // Two fields on one row (性别 男 民族 汉): a two-character label whose second character is
+    // misread may also follow a label within three characters, i.e. after a short value.
+    if (lenient) {
+        std::vector<Hit> more;
+        for (auto& f : doc.fields)
+            for (auto& label : f.labels) {
+                if (label.size() != 2) continue;
+                for (std::size_t i = 1; i + 2 < text.size(); ++i) {
+                    if (text[i] != label[0] || text[i + 1] == label[1]) continue;
+                    bool afterShortValue = false, overlaps = false;
+                    for (auto& k : kept) {
+                        afterShortValue |= k.end <= i && i - k.end <= 3 && k.end > k.start;
+                        overlaps |= i < k.end && k.start < i + 2;
+                    }
+                    if (afterShortValue && !overlaps) more.push_back({i, i + 2, &f, 1});
+                }
+            }
+        kept.insert(kept.end(), more.begin(), more.end());
     }
     std::sort(kept.begin(), kept.end(), [](const Hit& a, const Hit& b) { return a.start < b.start; });
     return kept;
@@ -304,6 +323,16 @@ PixPtr toGreyWithoutSeals(Pix* src) {
     return grey;
 }
 
+// The 56 ethnic groups an ID card prints under 民族, in their printed (short) form.
+const std::vector<std::string>& ethnicGroups() {
+    static const std::vector<std::string> g = {
+        "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
+        "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+        "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+        "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
+        "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"};
+    return g;
+}
 // The enterprise types a business licence prints under 类型 (the market-entity types of the
 // registration rules), in their printed form.
 const std::vector<std::string>& registeredTypes() {
@@ -325,6 +354,25 @@ const std::vector<std::string>& registeredTypes() {
 }
 
 }  // namespace
+
+bool isEthnicGroup(std::string_view s) {
+    const auto& g = ethnicGroups();
+    return std::find(g.begin(), g.end(), s) != g.end();
+}
+
+std::string nearestEthnicGroup(std::string_view read) {
+    const std::u32string r = toU32(read);
+    if (r.size() < 2) return {};
+    std::string found;
+    for (auto& g : ethnicGroups()) {
+        const std::u32string gu = toU32(g);
+        if (gu.size() < 2 || editDistance(r, gu, 1) > 1) continue;
+        if (!found.empty()) return {};
+        found = g;
+    }
+    return found;
+}
+
 
 std::string registeredEnterpriseType(std::string_view text) {
     const std::u32string read = toU32(comparable(std::string(text)));
@@ -739,7 +787,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         std::size_t base = words.size();
         for (auto& w : page.lines[li].words) words.push_back({w.text, w.box, w.confidence});
         for (auto& h : findLabels(chars.text, *doc, true)) {
-            const bool lenientHit = h.start == 0 && h.end == 2 && h.distance == 1 && h.field->labels.front().size() == 2;
+            const bool lenientHit = h.end - h.start == 2 && h.distance == 1 && h.field->labels.front().size() == 2;
             if (lenientHit && labelledStrictly.count(h.field)) continue;
             Box b;
             for (std::size_t k = h.start; k < h.end; ++k) {
@@ -1179,6 +1227,33 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                             fr.confidence = secondConfidence;
                         } else {
                             fr.note = "a second read differs: " + second;
+                        }
+                    }
+                    // 民族 is one of the 56 ethnic groups: a read that is none of them is read again
+                    // with their characters only, and a group read that way is offered.
+                    if (std::string(spec.name) == "ethnicity" && !isEthnicGroup(fr.value)) {
+                        static const std::string kChars = [] {
+                            std::set<char32_t> cs;
+                            for (auto& g : ethnicGroups())
+                                for (char32_t c : toU32(g)) cs.insert(c);
+                            return toU8(std::u32string(cs.begin(), cs.end()));
+                        }();
+                        const std::string again = clean(pool_.readLine(norm.get(), r.dpi, padded(f.box), kChars).text);
+                        if (isEthnicGroup(comparable(again))) {
+                            fr.raw = fr.value;
+                            fr.value = comparable(again);
+                            fr.status = FieldStatus::kCorrected;
+                            fr.note = "none of the 56 ethnic groups as read; read again with their characters only";
+                            fr.confidence = std::max(fr.confidence, options_.reviewBelow);
+                        } else if (const std::string near = nearestEthnicGroup(fr.value); !near.empty()) {
+                            fr.raw = fr.value;
+                            fr.value = near;
+                            fr.status = FieldStatus::kCorrected;
+                            fr.note = "none of the 56 ethnic groups as read; one character from " + near;
+                            fr.confidence = std::max(fr.confidence, options_.reviewBelow);
+                        } else {
+                            fr.status = FieldStatus::kNeedsReview;
+                            fr.note = "none of the 56 ethnic groups";
                         }
                     }
                     // 类型 is one of the registered enterprise types: when both reads come nearest

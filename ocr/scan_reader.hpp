@@ -61,6 +61,12 @@ std::string normaliseDate(std::string_view text);
 /// six of `text`, when exactly one is nearest; "" otherwise.
 std::string registeredEnterpriseType(std::string_view text);
 
+/// Whether `s` is one of the 56 ethnic groups as an ID card prints them (汉, 蒙古, 维吾尔 …).
+bool isEthnicGroup(std::string_view s);
+/// The one group of two or more characters `read` is one character from (蕊古: 蒙古); "" when none
+/// or several are — a one-character name could be anything one character away.
+std::string nearestEthnicGroup(std::string_view read);
+
 /// "" when `address` reads like a Chinese address at its street number (the first digits before 号
 /// follow a road, lane, village or compound word); otherwise why a person should look.
 std::string addressDoubt(std::string_view address);

@@ -135,6 +135,17 @@ TEST(RegisteredEnterpriseType, AMisreadTypeComesNearestToOneRegisteredType) {
     EXPECT_EQ(registeredEnterpriseType(""), "");
 }
 
+TEST(EthnicGroups, TheFiftySixAndTheOneAReadIsNearest) {
+    EXPECT_TRUE(isEthnicGroup("汉"));
+    EXPECT_TRUE(isEthnicGroup("维吾尔"));
+    EXPECT_FALSE(isEthnicGroup("汉族"));
+    EXPECT_FALSE(isEthnicGroup("蕊古"));
+    EXPECT_EQ(nearestEthnicGroup("蕊古"), "蒙古");
+    EXPECT_EQ(nearestEthnicGroup("维吾乐"), "维吾尔");
+    EXPECT_EQ(nearestEthnicGroup("2"), "");   // one character: no guess
+    EXPECT_EQ(nearestEthnicGroup("土乡"), "");  // 土家 and 东乡 both one away
+}
+
 TEST(AddressDoubt, AHouseNumberMustFollowARoadLaneOrVillage) {
     for (const char* fine : {"北京市西城区测试巷172号20栋1492室", "上海市浦东新区模拟胡同20号", "广州市天河区演示大道195号6栋",
                              "某省某县某村3组15号", "北京市朝阳区某某小区3号楼", "北京市西城区", ""}) {
