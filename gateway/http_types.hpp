@@ -3,6 +3,7 @@
 // without Beast and can be unit-tested without sockets.
 #include <boost/asio/awaitable.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -18,7 +19,8 @@ namespace asio = boost::asio;
 struct Principal {
     std::string id;    ///< API key id or certificate subject CN; never the key itself
     std::string role;  ///< frontdesk, marketing, auditor, admin
-    std::string via;   ///< api_key | client_cert
+    std::string via;   ///< api_key | client_cert | session
+    std::int64_t sessionExpiresAt = 0;  ///< via session: its absolute end, ms since the epoch
 };
 
 struct HttpRequest {

@@ -22,6 +22,7 @@ struct Session {
     std::string cookie;  // "lgw_session=..."
     std::string csrf;
     std::string setCookie;
+    std::string expiresAt;
 };
 
 Session signIn(HttpClient& c, const std::string& key) {
@@ -31,6 +32,7 @@ Session signIn(HttpClient& c, const std::string& key) {
     s.setCookie = r.header("set-cookie");
     s.cookie = s.setCookie.substr(0, s.setCookie.find(';'));
     s.csrf = r.jsonString("csrf_token");
+    s.expiresAt = r.jsonString("expires_at");
     return s;
 }
 
@@ -67,6 +69,8 @@ TEST(Console, SignInGivesAnHttpOnlyStrictCookieAndCsrfGuardsWrites) {
     EXPECT_EQ(mv.at("principal").at("id").as_string(), "demo-frontdesk");
     EXPECT_EQ(mv.at("principal").at("role").as_string(), "frontdesk");
     EXPECT_EQ(mv.at("csrf_token").as_string(), s.csrf);
+    EXPECT_FALSE(s.expiresAt.empty());
+    EXPECT_EQ(mv.at("expires_at").as_string(), s.expiresAt);  // the absolute end does not move
 
     // Reads need no token; writes do, and a wrong one is no better than none. Nothing is written.
     EXPECT_EQ(c.request("GET", "/v1/applications/YK1", "", with(s, false, {})).status, 404);
