@@ -393,7 +393,14 @@ std::string registeredEnterpriseType(std::string_view text) {
     return pick && best <= allowed && best < runnerUp ? *pick : std::string{};
 }
 
+std::string placeStartDoubt(std::string_view text) {
+    const std::u32string v = toU32(text);
+    if (v.empty() || std::u32string_view(U"省市区县镇乡路街号").find(v.front()) == std::u32string_view::npos) return {};
+    return "begins with " + toU8(v.substr(0, 1)) + ": the place name before it is missing";
+}
+
 std::string addressDoubt(std::string_view address) {
+    if (std::string doubt = placeStartDoubt(address); !doubt.empty()) return doubt;
     // The street number: the first run of digits followed by 号.
     const std::u32string a = toU32(comparable(std::string(address)));
     std::size_t hao = std::u32string::npos;
@@ -1282,11 +1289,16 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         }
         // An address whose house number follows no road, lane or village has a misread there (测试埠
         // for 测试巷) even when both reads agree on it.
-        if ((std::string(spec.name) == "address" || std::string(spec.name) == "location") && fr.status != FieldStatus::kNeedsReview)
-            if (std::string doubt = addressDoubt(fr.value); !doubt.empty()) {
+        // An address or an issuing authority begins with a place's name, never with the word that
+        // ends one (市西城区…: 北京 was lost at the start, and both reads lost it).
+        const std::string field = spec.name;
+        if ((field == "address" || field == "location" || field == "issuer") && fr.status != FieldStatus::kNeedsReview) {
+            const std::string doubt = field == "issuer" ? placeStartDoubt(fr.value) : addressDoubt(fr.value);
+            if (!doubt.empty()) {
                 fr.status = FieldStatus::kNeedsReview;
                 fr.note = doubt;
             }
+        }
         finish(spec.name, std::move(fr));
     }
 

@@ -67,8 +67,12 @@ bool isEthnicGroup(std::string_view s);
 /// or several are — a one-character name could be anything one character away.
 std::string nearestEthnicGroup(std::string_view read);
 
-/// "" when `address` reads like a Chinese address at its street number (the first digits before 号
-/// follow a road, lane, village or compound word); otherwise why a person should look.
+/// "" unless `text` (an address, an issuing authority) begins with the word that ends a place's
+/// name (市, 区, 县, 路 …): then what precedes it was lost, and this says so.
+std::string placeStartDoubt(std::string_view text);
+/// "" when `address` begins with a place's name and reads like a Chinese address at its street
+/// number (the first digits before 号 follow a road, lane, village or compound word); otherwise why
+/// a person should look.
 std::string addressDoubt(std::string_view address);
 
 class ScanReader {

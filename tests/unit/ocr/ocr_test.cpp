@@ -153,6 +153,11 @@ TEST(AddressDoubt, AHouseNumberMustFollowARoadLaneOrVillage) {
     }
     std::string doubt = addressDoubt("北京市西城区测试埠172号20栋1492室");  // 巷 misread
     EXPECT_NE(doubt.find("埠172号"), std::string::npos) << doubt;
+    // A place's name lost at the start.
+    EXPECT_NE(addressDoubt("市西城区测试巷172号"), "");
+    EXPECT_NE(placeStartDoubt("市西城区市场监督管理局"), "");
+    EXPECT_EQ(placeStartDoubt("北京市西城区市场监督管理局"), "");
+    EXPECT_EQ(placeStartDoubt(""), "");
 }
 
 TEST(ScanDecoding, EveryBadUploadIsAClearError) {
