@@ -373,7 +373,6 @@ std::string nearestEthnicGroup(std::string_view read) {
     return found;
 }
 
-
 std::string registeredEnterpriseType(std::string_view text) {
     const std::u32string read = toU32(comparable(std::string(text)));
     if (read.empty()) return {};
@@ -418,7 +417,7 @@ std::string addressDoubt(std::string_view address) {
     static const std::u32string kSuffixes[] = {U"路", U"街", U"道", U"巷", U"弄", U"里", U"胡同", U"村", U"组", U"院",
                                                U"坊", U"桥", U"场", U"园", U"苑", U"庄", U"湾", U"屯", U"镇", U"乡",
                                                U"段", U"线", U"口", U"营", U"城", U"环", U"岭", U"坡", U"沟", U"寨",
-                                               U"堡", U"港", U"区", U"厦", U"楼", U"座", U"期", U"社", U"场"};
+                                               U"堡", U"港", U"区", U"厦", U"楼", U"座", U"期", U"社"};
     for (auto& s : kSuffixes)
         if (before.size() >= s.size() && before.compare(before.size() - s.size(), s.size(), s) == 0) return {};
     if (before.empty()) return {};
@@ -880,9 +879,9 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         }
         return t;
     };
-    // The words on `row`'s level right of x, left of the next label there, without wide gaps.
-    // The row is followed word by word, each on the level of the one before it, so that a line
-    // rising or falling across the page (skew left after deskewing) is kept whole.
+    // The words on `row`'s level right of x, left of the next label there, without wide gaps. The
+    // row is followed word by word, each on the level of the one before it, so that a line rising
+    // or falling across the page (skew left after deskewing) is kept whole.
     auto beside = [&](const Box& row, int x, std::vector<std::size_t>& picked) {
         std::vector<std::size_t> cand;
         for (std::size_t i = 0; i < words.size(); ++i) {
@@ -1287,10 +1286,9 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 break;
             }
         }
-        // An address whose house number follows no road, lane or village has a misread there (测试埠
-        // for 测试巷) even when both reads agree on it.
-        // An address or an issuing authority begins with a place's name, never with the word that
-        // ends one (市西城区…: 北京 was lost at the start, and both reads lost it).
+        // Misreads both reads share: an address whose house number follows no road, lane or village
+        // (测试埠 for 测试巷), and an address or issuing authority that begins with the word ending a
+        // place's name (市西城区…: 北京 lost at the start).
         const std::string field = spec.name;
         if ((field == "address" || field == "location" || field == "issuer") && fr.status != FieldStatus::kNeedsReview) {
             const std::string doubt = field == "issuer" ? placeStartDoubt(fr.value) : addressDoubt(fr.value);
