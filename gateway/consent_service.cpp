@@ -98,13 +98,9 @@ struct Ctx {
         };
         auto decision = co_await blocking(std::move(job));
         if (decision.allowed) co_return std::nullopt;
-        long secs = static_cast<long>((decision.retryAfterMs + 999) / 1000);
-        Problem p = makeProblem(429, "rate_limited", "too many consent requests " + what + "; retry after " +
-                                                          std::to_string(secs) + " s");
-        p.extra["retry_after_s"] = secs;
-        auto r = toResponse(p, requestId);
-        r.headers.emplace_back("Retry-After", std::to_string(secs));
-        co_return r;
+        const auto secs = retryAfterSeconds(decision.retryAfterMs);
+        co_return rateLimited("too many consent requests " + what + "; retry after " + std::to_string(secs) + " s", secs,
+                              requestId);
     }
 };
 
@@ -241,10 +237,8 @@ asio::awaitable<HttpResponse> resendConsent(Ctx c, HttpRequest req) {
         co_return problem(req, 409, "consent_used", "this consent was verified already");
     Millis now = c.now();
     if (now < consent->resendAfter) {
-        long secs = static_cast<long>((consent->resendAfter - now + 999) / 1000);
-        auto r = problem(req, 429, "rate_limited", "a new code may be sent in " + std::to_string(secs) + " s");
-        r.headers.emplace_back("Retry-After", std::to_string(secs));
-        co_return r;
+        const auto secs = retryAfterSeconds(consent->resendAfter - now);
+        co_return rateLimited("a new code may be sent in " + std::to_string(secs) + " s", secs, req.requestId);
     }
     std::string smsCode = security::generateSmsCode();
     adapters::sms::SmsMessage msg{consent->phone, "consent_code", {{"code", smsCode}, {"valid_minutes", std::to_string(c.cfg().codeTtlS / 60)}}, id};

@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -140,12 +139,8 @@ asio::awaitable<HttpResponse> signIn(Ctx* c, HttpRequest req) {
         };
         auto rate = co_await c->s.blocking.call(std::move(hit));
         if (!rate.allowed) {
-            auto secs = std::max<std::int64_t>(1, (rate.retryAfterMs + 999) / 1000);
-            auto resp = toResponse(makeProblem(429, "rate_limited", "too many refused sign-ins; retry in " +
-                                                                        std::to_string(secs) + " s"),
-                                   req.requestId);
-            resp.headers.emplace_back("Retry-After", std::to_string(secs));
-            co_return resp;
+            const auto secs = retryAfterSeconds(rate.retryAfterMs);
+            co_return rateLimited("too many refused sign-ins; retry in " + std::to_string(secs) + " s", secs, req.requestId);
         }
         // A wrong key at the sign-in page is a denied access like any other (and an alert).
         json::object why{{"reason", "unknown_api_key"}};

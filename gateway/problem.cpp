@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 namespace lgw::gateway {
 
 std::string statusTitle(int status) {
@@ -35,6 +37,16 @@ Problem makeProblem(int status, std::string code, std::string detail) {
     p.title = statusTitle(status);
     p.detail = std::move(detail);
     return p;
+}
+
+std::int64_t retryAfterSeconds(std::int64_t ms) { return std::max<std::int64_t>(1, (ms + 999) / 1000); }
+
+HttpResponse rateLimited(std::string detail, std::int64_t seconds, const std::string& requestId) {
+    Problem p = makeProblem(429, "rate_limited", std::move(detail));
+    p.extra["retry_after_s"] = seconds;
+    auto r = toResponse(p, requestId);
+    r.headers.emplace_back("Retry-After", std::to_string(seconds));
+    return r;
 }
 
 HttpResponse toResponse(const Problem& p, const std::string& requestId) {
