@@ -101,8 +101,9 @@ struct Score {
             if (got != want) {
                 (flagged ? flaggedWrong : silent) += 1;
                 misses.push_back(s.file + " " + std::string(k) + ": " + want + " | " + got + (flagged ? "  (flagged)" : "  (PASSED AS OK)"));
+            } else if (flagged) {
+                ++flaggedRight;
             }
-            else if (flagged) ++flaggedRight;
             edits += editDistance(u32(got), u32(want));
             chars += u32(want).size();
             if (k == "credit_code" || k == "id_number") {

@@ -146,6 +146,7 @@ struct Hit {
     std::size_t start = 0, end = 0;  ///< in the line's code points (spaces removed)
     const FieldSpec* field = nullptr;
     int distance = 0;
+    bool lenient = false;  ///< a two-character label with one character misread (extraction only)
 };
 
 // A line's characters without spaces, each with the word it came from.
@@ -181,6 +182,14 @@ Chars charsOf(const TextLine& line) {
     return c;
 }
 
+// Text read outside the page read (a sample line, a gap re-read), as labels are matched on.
+std::u32string labelText(std::string_view read) {
+    std::u32string out;
+    for (char32_t ch : toU32(read))
+        if (!ignorable(ch)) out += ch;
+    return out;
+}
+
 // `lenient`: a two-character label opening the line may have one of its characters misread (住让 for
 // 住址, 玲落 for 坐落: the labels sit in the left column, so a line's start is where they are). Only
 // for extraction, and only for a field whose label the page shows nowhere else; classification
@@ -190,7 +199,7 @@ std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc, bool
     if (lenient && text.size() >= 2)
         for (auto& f : doc.fields)
             for (auto& label : f.labels)
-                if (label.size() == 2 && (text[0] == label[0]) != (text[1] == label[1])) hits.push_back({0, 2, &f, 1});
+                if (label.size() == 2 && (text[0] == label[0]) != (text[1] == label[1])) hits.push_back({0, 2, &f, 1, true});
     for (auto& f : doc.fields)
         for (auto& label : f.labels) {
             const std::size_t n = label.size();
@@ -232,7 +241,7 @@ std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc, bool
                         afterShortValue |= k.end <= i && i - k.end <= 3 && k.end > k.start;
                         overlaps |= i < k.end && k.start < i + 2;
                     }
-                    if (afterShortValue && !overlaps) more.push_back({i, i + 2, &f, 1});
+                    if (afterShortValue && !overlaps) more.push_back({i, i + 2, &f, 1, true});
                 }
             }
         kept.insert(kept.end(), more.begin(), more.end());
@@ -683,9 +692,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 confidence += lr.confidence;
                 seen += lr.text;
                 ++n;
-                TextLine all;
-                all.words.push_back(Word{seen, 0, {}});
-                const std::u32string text = charsOf(all).text;
+                const std::u32string text = labelText(seen);
                 std::size_t labelsSeen = 0;
                 for (auto& d : specs()) labelsSeen += findLabels(text, d).size();
                 score = (confidence + 40.0 * static_cast<double>(labelsSeen)) / n;
@@ -785,16 +792,21 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         Box box;
     };
     std::vector<LabelAt> labels;
+    // Lenient hits never displace exact ones (they rank last), so one lenient search per line
+    // also says which fields the page labels exactly.
+    std::vector<std::vector<Hit>> hitsOf;
     std::set<const FieldSpec*> labelledStrictly;
-    for (auto& chars : lines)
-        for (auto& h : findLabels(chars.text, *doc)) labelledStrictly.insert(h.field);
+    for (auto& chars : lines) {
+        hitsOf.push_back(findLabels(chars.text, *doc, true));
+        for (auto& h : hitsOf.back())
+            if (!h.lenient) labelledStrictly.insert(h.field);
+    }
     for (std::size_t li = 0; li < lines.size(); ++li) {
         auto& chars = lines[li];
         std::size_t base = words.size();
         for (auto& w : page.lines[li].words) words.push_back({w.text, w.box, w.confidence});
-        for (auto& h : findLabels(chars.text, *doc, true)) {
-            const bool lenientHit = h.end - h.start == 2 && h.distance == 1 && h.field->labels.front().size() == 2;
-            if (lenientHit && labelledStrictly.count(h.field)) continue;
+        for (auto& h : hitsOf[li]) {
+            if (h.lenient && labelledStrictly.count(h.field)) continue;
             Box b;
             for (std::size_t k = h.start; k < h.end; ++k) {
                 words[base + chars.word[k]].label = true;
@@ -842,12 +854,10 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             Box region{left, std::max(0, b.y - b.h / 4), b.x - 4 - left, std::min(b.h * 3 / 2, r.height - std::max(0, b.y - b.h / 4))};
             ++rereads;
             LineRead again = pool_.readLine(norm.get(), r.dpi, region, "");
-            TextLine read;
-            read.words.push_back(Word{again.text, again.confidence, region});
             if (std::getenv("LGW_OCR_DEBUG"))
                 std::fprintf(stderr, "label reread @%d,%d %dx%d: %s (%.0f)\n", region.x, region.y, region.w, region.h,
                              again.text.c_str(), again.confidence);
-            for (auto& h : findLabels(charsOf(read).text, *doc, true))
+            for (auto& h : findLabels(labelText(again.text), *doc, true))
                 if (!found.count(h.field)) {
                     found.insert(h.field);
                     labels.push_back({h.field, region});
@@ -1090,7 +1100,8 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     };
 
     for (auto& spec : doc->fields) {
-        auto it = raw.find(spec.name);
+        const std::string field = spec.name;
+        auto it = raw.find(field);
         if (it == raw.end()) {
             FieldResult missing;
             missing.note = "not found on the page";
@@ -1163,7 +1174,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 }
                 // "2016.01.01-2036.01.01": from before the dash, to after it.
                 auto dash = text.find_first_of("-~至");
-                if (std::string(spec.name) == "valid_from" && dash != std::string::npos) text = text.substr(0, dash);
+                if (field == "valid_from" && dash != std::string::npos) text = text.substr(0, dash);
                 if (spec.kind == Kind::kValidTo) {
                     auto cut = text.find_last_of("-~");
                     if (text.find("长期") == std::string::npos && cut != std::string::npos && cut > 4)
@@ -1193,7 +1204,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 // Free text has no check character: read a one-row value again on its own (single-line
                 // segmentation, the region alone) and flag it when the two reads disagree, so that a
                 // confident misread (140 for 14栋) goes to a person instead of passing as ok.
-                if (std::string(spec.name) == "unit_number") {
+                if (field == "unit_number") {
                     // 不动产单元号 (GB/T 37346): 6 digits of region, 6 of cadastral zone, 2 letters of
                     // land kind, 5 digits of parcel, F/L/Q/W and 8 digits of the unit. A read of that
                     // shape stands; otherwise a read restricted to letters and digits may supply it.
@@ -1237,17 +1248,17 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                     }
                     // 民族 is one of the 56 ethnic groups: a read that is none of them is read again
                     // with their characters only, and a group read that way is offered.
-                    if (std::string(spec.name) == "ethnicity" && !isEthnicGroup(fr.value)) {
+                    if (field == "ethnicity" && !isEthnicGroup(fr.value)) {
                         static const std::string kChars = [] {
                             std::set<char32_t> cs;
                             for (auto& g : ethnicGroups())
                                 for (char32_t c : toU32(g)) cs.insert(c);
                             return toU8(std::u32string(cs.begin(), cs.end()));
                         }();
-                        const std::string again = clean(pool_.readLine(norm.get(), r.dpi, padded(f.box), kChars).text);
-                        if (isEthnicGroup(comparable(again))) {
+                        const std::string again = comparable(clean(pool_.readLine(norm.get(), r.dpi, padded(f.box), kChars).text));
+                        if (isEthnicGroup(again)) {
                             fr.raw = fr.value;
-                            fr.value = comparable(again);
+                            fr.value = again;
                             fr.status = FieldStatus::kCorrected;
                             fr.note = "none of the 56 ethnic groups as read; read again with their characters only";
                             fr.confidence = std::max(fr.confidence, options_.reviewBelow);
@@ -1264,7 +1275,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                     }
                     // 类型 is one of the registered enterprise types: when both reads come nearest
                     // to the same one, that is the value (corrected unless both read it exactly).
-                    if (std::string(spec.name) == "company_type") {
+                    if (field == "company_type") {
                         const std::string a = registeredEnterpriseType(f.text), b = registeredEnterpriseType(second);
                         if (!a.empty() && (a == b || b.empty())) {
                             if (comparable(f.text) != comparable(a) || comparable(second) != comparable(a)) {
@@ -1289,7 +1300,6 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         // Misreads both reads share: an address whose house number follows no road, lane or village
         // (测试埠 for 测试巷), and an address or issuing authority that begins with the word ending a
         // place's name (市西城区…: 北京 lost at the start).
-        const std::string field = spec.name;
         if ((field == "address" || field == "location" || field == "issuer") && fr.status != FieldStatus::kNeedsReview) {
             const std::string doubt = field == "issuer" ? placeStartDoubt(fr.value) : addressDoubt(fr.value);
             if (!doubt.empty()) {
