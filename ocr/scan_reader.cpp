@@ -595,20 +595,15 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         const DocSpec* hinted = nullptr;
         double bestScore = 0, hintScore = 0;
         for (auto& d : specs()) {
-            std::size_t labels = 0, found = 0;
-            for (auto& f : d.fields) {
-                ++labels;
-                bool seen = false;
-                for (auto& l : a.lines)
-                    for (auto& h : findLabels(l.text, d)) seen |= h.field == &f;
-                found += seen;
-            }
-            double score = static_cast<double>(found) / static_cast<double>(labels);
+            std::set<const FieldSpec*> seen;  // each line searched once, not once per field
+            for (auto& l : a.lines)
+                for (auto& h : findLabels(l.text, d)) seen.insert(h.field);
+            double score = static_cast<double>(seen.size()) / static_cast<double>(d.fields.size());
             for (auto& t : d.titles)
                 if (all.find(t) != std::u32string::npos) score += 0.5;
             // A code of the document's own shape on one line is evidence even when its label is
             // misread; not alone (digits of several lines run together into anything).
-            if (found > 0) {
+            if (!seen.empty()) {
                 bool id = false, credit = false;
                 for (auto& l : a.lines) {
                     std::string ascii;
