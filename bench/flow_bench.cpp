@@ -179,6 +179,7 @@ int main(int argc, char** argv) {
     cfg.dataDir = (dir / "var").string();
     cfg.server.port = 0;
     cfg.server.maxConnections = 10000;
+    cfg.server.maxConnectionsPerClient = 0;  // every bench client is 127.0.0.1
     cfg.log.level = "warn";
     cfg.consent.textFile = src + "/config/consent_text.txt";
     cfg.marketing.materialsFile = src + "/config/materials.toml";

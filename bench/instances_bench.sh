@@ -50,6 +50,7 @@ config() {
   sed -e "s|^data_dir = \"var\"|data_dir = \"$dir\"|" \
       -e "s|^listen = \"127.0.0.1:8080\"|listen = \"127.0.0.1:$port\"|" \
       -e "s|^level = \"info\"|level = \"warn\"|" \
+      -e "s|^max_connections_per_client = .*|max_connections_per_client = 0|" \
       -e "/^kind = \"sqlite\"/d" -e "s|^sqlite_path = \"gateway.db\"|$store|" \
       -e "s|^mode = \"simulator\"         #|url = \"http://127.0.0.1:$mport/api/packages\"\nmode = \"http\" #|" \
       -e "s|^secret_file = \"marketing-secret\"|secret_env = \"LGW_BENCH_MARKETING_SECRET\"|" \

@@ -30,7 +30,10 @@ void readServer(const toml::table* t, ServerConfig& s, std::vector<ConfigError>&
     r.integer("io_threads", s.ioThreads, 1, 64);
     r.integer("blocking_threads", s.blockingThreads, 1, 256);
     r.integer("max_connections", s.maxConnections, 1, 100000);
-    r.integer("header_limit_bytes", s.headerLimitBytes, 1024, 1024 * 1024);
+    r.integer("max_connections_per_client", s.maxConnectionsPerClient, 0, 100000);
+    r.integer("probe_connections", s.probeConnections, 0, 1024);
+    // Beast keeps a header field in at most 64 KiB: a larger limit could not be honoured.
+    r.integer("header_limit_bytes", s.headerLimitBytes, 1024, 60 * 1024);
     r.integer("body_limit_bytes", s.bodyLimitBytes, 1024, 64LL * 1024 * 1024);
     r.integer("scan_body_limit_bytes", s.scanBodyLimitBytes, 1024, 256LL * 1024 * 1024);
     r.integer("read_timeout_ms", s.readTimeoutMs, 100, 600000);
@@ -342,6 +345,10 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
         orr.integer("review_below_percent", c.ocr.reviewBelowPercent, 0, 100);
         orr.string("language", c.ocr.language);
         orr.string("tessdata_dir", c.ocr.tessdataDir);
+        orr.string("worker_binary", c.ocr.workerBinary);
+        orr.integer("worker_memory_mb", c.ocr.workerMemoryMb, 256, 65536);
+        orr.integer("scan_cpu_seconds", c.ocr.scanCpuSeconds, 1, 3600);
+        orr.integer("scan_timeout_ms", c.ocr.scanTimeoutMs, 1000, 3600000);
         orr.finish();
     }
     if (auto* t = r.table("console")) {

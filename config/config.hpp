@@ -24,7 +24,13 @@ struct ServerConfig {
     int ioThreads = 2;
     int blockingThreads = 4;
     int maxConnections = 1024;
-    std::uint32_t headerLimitBytes = 16 * 1024;
+    /// Connections one client address may hold at once (0: no limit, e.g. behind a proxy that
+    /// limits per client itself); one more is answered 503 and closed.
+    int maxConnectionsPerClient = 128;
+    /// Connections past max_connections that are still accepted, for /healthz and /readyz only,
+    /// so that a full pool does not blind the load balancer's probes.
+    int probeConnections = 16;
+    std::uint32_t headerLimitBytes = 16 * 1024;  ///< the request line and header; also a chunked body's trailer
     std::uint64_t bodyLimitBytes = 1024 * 1024;
     std::uint64_t scanBodyLimitBytes = 20 * 1024 * 1024;
     int readTimeoutMs = 15000;
@@ -191,10 +197,14 @@ inline constexpr const char* kAccessActions[] = {
     "scan.create",      "scan.correct"};
 
 struct OcrConfig {
-    int workers = 1;              ///< Tesseract engines, one thread each (the pool is made on the first scan)
+    int workers = 1;              ///< OCR worker processes, one Tesseract engine each (started on the first scan)
     int reviewBelowPercent = 80;  ///< a field read with lower confidence is needs_review
     std::string language = "chi_sim";
     std::string tessdataDir;      ///< "" = Tesseract's default (Debian: /usr/share/tesseract-ocr/5/tessdata)
+    std::string workerBinary;     ///< lgw-ocr-worker; "" = the one next to the licence-gateway executable
+    int workerMemoryMb = 3072;    ///< address space one worker may use (RLIMIT_AS)
+    int scanCpuSeconds = 60;      ///< CPU one scan may use before the kernel stops its worker
+    int scanTimeoutMs = 90000;    ///< wall time one scan may take before its worker is killed
 };
 
 /// The browser console (web/): static files and the session that replaces the API key in a page.

@@ -3,8 +3,10 @@
 // transport: route matching, authentication, role admission, media types, the handler itself,
 // metrics and the last-resort 500 for bugs.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "gateway/auth.hpp"
@@ -22,7 +24,27 @@ public:
     std::uint64_t bodyLimitFor(std::string_view method, std::string_view path) const;
     std::uint64_t headerLimit() const { return headerLimit_; }
 
-    /// Never throws: a handler's exception becomes a logged 500 without details for the caller.
+    /// What the request's header alone decides, before a byte of its body is read: the route, the
+    /// caller (API key, client certificate or console session), the role's admission and the media
+    /// type. When `answer` is set the request is refused with it and its body must not be read.
+    struct Admission {
+        const Route* route = nullptr;
+        std::string label = "unmatched";   ///< the route pattern, for logs and metrics
+        std::uint64_t bodyLimit = 0;       ///< the most body bytes the route accepts
+        std::optional<HttpResponse> answer;
+        std::chrono::steady_clock::time_point started;
+    };
+
+    /// Judges `req` (method, path, headers, client certificate; no body yet): fills its principal and
+    /// path parameters. Never throws. `req` must outlive the await.
+    asio::awaitable<Admission> admit(HttpRequest& req);
+
+    /// Answers an admitted request (its body now read): the handler's response, or the admission's
+    /// own answer; adds the browser headers and records metrics. Never throws: a handler's exception
+    /// becomes a logged 500 without details for the caller.
+    asio::awaitable<HttpResponse> serve(Admission admission, HttpRequest req);
+
+    /// admit() then serve(): for a request whose body is already in hand (tests, simulators).
     asio::awaitable<HttpResponse> dispatch(HttpRequest req);
 
     /// Records a response the transport produced itself (400 bad request line, 413, 431, 503).

@@ -21,7 +21,9 @@ public:
 
     Router& router() { return router_; }
     /// Binds the listener; throws std::runtime_error naming the address.
-    void bind(const config::ServerConfig& cfg) {
+    /// A simulator has one client, the gateway (or a bench driving it): no per-client limit.
+    void bind(config::ServerConfig cfg) {
+        cfg.maxConnectionsPerClient = 0;
         dispatcher_ = std::make_unique<Dispatcher>(router_, auth_, metrics_, cfg.bodyLimitBytes, cfg.headerLimitBytes);
         server_ = std::make_unique<Server>(cfg, *dispatcher_);
     }

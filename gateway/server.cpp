@@ -20,9 +20,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <random>
 #include <thread>
+#include <unordered_map>
 
+#include "gateway/impl/request_reader.hpp"
 #include "gateway/logging.hpp"
 #include "gateway/problem.hpp"
 
@@ -95,10 +98,40 @@ struct Server::Impl {
     awaitable<void> acceptLoop();
     awaitable<void> handleConnection(tcp::socket socket);
     template <class Stream>
-    awaitable<void> serveRequests(Stream& stream, beast::flat_buffer& buffer, std::string clientCn);
+    awaitable<void> serveRequests(Stream& stream, beast::flat_buffer& buffer, std::string clientCn, bool probesOnly);
     template <class Stream>
     awaitable<bool> writeResponse(Stream& stream, HttpResponse resp, const std::string& requestId, bool keepAlive,
                                   unsigned version);
+    /// Answers `p` on a connection that is closed after it (lingering when a body may still come).
+    template <class Stream>
+    awaitable<void> refuse(Stream& stream, const std::string& method, Problem p, const std::string& requestId,
+                           unsigned version, bool linger);
+
+    impl::ReadLimits readLimits(bool firstRequest, bool probesOnly) const {
+        impl::ReadLimits l;
+        l.headerLimit = dispatcher.headerLimit();
+        auto headerMs = firstRequest ? cfg.readTimeoutMs : cfg.idleTimeoutMs;
+        // A connection taken from the probes' reserve gets one short chance to ask for /healthz.
+        if (probesOnly) headerMs = std::min(headerMs, kProbeHeaderTimeoutMs);
+        l.headerTimeout = std::chrono::milliseconds(headerMs);
+        l.bodyTimeout = std::chrono::milliseconds(cfg.readTimeoutMs);
+        return l;
+    }
+
+    // Connections per client address, so that one address cannot hold the whole pool.
+    std::mutex clientsMutex;
+    std::unordered_map<std::string, int> perClient;
+    std::atomic<std::int64_t> lastRefusalLogMs{0};
+    static constexpr int kProbeHeaderTimeoutMs = 2000;
+
+    /// Once a second at most, so that a flood of refused connections does not flood the log.
+    bool refusalLogDue() {
+        auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+        auto last = lastRefusalLogMs.load();
+        return now - last >= 1000 && lastRefusalLogMs.compare_exchange_strong(last, now);
+    }
     template <class Stream>
     awaitable<void> lingeringClose(Stream& stream);
     awaitable<void> drainAndStop();
@@ -181,6 +214,18 @@ awaitable<void> Server::Impl::acceptLoop() {
     }
 }
 
+namespace {
+// The address a client's connections are counted under: an IPv4-mapped IPv6 address is its IPv4.
+std::string clientKey(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (ec) return {};
+    auto addr = ep.address();
+    if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+    return addr.to_string();
+}
+}  // namespace
+
 awaitable<void> Server::Impl::handleConnection(tcp::socket socket) {
     struct Count {
         std::atomic<int>& n;
@@ -188,32 +233,67 @@ awaitable<void> Server::Impl::handleConnection(tcp::socket socket) {
     } count{connections};
     int now = ++connections;
     ++accepted;
+    const std::string client = clientKey(socket);
+    struct ClientSlot {
+        Impl& im;
+        std::string key;
+        int held = 0;
+        ClientSlot(Impl& i, std::string k) : im(i), key(std::move(k)) {
+            std::lock_guard lock(im.clientsMutex);
+            held = ++im.perClient[key];
+        }
+        ~ClientSlot() {
+            std::lock_guard lock(im.clientsMutex);
+            auto it = im.perClient.find(key);
+            if (it != im.perClient.end() && --it->second <= 0) im.perClient.erase(it);
+        }
+    } slot(*this, client);
     beast::tcp_stream stream(std::move(socket));
-    beast::flat_buffer buffer;
-    if (now > cfg.maxConnections) {
-        // Over the limit: answer once, politely, and close. Counted but never served.
-        log->warn("connection refused: max_connections={} reached", cfg.maxConnections);
-        Problem p = makeProblem(503, "too_many_connections", "the gateway is at its connection limit; retry shortly");
+    beast::flat_buffer buffer = impl::makeReadBuffer(readLimits(true, false));
+    const int perClientLimit = cfg.maxConnectionsPerClient;
+    const bool overClient = perClientLimit > 0 && slot.held > perClientLimit;
+    const bool overAll = now > cfg.maxConnections + cfg.probeConnections;
+    if (overClient || overAll) {
+        // Answer once, politely, and close. Counted but never served.
+        Problem p = overClient
+                        ? makeProblem(503, "too_many_connections",
+                                      "this address already holds " + std::to_string(perClientLimit) +
+                                          " connections, the most one client may; reuse or close them and retry")
+                        : makeProblem(503, "too_many_connections", "the gateway is at its connection limit; retry shortly");
+        if (refusalLogDue())
+            log->warn("connection refused client={} reason={} max_connections={} max_connections_per_client={}", client,
+                      overClient ? "per_client_limit" : "max_connections", cfg.maxConnections, perClientLimit);
         std::string rid = newRequestId();
         HttpResponse resp = toResponse(p, rid);
         resp.headers.emplace_back("Retry-After", "1");
         dispatcher.recordTransportError("-", 503);
-        co_await writeResponse(stream, std::move(resp), rid, false, 11);
+        beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(std::min(cfg.writeTimeoutMs, 1000)));
+        http::response<http::string_body> res{http::status::service_unavailable, 11};
+        res.set(http::field::content_type, resp.contentType);
+        res.set("X-Request-Id", rid);
+        res.set(http::field::retry_after, "1");
+        res.body() = std::move(resp.body);
+        res.keep_alive(false);
+        res.prepare_payload();
+        co_await http::async_write(stream, res, kTuple);
         co_return;
     }
+    // Past max_connections, the probes' reserve: such a connection is served /healthz and /readyz only.
+    const bool probesOnly = now > cfg.maxConnections;
     if (!tlsOn) {
-        co_await serveRequests(stream, buffer, std::string());
+        co_await serveRequests(stream, buffer, std::string(), probesOnly);
         co_return;
     }
     ssl::stream<beast::tcp_stream> tlsStream(std::move(stream), sslCtx);
-    beast::get_lowest_layer(tlsStream).expires_after(std::chrono::milliseconds(cfg.readTimeoutMs));
+    beast::get_lowest_layer(tlsStream).expires_after(
+        std::chrono::milliseconds(probesOnly ? std::min(cfg.readTimeoutMs, kProbeHeaderTimeoutMs) : cfg.readTimeoutMs));
     auto [ec] = co_await tlsStream.async_handshake(ssl::stream_base::server, kTuple);
     if (ec) {
         log->debug("TLS handshake failed: {}", ec.message());
         co_return;
     }
     std::string cn = peerCommonName(tlsStream.native_handle());
-    co_await serveRequests(tlsStream, buffer, std::move(cn));
+    co_await serveRequests(tlsStream, buffer, std::move(cn), probesOnly);
     beast::get_lowest_layer(tlsStream).expires_after(std::chrono::seconds(2));
     co_await tlsStream.async_shutdown(kTuple);
 }
@@ -246,44 +326,48 @@ awaitable<void> Server::Impl::lingeringClose(Stream& stream) {
     boost::system::error_code ec;
     sock.shutdown(tcp::socket::shutdown_send, ec);
     char scratch[16384];
+    // Two seconds and 4 MiB at most: enough for a client that sends its whole (refused) request
+    // before reading, not a sink for one that streams without end.
+    constexpr std::size_t kMaxLingerBytes = 4 * 1024 * 1024;
+    std::size_t drained = 0;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (std::chrono::steady_clock::now() < deadline) {
+    while (std::chrono::steady_clock::now() < deadline && drained < kMaxLingerBytes) {
         beast::get_lowest_layer(stream).expires_at(deadline);
         auto [rec, n] = co_await beast::get_lowest_layer(stream).async_read_some(asio::buffer(scratch), kTuple);
         if (rec) break;
+        drained += n;
     }
 }
 
 template <class Stream>
-awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& buffer, std::string clientCn) {
+awaitable<void> Server::Impl::refuse(Stream& stream, const std::string& method, Problem p, const std::string& requestId,
+                                     unsigned version, bool linger) {
+    dispatcher.recordTransportError(method, p.status);
+    HttpResponse resp = toResponse(p, requestId);
+    if (p.status == 503) resp.headers.emplace_back("Retry-After", "1");
+    co_await writeResponse(stream, std::move(resp), requestId, false, version);
+    if (linger) co_await lingeringClose(stream);
+}
+
+template <class Stream>
+awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& buffer, std::string clientCn,
+                                            bool probesOnly) {
     bool first = true;
     for (;;) {
         if (stopping && !first) co_return;
-        http::request_parser<http::empty_body> headerParser;
-        headerParser.header_limit(static_cast<std::uint32_t>(dispatcher.headerLimit()));
-        // The route decides the body limit once the header is in; this parser must not apply its own.
-        headerParser.body_limit(boost::none);
-        beast::get_lowest_layer(stream).expires_after(
-            std::chrono::milliseconds(first ? cfg.readTimeoutMs : cfg.idleTimeoutMs));
+        impl::ReadLimits limits = readLimits(first, probesOnly);
         first = false;
-        auto [ec, n] = co_await http::async_read_header(stream, buffer, headerParser, kTuple);
-        if (ec) {
-            if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-                ec == asio::error::operation_aborted)
-                co_return;
-            if (ec == beast::error::timeout) {
-                log->debug("connection closed: read timeout");
-                co_return;
-            }
-            bool tooBig = ec == http::error::header_limit;
-            Problem p = tooBig ? makeProblem(431, "headers_too_large",
-                                             "request headers exceed " + std::to_string(dispatcher.headerLimit()) +
-                                                 " bytes")
-                               : makeProblem(400, "bad_request", "malformed HTTP request: " + ec.message());
-            dispatcher.recordTransportError("-", p.status);
+        http::request_parser<http::empty_body> headerParser;
+        auto reading = impl::readHead(stream, buffer, headerParser, limits);
+        impl::ReadResult head = co_await std::move(reading);
+        if (head.outcome == impl::ReadOutcome::kTimedOut) {
+            log->debug("connection closed: read timeout");
+            co_return;
+        }
+        if (head.outcome == impl::ReadOutcome::kClosed) co_return;
+        if (head.outcome == impl::ReadOutcome::kRefused) {
             std::string rid = newRequestId();
-            co_await writeResponse(stream, toResponse(p, rid), rid, false, 11);
-            co_await lingeringClose(stream);
+            co_await refuse(stream, "-", std::move(*head.problem), rid, 11, true);
             co_return;
         }
 
@@ -301,77 +385,85 @@ awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& 
             requestId = newRequestId();
         std::string method(h.method_string());
         std::string target(h.target());
-        unsigned version = h.version();
+        const unsigned version = h.version();
+        const bool keepAlive = h.keep_alive();
+        const auto contentLength = headerParser.content_length();
+        // A body follows the head: refusing without reading it means closing the connection.
+        const bool bodyFollows = headerParser.chunked() || (contentLength && *contentLength > 0);
 
         auto url = boost::urls::parse_origin_form(target);
         if (!url) {
-            dispatcher.recordTransportError(method, 400);
-            Problem p = makeProblem(400, "bad_request", "the request target is not a valid origin-form URL");
-            co_await writeResponse(stream, toResponse(p, requestId), requestId, false, version);
-            co_await lingeringClose(stream);
+            co_await refuse(stream, method,
+                            makeProblem(400, "bad_request", "the request target is not a valid origin-form URL"),
+                            requestId, version, true);
             co_return;
         }
-        std::string path = url->path();
-        std::uint64_t limit = dispatcher.bodyLimitFor(method, path);
-        if (auto len = headerParser.content_length(); len && *len > limit) {
-            dispatcher.recordTransportError(method, 413);
-            Problem p = makeProblem(413, "too_large",
-                                    "the body has " + std::to_string(*len) + " bytes; this route accepts at most " +
-                                        std::to_string(limit));
-            co_await writeResponse(stream, toResponse(p, requestId), requestId, false, version);
-            co_await lingeringClose(stream);
-            co_return;
-        }
-        if (auto it = h.find(http::field::expect);
-            it != h.end() && beast::iequals(it->value(), "100-continue")) {
-            http::response<http::empty_body> cont{http::status::continue_, version};
-            beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(cfg.writeTimeoutMs));
-            auto [wec, wn] = co_await http::async_write(stream, cont, kTuple);
-            if (wec) co_return;
-        }
-
-        http::request_parser<http::string_body> parser{std::move(headerParser)};
-        parser.body_limit(limit);
-        beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(cfg.readTimeoutMs));
-        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
-        if (bec) {
-            if (bec == http::error::body_limit) {
-                dispatcher.recordTransportError(method, 413);
-                Problem p = makeProblem(413, "too_large",
-                                        "the body exceeds this route's limit of " + std::to_string(limit) + " bytes");
-                co_await writeResponse(stream, toResponse(p, requestId), requestId, false, version);
-                co_await lingeringClose(stream);
-            } else if (bec != beast::error::timeout && bec != http::error::end_of_stream && bec != asio::error::eof &&
-                       bec != asio::error::connection_reset) {
-                dispatcher.recordTransportError(method, 400);
-                Problem p = makeProblem(400, "bad_request", "malformed HTTP request body: " + bec.message());
-                co_await writeResponse(stream, toResponse(p, requestId), requestId, false, version);
-            } else {
-                log->debug("connection closed while reading a body request_id={}: {}", requestId, bec.message());
-            }
-            co_return;
-        }
-
-        auto req = parser.release();
         HttpRequest in;
-        in.method = std::move(method);
-        in.target = std::move(target);
-        in.path = std::move(path);
+        in.path = url->path();
+        if (probesOnly && !((method == "GET" || method == "HEAD") && (in.path == "/healthz" || in.path == "/readyz"))) {
+            co_await refuse(stream, method,
+                            makeProblem(503, "too_many_connections",
+                                        "the gateway is at its connection limit; retry shortly"),
+                            requestId, version, bodyFollows);
+            co_return;
+        }
+        in.method = method;
+        in.target = target;
         // A bare "?" or "a=1&&b=2" has empty segments: not parameters.
         for (auto p : url->params())
             if (!p.key.empty() || p.has_value) in.query.emplace_back(p.key, p.has_value ? p.value : std::string());
-        for (auto& f : req) {
+        // The header as received: fields a chunked body's trailer carries are never merged into it.
+        for (auto& f : h) {
             std::string name(f.name_string());
             for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             in.headers.emplace_back(std::move(name), std::string(f.value()));
         }
-        in.body = std::move(req.body());
         in.requestId = requestId;
         in.clientCertCn = clientCn;
-        bool keepAlive = req.keep_alive();
 
+        // Route, credentials, role and media type are judged on the header, before any body byte is
+        // read or 100 Continue is sent: an unauthenticated upload costs its header and nothing more.
+        auto admitting = dispatcher.admit(in);
+        Dispatcher::Admission admission = co_await std::move(admitting);
+        const std::uint64_t limit = admission.bodyLimit;
+        if (!admission.answer && contentLength && *contentLength > limit) {
+            co_await refuse(stream, method,
+                            makeProblem(413, "too_large",
+                                        "the body has " + std::to_string(*contentLength) +
+                                            " bytes; this route accepts at most " + std::to_string(limit)),
+                            requestId, version, true);
+            co_return;
+        }
+        bool refusedUnread = admission.answer.has_value() && bodyFollows;
+        if (refusedUnread && !headerParser.chunked() && *contentLength <= impl::kDrainLimit) {
+            // A small refused body is read and dropped unseen, so that the client keeps its connection.
+            auto draining = impl::discardBody(stream, buffer, *contentLength, limits.bodyTimeout);
+            if (!co_await std::move(draining)) co_return;
+            refusedUnread = false;
+        }
         auto started = std::chrono::steady_clock::now();
-        auto task = dispatcher.dispatch(std::move(in));
+        if (!admission.answer) {
+            if (auto it = h.find(http::field::expect); it != h.end() && beast::iequals(it->value(), "100-continue")) {
+                http::response<http::empty_body> cont{http::status::continue_, version};
+                beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(cfg.writeTimeoutMs));
+                auto [wec, wn] = co_await http::async_write(stream, cont, kTuple);
+                if (wec) co_return;
+            }
+            http::request_parser<http::string_body> parser{std::move(headerParser)};
+            auto bodyReading = impl::readBody(stream, buffer, parser, limit, limits);
+            impl::ReadResult body = co_await std::move(bodyReading);
+            if (body.outcome == impl::ReadOutcome::kRefused) {
+                co_await refuse(stream, method, std::move(*body.problem), requestId, version, true);
+                co_return;
+            }
+            if (body.outcome != impl::ReadOutcome::kOk) {
+                log->debug("connection closed while reading a body request_id={}", requestId);
+                co_return;
+            }
+            in.body = std::move(parser.get().body());
+        }
+
+        auto task = dispatcher.serve(std::move(admission), std::move(in));
         HttpResponse resp = co_await std::move(task);
         if (resp.resetConnection) {
             boost::system::error_code resetEc;
@@ -383,11 +475,14 @@ awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& 
         }
         int status = resp.status;
         std::string route = std::move(resp.route);
-        bool again = co_await writeResponse(stream, std::move(resp), requestId, keepAlive, version);
+        bool again = co_await writeResponse(stream, std::move(resp), requestId, keepAlive && !refusedUnread, version);
         auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         // The route pattern, not the path: paths carry consent and grant ids that must not reach logs.
-        log->info("request_id={} method={} route={} status={} ms={:.1f}", requestId, req.method_string(), route, status,
-                  ms);
+        log->info("request_id={} method={} route={} status={} ms={:.1f}", requestId, method, route, status, ms);
+        if (refusedUnread) {
+            co_await lingeringClose(stream);
+            co_return;
+        }
         if (!again) co_return;
     }
 }
@@ -445,9 +540,24 @@ void Server::run(bool handleSignals) {
             im.log->error("accept loop failed: {}", ex.what());
         }
     });
+    // An exception that escapes a completion handler (a library's bug, or an input it throws on)
+    // unwinds out of run(): that connection's coroutine is destroyed with its handler, the thread
+    // logs and goes back to serving. The process never terminates on one request.
+    auto serve = [&im] {
+        for (;;) {
+            try {
+                im.ioc.run();
+                return;
+            } catch (const std::exception& e) {
+                im.log->error("an I/O handler threw; its connection is dropped, serving goes on: {}", e.what());
+            } catch (...) {
+                im.log->error("an I/O handler threw a non-standard exception; its connection is dropped");
+            }
+        }
+    };
     std::vector<std::thread> threads;
-    for (int i = 1; i < im.cfg.ioThreads; ++i) threads.emplace_back([&im] { im.ioc.run(); });
-    im.ioc.run();
+    for (int i = 1; i < im.cfg.ioThreads; ++i) threads.emplace_back(serve);
+    serve();
     for (auto& t : threads) t.join();
 }
 

@@ -27,6 +27,10 @@ std::string ClientResponse::jsonString(const std::string& key) const {
 }
 
 struct HttpClient::Impl {
+    std::uint16_t port = 0;
+    std::optional<TlsOptions> tlsOptions;
+    bool closed = false;  ///< the last response said Connection: close
+    void connect();
     asio::io_context ioc;
     tcp::socket sock{ioc};
     std::unique_ptr<ssl::context> ctx;
@@ -46,27 +50,38 @@ struct HttpClient::Impl {
     }
 };
 
-HttpClient::HttpClient(std::uint16_t port, std::optional<TlsOptions> tlsOptions) : impl_(std::make_unique<Impl>()) {
-    impl_->sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    impl_->setTimeout(std::chrono::seconds(10));
+void HttpClient::Impl::connect() {
+    tls.reset();
+    boost::system::error_code ignored;
+    sock.close(ignored);
+    buffer.clear();
+    closed = false;
+    sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    setTimeout(std::chrono::seconds(10));
     if (tlsOptions) {
-        impl_->ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
+        ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
         if (!tlsOptions->caFile.empty()) {
-            impl_->ctx->load_verify_file(tlsOptions->caFile);
-            impl_->ctx->set_verify_mode(ssl::verify_peer);
+            ctx->load_verify_file(tlsOptions->caFile);
+            ctx->set_verify_mode(ssl::verify_peer);
         }
         if (!tlsOptions->certFile.empty()) {
-            impl_->ctx->use_certificate_chain_file(tlsOptions->certFile);
-            impl_->ctx->use_private_key_file(tlsOptions->keyFile, ssl::context::pem);
+            ctx->use_certificate_chain_file(tlsOptions->certFile);
+            ctx->use_private_key_file(tlsOptions->keyFile, ssl::context::pem);
         }
         if (tlsOptions->maxVersion) {
-            SSL_CTX_set_security_level(impl_->ctx->native_handle(), 0);
-            SSL_CTX_set_min_proto_version(impl_->ctx->native_handle(), TLS1_VERSION);
-            SSL_CTX_set_max_proto_version(impl_->ctx->native_handle(), tlsOptions->maxVersion);
+            SSL_CTX_set_security_level(ctx->native_handle(), 0);
+            SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_VERSION);
+            SSL_CTX_set_max_proto_version(ctx->native_handle(), tlsOptions->maxVersion);
         }
-        impl_->tls = std::make_unique<ssl::stream<tcp::socket&>>(impl_->sock, *impl_->ctx);
-        impl_->tls->handshake(ssl::stream_base::client);  // throws on failure
+        tls = std::make_unique<ssl::stream<tcp::socket&>>(sock, *ctx);
+        tls->handshake(ssl::stream_base::client);  // throws on failure
     }
+}
+
+HttpClient::HttpClient(std::uint16_t port, std::optional<TlsOptions> tlsOptions) : impl_(std::make_unique<Impl>()) {
+    impl_->port = port;
+    impl_->tlsOptions = std::move(tlsOptions);
+    impl_->connect();
 }
 
 HttpClient::~HttpClient() = default;
@@ -85,11 +100,14 @@ ClientResponse HttpClient::readResponse() {
     }
     out.body = res.body();
     out.keepAlive = res.keep_alive();
+    impl_->closed = !out.keepAlive;
     return out;
 }
 
 ClientResponse HttpClient::request(const std::string& method, const std::string& target, const std::string& body,
                                    const std::vector<std::pair<std::string, std::string>>& headers) {
+    // As any HTTP client does: a connection the server said it closes is not used again.
+    if (impl_->closed) impl_->connect();
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
     for (auto& [k, v] : headers) req.set(k, v);

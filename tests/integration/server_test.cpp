@@ -213,12 +213,16 @@ TEST(Server, StalledHalfRequestIsClosedAfterTheReadTimeout) {
 TEST(Server, StalledBodyIsClosedAfterTheReadTimeout) {
     TestGateway gw;
     HttpClient c(gw.port);
-    c.writeRaw("PUT /v1/applications/YK1 HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":");
+    c.writeRaw("PUT /v1/applications/YK1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer demo-frontdesk\r\n"
+               "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":");
     EXPECT_TRUE(c.closedWithin(5s));
 }
 
 TEST(Server, ConnectionLimitAnswers503) {
-    TestGateway gw([](config::Config& c) { c.server.maxConnections = 2; });
+    TestGateway gw([](config::Config& c) {
+        c.server.maxConnections = 2;
+        c.server.probeConnections = 0;
+    });
     HttpClient a(gw.port), b(gw.port);
     EXPECT_EQ(a.request("GET", "/healthz").status, 200);
     EXPECT_EQ(b.request("GET", "/healthz").status, 200);

@@ -91,6 +91,31 @@ TEST(Config, OutOfRangeValues) {
     EXPECT_TRUE(hasError(e, "server.read_timeout_ms: must be 100..600000, got 5"));
 }
 
+// The limits that keep one client from harming the others (issue 15).
+TEST(Config, ConnectionAndWorkerLimits) {
+    auto r = parseConfig("demo = true\n[server]\nmax_connections_per_client = 0\nprobe_connections = 4\n"
+                         "[ocr]\nworker_binary = \"/opt/lgw/lgw-ocr-worker\"\nworker_memory_mb = 1024\n"
+                         "scan_cpu_seconds = 30\nscan_timeout_ms = 45000\n",
+                         "t.toml");
+    ASSERT_TRUE(r.config) << r.errors.at(0).str();
+    EXPECT_EQ(r.config->server.maxConnectionsPerClient, 0);
+    EXPECT_EQ(r.config->server.probeConnections, 4);
+    EXPECT_EQ(r.config->ocr.workerBinary, "/opt/lgw/lgw-ocr-worker");
+    EXPECT_EQ(r.config->ocr.workerMemoryMb, 1024);
+    EXPECT_EQ(r.config->ocr.scanCpuSeconds, 30);
+    EXPECT_EQ(r.config->ocr.scanTimeoutMs, 45000);
+    auto d = parseConfig("demo = true\n", "d.toml");
+    EXPECT_EQ(d.config->server.maxConnectionsPerClient, 128);
+    EXPECT_EQ(d.config->ocr.workerBinary, "");
+    // Beast keeps a field in at most 64 KiB: a header limit it could not honour is refused.
+    auto e = errorsOf("[server]\nheader_limit_bytes = 65536\nmax_connections_per_client = -1\n"
+                      "[ocr]\nworker_memory_mb = 10\nscan_timeout_ms = 5\n");
+    EXPECT_TRUE(hasError(e, "server.header_limit_bytes: must be 1024..61440, got 65536"));
+    EXPECT_TRUE(hasError(e, "server.max_connections_per_client: must be 0..100000, got -1"));
+    EXPECT_TRUE(hasError(e, "ocr.worker_memory_mb: must be 256..65536, got 10"));
+    EXPECT_TRUE(hasError(e, "ocr.scan_timeout_ms: must be 1000..3600000, got 5"));
+}
+
 TEST(Config, EnumeratedValues) {
     auto e = errorsOf("[log]\nlevel = \"loud\"\n[store]\nkind = \"mysql\"\n");
     EXPECT_TRUE(hasError(e, "log.level: must be one of trace, debug, info"));

@@ -196,3 +196,50 @@ TEST_F(DispatcherTest, SessionCookiesResolveWithCsrfOnWrites) {
     }
     EXPECT_TRUE(nosniff && frame);
 }
+
+namespace {
+asio::awaitable<Dispatcher::Admission> admitCopy(Dispatcher* d, HttpRequest* req) {
+    auto admitting = d->admit(*req);
+    co_return co_await std::move(admitting);
+}
+}  // namespace
+
+// The header alone decides (issue 15): the transport reads no body for a request admit() refuses.
+TEST_F(DispatcherTest, AdmissionJudgesTheHeaderBeforeAnyBody) {
+    auto admit = [this](HttpRequest req) {
+        asio::io_context ioc;
+        auto fut = asio::co_spawn(ioc, admitCopy(&dispatcher_, &req), asio::use_future);
+        ioc.run();
+        return std::make_pair(fut.get(), req);
+    };
+    struct Case {
+        HttpRequest req;
+        int status;  ///< 0: admitted
+        const char* code;
+    };
+    Case cases[] = {
+        {request("POST", "/v1/things/7", "", "application/json"), 401, "missing_credentials"},
+        {request("POST", "/v1/things/7", "wrong-key", "application/json"), 401, "unknown_api_key"},
+        {request("POST", "/v1/things/7", "au-key", "application/json"), 403, "role_not_admitted"},
+        {request("POST", "/v1/things/7", "fd-key", "image/png"), 415, "unsupported_media_type"},
+        {request("POST", "/v1/nothing", "fd-key", "application/json"), 404, "not_found"},
+        {request("DELETE", "/v1/things/7", "fd-key"), 405, "method_not_allowed"},
+        {request("POST", "/v1/things/7", "fd-key", "application/json"), 0, ""},
+    };
+    for (auto& c : cases) {
+        SCOPED_TRACE(c.req.method + " " + c.req.path);
+        auto [a, req] = admit(c.req);
+        if (c.status == 0) {
+            ASSERT_FALSE(a.answer);
+            EXPECT_EQ(a.bodyLimit, 2048u);  // the route's own limit
+            EXPECT_EQ(a.label, "/v1/things/{id}");
+            ASSERT_TRUE(req.principal);
+            EXPECT_EQ(req.principal->role, "frontdesk");
+            EXPECT_EQ(req.pathParams.at("id"), "7");
+        } else {
+            ASSERT_TRUE(a.answer);
+            EXPECT_EQ(a.answer->status, c.status);
+            EXPECT_EQ(code(*a.answer), c.code);
+        }
+    }
+}
