@@ -22,7 +22,6 @@
 #include "gateway/push_worker.hpp"
 #include "gateway/scan_routes.hpp"
 #include "gateway/store_factory.hpp"
-#include "ocr/tesseract_engine.hpp"
 #include "adapters/marketing/http_marketing_client.hpp"
 #include "adapters/marketing/simulator/marketing_simulator.hpp"
 #include "config/materials.hpp"
@@ -383,9 +382,6 @@ void App::run(bool handleSignals) {
     logger("main")->info("licence-gateway {} listening on {}://{} data_dir={} store={}", LGW_VERSION,
                          impl_->server->tls() ? "https" : "http", impl_->server->listenAddress(), c.dataDir,
                          impl_->opened.description);
-    if (!ocr::TesseractPool::ompThreadLimitSet())
-        logger("main")->warn("OMP_THREAD_LIMIT=1 is not in the environment: Tesseract (POST /v1/scans) runs several times "
-                             "slower; set it before the process starts (scripts/run.sh and the systemd unit do)");
     asio::co_spawn(impl_->server->executor(), impl_->scheduler->run(), [](std::exception_ptr e) {
         if (e) logger("scheduler")->error("reminder scheduler stopped unexpectedly");
     });

@@ -10,12 +10,14 @@
 
 #include "adapters/blob/document_vault.hpp"
 #include "gateway/audit.hpp"
+#include "gateway/blocking.hpp"
 #include "gateway/json_body.hpp"
 #include "gateway/logging.hpp"
 #include "gateway/problem.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/time_text.hpp"
 #include "ocr/scan_json.hpp"
+#include "ocr/ocr_process_pool.hpp"
 #include "ocr/scan_reader.hpp"
 #include "security/crypto.hpp"
 
@@ -24,26 +26,34 @@ namespace lgw::gateway {
 namespace json = boost::json;
 
 struct ScanService::Impl {
-    Impl(Services& services, Auditor& a, adapters::blob::DocumentVault& v) : s(services), auditor(a), vault(v) {}
+    Impl(Services& services, Auditor& a, adapters::blob::DocumentVault& v)
+        : s(services), auditor(a), vault(v), ocrThreads(std::max(1, services.config.ocr.workers)) {}
     Services& s;
     Auditor& auditor;
     adapters::blob::DocumentVault& vault;
     std::once_flag once;
-    std::unique_ptr<ocr::TesseractPool> pool;
-    std::string poolError;
+    // Declared before the threads that use it, so that it outlives them: no read runs when it goes.
+    std::unique_ptr<ocr::OcrProcessPool> pool;
+    // The OCR waits (one per worker process) have threads of their own: scans never hold the shared
+    // blocking pool that store calls and sign-ins need.
+    BlockingPool ocrThreads;
 
-    // Made on the first scan (loading chi_sim takes a second per engine), on a blocking thread.
-    ocr::TesseractPool* engines() {
+    // The workers start on the first scan (each loads chi_sim, about a second), not with the gateway.
+    ocr::OcrProcessPool& engines() {
         std::call_once(once, [this] {
-            try {
-                auto& o = s.config.ocr;
-                pool = std::make_unique<ocr::TesseractPool>(o.workers, o.language, o.tessdataDir);
-            } catch (const std::exception& e) {
-                poolError = e.what();
-                logger("ocr")->error("the OCR engines cannot start: {}", poolError);
-            }
+            auto& o = s.config.ocr;
+            ocr::OcrProcessOptions opts;
+            opts.workerBinary = o.workerBinary.empty() ? ocr::defaultWorkerBinary() : o.workerBinary;
+            opts.workers = o.workers;
+            opts.language = o.language;
+            opts.tessdataDir = o.tessdataDir;
+            opts.memoryLimitMb = o.workerMemoryMb;
+            opts.cpuSecondsPerScan = o.scanCpuSeconds;
+            opts.scanTimeoutMs = o.scanTimeoutMs;
+            opts.log = [](const std::string& event) { logger("ocr")->warn("{}", event); };
+            pool = std::make_unique<ocr::OcrProcessPool>(std::move(opts));
         });
-        return pool.get();
+        return *pool;
     }
 };
 
@@ -83,10 +93,9 @@ std::string licenceValue(const store::LicenceRecord& l, const std::string& field
 }
 
 struct Stored {
-    std::variant<ocr::ScanResult, ocr::ScanError> result;
+    ocr::ScanResult result;
     std::string documentId;
     json::value crossCheck = nullptr;
-    std::string failure;  ///< the engines or the store failed
 };
 
 asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) {
@@ -110,25 +119,36 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
     const std::int64_t now = c->s.nowMs();
     const std::string who = req.principal->id;
     std::string body = std::move(req.body);
-    // Reading, encrypting and storing are CPU and disk work: on the blocking pool; the engines are
-    // the OCR pool's own threads.
-    std::function<Stored()> job = [c, appId, hint, mediaType, now, who, body]() {
+    std::function<bool()> exists = [c, appId] { return c->s.store.application(appId).has_value(); };
+    if (!co_await c->s.blocking.call(std::move(exists))) {
+        auto e = event("denied", {{"reason", "application_not_found"}});
+        co_await c->auditor.record(std::move(e));
+        co_return toResponse(makeProblem(404, "application_not_found", "no application " + appId + "; create it with PUT"),
+                             req.requestId);
+    }
+    // The page is read in an OCR worker process (a hostile image can kill that one, not the gateway),
+    // waited for on the OCR threads.
+    ocr::OcrJob ocrJob;
+    ocrJob.contentType = mediaType;
+    ocrJob.hint = hint;
+    ocrJob.today = dateUtc(now);
+    ocrJob.options.reviewBelow = static_cast<float>(c->s.config.ocr.reviewBelowPercent) / 100.0f;
+    auto bodyView = std::make_shared<const std::string>(std::move(body));
+    std::function<ocr::ScanOutcome()> reading = [c, ocrJob, bodyView] { return c->engines().read(ocrJob, *bodyView); };
+    ocr::ScanOutcome outcome = co_await c->ocrThreads.call(std::move(reading));
+    if (auto* err = std::get_if<ocr::ScanError>(&outcome)) {
+        const bool unavailable = err->status == 503;
+        auto e = event(unavailable ? "error" : "denied", {{"reason", err->code}});
+        co_await c->auditor.record(std::move(e));
+        HttpResponse r = toResponse(makeProblem(err->status, err->code, err->message), req.requestId);
+        if (unavailable) r.headers.emplace_back("Retry-After", "5");
+        co_return r;
+    }
+    // Encrypting and storing are CPU and disk work: on the blocking pool.
+    std::function<Stored()> job = [c, appId, mediaType, now, who, bodyView, read = std::get<ocr::ScanResult>(outcome)]() {
         Stored out;
-        if (!c->s.store.application(appId)) {
-            out.failure = "application_not_found";
-            return out;
-        }
-        auto* engines = c->engines();
-        if (!engines) {
-            out.failure = "ocr_unavailable";
-            return out;
-        }
-        ocr::ReaderOptions options;
-        options.reviewBelow = static_cast<float>(c->s.config.ocr.reviewBelowPercent) / 100.0f;
-        ocr::ScanReader reader(*engines, options);
-        out.result = reader.read(body, mediaType, hint, dateUtc(now));
-        auto* r = std::get_if<ocr::ScanResult>(&out.result);
-        if (!r) return out;
+        out.result = read;
+        const ocr::ScanResult* r = &read;
         auto fields = ocr::scanJson(*r, "").at("fields").as_object();
         store::DocumentMeta meta;
         meta.id = security::randomId128();
@@ -139,7 +159,7 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
         meta.createdBy = who;
         meta.createdAt = now;
         meta.fieldsJson = json::serialize(fields);
-        c->vault.put(meta, body);
+        c->vault.put(meta, *bodyView);
         c->s.store.insertDocument(meta);
         out.documentId = meta.id;
         // Cross-check with an e-licence of the same kind, when the application holds one.
@@ -163,25 +183,7 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
         return out;
     };
     Stored stored = co_await c->s.blocking.call(std::move(job));
-    if (stored.failure == "application_not_found") {
-        auto e = event("denied", {{"reason", "application_not_found"}});
-        co_await c->auditor.record(std::move(e));
-        co_return toResponse(makeProblem(404, "application_not_found", "no application " + appId + "; create it with PUT"),
-                             req.requestId);
-    }
-    if (stored.failure == "ocr_unavailable") {
-        auto e = event("error", {{"reason", "ocr_unavailable"}});
-        co_await c->auditor.record(std::move(e));
-        HttpResponse r = toResponse(makeProblem(503, "ocr_unavailable", "the OCR engines are not available: " + c->poolError),
-                                    req.requestId);
-        co_return r;
-    }
-    if (auto* err = std::get_if<ocr::ScanError>(&stored.result)) {
-        auto e = event("denied", {{"reason", err->code}});
-        co_await c->auditor.record(std::move(e));
-        co_return toResponse(makeProblem(err->status, err->code, err->message), req.requestId);
-    }
-    auto& r = std::get<ocr::ScanResult>(stored.result);
+    auto& r = stored.result;
     json::array review, corrected;
     for (auto& [name, f] : r.fields) {
         if (f.status == ocr::FieldStatus::kNeedsReview) review.emplace_back(name);

@@ -2,6 +2,8 @@
 
 #include <leptonica/allheaders.h>
 
+#include <algorithm>
+
 namespace lgw::ocr {
 
 void PixDeleter::operator()(Pix* p) const { pixDestroy(&p); }
@@ -14,7 +16,8 @@ std::string sniffFormat(std::string_view b) {
     return {};
 }
 
-std::variant<DecodedScan, ScanError> decodeScan(std::string_view bytes, std::string_view declaredType, long maxPixels) {
+std::variant<DecodedScan, ScanError> decodeScan(std::string_view bytes, std::string_view declaredType, long maxPixels,
+                                                int maxSide) {
     // Leptonica reports every failure on stderr too; the caller gets a reason, the log no noise.
     static const bool quiet = [] {
         setMsgSeverity(L_SEVERITY_NONE);
@@ -41,6 +44,15 @@ std::variant<DecodedScan, ScanError> decodeScan(std::string_view bytes, std::str
         return ScanError{422, "unreadable_image",
                          "the image declares " + std::to_string(w) + "x" + std::to_string(h) + " pixels; at most " +
                              std::to_string(maxPixels / 1'000'000) + " megapixels are read (scan at 300 DPI)"};
+    const std::string size = std::to_string(w) + "x" + std::to_string(h);
+    if (std::max(w, h) > maxSide)
+        return ScanError{422, "unreadable_image",
+                         "the page cannot be read: the image is " + size + " pixels and a side may have at most " +
+                             std::to_string(maxSide) + " (scan the page at 300 DPI)"};
+    if (std::max(w, h) > kMaxAspectRatio * static_cast<long>(std::min(w, h)))
+        return ScanError{422, "unreadable_image",
+                         "the page cannot be read: the image is " + size + " pixels, a strip rather than a page; scan "
+                         "the whole certificate"};
     Pix* pix = pixReadMem(data, bytes.size());
     if (!pix) return ScanError{422, "unreadable_image", "the " + format + " data cannot be decoded: the file is corrupt or cut off"};
     DecodedScan out;

@@ -31,8 +31,14 @@ struct DecodedScan {
 /// The format the bytes are in ("jpeg", "png", "tiff"), or "" for anything else.
 std::string sniffFormat(std::string_view bytes);
 
-/// `declaredType` is the request's Content-Type ("" to skip the comparison).
+/// The longest side a page may have, as sent and once prepared: Tesseract asserts past 32767.
+inline constexpr int kMaxPreparedSide = 30000;
+/// The most one side may exceed the other: no certificate, card or page is a strip.
+inline constexpr int kMaxAspectRatio = 20;
+
+/// `declaredType` is the request's Content-Type ("" to skip the comparison). The header is checked
+/// against `maxPixels`, `maxSide` and kMaxAspectRatio before any pixel is decoded.
 std::variant<DecodedScan, ScanError> decodeScan(std::string_view bytes, std::string_view declaredType = {},
-                                                long maxPixels = 80'000'000);
+                                                long maxPixels = 80'000'000, int maxSide = kMaxPreparedSide);
 
 }  // namespace lgw::ocr

@@ -477,7 +477,7 @@ ScanReader::ScanReader(TesseractPool& pool, ReaderOptions options) : pool_(pool)
 std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std::string_view contentType,
                                                      const std::string& hint, std::string_view today) {
     auto t0 = Clock::now();
-    auto decoded = decodeScan(bytes, contentType, options_.maxPixels);
+    auto decoded = decodeScan(bytes, contentType, options_.maxPixels, kMaxPreparedSide);
     if (auto* e = std::get_if<ScanError>(&decoded)) return *e;
     auto& scan = std::get<DecodedScan>(decoded);
     ScanResult r;
@@ -497,6 +497,11 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         else if (longSide > 3600) factor = 3600.0 / longSide;
     }
     factor = std::clamp(factor, 0.4, 4.0);
+    // The prepared page must stay inside what the engine takes: Tesseract asserts (and aborts the
+    // process) once a side passes 32767 pixels, and the pixel cap holds after scaling too, not only
+    // for the file as sent.
+    factor = std::min(factor, static_cast<double>(kMaxPreparedSide) / std::max(w0, h0));
+    factor = std::min(factor, std::sqrt(static_cast<double>(options_.maxPixels) / (static_cast<double>(w0) * h0)));
     PixPtr scaled(std::abs(factor - 1.0) > 0.05 ? pixScale(grey.get(), static_cast<float>(factor), static_cast<float>(factor))
                                                 : pixClone(grey.get()));
     r.dpi = 300;

@@ -81,6 +81,7 @@ public:
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
 
+    pid_t pid() const { return pid_; }
     bool running() {
         if (pid_ <= 0 || reaped_) return false;
         if (::waitpid(pid_, &status_, WNOHANG) == pid_) reaped_ = true;

@@ -47,6 +47,9 @@ public:
         cfg.govsim.holdersFile = src + "/config/govsim/holders.json";
         cfg.consent.textFile = src + "/config/consent_text.txt";
         cfg.marketing.materialsFile = src + "/config/materials.toml";
+#ifdef LGW_OCR_WORKER
+        cfg.ocr.workerBinary = LGW_OCR_WORKER;  // the test binary's own directory has none
+#endif
         if (tweak) tweak(cfg);
         app_ = std::make_unique<gateway::App>(cfg, std::move(clock));
         port = app_->server().port();
