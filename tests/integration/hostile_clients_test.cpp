@@ -132,12 +132,15 @@ private:
     bool connected_ = false;
 };
 
+/// The process's peak resident memory so far (VmHWM), printed so that the margin shows in the log.
 long peakRssKb(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
+    long kb = -1;
     while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
-    return -1;
+        if (line.rfind("VmHWM:", 0) == 0) kb = std::atol(line.c_str() + 6);
+    std::printf("gateway peak RSS: %ld KiB (ceiling %ld KiB)\n", kb, kRssCeilingKb);
+    return kb;
 }
 
 struct GatewayOptions {

@@ -67,10 +67,13 @@ public:
             ::dup2(fd, 2);
             ::setenv("OMP_THREAD_LIMIT", "1", 1);
             for (auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-            std::vector<char*> argv{const_cast<char*>(LGW_BINARY)};
+            // LGW_BINARY_UNDER_TEST runs the same tests against another build (an older release, to
+            // see that a test fails where the defect is).
+            const char* binary = std::getenv("LGW_BINARY_UNDER_TEST") ? std::getenv("LGW_BINARY_UNDER_TEST") : LGW_BINARY;
+            std::vector<char*> argv{const_cast<char*>(binary)};
             for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
             argv.push_back(nullptr);
-            ::execv(LGW_BINARY, argv.data());
+            ::execv(binary, argv.data());
             ::_exit(127);
         }
     }
