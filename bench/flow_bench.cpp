@@ -24,12 +24,12 @@
 #include <thread>
 #include <unordered_map>
 
-#include "adapters/govdata/simulator/gov_simulator.hpp"
+#include "simulators/govdata/gov_simulator.hpp"
 #include "adapters/http/http_client.hpp"
 #include "config/config.hpp"
 #include "gateway/app.hpp"
-#include "gateway/logging.hpp"
-#include "gateway/server.hpp"
+#include "gateway/http/logging.hpp"
+#include "gateway/http/server.hpp"
 
 namespace asio = boost::asio;
 namespace json = boost::json;

@@ -183,7 +183,7 @@ struct AccessRuleConfig {
     std::string scope = "any";  ///< any | worked_on (applications the caller worked on) | pushed_to
 };
 
-/// Unset: the built-in defaults (gateway/access_policy.hpp). Set: exactly these rules.
+/// Unset: the built-in defaults (security/access_policy.hpp). Set: exactly these rules.
 struct AccessConfig {
     bool configured = false;
     std::vector<AccessRuleConfig> rules;

@@ -5,8 +5,8 @@
 #include <chrono>
 
 #include "gateway/audit_chain.hpp"
-#include "gateway/http_types.hpp"
-#include "gateway/logging.hpp"
+#include "gateway/http/http_types.hpp"
+#include "gateway/http/logging.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::gateway {

@@ -9,8 +9,8 @@
 
 #include "adapters/store/store.hpp"
 #include "security/signature.hpp"
-#include "gateway/blocking.hpp"
-#include "gateway/metrics.hpp"
+#include "gateway/http/blocking.hpp"
+#include "gateway/http/metrics.hpp"
 
 namespace lgw::gateway {
 

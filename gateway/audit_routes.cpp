@@ -7,7 +7,7 @@
 #include "gateway/audit.hpp"
 #include "gateway/audit_chain.hpp"
 #include "gateway/copy_trace.hpp"
-#include "gateway/json_body.hpp"
+#include "gateway/http/json_body.hpp"
 #include "gateway/routes.hpp"
 
 namespace lgw::gateway {

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "adapters/govdata/simulator/gov_simulator.hpp"
+#include "simulators/govdata/gov_simulator.hpp"
 #include "gateway/app.hpp"
 #include "gateway/store_factory.hpp"
 #include "ocr/scan_json.hpp"
@@ -14,10 +14,10 @@
 #include "gateway/audit.hpp"
 #include "gateway/audit_chain.hpp"
 #include "gateway/copy_trace.hpp"
-#include "adapters/marketing/simulator/marketing_simulator.hpp"
+#include "simulators/marketing/marketing_simulator.hpp"
 #include "gateway/key_admin.hpp"
 #include "security/keyring.hpp"
-#include "gateway/logging.hpp"
+#include "gateway/http/logging.hpp"
 #include "gateway/routes.hpp"
 #include "security/identity_codes.hpp"
 

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <set>
 
-#include "gateway/json_body.hpp"
-#include "gateway/logging.hpp"
+#include "gateway/http/json_body.hpp"
+#include "gateway/http/logging.hpp"
 #include "gateway/routes.hpp"
 #include "security/consent_codes.hpp"
 #include "security/crypto.hpp"

@@ -10,8 +10,8 @@
 #include "adapters/govdata/gov_data_platform.hpp"
 #include "adapters/sms/sms_sender.hpp"
 #include "gateway/audit.hpp"
-#include "gateway/problem.hpp"
-#include "gateway/router.hpp"
+#include "gateway/http/problem.hpp"
+#include "gateway/http/router.hpp"
 #include "gateway/services.hpp"
 #include "security/licence_verifier.hpp"
 

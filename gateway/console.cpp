@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "gateway/audit.hpp"
-#include "gateway/json_body.hpp"
-#include "gateway/logging.hpp"
-#include "gateway/problem.hpp"
+#include "gateway/http/json_body.hpp"
+#include "gateway/http/logging.hpp"
+#include "gateway/http/problem.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/time_text.hpp"
 #include "security/crypto.hpp"

@@ -16,9 +16,9 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/auth.hpp"
-#include "gateway/dispatcher.hpp"
-#include "gateway/router.hpp"
+#include "gateway/http/auth.hpp"
+#include "gateway/http/dispatcher.hpp"
+#include "gateway/http/router.hpp"
 #include "gateway/services.hpp"
 
 namespace lgw::gateway {

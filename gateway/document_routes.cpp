@@ -1,14 +1,14 @@
 // Section 3 of API.md: documents. The copy that leaves is decrypted and watermarked for this
 // download; every decision, allowed or denied, is an audit event, and a denied read of content is
-// also an alert. Who may read what is the access policy's (gateway/access_policy.hpp).
+// also an alert. Who may read what is the access policy's (security/access_policy.hpp).
 #include <boost/json.hpp>
 
 #include <chrono>
 
 #include "adapters/blob/document_vault.hpp"
 #include "gateway/audit.hpp"
-#include "gateway/logging.hpp"
-#include "gateway/problem.hpp"
+#include "gateway/http/logging.hpp"
+#include "gateway/http/problem.hpp"
 #include "gateway/routes.hpp"
 #include "security/crypto.hpp"
 #include "security/watermark.hpp"

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "gateway/problem.hpp"
+#include "gateway/http/problem.hpp"
 #include "gateway/routes.hpp"
 #include "gateway/time_text.hpp"
 #include "security/crypto.hpp"

@@ -9,7 +9,7 @@
 #include "adapters/blob/document_vault.hpp"
 #include "config/materials.hpp"
 #include "gateway/audit.hpp"
-#include "gateway/router.hpp"
+#include "gateway/http/router.hpp"
 #include "gateway/services.hpp"
 
 namespace lgw::gateway {

@@ -13,7 +13,7 @@
 
 #include <algorithm>
 
-#include "gateway/logging.hpp"
+#include "gateway/http/logging.hpp"
 #include "gateway/time_text.hpp"
 #include "security/crypto.hpp"
 #include "security/watermark.hpp"

@@ -6,7 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "gateway/logging.hpp"
+#include "gateway/http/logging.hpp"
 
 namespace lgw::gateway {
 

@@ -5,7 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "gateway/logging.hpp"
+#include "gateway/http/logging.hpp"
 
 namespace lgw::gateway {
 

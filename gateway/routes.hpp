@@ -3,7 +3,7 @@
 // media types; the handlers are named coroutines (see STYLE.md on g++ 12).
 #include <boost/json/value.hpp>
 
-#include "gateway/router.hpp"
+#include "gateway/http/router.hpp"
 #include "gateway/services.hpp"
 #include "security/identity_codes.hpp"
 

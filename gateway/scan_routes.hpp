@@ -3,7 +3,7 @@
 // made on the first scan.
 #include <memory>
 
-#include "gateway/router.hpp"
+#include "gateway/http/router.hpp"
 #include "gateway/services.hpp"
 
 namespace lgw::adapters::blob {

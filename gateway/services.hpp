@@ -7,11 +7,16 @@
 
 #include "adapters/store/store.hpp"
 #include "config/config.hpp"
-#include "gateway/access_policy.hpp"
-#include "gateway/blocking.hpp"
-#include "gateway/metrics.hpp"
+#include "security/access_policy.hpp"
+#include "gateway/http/blocking.hpp"
+#include "gateway/http/metrics.hpp"
 
 namespace lgw::gateway {
+
+// The access policy is security's (security/access_policy.hpp); the services name it as their own.
+using security::AccessDecision;
+using security::AccessPolicy;
+using security::ResourceFacts;
 
 struct Services {
     const config::Config& config;

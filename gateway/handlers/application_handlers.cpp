@@ -2,7 +2,7 @@
 // documents and packages hang off.
 #include <regex>
 
-#include "gateway/json_body.hpp"
+#include "gateway/http/json_body.hpp"
 #include "gateway/routes.hpp"
 
 namespace lgw::gateway {

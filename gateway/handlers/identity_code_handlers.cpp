@@ -1,7 +1,7 @@
 // POST /v1/identity-codes/validate: the verdict of `licence-gateway validate`, for pages that check a
 // credit code or ID number as it is typed. The code travels in the body, never in a URL that could
 // end up in an access log.
-#include "gateway/json_body.hpp"
+#include "gateway/http/json_body.hpp"
 #include "gateway/routes.hpp"
 
 namespace lgw::gateway {

@@ -1,4 +1,4 @@
-// Raw bytes from a client through the gateway's own request reading (gateway/impl/request_reader.hpp),
+// Raw bytes from a client through the gateway's own request reading (gateway/http/impl/request_reader.hpp),
 // with small limits so that the fuzzer reaches them: every input must end in requests read within
 // those limits, a refusal with a 4xx/5xx problem, or a closed connection. Nothing may throw (Beast
 // throws std::length_error from inside a completion handler on an oversized field: that is what this
@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "gateway/impl/request_reader.hpp"
+#include "gateway/http/impl/request_reader.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "gateway/json_body.hpp"
+#include "gateway/http/json_body.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string body(reinterpret_cast<const char*>(data), size);

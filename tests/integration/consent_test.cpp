@@ -8,7 +8,7 @@
 
 #include "security/identity_codes.hpp"
 #include "security/request_signing.hpp"
-#include "gateway/embedded_server.hpp"
+#include "gateway/http/embedded_server.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;

@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "adapters/blob/postgres_blob_vault.hpp"
-#include "adapters/marketing/simulator/marketing_simulator.hpp"
+#include "simulators/marketing/marketing_simulator.hpp"
 #include "adapters/store/postgres_store.hpp"
 #include "gateway/audit_chain.hpp"
 #include "tests/integration/http_client.hpp"

@@ -9,7 +9,7 @@
 
 #include <fstream>
 
-#include "adapters/marketing/simulator/marketing_simulator.hpp"
+#include "simulators/marketing/marketing_simulator.hpp"
 #include "gateway/app.hpp"
 #include "tests/integration/sim_fixture.hpp"
 

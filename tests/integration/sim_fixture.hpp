@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "adapters/govdata/simulator/gov_simulator.hpp"
+#include "simulators/govdata/gov_simulator.hpp"
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/test_gateway.hpp"
 

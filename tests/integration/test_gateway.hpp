@@ -8,7 +8,7 @@
 
 #include "config/config.hpp"
 #include "gateway/app.hpp"
-#include "gateway/server.hpp"
+#include "gateway/http/server.hpp"
 
 namespace lgw::testing {
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The include arrows of the architecture (README, Architecture), checked on the sources: the build
+# checks what links what (lgw_check_layers in CMakeLists.txt), this checks what includes what, so
+# that a header-only slip (an inline function, a type) cannot point up either. Run by ctest as
+# `layering`; prints every offending line and exits 1 when there is one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+status=0
+
+# forbid FOLDER PATTERN WHY: no source under FOLDER may include a path matching PATTERN.
+forbid() {
+  local folder=$1 pattern=$2 why=$3 hits
+  hits=$(grep -rnE --include='*.cpp' --include='*.hpp' "^#include [<\"]($pattern)" "$folder" || true)
+  if [[ -n $hits ]]; then
+    printf '%s\n%s\n\n' "layering: $why" "$hits" >&2
+    status=1
+  fi
+}
+
+for low in security imaging config ocr adapters; do
+  forbid "$low" 'gateway/|simulators/' "$low/ is below the gateway and the simulators: it includes neither"
+done
+forbid security 'ocr/|adapters/' "security/ is the lowest layer: it includes neither ocr/ nor adapters/"
+forbid gateway/http 'gateway/[^h]|gateway/h[^t]|simulators/' \
+  "gateway/http is the transport: it includes no other part of gateway/ and no simulator"
+forbid simulators 'gateway/[^h]|gateway/h[^t]' "simulators/ stand on the transport (gateway/http) only"
+# The product never includes test code; only the wiring (app, cli) starts a simulator.
+for part in security imaging config ocr adapters gateway simulators; do
+  forbid "$part" 'tests/' "$part/ is product code: it includes nothing from tests/"
+done
+hits=$(grep -rlE --include='*.cpp' --include='*.hpp' '^#include "simulators/' gateway \
+         | grep -vE '^gateway/(app|cli)\.(cpp|hpp)$' || true)
+if [[ -n $hits ]]; then
+  printf 'layering: only the wiring (gateway/app.cpp, gateway/cli.cpp) starts a simulator; not:\n%s\n' "$hits" >&2
+  status=1
+fi
+
+if ((status == 0)); then echo "layering: every include points down"; fi
+exit $status
