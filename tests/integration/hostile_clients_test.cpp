@@ -4,7 +4,6 @@
 // connections, bytes and time, and checks afterwards that the process still runs and answers.
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <leptonica/allheaders.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -19,6 +18,7 @@
 
 #include <fstream>
 
+#include "tests/common/blank_page.hpp"
 #include "tests/integration/process_harness.hpp"
 
 namespace lgw::testing {
@@ -28,6 +28,14 @@ using namespace std::chrono_literals;
 
 const std::string kFrontDesk = "Authorization: Bearer demo-frontdesk\r\n";
 constexpr long kRssCeilingKb = 200 * 1024;  // the issue's bound for one hostile connection
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer's shadow memory and quarantine put an idle gateway near 200 MB already: there the
+// bound is on what the attack adds to the gateway's peak once it is up.
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+constexpr long kSanitizedGrowthKb = 100 * 1024;
 
 /// A raw connection, plain or TLS, from a chosen loopback address (so that tests can be several clients).
 class Raw {
@@ -132,22 +140,25 @@ private:
     bool connected_ = false;
 };
 
-/// The process's peak resident memory so far (VmHWM), printed so that the margin shows in the log.
+/// The process's peak resident memory so far (VmHWM).
 long peakRssKb(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
-    long kb = -1;
     while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0) kb = std::atol(line.c_str() + 6);
-    std::printf("gateway peak RSS: %ld KiB (ceiling %ld KiB)\n", kb, kRssCeilingKb);
-    return kb;
+        if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+    return -1;
 }
 
-struct GatewayOptions {
-    std::string server;  ///< extra lines for [server]
-    std::string ocr;     ///< lines for [ocr]
-    bool tls = false;
-};
+/// The issue's memory bound for one hostile connection: peak RSS under 200 MB (under
+/// AddressSanitizer: at most 100 MB above the peak the gateway had when it came up). Printed, so
+/// that the margin shows in the log.
+::testing::AssertionResult withinMemoryBound(pid_t pid, long peakWhenUpKb) {
+    long kb = peakRssKb(pid);
+    long limit = kSanitized ? peakWhenUpKb + kSanitizedGrowthKb : kRssCeilingKb;
+    std::printf("gateway peak RSS: %ld KiB (when up %ld KiB, bound %ld KiB)\n", kb, peakWhenUpKb, limit);
+    if (kb > 0 && kb < limit) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "peak RSS " << kb << " KiB, bound " << limit << " KiB";
+}
 
 /// The real binary on a data directory of its own, optionally over TLS.
 class Gateway {
@@ -180,6 +191,7 @@ public:
         process = std::make_unique<Process>(std::vector<std::string>{"serve", "--config", (dir / "gateway.toml").string()},
                                             dir / "gateway.log", std::map<std::string, std::string>{});
         up_ = waitUntil([&] { return healthy(); }, 20s);
+        if (up_) peakWhenUpKb = peakRssKb(process->pid());
     }
     ~Gateway() {
         process.reset();
@@ -220,6 +232,7 @@ public:
     fs::path dir;
     std::uint16_t port = 0;
     std::unique_ptr<Process> process;
+    long peakWhenUpKb = 0;
 
 private:
     void makeCertificate() {
@@ -273,7 +286,7 @@ TEST_P(Trailer, ALongTrailerIsRefusedAndTheGatewayLives) {
         EXPECT_EQ(c.reply().status, 431);
     }
     EXPECT_TRUE(gw.healthy()) << gw.log();
-    EXPECT_LT(peakRssKb(gw.pid()), kRssCeilingKb);
+    EXPECT_TRUE(withinMemoryBound(gw.pid(), gw.peakWhenUpKb));
 }
 
 INSTANTIATE_TEST_SUITE_P(HostileClients, Trailer, ::testing::Values(false, true),
@@ -312,7 +325,7 @@ TEST(HostileClients, AGiantChunkExtensionIsRefusedWithoutBeingHeld) {
         }
     }
     EXPECT_TRUE(gw.healthy()) << gw.log();
-    EXPECT_LT(peakRssKb(gw.pid()), kRssCeilingKb);
+    EXPECT_TRUE(withinMemoryBound(gw.pid(), gw.peakWhenUpKb));
     // A short extension is allowed (and thrown away).
     std::string body = R"({"customer_category":"high_voltage","customer_name":"示例","phone":"13800001111"})";
     std::stringstream hex;
@@ -323,17 +336,6 @@ TEST(HostileClients, AGiantChunkExtensionIsRefusedWithoutBeingHeld) {
 }
 
 // ---- row 3: pages longer than Tesseract takes aborted the process inside Tesseract ---------------
-
-std::string page(int w, int h, int format) {
-    Pix* p = pixCreate(w, h, 1);
-    l_uint8* data = nullptr;
-    size_t size = 0;
-    pixWriteMem(&data, &size, p, format);
-    std::string out(reinterpret_cast<char*>(data), size);
-    lept_free(data);
-    pixDestroy(&p);
-    return out;
-}
 
 std::string scanRequest(const std::string& app, const std::string& type, const std::string& bytes) {
     return "POST /v1/scans?application_id=" + app + " HTTP/1.1\r\nHost: x\r\n" + kFrontDesk + "Content-Type: " + type +
@@ -351,7 +353,7 @@ TEST(HostileClients, PagesLongerThanTheEngineTakesAre422AndTheGatewayLives) {
     for (auto c : {Case{82000, 100, IFF_PNG, "image/png"}, Case{100, 82000, IFF_PNG, "image/png"},
                    Case{90000, 100, IFF_TIFF_G4, "image/tiff"}, Case{29000, 1400, IFF_PNG, "image/png"}}) {
         SCOPED_TRACE(std::to_string(c.w) + "x" + std::to_string(c.h));
-        auto r = gw.request(scanRequest("YK-STRIP", c.type, page(c.w, c.h, c.format)));
+        auto r = gw.request(scanRequest("YK-STRIP", c.type, blankPage(c.w, c.h, c.format)));
         EXPECT_EQ(r.status, 422) << r.body;
         EXPECT_EQ(r.code(), "unreadable_image");
         EXPECT_NE(r.body.find("the page cannot be read"), std::string::npos) << r.body;
@@ -451,7 +453,7 @@ TEST(HostileClients, UnauthenticatedUploadsAreRefusedBeforeTheirBodies) {
             char buf[512];
             long n = ::recv(up[i]->fd(), buf, sizeof buf, 0);
             if (n > 12) {
-                status[i] = std::atoi(buf + 9);
+                status[i] = std::stoi(std::string(buf + 9, 3));
                 ++answered;
                 continue;
             }
@@ -468,7 +470,7 @@ TEST(HostileClients, UnauthenticatedUploadsAreRefusedBeforeTheirBodies) {
     }
     EXPECT_EQ(answered, kClients);
     for (int i = 0; i < kClients; ++i) EXPECT_EQ(status[i], 401) << "client " << i;
-    EXPECT_LT(peakRssKb(gw.pid()), kRssCeilingKb);
+    EXPECT_TRUE(withinMemoryBound(gw.pid(), gw.peakWhenUpKb));
     EXPECT_TRUE(gw.healthy()) << gw.log();
 
     // Expect: 100-continue gets the 401 at once, never a 100.
@@ -515,6 +517,10 @@ TEST(HostileClients, FramingThatRfc9112ForbidsIsRefused) {
         SCOPED_TRACE(c.what);
         auto r = gw.request(c.request);
         EXPECT_EQ(r.status, c.status) << r.head << "\n" << r.body;
+        if (c.status == 501) {
+            EXPECT_EQ(r.code(), "unsupported_transfer_coding");
+            EXPECT_NE(r.body.find(R"("title":"Not Implemented")"), std::string::npos) << r.body;
+        }
     }
     // What the RFC allows still works: HTTP/1.0 without Host, empty lines before the request line.
     EXPECT_EQ(gw.request("GET /healthz HTTP/1.0\r\n\r\n").status, 200);
