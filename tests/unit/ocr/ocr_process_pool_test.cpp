@@ -3,7 +3,6 @@
 // can fail; the real lgw-ocr-worker reads a generated scan as the in-process reader does. And the
 // protocol's decoding, which must refuse whatever a subverted worker could send.
 #include <gtest/gtest.h>
-#include <leptonica/allheaders.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -13,6 +12,7 @@
 #include <thread>
 
 #include "ocr/impl/worker_limits.hpp"
+#include "tests/common/blank_page.hpp"
 #include "ocr/ocr_process_pool.hpp"
 #include "ocr/scan_reader.hpp"
 #include "ocr/scan_wire.hpp"
@@ -216,13 +216,7 @@ TEST(OcrProcessPool, TheRealWorkerReadsAsTheInProcessReader) {
         EXPECT_EQ(a.fields.at(name).status, f.status) << name;
     }
     // And a page the engine cannot take is refused by the worker with the reason, not fatal to it.
-    Pix* strip = pixCreate(82000, 100, 1);
-    l_uint8* data = nullptr;
-    size_t size = 0;
-    pixWriteMem(&data, &size, strip, IFF_PNG);
-    std::string bytes(reinterpret_cast<char*>(data), size);
-    lept_free(data);
-    pixDestroy(&strip);
+    const std::string bytes = lgw::testing::blankPage(82000, 100, IFF_PNG);
     auto refused = pool.read(job, bytes);
     ASSERT_NE(errorOf(refused), nullptr);
     EXPECT_EQ(errorOf(refused)->status, 422);
