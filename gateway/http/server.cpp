@@ -215,14 +215,18 @@ awaitable<void> Server::Impl::acceptLoop() {
 }
 
 namespace {
-// The address a client's connections are counted under: an IPv4-mapped IPv6 address is its IPv4.
+// The address a client's connections are counted under: an IPv4 address (IPv4-mapped ones too), or
+// an IPv6 /64, the block one subscriber is given (one host can pick any address in it).
 std::string clientKey(const tcp::socket& socket) {
     boost::system::error_code ec;
     auto ep = socket.remote_endpoint(ec);
     if (ec) return {};
     auto addr = ep.address();
     if (addr.is_v6() && addr.to_v6().is_v4_mapped()) addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
-    return addr.to_string();
+    if (addr.is_v4()) return addr.to_string();
+    auto bytes = addr.to_v6().to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return asio::ip::address_v6(bytes).to_string() + "/64";
 }
 }  // namespace
 
