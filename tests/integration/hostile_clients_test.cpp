@@ -160,6 +160,12 @@ long peakRssKb(pid_t pid) {
     return ::testing::AssertionFailure() << "peak RSS " << kb << " KiB, bound " << limit << " KiB";
 }
 
+struct GatewayOptions {
+    std::string server;  ///< extra lines for [server]
+    std::string ocr;     ///< lines for [ocr]
+    bool tls = false;
+};
+
 /// The real binary on a data directory of its own, optionally over TLS.
 class Gateway {
 public:
