@@ -1,5 +1,5 @@
-#include "gateway/app.hpp"
-#include "gateway/malloc_tuning.hpp"
+#include "gateway/app/app.hpp"
+#include "gateway/app/malloc_tuning.hpp"
 
 int main(int argc, char** argv) {
     lgw::gateway::tuneAllocatorForDocuments();

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "gateway/malloc_tuning.hpp"
+#include "gateway/app/malloc_tuning.hpp"
 #include "security/crypto.hpp"
 #include "security/envelope.hpp"
 

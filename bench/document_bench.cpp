@@ -22,9 +22,9 @@
 
 #include "adapters/blob/encrypted_file_vault.hpp"
 #include "adapters/store/sqlite_store.hpp"
-#include "gateway/audit.hpp"
-#include "gateway/audit_chain.hpp"
-#include "gateway/malloc_tuning.hpp"
+#include "gateway/services/audit.hpp"
+#include "gateway/services/audit_chain.hpp"
+#include "gateway/app/malloc_tuning.hpp"
 #include "imaging/canvas.hpp"
 #include "security/crypto.hpp"
 #include "security/watermark.hpp"

@@ -27,7 +27,7 @@
 #include "simulators/govdata/gov_simulator.hpp"
 #include "adapters/http/http_client.hpp"
 #include "config/config.hpp"
-#include "gateway/app.hpp"
+#include "gateway/app/app.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/http/server.hpp"
 

@@ -24,14 +24,18 @@ forbid security 'ocr/|adapters/' "security/ is the lowest layer: it includes nei
 forbid gateway/http 'gateway/[^h]|gateway/h[^t]|simulators/' \
   "gateway/http is the transport: it includes no other part of gateway/ and no simulator"
 forbid simulators 'gateway/[^h]|gateway/h[^t]' "simulators/ stand on the transport (gateway/http) only"
+forbid gateway/services 'gateway/(api|app|cli)/|simulators/' \
+  "gateway/services is the domain: it includes no route, wiring or command line"
+forbid gateway/api 'gateway/(app|cli)/|simulators/' "gateway/api holds the routes: it includes no wiring or command line"
+forbid gateway/app 'gateway/cli/' "gateway/app is the wiring: the command line stands on it, not the reverse"
 # The product never includes test code; only the wiring (app, cli) starts a simulator.
 for part in security imaging config ocr adapters gateway simulators; do
   forbid "$part" 'tests/' "$part/ is product code: it includes nothing from tests/"
 done
 hits=$(grep -rlE --include='*.cpp' --include='*.hpp' '^#include "simulators/' gateway \
-         | grep -vE '^gateway/(app|cli)\.(cpp|hpp)$' || true)
+         | grep -vE '^gateway/(app|cli)/' || true)
 if [[ -n $hits ]]; then
-  printf 'layering: only the wiring (gateway/app.cpp, gateway/cli.cpp) starts a simulator; not:\n%s\n' "$hits" >&2
+  printf 'layering: only the wiring (gateway/app/app.cpp, gateway/cli/cli.cpp) starts a simulator; not:\n%s\n' "$hits" >&2
   status=1
 fi
 

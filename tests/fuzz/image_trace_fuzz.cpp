@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "gateway/copy_trace.hpp"
+#include "gateway/services/copy_trace.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     (void)lgw::gateway::traceCopy(std::string_view(reinterpret_cast<const char*>(data), size), nullptr);

@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "gateway/audit_chain.hpp"
+#include "gateway/services/audit_chain.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;

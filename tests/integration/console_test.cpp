@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "gateway/app.hpp"
+#include "gateway/app/app.hpp"
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/sim_fixture.hpp"
 #include "tests/integration/test_gateway.hpp"

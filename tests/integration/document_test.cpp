@@ -6,10 +6,10 @@
 #include "adapters/store/sqlite_store.hpp"
 #include <fstream>
 
-#include "gateway/app.hpp"
-#include "gateway/audit_chain.hpp"
-#include "gateway/copy_trace.hpp"
-#include "gateway/key_admin.hpp"
+#include "gateway/app/app.hpp"
+#include "gateway/services/audit_chain.hpp"
+#include "gateway/services/copy_trace.hpp"
+#include "gateway/services/key_admin.hpp"
 #include "imaging/canvas.hpp"
 #include "security/crypto.hpp"
 #include "security/keyring.hpp"

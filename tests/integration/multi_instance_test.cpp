@@ -17,7 +17,7 @@
 #include "adapters/blob/postgres_blob_vault.hpp"
 #include "simulators/marketing/marketing_simulator.hpp"
 #include "adapters/store/postgres_store.hpp"
-#include "gateway/audit_chain.hpp"
+#include "gateway/services/audit_chain.hpp"
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/process_harness.hpp"
 #include "tests/unit/store/pg_test_url.hpp"

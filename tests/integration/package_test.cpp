@@ -10,7 +10,7 @@
 #include <fstream>
 
 #include "simulators/marketing/marketing_simulator.hpp"
-#include "gateway/app.hpp"
+#include "gateway/app/app.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;

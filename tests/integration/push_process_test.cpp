@@ -8,7 +8,7 @@
 
 #include <set>
 
-#include "gateway/audit_chain.hpp"
+#include "gateway/services/audit_chain.hpp"
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/process_harness.hpp"
 

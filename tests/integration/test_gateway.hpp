@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "config/config.hpp"
-#include "gateway/app.hpp"
+#include "gateway/app/app.hpp"
 #include "gateway/http/server.hpp"
 
 namespace lgw::testing {

@@ -2,20 +2,20 @@
 // pool, stored encrypted through the document vault with the fields it yielded, compared with an
 // e-licence of the same kind when the application holds one, and every step is audited. A person's
 // correction (PATCH) keeps the old value, the new one and who changed it in the audit log.
-#include "gateway/scan_routes.hpp"
+#include "gateway/api/scans.hpp"
 
 #include <boost/json.hpp>
 
 #include <mutex>
 
 #include "adapters/blob/document_vault.hpp"
-#include "gateway/audit.hpp"
+#include "gateway/services/audit.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/json_body.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/http/problem.hpp"
-#include "gateway/routes.hpp"
-#include "gateway/time_text.hpp"
+#include "gateway/api/routes.hpp"
+#include "gateway/services/time_text.hpp"
 #include "ocr/scan_json.hpp"
 #include "ocr/ocr_process_pool.hpp"
 #include "ocr/scan_reader.hpp"

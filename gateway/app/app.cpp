@@ -1,4 +1,4 @@
-#include "gateway/app.hpp"
+#include "gateway/app/app.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -13,15 +13,15 @@
 #include "simulators/govdata/gov_simulator.hpp"
 #include "adapters/sms/http_sms_sender.hpp"
 #include "adapters/sms/log_sms_sender.hpp"
-#include "gateway/audit.hpp"
-#include "gateway/consent_service.hpp"
-#include "gateway/console.hpp"
-#include "gateway/reminder_scheduler.hpp"
-#include "gateway/retention.hpp"
-#include "gateway/package_service.hpp"
-#include "gateway/push_worker.hpp"
-#include "gateway/scan_routes.hpp"
-#include "gateway/store_factory.hpp"
+#include "gateway/services/audit.hpp"
+#include "gateway/api/consents.hpp"
+#include "gateway/api/console.hpp"
+#include "gateway/services/reminder_scheduler.hpp"
+#include "gateway/services/retention.hpp"
+#include "gateway/api/packages.hpp"
+#include "gateway/services/push_worker.hpp"
+#include "gateway/api/scans.hpp"
+#include "gateway/app/store_factory.hpp"
 #include "adapters/marketing/http_marketing_client.hpp"
 #include "simulators/marketing/marketing_simulator.hpp"
 #include "config/materials.hpp"
@@ -32,9 +32,9 @@
 #include "gateway/http/logging.hpp"
 #include "gateway/http/metrics.hpp"
 #include "gateway/http/router.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 #include "gateway/http/server.hpp"
-#include "gateway/services.hpp"
+#include "gateway/services/services.hpp"
 #include "security/keyring.hpp"
 
 #ifndef LGW_VERSION

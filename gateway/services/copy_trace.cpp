@@ -1,4 +1,4 @@
-#include "gateway/copy_trace.hpp"
+#include "gateway/services/copy_trace.hpp"
 
 #include <cmath>
 #include <ctime>

@@ -19,7 +19,7 @@
 #include "gateway/http/auth.hpp"
 #include "gateway/http/dispatcher.hpp"
 #include "gateway/http/router.hpp"
-#include "gateway/services.hpp"
+#include "gateway/services/services.hpp"
 
 namespace lgw::gateway {
 

@@ -5,8 +5,8 @@
 #include <atomic>
 
 #include "adapters/sms/sms_sender.hpp"
-#include "gateway/audit.hpp"
-#include "gateway/services.hpp"
+#include "gateway/services/audit.hpp"
+#include "gateway/services/services.hpp"
 
 namespace lgw::gateway {
 

@@ -4,7 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include "gateway/http/router.hpp"
-#include "gateway/services.hpp"
+#include "gateway/services/services.hpp"
 #include "security/identity_codes.hpp"
 
 namespace lgw::gateway {

@@ -9,10 +9,10 @@
 #include "adapters/blob/document_vault.hpp"
 #include "adapters/govdata/gov_data_platform.hpp"
 #include "adapters/sms/sms_sender.hpp"
-#include "gateway/audit.hpp"
+#include "gateway/services/audit.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/http/router.hpp"
-#include "gateway/services.hpp"
+#include "gateway/services/services.hpp"
 #include "security/licence_verifier.hpp"
 
 namespace lgw::gateway {

@@ -1,4 +1,4 @@
-#include "gateway/console.hpp"
+#include "gateway/api/console.hpp"
 
 #include <boost/json.hpp>
 
@@ -6,12 +6,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "gateway/audit.hpp"
+#include "gateway/services/audit.hpp"
 #include "gateway/http/json_body.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/http/problem.hpp"
-#include "gateway/routes.hpp"
-#include "gateway/time_text.hpp"
+#include "gateway/api/routes.hpp"
+#include "gateway/services/time_text.hpp"
 #include "security/crypto.hpp"
 
 #ifndef LGW_SOURCE_WEB_DIR

@@ -7,18 +7,18 @@
 #include <sstream>
 
 #include "simulators/govdata/gov_simulator.hpp"
-#include "gateway/app.hpp"
-#include "gateway/store_factory.hpp"
+#include "gateway/app/app.hpp"
+#include "gateway/app/store_factory.hpp"
 #include "ocr/scan_json.hpp"
 #include "ocr/scan_reader.hpp"
-#include "gateway/audit.hpp"
-#include "gateway/audit_chain.hpp"
-#include "gateway/copy_trace.hpp"
+#include "gateway/services/audit.hpp"
+#include "gateway/services/audit_chain.hpp"
+#include "gateway/services/copy_trace.hpp"
 #include "simulators/marketing/marketing_simulator.hpp"
-#include "gateway/key_admin.hpp"
+#include "gateway/services/key_admin.hpp"
 #include "security/keyring.hpp"
 #include "gateway/http/logging.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 #include "security/identity_codes.hpp"
 
 #ifndef LGW_VERSION

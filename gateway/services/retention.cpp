@@ -1,4 +1,4 @@
-#include "gateway/retention.hpp"
+#include "gateway/services/retention.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,11 +1,11 @@
-#include "gateway/audit_chain.hpp"
+#include "gateway/services/audit_chain.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <sstream>
 
-#include "gateway/audit.hpp"
+#include "gateway/services/audit.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::gateway {

@@ -1,4 +1,4 @@
-#include "gateway/store_factory.hpp"
+#include "gateway/app/store_factory.hpp"
 
 #include <cstdlib>
 #include <filesystem>

@@ -4,8 +4,8 @@
 // events stay. Runs every retention.interval_ms; each pass is audited.
 #include <boost/asio/awaitable.hpp>
 
-#include "gateway/audit.hpp"
-#include "gateway/services.hpp"
+#include "gateway/services/audit.hpp"
+#include "gateway/services/services.hpp"
 
 namespace lgw::gateway {
 

@@ -4,11 +4,11 @@
 #include <chrono>
 #include <cstdio>
 
-#include "gateway/audit.hpp"
-#include "gateway/audit_chain.hpp"
-#include "gateway/copy_trace.hpp"
+#include "gateway/services/audit.hpp"
+#include "gateway/services/audit_chain.hpp"
+#include "gateway/services/copy_trace.hpp"
 #include "gateway/http/json_body.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace lgw::gateway {
 

@@ -1,4 +1,4 @@
-#include "gateway/consent_service.hpp"
+#include "gateway/api/consents.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -8,7 +8,7 @@
 
 #include "gateway/http/json_body.hpp"
 #include "gateway/http/logging.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 #include "security/consent_codes.hpp"
 #include "security/crypto.hpp"
 #include "security/identity_codes.hpp"

@@ -1,4 +1,4 @@
-#include "gateway/key_admin.hpp"
+#include "gateway/services/key_admin.hpp"
 
 #include <set>
 

@@ -1,4 +1,4 @@
-#include "gateway/push_worker.hpp"
+#include "gateway/services/push_worker.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -14,7 +14,7 @@
 #include <algorithm>
 
 #include "gateway/http/logging.hpp"
-#include "gateway/time_text.hpp"
+#include "gateway/services/time_text.hpp"
 #include "security/crypto.hpp"
 #include "security/watermark.hpp"
 

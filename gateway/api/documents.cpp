@@ -6,10 +6,10 @@
 #include <chrono>
 
 #include "adapters/blob/document_vault.hpp"
-#include "gateway/audit.hpp"
+#include "gateway/services/audit.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/http/problem.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 #include "security/crypto.hpp"
 #include "security/watermark.hpp"
 

@@ -1,10 +1,10 @@
-#include "gateway/audit.hpp"
+#include "gateway/services/audit.hpp"
 
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
 
-#include "gateway/audit_chain.hpp"
+#include "gateway/services/audit_chain.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/http/logging.hpp"
 #include "security/crypto.hpp"

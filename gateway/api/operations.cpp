@@ -1,7 +1,7 @@
 // GET /healthz, /readyz, /metrics: no authentication, so that probes and scrapers need no key.
 #include <boost/json/serialize.hpp>
 
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace lgw::gateway {
 

@@ -3,7 +3,7 @@
 #include <regex>
 
 #include "gateway/http/json_body.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace lgw::gateway {
 namespace {

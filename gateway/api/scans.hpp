@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "gateway/http/router.hpp"
-#include "gateway/services.hpp"
+#include "gateway/services/services.hpp"
 
 namespace lgw::adapters::blob {
 class DocumentVault;

@@ -17,8 +17,8 @@
 
 #include "adapters/blob/document_vault.hpp"
 #include "adapters/marketing/marketing_system.hpp"
-#include "gateway/audit.hpp"
-#include "gateway/services.hpp"
+#include "gateway/services/audit.hpp"
+#include "gateway/services/services.hpp"
 
 namespace lgw::gateway {
 

@@ -1,12 +1,12 @@
-#include "gateway/package_service.hpp"
+#include "gateway/api/packages.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 
 #include "gateway/http/problem.hpp"
-#include "gateway/routes.hpp"
-#include "gateway/time_text.hpp"
+#include "gateway/api/routes.hpp"
+#include "gateway/services/time_text.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::gateway {

@@ -8,9 +8,9 @@
 
 #include "adapters/blob/document_vault.hpp"
 #include "config/materials.hpp"
-#include "gateway/audit.hpp"
+#include "gateway/services/audit.hpp"
 #include "gateway/http/router.hpp"
-#include "gateway/services.hpp"
+#include "gateway/services/services.hpp"
 
 namespace lgw::gateway {
 

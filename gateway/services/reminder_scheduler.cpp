@@ -1,4 +1,4 @@
-#include "gateway/reminder_scheduler.hpp"
+#include "gateway/services/reminder_scheduler.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>

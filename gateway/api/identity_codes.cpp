@@ -2,7 +2,7 @@
 // credit code or ID number as it is typed. The code travels in the body, never in a URL that could
 // end up in an access log.
 #include "gateway/http/json_body.hpp"
-#include "gateway/routes.hpp"
+#include "gateway/api/routes.hpp"
 
 namespace lgw::gateway {
 
