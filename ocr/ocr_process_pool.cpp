@@ -269,7 +269,7 @@ ScanOutcome OcrProcessPool::read(const OcrJob& job, std::string_view image) {
             return std::move(*outcome);
         }
         // The worker is done for: it asked to go, died, overran its time or spoke nonsense.
-        const bool late = !answer && Clock::now() >= deadline;
+        const bool late = !answer && (err == impl::FrameError::kTimedOut || Clock::now() >= deadline);
         const bool nonsense = (answer && !outcome) || err == impl::FrameError::kTooLarge;
         std::string how = retire(*slot, late       ? "was stopped at the scan's deadline"
                                         : nonsense ? "was stopped"

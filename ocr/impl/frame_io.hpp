@@ -21,9 +21,10 @@ inline bool waitFor(int fd, short events, Deadline deadline) {
     for (;;) {
         int ms = -1;
         if (deadline != kNoDeadline) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) return false;
-            ms = static_cast<int>(std::min<long long>(left.count(), 1 << 30));
+            // Rounded up: a poll that times out has passed the deadline, never stopped short of it.
+            ms = static_cast<int>(std::min<long long>((left.count() + 999) / 1000, 1 << 30));
         }
         pollfd p{fd, events, 0};
         int n = ::poll(&p, 1, ms);
