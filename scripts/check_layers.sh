@@ -26,6 +26,10 @@ forbid gateway/http 'gateway/[^h]|gateway/h[^t]|simulators/' \
 forbid simulators 'gateway/[^h]|gateway/h[^t]' "simulators/ stand on the transport (gateway/http) only"
 forbid gateway/services 'gateway/(api|app|cli)/|simulators/' \
   "gateway/services is the domain: it includes no route, wiring or command line"
+# Of the transport, the services use the blocking pool, metrics and logging: never a request, a
+# response, a route or a problem (those are the routes' business, in gateway/api).
+forbid gateway/services 'gateway/http/(http_types|router|dispatcher|server|problem|json_body|auth|embedded_server|impl/)' \
+  "gateway/services knows no HTTP: requests, responses and problems stay in gateway/api"
 forbid gateway/api 'gateway/(app|cli)/|simulators/' "gateway/api holds the routes: it includes no wiring or command line"
 forbid gateway/app 'gateway/cli/' "gateway/app is the wiring: the command line stands on it, not the reverse"
 # The product never includes test code; only the wiring (app, cli) starts a simulator.

@@ -21,6 +21,20 @@ class DocumentVault;
 namespace lgw::gateway {
 void addDocumentRoutes(Router& router, Services& services, Auditor& auditor, adapters::blob::DocumentVault& vault);
 
+/// An audit event of `action` by the request's principal (actor and role; empty when there is
+/// none), carrying its request id; the caller adds target, application, outcome and detail. Here,
+/// not in services/audit: the services know no HTTP request.
+inline store::AuditEvent requestEvent(const HttpRequest& req, std::string action) {
+    store::AuditEvent e;
+    if (req.principal) {
+        e.actor = req.principal->id;
+        e.role = req.principal->role;
+    }
+    e.action = std::move(action);
+    e.requestId = req.requestId;
+    return e;
+}
+
 /// JSON helpers shared by handlers.
 HttpResponse jsonResponse(int status, const boost::json::value& body);
 

@@ -5,22 +5,10 @@
 #include <chrono>
 
 #include "gateway/services/audit_chain.hpp"
-#include "gateway/http/http_types.hpp"
 #include "gateway/http/logging.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::gateway {
-
-store::AuditEvent requestEvent(const HttpRequest& req, std::string action) {
-    store::AuditEvent e;
-    if (req.principal) {
-        e.actor = req.principal->id;
-        e.role = req.principal->role;
-    }
-    e.action = std::move(action);
-    e.requestId = req.requestId;
-    return e;
-}
 
 std::string canonicalAuditEvent(const store::AuditEvent& e) {
     boost::json::object o;

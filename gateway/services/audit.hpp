@@ -14,12 +14,6 @@
 
 namespace lgw::gateway {
 
-struct HttpRequest;
-
-/// An event of `action` by the request's principal (actor and role; empty when there is none),
-/// carrying its request id; the caller adds target, application, outcome and detail.
-store::AuditEvent requestEvent(const HttpRequest& req, std::string action);
-
 /// The canonical form that is hashed: a JSON object with a fixed member order.
 std::string canonicalAuditEvent(const store::AuditEvent& e);
 /// SHA-256 hex of the canonical form.
