@@ -32,15 +32,20 @@ void printErrors(const std::vector<config::ConfigError>& errors) {
     for (auto& e : errors) std::cerr << e.str() << "\n";
 }
 
+// Every command that reads a configuration: the configuration, or every problem it has on stderr
+// (with the file's name and what was not done) and nullopt.
+std::optional<config::Config> loadOrReport(const std::string& path) {
+    auto loaded = config::loadConfigFile(path);
+    if (loaded.config) return std::move(*loaded.config);
+    std::cerr << "licence-gateway: " << path << " has " << loaded.errors.size() << " problem(s); nothing was done:\n";
+    printErrors(loaded.errors);
+    return std::nullopt;
+}
+
 int serve(const std::string& configPath, const std::string& listen, const std::string& dataDir) {
-    auto loaded = config::loadConfigFile(configPath);
-    if (!loaded.config) {
-        std::cerr << "licence-gateway: " << configPath << " has " << loaded.errors.size()
-                  << " problem(s); nothing was started:\n";
-        printErrors(loaded.errors);
-        return 1;
-    }
-    config::Config cfg = std::move(*loaded.config);
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
+    config::Config cfg = std::move(*loaded);
     if (!listen.empty())
         if (auto e = config::applyListen(cfg.server, listen)) {
             std::cerr << "--listen: " << e->message << "\n";
@@ -87,12 +92,9 @@ int validate(const std::string& code, const std::string& type) {
 }
 
 int govsim(const std::string& configPath, const std::string& listen, bool testMode) {
-    auto loaded = config::loadConfigFile(configPath);
-    if (!loaded.config) {
-        printErrors(loaded.errors);
-        return 1;
-    }
-    auto& cfg = *loaded.config;
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
+    auto& cfg = *loaded;
     setupLogging(cfg.log);
     try {
         adapters::govdata::GovSimOptions o;
@@ -166,12 +168,9 @@ int auditVerify(const std::string& file, const std::string& keyFile) {
 // The key commands work on the files and the store directly, so they run beside serving gateways
 // (SQLite in WAL mode takes a second connection). Each is recorded in the audit trail.
 int keysCommand(const std::string& configPath, bool rotate) {
-    auto loaded = config::loadConfigFile(configPath);
-    if (!loaded.config) {
-        printErrors(loaded.errors);
-        return 1;
-    }
-    auto& cfg = *loaded.config;
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
+    auto& cfg = *loaded;
     if (!cfg.keys.env.empty()) {
         std::cerr << "keys: the keyring comes from the environment variable " << cfg.keys.env
                   << "; rotate by adding a version to its value, then run keys rewrap\n";
@@ -226,12 +225,9 @@ int keysCommand(const std::string& configPath, bool rotate) {
 // The marketing-system receiver as its own process: the other end of a push, for load tests and
 // for a gateway in http mode pointed at it. Uses marketing.secret_* and marketing.sim_db_file.
 int marketingSim(const std::string& configPath, const std::string& listen, bool testMode) {
-    auto loaded = config::loadConfigFile(configPath);
-    if (!loaded.config) {
-        printErrors(loaded.errors);
-        return 1;
-    }
-    auto& cfg = *loaded.config;
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
+    auto& cfg = *loaded;
     setupLogging(cfg.log);
     try {
         if (auto e = config::applyListen(cfg.server, listen)) {
@@ -266,12 +262,9 @@ int marketingSim(const std::string& configPath, const std::string& listen, bool 
 
 // Re-queues a dead-lettered package on the store directly (beside serving gateways), audited.
 int packagesReplay(const std::string& configPath, const std::string& packageId) {
-    auto loaded = config::loadConfigFile(configPath);
-    if (!loaded.config) {
-        printErrors(loaded.errors);
-        return 1;
-    }
-    auto& cfg = *loaded.config;
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
+    auto& cfg = *loaded;
     try {
         auto opened = openStore(cfg);
         store::Store& st = *opened.store;
@@ -315,13 +308,10 @@ int watermarkIdentify(const std::string& file, const std::string& configPath, bo
     ss << in.rdbuf();
     std::unique_ptr<store::Store> st;
     if (!noStore) {
-        auto loaded = config::loadConfigFile(configPath);
-        if (!loaded.config) {
-            printErrors(loaded.errors);
-            return 1;
-        }
+        auto loaded = loadOrReport(configPath);
+        if (!loaded) return 1;
         try {
-            st = openStore(*loaded.config).store;
+            st = openStore(*loaded).store;
         } catch (const std::exception& ex) {
             std::cerr << "watermark identify: " << ex.what() << " (pass --no-store to read the id only)\n";
             return 1;
