@@ -15,12 +15,6 @@ Dispatcher::Dispatcher(const Router& router, const Authenticator& auth, Metrics&
                        std::uint64_t defaultBodyLimit, std::uint64_t headerLimit)
     : router_(router), auth_(auth), metrics_(metrics), defaultBodyLimit_(defaultBodyLimit), headerLimit_(headerLimit) {}
 
-std::uint64_t Dispatcher::bodyLimitFor(std::string_view method, std::string_view path) const {
-    auto m = router_.match(method, path);
-    if (m.route && m.route->bodyLimit) return m.route->bodyLimit;
-    return defaultBodyLimit_;
-}
-
 void Dispatcher::recordTransportError(const std::string& method, int status) {
     metrics_.observeRequest("-", method, status, 0);
 }

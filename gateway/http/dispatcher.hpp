@@ -20,8 +20,6 @@ public:
     Dispatcher(const Router& router, const Authenticator& auth, Metrics& metrics, std::uint64_t defaultBodyLimit,
                std::uint64_t headerLimit);
 
-    /// The body limit of whatever route serves method+path (the default when none does).
-    std::uint64_t bodyLimitFor(std::string_view method, std::string_view path) const;
     std::uint64_t headerLimit() const { return headerLimit_; }
 
     /// What the request's header alone decides, before a byte of its body is read: the route, the

@@ -16,6 +16,8 @@ using namespace lgw::gateway;
 
 namespace {
 
+asio::awaitable<Dispatcher::Admission> admitCopy(Dispatcher* d, HttpRequest* req);
+
 asio::awaitable<HttpResponse> echoRole(HttpRequest req) {
     HttpResponse r;
     r.body = req.principal ? req.principal->role : "none";
@@ -137,10 +139,18 @@ TEST_F(DispatcherTest, AnUnavailableStoreIsA503WithRetryAfter) {
     EXPECT_TRUE(retryAfter);
 }
 
+// The body limit comes with the admission: the route's own, else the default.
 TEST_F(DispatcherTest, PerRouteBodyLimits) {
-    EXPECT_EQ(dispatcher_.bodyLimitFor("POST", "/v1/things/9"), 2048u);
-    EXPECT_EQ(dispatcher_.bodyLimitFor("GET", "/open"), 1024u);
-    EXPECT_EQ(dispatcher_.bodyLimitFor("GET", "/unknown"), 1024u);
+    auto limitFor = [this](std::string method, std::string path) {
+        HttpRequest req = request(std::move(method), std::move(path), "fd-key");
+        asio::io_context ioc;
+        auto fut = asio::co_spawn(ioc, admitCopy(&dispatcher_, &req), asio::use_future);
+        ioc.run();
+        return fut.get().bodyLimit;
+    };
+    EXPECT_EQ(limitFor("POST", "/v1/things/9"), 2048u);
+    EXPECT_EQ(limitFor("GET", "/open"), 1024u);
+    EXPECT_EQ(limitFor("GET", "/unknown"), 1024u);
 }
 
 TEST_F(DispatcherTest, MetricsCountByRouteAndStatus) {
