@@ -100,12 +100,13 @@ struct Server::Impl {
     template <class Stream>
     awaitable<void> serveRequests(Stream& stream, beast::flat_buffer& buffer, std::string clientCn, bool probesOnly);
     template <class Stream>
+    /// `timeoutMs` 0: server.write_timeout_ms.
     awaitable<bool> writeResponse(Stream& stream, HttpResponse resp, const std::string& requestId, bool keepAlive,
-                                  unsigned version);
+                                  unsigned version, int timeoutMs = 0);
     /// Answers `p` on a connection that is closed after it (lingering when a body may still come).
     template <class Stream>
     awaitable<void> refuse(Stream& stream, const std::string& method, Problem p, const std::string& requestId,
-                           unsigned version, bool linger);
+                           unsigned version, bool linger, int timeoutMs = 0);
 
     impl::ReadLimits readLimits(bool firstRequest, bool probesOnly) const {
         impl::ReadLimits l;
@@ -267,19 +268,9 @@ awaitable<void> Server::Impl::handleConnection(tcp::socket socket) {
         if (refusalLogDue())
             log->warn("connection refused client={} reason={} max_connections={} max_connections_per_client={}", client,
                       overClient ? "per_client_limit" : "max_connections", cfg.maxConnections, perClientLimit);
+        // A second at most to write it: a flood of refused connections must not pin coroutines.
         std::string rid = newRequestId();
-        HttpResponse resp = toResponse(p, rid);
-        resp.headers.emplace_back("Retry-After", "1");
-        dispatcher.recordTransportError("-", 503);
-        beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(std::min(cfg.writeTimeoutMs, 1000)));
-        http::response<http::string_body> res{http::status::service_unavailable, 11};
-        res.set(http::field::content_type, resp.contentType);
-        res.set("X-Request-Id", rid);
-        res.set(http::field::retry_after, "1");
-        res.body() = std::move(resp.body);
-        res.keep_alive(false);
-        res.prepare_payload();
-        co_await http::async_write(stream, res, kTuple);
+        co_await refuse(stream, "-", std::move(p), rid, 11, false, std::min(cfg.writeTimeoutMs, 1000));
         co_return;
     }
     // Past max_connections, the probes' reserve: such a connection is served /healthz and /readyz only.
@@ -304,7 +295,7 @@ awaitable<void> Server::Impl::handleConnection(tcp::socket socket) {
 
 template <class Stream>
 awaitable<bool> Server::Impl::writeResponse(Stream& stream, HttpResponse resp, const std::string& requestId,
-                                            bool keepAlive, unsigned version) {
+                                            bool keepAlive, unsigned version, int timeoutMs) {
     http::response<http::string_body> res{static_cast<http::status>(resp.status), version};
     res.set(http::field::server, "licence-gateway");
     res.set(http::field::content_type, resp.contentType);
@@ -315,7 +306,7 @@ awaitable<bool> Server::Impl::writeResponse(Stream& stream, HttpResponse resp, c
     res.body() = std::move(resp.body);
     res.keep_alive(keepAlive && !stopping);
     res.prepare_payload();
-    beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(cfg.writeTimeoutMs));
+    beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(timeoutMs > 0 ? timeoutMs : cfg.writeTimeoutMs));
     auto [ec, n] = co_await http::async_write(stream, res, kTuple);
     if (ec) log->debug("write failed request_id={}: {}", requestId, ec.message());
     co_return !ec && res.keep_alive();
@@ -345,11 +336,11 @@ awaitable<void> Server::Impl::lingeringClose(Stream& stream) {
 
 template <class Stream>
 awaitable<void> Server::Impl::refuse(Stream& stream, const std::string& method, Problem p, const std::string& requestId,
-                                     unsigned version, bool linger) {
+                                     unsigned version, bool linger, int timeoutMs) {
     dispatcher.recordTransportError(method, p.status);
     HttpResponse resp = toResponse(p, requestId);
     if (p.status == 503) resp.headers.emplace_back("Retry-After", "1");
-    co_await writeResponse(stream, std::move(resp), requestId, false, version);
+    co_await writeResponse(stream, std::move(resp), requestId, false, version, timeoutMs);
     if (linger) co_await lingeringClose(stream);
 }
 
