@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "text/utf8.hpp"
+
 namespace lgw::imaging {
 
 std::string findCjkFont() {
@@ -33,29 +35,6 @@ Font::Font(const std::string& path) : impl(std::make_unique<Impl>()) {
         throw std::runtime_error("cannot load font " + path + " (install fonts-wqy-microhei)");
 }
 Font::~Font() = default;
-
-std::vector<char32_t> decodeUtf8(std::string_view s) {
-    std::vector<char32_t> out;
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (n == 0 || i + static_cast<std::size_t>(n) > s.size()) {
-            out.push_back(0xFFFD);
-            ++i;
-            continue;
-        }
-        char32_t cp = n == 1 ? c : c & (0xFF >> (n + 1));
-        bool ok = true;
-        for (int k = 1; k < n; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((cc >> 6) != 2) ok = false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        out.push_back(ok ? cp : 0xFFFD);
-        i += ok ? static_cast<std::size_t>(n) : 1;
-    }
-    return out;
-}
 
 Canvas::Canvas(int width, int height, Rgb bg)
     : width_(width), height_(height), rgb_(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3) {
@@ -150,7 +129,7 @@ int Canvas::drawText(Font& font, int x, int y, std::string_view utf8, int pixelS
     FT_Matrix m{static_cast<FT_Fixed>(std::cos(a) * 0x10000), static_cast<FT_Fixed>(-std::sin(a) * 0x10000),
                 static_cast<FT_Fixed>(std::sin(a) * 0x10000), static_cast<FT_Fixed>(std::cos(a) * 0x10000)};
     FT_Vector pen{0, 0};
-    for (char32_t cp : decodeUtf8(utf8)) {
+    for (char32_t cp : text::decodeUtf8(utf8)) {
         FT_Set_Transform(face, &m, &pen);
         if (FT_Load_Char(face, cp, FT_LOAD_RENDER) != 0) continue;
         FT_GlyphSlot g = face->glyph;
@@ -171,7 +150,7 @@ int Canvas::textWidth(Font& font, std::string_view utf8, int pixelSize) {
     FT_Face face = font.impl->face;
     FT_Set_Pixel_Sizes(face, 0, static_cast<FT_UInt>(pixelSize));
     long w = 0;
-    for (char32_t cp : decodeUtf8(utf8))
+    for (char32_t cp : text::decodeUtf8(utf8))
         if (FT_Load_Char(face, cp, FT_LOAD_DEFAULT) == 0) w += face->glyph->advance.x;
     return static_cast<int>(w / 64);
 }

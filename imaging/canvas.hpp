@@ -68,7 +68,4 @@ private:
     std::vector<std::uint8_t> rgb_;
 };
 
-/// Decodes UTF-8 into code points; invalid bytes become U+FFFD.
-std::vector<char32_t> decodeUtf8(std::string_view s);
-
 }  // namespace lgw::imaging

@@ -17,6 +17,7 @@ forbid() {
   fi
 }
 
+forbid text '(security|imaging|config|ocr|adapters|gateway|simulators)/' "text/ is the lowest layer: it includes nothing of the project"
 for low in security imaging config ocr adapters; do
   forbid "$low" 'gateway/|simulators/' "$low/ is below the gateway and the simulators: it includes neither"
 done
@@ -33,7 +34,7 @@ forbid gateway/services 'gateway/http/(http_types|router|dispatcher|server|probl
 forbid gateway/api 'gateway/(app|cli)/|simulators/' "gateway/api holds the routes: it includes no wiring or command line"
 forbid gateway/app 'gateway/cli/' "gateway/app is the wiring: the command line stands on it, not the reverse"
 # The product never includes test code; only the wiring (app, cli) starts a simulator.
-for part in security imaging config ocr adapters gateway simulators; do
+for part in text security imaging config ocr adapters gateway simulators; do
   forbid "$part" 'tests/' "$part/ is product code: it includes nothing from tests/"
 done
 hits=$(grep -rlE --include='*.cpp' --include='*.hpp' '^#include "simulators/' gateway \
