@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "ocr/scan_reader.hpp"
+#include "ocr/tesseract_engine.hpp"
 
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;

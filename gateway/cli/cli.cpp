@@ -11,6 +11,7 @@
 #include "gateway/app/store_factory.hpp"
 #include "ocr/scan_json.hpp"
 #include "ocr/scan_reader.hpp"
+#include "ocr/tesseract_engine.hpp"
 #include "gateway/services/audit.hpp"
 #include "gateway/services/audit_chain.hpp"
 #include "gateway/services/copy_trace.hpp"

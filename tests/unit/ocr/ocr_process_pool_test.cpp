@@ -15,6 +15,7 @@
 #include "tests/common/blank_page.hpp"
 #include "ocr/ocr_process_pool.hpp"
 #include "ocr/scan_reader.hpp"
+#include "ocr/tesseract_engine.hpp"
 #include "ocr/scan_wire.hpp"
 
 namespace lgw::ocr {

@@ -13,6 +13,7 @@
 #include "ocr/check_digit_repair.hpp"
 #include "ocr/scan_json.hpp"
 #include "ocr/scan_reader.hpp"
+#include "ocr/tesseract_engine.hpp"
 #include "security/identity_codes.hpp"
 
 using namespace lgw::ocr;

@@ -1,0 +1,262 @@
+#include "ocr/field_rules.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <regex>
+#include <set>
+
+#include "ocr/text_ops.hpp"
+#include "ocr/vocabulary.hpp"
+
+namespace lgw::ocr {
+namespace {
+
+Box padded(const PageImage& image, const Box& b) {
+    Box region{std::max(0, b.x - 6), std::max(0, b.y - 6), b.w + 12, b.h + 12};
+    region.w = std::min(region.w, image.width - region.x);
+    region.h = std::min(region.h, image.height - region.y);
+    return region;
+}
+
+LineRead readAgain(const FieldContext& ctx, const Box& region, const std::string& whitelist) {
+    return ctx.engine.readLine(ctx.image.pix, ctx.image.dpi, region, whitelist);
+}
+
+// Both reads one character too long: when dropping one character passes the check in exactly one
+// way common to both, that is the code.
+CodeRepair dropOneCommonToBoth(CodeKind ck, const std::string& strict, const CodeRepair& fromFree, const std::string& free,
+                               std::string_view today) {
+    auto a = oneDropCandidates(ck, strict, today), b = oneDropCandidates(ck, free, today);
+    std::vector<std::string> both;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+    CodeRepair dropped;
+    if (both.size() != 1) return dropped;
+    dropped.value = both.front();
+    dropped.raw = fromFree.raw;
+    dropped.status = FieldStatus::kCorrected;
+    dropped.reason = "both reads hold one character too many; dropping it passes the check the same way in both";
+    return dropped;
+}
+
+// A credit code or ID number: read again restricted to its characters, both reads repaired by the
+// check character, the better kept.
+void codeField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, FieldResult& fr, std::vector<Check>& checks) {
+    const CodeKind ck = spec.kind == Kind::kCreditCode ? CodeKind::kCreditCode : CodeKind::kIdNumber;
+    const std::string whitelist = ck == CodeKind::kIdNumber ? "0123456789X" : "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    // A whole line holds its label too: restricted to code characters, that reads as noise.
+    LineRead strict = f.wholeLine ? LineRead{} : readAgain(ctx, padded(ctx.image, f.box), whitelist);
+    CodeRepair fromStrict = repairCode(ck, strict.text, ctx.today);
+    CodeRepair fromFree = repairCode(ck, f.text, ctx.today);
+    const CodeRepair* pick = f.wholeLine ? &fromFree : &fromStrict;
+    if (fromStrict.status != FieldStatus::kOk && fromFree.status == FieldStatus::kOk) pick = &fromFree;
+    else if (fromStrict.status == FieldStatus::kNeedsReview && fromFree.status == FieldStatus::kCorrected)
+        pick = &fromFree;
+    CodeRepair dropped;
+    if (pick->status == FieldStatus::kNeedsReview && !f.wholeLine) {
+        dropped = dropOneCommonToBoth(ck, strict.text, fromFree, f.text, ctx.today);
+        if (dropped.status == FieldStatus::kCorrected) pick = &dropped;
+    }
+    fr.value = pick->value;
+    fr.status = pick->status;
+    fr.note = pick->reason;
+    if (pick->status == FieldStatus::kCorrected) fr.raw = pick->raw;
+    if (pick == &fromStrict) fr.confidence = std::max(fr.confidence, strict.confidence / 100.0f);
+    if (pick->status == FieldStatus::kCorrected) fr.confidence = std::max(fr.confidence, ctx.reviewBelow);
+    checks.push_back({ck == CodeKind::kIdNumber ? "id_number_checksum" : "credit_code_checksum",
+                      pick->status == FieldStatus::kOk          ? "pass"
+                      : pick->status == FieldStatus::kCorrected ? "corrected"
+                                                                : "fail"});
+}
+
+// A date: read again as one line of date characters, the unrestricted read kept if that fails.
+void dateField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, FieldResult& fr) {
+    std::string text = f.text;
+    // (Not a whole line found by its shape: its label would read as noise.)
+    LineRead strict = f.wholeLine ? LineRead{} : readAgain(ctx, padded(ctx.image, f.box), "0123456789.-年月日至长期");
+    auto strictDates = strict.text;
+    if (!normaliseDate(strictDates).empty() && strict.confidence / 100.0f > fr.confidence) {
+        text = strictDates;
+        fr.confidence = strict.confidence / 100.0f;
+    }
+    // "2016.01.01-2036.01.01": from before the dash, to after it.
+    auto dash = text.find_first_of("-~至");
+    if (std::string_view(spec.name) == "valid_from" && dash != std::string::npos) text = text.substr(0, dash);
+    if (spec.kind == Kind::kValidTo) {
+        auto cut = text.find_last_of("-~");
+        if (text.find("长期") == std::string::npos && cut != std::string::npos && cut > 4)
+            text = text.substr(cut + 1);
+        else if (auto zhi = text.find("至"); zhi != std::string::npos)
+            text = text.substr(zhi + 3);
+    }
+    std::string d = normaliseDate(text);
+    if (d.empty()) {
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = "not a date";
+    } else if (d != f.text) {
+        fr.raw = f.text;
+    }
+    fr.value = d.empty() ? f.text : d;
+}
+
+void sexField(const RawField& f, FieldResult& fr) {
+    if (f.text.find("男") != std::string::npos) fr.value = "男";
+    else if (f.text.find("女") != std::string::npos) fr.value = "女";
+    else {
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = "neither 男 nor 女";
+    }
+}
+
+// 不动产单元号 (GB/T 37346): 6 digits of region, 6 of cadastral zone, 2 letters of land kind, 5 digits
+// of parcel, F/L/Q/W and 8 digits of the unit. A read of that shape stands; otherwise a read
+// restricted to letters and digits may supply it.
+void unitNumberField(const FieldContext& ctx, const RawField& f, FieldResult& fr) {
+    if (std::regex_match(comparable(f.text), unitShape())) return;
+    LineRead again = readAgain(ctx, padded(ctx.image, f.box), "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ");
+    std::string second = comparable(cleanValue(again.text));
+    if (std::regex_match(second, unitShape())) {
+        fr.raw = f.text;
+        fr.value = second;
+        fr.status = FieldStatus::kCorrected;
+        fr.note = "format of GB/T 37346 restored by a letters-and-digits read";
+    } else {
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = "not the 28-character unit number of GB/T 37346";
+    }
+}
+
+// Free text has no check character: a one-row value is read again on its own (single-line
+// segmentation, the region alone) and flagged when the two reads disagree, so that a confident
+// misread (140 for 14栋) goes to a person instead of passing as ok. Of two differing reads the one
+// Tesseract is surer of is offered (the region read alone is right more often than the page read,
+// and less often sure). Returns the second read.
+std::string secondRead(const FieldContext& ctx, const RawField& f, FieldResult& fr) {
+    std::string second;
+    float secondConfidence = 0;
+    std::vector<Box> rows = f.rows == 1 ? std::vector<Box>{f.box} : f.rowBoxes;
+    // A character or two the page read dropped at the value's end (blurred, faint) is still on the
+    // page: the last row is read a little further right.
+    if (!rows.empty()) rows.back().w = std::min(rows.back().w + rows.back().h * 3 / 2, ctx.image.width - rows.back().x);
+    for (auto& row : rows) {
+        LineRead again = readAgain(ctx, padded(ctx.image, row), "");
+        second += again.text;
+        secondConfidence += again.confidence / 100.0f / static_cast<float>(rows.size());
+    }
+    second = cleanValue(second);
+    if (comparable(second) != comparable(f.text)) {
+        fr.status = FieldStatus::kNeedsReview;
+        if (!second.empty() && secondConfidence > fr.confidence) {
+            fr.note = "a second read differs: " + fr.value;
+            fr.value = second;
+            fr.confidence = secondConfidence;
+        } else {
+            fr.note = "a second read differs: " + second;
+        }
+    }
+    return second;
+}
+
+// 民族 is one of the 56 ethnic groups: a read that is none of them is read again with their
+// characters only, and a group read that way is offered.
+void ethnicityRule(const FieldContext& ctx, const RawField& f, FieldResult& fr) {
+    if (isEthnicGroup(fr.value)) return;
+    static const std::string kChars = [] {
+        std::set<char32_t> cs;
+        for (auto& g : ethnicGroups())
+            for (char32_t c : toU32(g)) cs.insert(c);
+        return toU8(std::u32string(cs.begin(), cs.end()));
+    }();
+    const std::string again = comparable(cleanValue(readAgain(ctx, padded(ctx.image, f.box), kChars).text));
+    if (isEthnicGroup(again)) {
+        fr.raw = fr.value;
+        fr.value = again;
+        fr.status = FieldStatus::kCorrected;
+        fr.note = "none of the 56 ethnic groups as read; read again with their characters only";
+        fr.confidence = std::max(fr.confidence, ctx.reviewBelow);
+    } else if (const std::string near = nearestEthnicGroup(fr.value); !near.empty()) {
+        fr.raw = fr.value;
+        fr.value = near;
+        fr.status = FieldStatus::kCorrected;
+        fr.note = "none of the 56 ethnic groups as read; one character from " + near;
+        fr.confidence = std::max(fr.confidence, ctx.reviewBelow);
+    } else {
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = "none of the 56 ethnic groups";
+    }
+}
+
+// 类型 is one of the registered enterprise types: when both reads come nearest to the same one,
+// that is the value (corrected unless both read it exactly).
+void companyTypeRule(const FieldContext& ctx, const RawField& f, const std::string& second, FieldResult& fr) {
+    const std::string a = registeredEnterpriseType(f.text), b = registeredEnterpriseType(second);
+    if (!a.empty() && (a == b || b.empty())) {
+        if (comparable(f.text) != comparable(a) || comparable(second) != comparable(a)) {
+            fr.raw = f.text;
+            fr.value = a;
+            fr.status = b.empty() ? FieldStatus::kNeedsReview : FieldStatus::kCorrected;
+            fr.note = b.empty() ? "the nearest registered enterprise type to one of two reads"
+                                : "the nearest registered enterprise type to both reads";
+            if (!b.empty()) fr.confidence = std::max(fr.confidence, ctx.reviewBelow);
+        }
+    } else if (a.empty() && !b.empty()) {
+        fr.raw = f.text;
+        fr.value = b;
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = "the nearest registered enterprise type to one of two reads";
+    }
+}
+
+void textField(const FieldContext& ctx, const std::string& field, const RawField& f, FieldResult& fr) {
+    if (field == "unit_number") {
+        unitNumberField(ctx, f, fr);
+        return;
+    }
+    if (f.wholeLine || !f.restored.empty() || fr.status != FieldStatus::kOk) return;
+    const std::string second = secondRead(ctx, f, fr);
+    if (field == "ethnicity") ethnicityRule(ctx, f, fr);
+    if (field == "company_type") companyTypeRule(ctx, f, second, fr);
+}
+
+// Misreads both reads share: an address whose house number follows no road, lane or village
+// (测试埠 for 测试巷), and an address or issuing authority that begins with the word ending a
+// place's name (市西城区…: 北京 lost at the start).
+void placeDoubts(const std::string& field, FieldResult& fr) {
+    if ((field != "address" && field != "location" && field != "issuer") || fr.status == FieldStatus::kNeedsReview) return;
+    const std::string doubt = field == "issuer" ? placeStartDoubt(fr.value) : addressDoubt(fr.value);
+    if (!doubt.empty()) {
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = doubt;
+    }
+}
+
+}  // namespace
+
+FieldResult finishField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, std::vector<Check>& checks) {
+    const std::string field = spec.name;
+    FieldResult fr;
+    fr.box = f.box;
+    fr.confidence = f.confidence / 100.0f;
+    fr.value = f.text;
+    fr.status = FieldStatus::kOk;
+    if (!f.restored.empty()) {
+        fr.status = FieldStatus::kCorrected;
+        fr.raw = f.restoredFrom;
+        fr.note = f.restored;
+    }
+    switch (spec.kind) {
+        case Kind::kCreditCode:
+        case Kind::kIdNumber: codeField(ctx, spec, f, fr, checks); break;
+        case Kind::kDate:
+        case Kind::kValidTo: dateField(ctx, spec, f, fr); break;
+        case Kind::kSex: sexField(f, fr); break;
+        default: textField(ctx, field, f, fr); break;
+    }
+    placeDoubts(field, fr);
+    if (fr.status == FieldStatus::kOk && fr.confidence < ctx.reviewBelow) {
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = "low confidence";
+    }
+    return fr;
+}
+
+}  // namespace lgw::ocr

@@ -1,0 +1,37 @@
+#pragma once
+// What a field's value may be, as the printed documents and the registration rules fix it: dates,
+// the 56 ethnic groups, the registered enterprise types, and what a Chinese address or issuing
+// authority looks like. The field rules (field_rules.cpp) check reads against these.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lgw::ocr {
+
+/// The 56 ethnic groups an ID card prints under 民族, in their printed (short) form.
+const std::vector<std::string>& ethnicGroups();
+/// The enterprise types a business licence prints under 类型, in their printed form.
+const std::vector<std::string>& registeredTypes();
+
+/// "1990年1月5日", "1990.01.05", "1990-1-5" -> "1990-01-05"; "长期" stays; "" when not a date.
+std::string normaliseDate(std::string_view text);
+
+/// The registered enterprise type (类型 on a business licence) within about one misread character in
+/// six of `text`, when exactly one is nearest; "" otherwise.
+std::string registeredEnterpriseType(std::string_view text);
+
+/// Whether `s` is one of the 56 ethnic groups as an ID card prints them (汉, 蒙古, 维吾尔 …).
+bool isEthnicGroup(std::string_view s);
+/// The one group of two or more characters `read` is one character from (蕊古: 蒙古); "" when none
+/// or several are — a one-character name could be anything one character away.
+std::string nearestEthnicGroup(std::string_view read);
+
+/// "" unless `text` (an address, an issuing authority) begins with the word that ends a place's
+/// name (市, 区, 县, 路 …): then what precedes it was lost, and this says so.
+std::string placeStartDoubt(std::string_view text);
+/// "" when `address` begins with a place's name and reads like a Chinese address at its street
+/// number (the first digits before 号 follow a road, lane, village or compound word); otherwise why
+/// a person should look.
+std::string addressDoubt(std::string_view address);
+
+}  // namespace lgw::ocr
