@@ -16,7 +16,6 @@ namespace {
 
 using impl::TableReader;
 
-
 bool isLowerHex64(const std::string& s) {
     return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
@@ -55,6 +54,295 @@ void readServer(const toml::table* t, ServerConfig& s, std::vector<ConfigError>&
             errors.push_back({"server.tls.client_ca_file", "needs cert_file and key_file: client certificates need TLS"});
     }
     r.finish();
+}
+
+void readLogSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader lr(t, "log", errors);
+    lr.string("level", c.log.level, {"trace", "debug", "info", "warn", "error", "critical", "off"});
+    lr.string("format", c.log.format, {"auto", "text", "json"});
+    lr.finish();
+}
+
+void readStoreSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader sr(t, "store", errors);
+    sr.string("kind", c.store.kind, {"sqlite", "postgres"});
+    sr.string("sqlite_path", c.store.sqlitePath);
+    sr.integer("busy_timeout_ms", c.store.busyTimeoutMs, 0, 600000);
+    sr.string("postgres_url_env", c.store.postgresUrlEnv);
+    sr.string("postgres_url_file", c.store.postgresUrlFile);
+    sr.string("postgres_schema", c.store.postgresSchema);
+    sr.integer("pool_size", c.store.poolSize, 1, 256);
+    sr.finish();
+    if (c.store.kind == "postgres" && c.store.postgresUrlEnv.empty() == c.store.postgresUrlFile.empty())
+        sr.error("postgres_url_env", "set exactly one of postgres_url_env and postgres_url_file when kind = \"postgres\"");
+    if (c.store.postgresSchema.empty() || c.store.postgresSchema.size() > 63)
+        sr.error("postgres_schema", "must be 1..63 characters");
+}
+
+void readKeysSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader kr(t, "keys", errors);
+    kr.string("file", c.keys.file);
+    kr.string("env", c.keys.env);
+    kr.integer("min_decryption_version", c.keys.minDecryptionVersion, 0, 1000000);
+    kr.finish();
+    if (c.keys.file.empty() && c.keys.env.empty()) kr.error("file", "set file or env: the keyring must come from somewhere");
+}
+
+void readAuthSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader ar(t, "auth", errors);
+    if (auto* keys = ar.array("api_keys")) {
+        std::set<std::string> ids, hashes;
+        for (std::size_t i = 0; i < keys->size(); ++i) {
+            std::string path = "auth.api_keys[" + std::to_string(i) + "]";
+            auto* kt = keys->get(i)->as_table();
+            if (!kt) {
+                errors.push_back({path, "expected table"});
+                continue;
+            }
+            TableReader kr(kt, path, errors);
+            ApiKey k;
+            kr.string("id", k.id);
+            kr.string("sha256", k.sha256);
+            kr.string("role", k.role, {"frontdesk", "marketing", "auditor", "admin"});
+            kr.boolean("demo", k.demo);
+            kr.finish();
+            if (k.id.empty()) kr.error("id", "is required");
+            else if (!ids.insert(k.id).second) kr.error("id", "\"" + k.id + "\" is used twice");
+            if (!isLowerHex64(k.sha256))
+                kr.error("sha256", "must be the 64 lower-case hex characters of the key's SHA-256 "
+                                   "(printf %s KEY | sha256sum)");
+            else if (!hashes.insert(k.sha256).second)
+                kr.error("sha256", "the same key is listed twice");
+            if (k.role.empty()) kr.error("role", "is required");
+            c.auth.apiKeys.push_back(std::move(k));
+        }
+    }
+    if (auto* certs = ar.array("client_certs")) {
+        for (std::size_t i = 0; i < certs->size(); ++i) {
+            std::string path = "auth.client_certs[" + std::to_string(i) + "]";
+            auto* ct = certs->get(i)->as_table();
+            if (!ct) {
+                errors.push_back({path, "expected table"});
+                continue;
+            }
+            TableReader cr(ct, path, errors);
+            ClientCertRule rule;
+            cr.string("subject_cn", rule.subjectCn);
+            cr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
+            cr.finish();
+            if (rule.subjectCn.empty()) cr.error("subject_cn", "is required");
+            if (rule.role.empty()) cr.error("role", "is required");
+            c.auth.clientCerts.push_back(std::move(rule));
+        }
+    }
+    ar.finish();
+}
+
+void readConsentSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader cr(t, "consent", errors);
+    auto& k = c.consent;
+    cr.integer("code_ttl_s", k.codeTtlS, 30, 3600);
+    cr.integer("resend_interval_s", k.resendIntervalS, 1, 3600);
+    cr.integer("max_attempts", k.maxAttempts, 1, 20);
+    cr.integer("grant_ttl_s", k.grantTtlS, 30, 86400);
+    cr.string("secret_file", k.secretFile);
+    cr.string("secret_env", k.secretEnv);
+    cr.string("text_file", k.textFile);
+    cr.rate("per_phone", k.perPhone);
+    cr.rate("per_subject", k.perSubject);
+    cr.rate("per_caller", k.perCaller);
+    cr.integer("expiry_warning_days", k.expiryWarningDays, 1, 365);
+    cr.intList("reminder_days", k.reminderDays, 0, 365);
+    cr.integer("copy_validity_days", k.copyValidityDays, 1, 365);
+    cr.integer("scheduler_interval_ms", k.schedulerIntervalMs, 10, 3600000);
+    cr.stringMap("purposes", k.purposes);
+    cr.finish();
+    if (k.purposes.empty()) cr.error("purposes", "must name at least one purpose");
+}
+
+void readGovdataSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader gr(t, "govdata", errors);
+    auto& g = c.govdata;
+    gr.string("mode", g.mode, {"simulator", "http"});
+    gr.string("url", g.url);
+    gr.string("ca_file", g.caFile);
+    gr.string("app_id", g.appId);
+    gr.string("app_secret_file", g.appSecretFile);
+    gr.string("app_secret_env", g.appSecretEnv);
+    gr.string("org_code", g.orgCode);
+    gr.integer("timeout_ms", g.timeoutMs, 10, 600000);
+    gr.integer("retries", g.retries, 0, 10);
+    gr.integer("backoff_base_ms", g.backoffBaseMs, 1, 60000);
+    gr.integer("backoff_cap_ms", g.backoffCapMs, 1, 600000);
+    gr.integer("breaker_failures", g.breakerFailures, 1, 1000);
+    gr.integer("breaker_cooldown_ms", g.breakerCooldownMs, 10, 3600000);
+    gr.integer("max_idle_connections", g.maxIdleConnections, 0, 10000);
+    if (auto* keys = gr.array("keys")) {
+        for (std::size_t i = 0; i < keys->size(); ++i) {
+            std::string path = "govdata.keys[" + std::to_string(i) + "]";
+            auto* kt = keys->get(i)->as_table();
+            if (!kt) {
+                errors.push_back({path, "expected table"});
+                continue;
+            }
+            TableReader kr(kt, path, errors);
+            PlatformKeyConfig pk;
+            kr.string("key_id", pk.keyId);
+            kr.string("public_key_file", pk.publicKeyFile);
+            kr.finish();
+            if (pk.keyId.empty()) kr.error("key_id", "is required");
+            if (pk.publicKeyFile.empty()) kr.error("public_key_file", "is required");
+            g.keys.push_back(std::move(pk));
+        }
+    }
+    gr.finish();
+    if (g.mode == "http" && g.url.empty()) gr.error("url", "is required when mode = \"http\"");
+    if (g.mode == "http" && g.keys.empty())
+        gr.error("keys", "list the platform's public keys ([[govdata.keys]]) when mode = \"http\"");
+    if (!g.orgCode.empty() && !security::validateCreditCode(g.orgCode).valid)
+        gr.error("org_code", "must be the utility's valid unified social credit code");
+}
+
+void readGovsimSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader sr(t, "govsim", errors);
+    sr.string("holders_file", c.govsim.holdersFile);
+    sr.string("key_file", c.govsim.keyFile);
+    sr.string("key_id", c.govsim.keyId);
+    sr.boolean("test_mode", c.govsim.testMode);
+    sr.integer("latency_ms", c.govsim.latencyMs, 0, 600000);
+    sr.finish();
+}
+
+void readSmsSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader sr(t, "sms", errors);
+    auto& m = c.sms;
+    sr.string("kind", m.kind, {"log", "http"});
+    sr.string("log_file", m.logFile);
+    sr.string("url", m.url);
+    sr.string("path", m.path);
+    sr.string("app_id", m.appId);
+    sr.string("secret_file", m.secretFile);
+    sr.string("secret_env", m.secretEnv);
+    sr.integer("timeout_ms", m.timeoutMs, 10, 600000);
+    sr.integer("retries", m.retries, 0, 10);
+    sr.finish();
+    if (m.kind == "http" && m.url.empty()) sr.error("url", "is required when kind = \"http\"");
+    if (m.kind == "http" && m.secretFile.empty() && m.secretEnv.empty())
+        sr.error("secret_file", "set secret_file or secret_env for the provider's signing secret");
+}
+
+void readMarketingSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader mr(t, "marketing", errors);
+    auto& m = c.marketing;
+    mr.string("materials_file", m.materialsFile);
+    mr.string("mode", m.mode, {"simulator", "http"});
+    mr.string("url", m.url);
+    mr.string("secret_file", m.secretFile);
+    mr.string("secret_env", m.secretEnv);
+    mr.integer("timeout_ms", m.timeoutMs, 10, 600000);
+    mr.integer("max_attempts", m.maxAttempts, 1, 1000);
+    mr.integer("backoff_base_ms", m.backoffBaseMs, 1, 3600000);
+    mr.integer("backoff_cap_ms", m.backoffCapMs, 1, 86400000);
+    mr.integer("lease_ms", m.leaseMs, 100, 3600000);
+    mr.integer("poll_interval_ms", m.pollIntervalMs, 10, 600000);
+    mr.integer("batch", m.batch, 1, 1000);
+    mr.string("sim_db_file", m.simDbFile);
+    mr.finish();
+    if (m.mode == "http" && m.url.empty()) mr.error("url", "is required when mode = \"http\"");
+    if (m.backoffCapMs < m.backoffBaseMs) mr.error("backoff_cap_ms", "must be at least backoff_base_ms");
+}
+
+void readAuditSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader ar(t, "audit", errors);
+    ar.string("signing_key_file", c.audit.signingKeyFile);
+    ar.integer("checkpoint_every", c.audit.checkpointEvery, 1, 1000000);
+    ar.finish();
+}
+
+void readAccessSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader ar(t, "access", errors);
+    c.access.configured = true;
+    if (auto* rules = ar.array("rules")) {
+        for (std::size_t i = 0; i < rules->size(); ++i) {
+            std::string path = "access.rules[" + std::to_string(i) + "]";
+            auto* rt = rules->get(i)->as_table();
+            if (!rt) {
+                errors.push_back({path, "expected table"});
+                continue;
+            }
+            TableReader rr(rt, path, errors);
+            AccessRuleConfig rule;
+            rr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
+            rr.string("action", rule.action);
+            rr.string("scope", rule.scope, {"any", "worked_on", "pushed_to"});
+            rr.finish();
+            if (rule.role.empty()) rr.error("role", "is required");
+            bool known = false;
+            std::string list;
+            for (const char* a : kAccessActions) {
+                known = known || rule.action == a;
+                list += (list.empty() ? "" : ", ") + std::string(a);
+            }
+            if (!known) rr.error("action", "must be one of " + list + ", got \"" + rule.action + "\"");
+            if (rule.scope != "any" && rule.action.rfind("document.", 0) != 0 && rule.action != "scan.correct")
+                rr.error("scope", "worked_on and pushed_to apply to document actions (and scan.correct) only");
+            c.access.rules.push_back(std::move(rule));
+        }
+    }
+    ar.finish();
+}
+
+void readCryptoSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader cr(t, "crypto", errors);
+    cr.string("suite", c.crypto.suite);
+    cr.finish();
+    if (c.crypto.suite != "international" && c.crypto.suite != "national")
+        cr.error("suite", "must be \"international\" (AES-256-GCM, SHA-256) or \"national\" (SM4-CTR + HMAC-SM3, SM3, SM2)");
+}
+
+void readOcrSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader orr(t, "ocr", errors);
+    orr.integer("workers", c.ocr.workers, 1, 64);
+    orr.integer("review_below_percent", c.ocr.reviewBelowPercent, 0, 100);
+    orr.string("language", c.ocr.language);
+    orr.string("tessdata_dir", c.ocr.tessdataDir);
+    orr.string("worker_binary", c.ocr.workerBinary);
+    orr.integer("worker_memory_mb", c.ocr.workerMemoryMb, 256, 65536);
+    orr.integer("scan_cpu_seconds", c.ocr.scanCpuSeconds, 1, 3600);
+    orr.integer("scan_timeout_ms", c.ocr.scanTimeoutMs, 1000, 3600000);
+    orr.finish();
+}
+
+void readConsoleSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader cr(t, "console", errors);
+    cr.boolean("enabled", c.console.enabled);
+    cr.string("dir", c.console.dir);
+    cr.integer("session_idle_minutes", c.console.sessionIdleMinutes, 1, 24 * 60);
+    cr.integer("session_absolute_hours", c.console.sessionAbsoluteHours, 1, 7 * 24);
+    cr.string("cookie_secure", c.console.cookieSecure, {"auto", "always"});
+    cr.finish();
+}
+
+void readRetentionSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
+    if (!t) return;
+    TableReader rr(t, "retention", errors);
+    rr.integer("documents_days", c.retention.documentsDays, 0, 36500);
+    rr.integer("interval_ms", c.retention.intervalMs, 10, 86400000);
+    rr.finish();
 }
 
 }  // namespace
@@ -107,265 +395,21 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
     if (c.dataDir.empty()) r.error("data_dir", "must not be empty");
     readServer(r.table("server"), c.server, errors);
 
-    if (auto* t = r.table("log")) {
-        TableReader lr(t, "log", errors);
-        lr.string("level", c.log.level, {"trace", "debug", "info", "warn", "error", "critical", "off"});
-        lr.string("format", c.log.format, {"auto", "text", "json"});
-        lr.finish();
-    }
-    if (auto* t = r.table("store")) {
-        TableReader sr(t, "store", errors);
-        sr.string("kind", c.store.kind, {"sqlite", "postgres"});
-        sr.string("sqlite_path", c.store.sqlitePath);
-        sr.integer("busy_timeout_ms", c.store.busyTimeoutMs, 0, 600000);
-        sr.string("postgres_url_env", c.store.postgresUrlEnv);
-        sr.string("postgres_url_file", c.store.postgresUrlFile);
-        sr.string("postgres_schema", c.store.postgresSchema);
-        sr.integer("pool_size", c.store.poolSize, 1, 256);
-        sr.finish();
-        if (c.store.kind == "postgres" && c.store.postgresUrlEnv.empty() == c.store.postgresUrlFile.empty())
-            sr.error("postgres_url_env", "set exactly one of postgres_url_env and postgres_url_file when kind = \"postgres\"");
-        if (c.store.postgresSchema.empty() || c.store.postgresSchema.size() > 63)
-            sr.error("postgres_schema", "must be 1..63 characters");
-    }
-    if (auto* t = r.table("keys")) {
-        TableReader kr(t, "keys", errors);
-        kr.string("file", c.keys.file);
-        kr.string("env", c.keys.env);
-        kr.integer("min_decryption_version", c.keys.minDecryptionVersion, 0, 1000000);
-        kr.finish();
-        if (c.keys.file.empty() && c.keys.env.empty()) kr.error("file", "set file or env: the keyring must come from somewhere");
-    }
-    if (auto* t = r.table("auth")) {
-        TableReader ar(t, "auth", errors);
-        if (auto* keys = ar.array("api_keys")) {
-            std::set<std::string> ids, hashes;
-            for (std::size_t i = 0; i < keys->size(); ++i) {
-                std::string path = "auth.api_keys[" + std::to_string(i) + "]";
-                auto* kt = keys->get(i)->as_table();
-                if (!kt) {
-                    errors.push_back({path, "expected table"});
-                    continue;
-                }
-                TableReader kr(kt, path, errors);
-                ApiKey k;
-                kr.string("id", k.id);
-                kr.string("sha256", k.sha256);
-                kr.string("role", k.role, {"frontdesk", "marketing", "auditor", "admin"});
-                kr.boolean("demo", k.demo);
-                kr.finish();
-                if (k.id.empty()) kr.error("id", "is required");
-                else if (!ids.insert(k.id).second) kr.error("id", "\"" + k.id + "\" is used twice");
-                if (!isLowerHex64(k.sha256))
-                    kr.error("sha256", "must be the 64 lower-case hex characters of the key's SHA-256 "
-                                       "(printf %s KEY | sha256sum)");
-                else if (!hashes.insert(k.sha256).second)
-                    kr.error("sha256", "the same key is listed twice");
-                if (k.role.empty()) kr.error("role", "is required");
-                c.auth.apiKeys.push_back(std::move(k));
-            }
-        }
-        if (auto* certs = ar.array("client_certs")) {
-            for (std::size_t i = 0; i < certs->size(); ++i) {
-                std::string path = "auth.client_certs[" + std::to_string(i) + "]";
-                auto* ct = certs->get(i)->as_table();
-                if (!ct) {
-                    errors.push_back({path, "expected table"});
-                    continue;
-                }
-                TableReader cr(ct, path, errors);
-                ClientCertRule rule;
-                cr.string("subject_cn", rule.subjectCn);
-                cr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
-                cr.finish();
-                if (rule.subjectCn.empty()) cr.error("subject_cn", "is required");
-                if (rule.role.empty()) cr.error("role", "is required");
-                c.auth.clientCerts.push_back(std::move(rule));
-            }
-        }
-        ar.finish();
-    }
-    if (auto* t = r.table("consent")) {
-        TableReader cr(t, "consent", errors);
-        auto& k = c.consent;
-        cr.integer("code_ttl_s", k.codeTtlS, 30, 3600);
-        cr.integer("resend_interval_s", k.resendIntervalS, 1, 3600);
-        cr.integer("max_attempts", k.maxAttempts, 1, 20);
-        cr.integer("grant_ttl_s", k.grantTtlS, 30, 86400);
-        cr.string("secret_file", k.secretFile);
-        cr.string("secret_env", k.secretEnv);
-        cr.string("text_file", k.textFile);
-        cr.rate("per_phone", k.perPhone);
-        cr.rate("per_subject", k.perSubject);
-        cr.rate("per_caller", k.perCaller);
-        cr.integer("expiry_warning_days", k.expiryWarningDays, 1, 365);
-        cr.intList("reminder_days", k.reminderDays, 0, 365);
-        cr.integer("copy_validity_days", k.copyValidityDays, 1, 365);
-        cr.integer("scheduler_interval_ms", k.schedulerIntervalMs, 10, 3600000);
-        cr.stringMap("purposes", k.purposes);
-        cr.finish();
-        if (k.purposes.empty()) cr.error("purposes", "must name at least one purpose");
-    }
-    if (auto* t = r.table("govdata")) {
-        TableReader gr(t, "govdata", errors);
-        auto& g = c.govdata;
-        gr.string("mode", g.mode, {"simulator", "http"});
-        gr.string("url", g.url);
-        gr.string("ca_file", g.caFile);
-        gr.string("app_id", g.appId);
-        gr.string("app_secret_file", g.appSecretFile);
-        gr.string("app_secret_env", g.appSecretEnv);
-        gr.string("org_code", g.orgCode);
-        gr.integer("timeout_ms", g.timeoutMs, 10, 600000);
-        gr.integer("retries", g.retries, 0, 10);
-        gr.integer("backoff_base_ms", g.backoffBaseMs, 1, 60000);
-        gr.integer("backoff_cap_ms", g.backoffCapMs, 1, 600000);
-        gr.integer("breaker_failures", g.breakerFailures, 1, 1000);
-        gr.integer("breaker_cooldown_ms", g.breakerCooldownMs, 10, 3600000);
-        gr.integer("max_idle_connections", g.maxIdleConnections, 0, 10000);
-        if (auto* keys = gr.array("keys")) {
-            for (std::size_t i = 0; i < keys->size(); ++i) {
-                std::string path = "govdata.keys[" + std::to_string(i) + "]";
-                auto* kt = keys->get(i)->as_table();
-                if (!kt) {
-                    errors.push_back({path, "expected table"});
-                    continue;
-                }
-                TableReader kr(kt, path, errors);
-                PlatformKeyConfig pk;
-                kr.string("key_id", pk.keyId);
-                kr.string("public_key_file", pk.publicKeyFile);
-                kr.finish();
-                if (pk.keyId.empty()) kr.error("key_id", "is required");
-                if (pk.publicKeyFile.empty()) kr.error("public_key_file", "is required");
-                g.keys.push_back(std::move(pk));
-            }
-        }
-        gr.finish();
-        if (g.mode == "http" && g.url.empty()) gr.error("url", "is required when mode = \"http\"");
-        if (g.mode == "http" && g.keys.empty())
-            gr.error("keys", "list the platform's public keys ([[govdata.keys]]) when mode = \"http\"");
-        if (!g.orgCode.empty() && !security::validateCreditCode(g.orgCode).valid)
-            gr.error("org_code", "must be the utility's valid unified social credit code");
-    }
-    if (auto* t = r.table("govsim")) {
-        TableReader sr(t, "govsim", errors);
-        sr.string("holders_file", c.govsim.holdersFile);
-        sr.string("key_file", c.govsim.keyFile);
-        sr.string("key_id", c.govsim.keyId);
-        sr.boolean("test_mode", c.govsim.testMode);
-        sr.integer("latency_ms", c.govsim.latencyMs, 0, 600000);
-        sr.finish();
-    }
-    if (auto* t = r.table("sms")) {
-        TableReader sr(t, "sms", errors);
-        auto& m = c.sms;
-        sr.string("kind", m.kind, {"log", "http"});
-        sr.string("log_file", m.logFile);
-        sr.string("url", m.url);
-        sr.string("path", m.path);
-        sr.string("app_id", m.appId);
-        sr.string("secret_file", m.secretFile);
-        sr.string("secret_env", m.secretEnv);
-        sr.integer("timeout_ms", m.timeoutMs, 10, 600000);
-        sr.integer("retries", m.retries, 0, 10);
-        sr.finish();
-        if (m.kind == "http" && m.url.empty()) sr.error("url", "is required when kind = \"http\"");
-        if (m.kind == "http" && m.secretFile.empty() && m.secretEnv.empty())
-            sr.error("secret_file", "set secret_file or secret_env for the provider's signing secret");
-    }
-    if (auto* t = r.table("marketing")) {
-        TableReader mr(t, "marketing", errors);
-        auto& m = c.marketing;
-        mr.string("materials_file", m.materialsFile);
-        mr.string("mode", m.mode, {"simulator", "http"});
-        mr.string("url", m.url);
-        mr.string("secret_file", m.secretFile);
-        mr.string("secret_env", m.secretEnv);
-        mr.integer("timeout_ms", m.timeoutMs, 10, 600000);
-        mr.integer("max_attempts", m.maxAttempts, 1, 1000);
-        mr.integer("backoff_base_ms", m.backoffBaseMs, 1, 3600000);
-        mr.integer("backoff_cap_ms", m.backoffCapMs, 1, 86400000);
-        mr.integer("lease_ms", m.leaseMs, 100, 3600000);
-        mr.integer("poll_interval_ms", m.pollIntervalMs, 10, 600000);
-        mr.integer("batch", m.batch, 1, 1000);
-        mr.string("sim_db_file", m.simDbFile);
-        mr.finish();
-        if (m.mode == "http" && m.url.empty()) mr.error("url", "is required when mode = \"http\"");
-        if (m.backoffCapMs < m.backoffBaseMs) mr.error("backoff_cap_ms", "must be at least backoff_base_ms");
-    }
-    if (auto* t = r.table("audit")) {
-        TableReader ar(t, "audit", errors);
-        ar.string("signing_key_file", c.audit.signingKeyFile);
-        ar.integer("checkpoint_every", c.audit.checkpointEvery, 1, 1000000);
-        ar.finish();
-    }
-    if (auto* t = r.table("access")) {
-        TableReader ar(t, "access", errors);
-        c.access.configured = true;
-        if (auto* rules = ar.array("rules")) {
-            for (std::size_t i = 0; i < rules->size(); ++i) {
-                std::string path = "access.rules[" + std::to_string(i) + "]";
-                auto* rt = rules->get(i)->as_table();
-                if (!rt) {
-                    errors.push_back({path, "expected table"});
-                    continue;
-                }
-                TableReader rr(rt, path, errors);
-                AccessRuleConfig rule;
-                rr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
-                rr.string("action", rule.action);
-                rr.string("scope", rule.scope, {"any", "worked_on", "pushed_to"});
-                rr.finish();
-                if (rule.role.empty()) rr.error("role", "is required");
-                bool known = false;
-                std::string list;
-                for (const char* a : kAccessActions) {
-                    known = known || rule.action == a;
-                    list += (list.empty() ? "" : ", ") + std::string(a);
-                }
-                if (!known) rr.error("action", "must be one of " + list + ", got \"" + rule.action + "\"");
-                if (rule.scope != "any" && rule.action.rfind("document.", 0) != 0 && rule.action != "scan.correct")
-                    rr.error("scope", "worked_on and pushed_to apply to document actions (and scan.correct) only");
-                c.access.rules.push_back(std::move(rule));
-            }
-        }
-        ar.finish();
-    }
-    if (auto* t = r.table("crypto")) {
-        TableReader cr(t, "crypto", errors);
-        cr.string("suite", c.crypto.suite);
-        cr.finish();
-        if (c.crypto.suite != "international" && c.crypto.suite != "national")
-            cr.error("suite", "must be \"international\" (AES-256-GCM, SHA-256) or \"national\" (SM4-CTR + HMAC-SM3, SM3, SM2)");
-    }
-    if (auto* t = r.table("ocr")) {
-        TableReader orr(t, "ocr", errors);
-        orr.integer("workers", c.ocr.workers, 1, 64);
-        orr.integer("review_below_percent", c.ocr.reviewBelowPercent, 0, 100);
-        orr.string("language", c.ocr.language);
-        orr.string("tessdata_dir", c.ocr.tessdataDir);
-        orr.string("worker_binary", c.ocr.workerBinary);
-        orr.integer("worker_memory_mb", c.ocr.workerMemoryMb, 256, 65536);
-        orr.integer("scan_cpu_seconds", c.ocr.scanCpuSeconds, 1, 3600);
-        orr.integer("scan_timeout_ms", c.ocr.scanTimeoutMs, 1000, 3600000);
-        orr.finish();
-    }
-    if (auto* t = r.table("console")) {
-        TableReader cr(t, "console", errors);
-        cr.boolean("enabled", c.console.enabled);
-        cr.string("dir", c.console.dir);
-        cr.integer("session_idle_minutes", c.console.sessionIdleMinutes, 1, 24 * 60);
-        cr.integer("session_absolute_hours", c.console.sessionAbsoluteHours, 1, 7 * 24);
-        cr.string("cookie_secure", c.console.cookieSecure, {"auto", "always"});
-        cr.finish();
-    }
-    if (auto* t = r.table("retention")) {
-        TableReader rr(t, "retention", errors);
-        rr.integer("documents_days", c.retention.documentsDays, 0, 36500);
-        rr.integer("interval_ms", c.retention.intervalMs, 10, 86400000);
-        rr.finish();
-    }
+    readLogSection(r.table("log"), c, errors);
+    readStoreSection(r.table("store"), c, errors);
+    readKeysSection(r.table("keys"), c, errors);
+    readAuthSection(r.table("auth"), c, errors);
+    readConsentSection(r.table("consent"), c, errors);
+    readGovdataSection(r.table("govdata"), c, errors);
+    readGovsimSection(r.table("govsim"), c, errors);
+    readSmsSection(r.table("sms"), c, errors);
+    readMarketingSection(r.table("marketing"), c, errors);
+    readAuditSection(r.table("audit"), c, errors);
+    readAccessSection(r.table("access"), c, errors);
+    readCryptoSection(r.table("crypto"), c, errors);
+    readOcrSection(r.table("ocr"), c, errors);
+    readConsoleSection(r.table("console"), c, errors);
+    readRetentionSection(r.table("retention"), c, errors);
     r.finish();
     // The simulator is a separate implementation for demos and tests; production never depends on it.
     if (c.marketing.mode == "simulator" && !c.demo)

@@ -357,6 +357,128 @@ json::object autofillFrom(const std::vector<security::ELicence>& ls) {
 }
 
 // ---- POST /v1/grants/{grant_id}/licences ----
+// A grant that cannot serve this fetch: its problem, the refusal audited (nullopt when it can).
+asio::awaitable<std::optional<HttpResponse>> refuseGrant(Ctx c, HttpRequest req, store::ConsumeResult used, std::string target) {
+    struct Refusal {
+        int status;
+        const char* code;
+        std::string detail;
+        bool alert;
+    };
+    std::optional<Refusal> why;
+    switch (used.outcome) {
+        case store::ConsumeOutcome::kOk: co_return std::nullopt;
+        case store::ConsumeOutcome::kNotFound: co_return problem(req, 404, "grant_not_found", "no such grant");
+        case store::ConsumeOutcome::kUsed:
+            why = Refusal{409, "grant_used", "this grant was used already; a grant serves one fetch", false};
+            break;
+        case store::ConsumeOutcome::kExpired:
+            why = Refusal{410, "grant_expired", "the grant expired; ask the customer for a new consent", false};
+            break;
+        case store::ConsumeOutcome::kWrongCaller:
+        case store::ConsumeOutcome::kWrongApplication:
+            why = Refusal{403, "grant_scope",
+                          used.outcome == store::ConsumeOutcome::kWrongCaller ? "this grant was issued to another caller"
+                                                                              : "this grant was issued for another application",
+                          true};
+            break;
+    }
+    auto denied = event(req, "licences.fetch", target, used.grant->applicationId, used.grant->subjectCode, "denied",
+                        {{"reason", why->code}}, why->alert);
+    co_await c.audit(std::move(denied));
+    co_return problem(req, why->status, why->code, why->detail);
+}
+
+// Every licence verified (seal, holder, purpose) and of a consented type, or the first that is not
+// as a 502, audited as an alert: then nothing is stored. `licences` is the caller's, which awaits this.
+asio::awaitable<std::optional<HttpResponse>> rejectUnverified(Ctx c, HttpRequest req, store::Grant g, std::string target,
+                                                             std::string platformPurpose,
+                                                             const std::vector<security::ELicence>& licences) {
+    security::LicenceExpectations expect{g.subjectCode, platformPurpose};
+    for (auto& l : licences) {
+        auto verdict = security::verifyLicence(l, c.d->platformKeys, expect);
+        if (verdict.ok && std::find(g.licenceTypes.begin(), g.licenceTypes.end(), l.type) == g.licenceTypes.end()) {
+            verdict.ok = false;
+            verdict.code = "licence_rejected";
+            verdict.reason = "licence " + l.number + ": type " + l.type + " was not consented";
+        }
+        if (verdict.ok) continue;
+        auto rejected = event(req, "licence.verify", target, g.applicationId, g.subjectCode, "denied",
+                              {{"reason", verdict.code}, {"detail", verdict.reason}}, true);
+        co_await c.audit(std::move(rejected));
+        co_return problem(req, 502, verdict.code, verdict.reason + "; nothing was stored");
+    }
+    co_return std::nullopt;
+}
+
+// A licence ending within the warning period: an SMS reminder at 09:00 China Standard Time (01:00
+// UTC) on each configured day before its end that is still ahead. Returns the days left, or null.
+asio::awaitable<json::value> scheduleExpiryReminders(Ctx c, const security::ELicence& l, std::string phone, Millis now) {
+    if (!l.validTo) co_return nullptr;
+    auto end = dateMs(*l.validTo);
+    if (!end) co_return nullptr;
+    Millis left = *end - now;
+    if (left >= c.cfg().expiryWarningDays * kDay) co_return nullptr;
+    for (int days : c.cfg().reminderDays) {
+        Millis due = *end - days * kDay + 3600000;
+        if (due <= now) continue;
+        store::Reminder rem;
+        rem.dedupeKey = "licence:" + l.identifier + ":" + std::to_string(days);
+        rem.phone = phone;
+        rem.templateName = "licence_expiring";
+        rem.paramsJson =
+            json::serialize(json::object{{"licence", l.name}, {"number", l.number}, {"valid_to", *l.validTo}, {"days", days}});
+        rem.dueAt = due;
+        std::function<bool()> sched = [&c, rem] { return c.s().store.scheduleReminder(rem); };
+        co_await c.blocking(std::move(sched));
+    }
+    co_return json::value(std::max<Millis>(0, left / kDay));
+}
+
+// One verified licence into the vault and the store (audited), its reminders scheduled; its entry
+// in the response. `l` is the caller's (fetchLicences' list), which awaits this; so is `l` below.
+asio::awaitable<json::object> storeLicence(Ctx c, HttpRequest req, store::Grant g, std::string phone,
+                                           const security::ELicence& l, Millis now) {
+    store::DocumentMeta doc;
+    doc.id = security::randomId128();
+    doc.applicationId = g.applicationId;
+    doc.source = "e_licence";
+    doc.docType = l.type;
+    doc.contentType = l.fileContentType;
+    doc.createdBy = req.principal->id;
+    doc.createdAt = now;
+    json::object fields;
+    for (auto& [k, dv] : l.data) fields[k] = dv;
+    doc.fieldsJson = json::serialize(fields);
+    store::LicenceRecord rec{doc.id, g.applicationId, l.identifier, l.type, l.number, l.holder, l.holderCode,
+                             l.issuer, l.issuedOn, l.validFrom, l.validTo.value_or(""), doc.fieldsJson};
+    std::function<bool()> save = [&c, &doc, &rec, &l] {
+        c.d->vault.put(doc, l.fileBytes);
+        c.s().store.insertLicenceDocument(doc, rec);
+        return true;
+    };
+    co_await c.blocking(std::move(save));
+    auto stored = event(req, "licence.store", doc.id, g.applicationId, g.subjectCode, "allowed",
+                        {{"type", l.type}, {"identifier", l.identifier}});
+    co_await c.audit(std::move(stored));
+    auto reminders = scheduleExpiryReminders(c, l, phone, now);
+    json::value expiresWithin = co_await std::move(reminders);
+    co_return json::object{{"document_id", doc.id},
+                           {"type", l.type},
+                           {"name", l.name},
+                           {"identifier", l.identifier},
+                           {"number", l.number},
+                           {"holder", l.holder},
+                           {"holder_code", l.holderCode},
+                           {"issuer", l.issuer},
+                           {"issued_on", l.issuedOn},
+                           {"valid_from", l.validFrom},
+                           {"valid_to", l.validTo ? json::value(*l.validTo) : json::value(nullptr)},
+                           {"signature", "verified"},
+                           {"expires_within_days", expiresWithin},
+                           {"fields", fields}};
+}
+
 asio::awaitable<HttpResponse> fetchLicences(Ctx c, HttpRequest req) {
     std::string grantId = req.pathParams.at("grant_id");
     std::optional<std::string> appFilter;
@@ -376,34 +498,8 @@ asio::awaitable<HttpResponse> fetchLicences(Ctx c, HttpRequest req) {
     };
     auto used = co_await c.blocking(std::move(consume));
     std::string target = "grant:" + idHash.substr(0, 16);
-    switch (used.outcome) {
-        case store::ConsumeOutcome::kOk: break;
-        case store::ConsumeOutcome::kNotFound: {
-            co_return problem(req, 404, "grant_not_found", "no such grant");
-        }
-        case store::ConsumeOutcome::kUsed: {
-            auto ev9 = event(req, "licences.fetch", target, used.grant->applicationId, used.grant->subjectCode,
-                                   "denied", {{"reason", "grant_used"}});
-            co_await c.audit(std::move(ev9));
-            co_return problem(req, 409, "grant_used", "this grant was used already; a grant serves one fetch");
-        }
-        case store::ConsumeOutcome::kExpired: {
-            auto ev10 = event(req, "licences.fetch", target, used.grant->applicationId, used.grant->subjectCode,
-                                   "denied", {{"reason", "grant_expired"}});
-            co_await c.audit(std::move(ev10));
-            co_return problem(req, 410, "grant_expired", "the grant expired; ask the customer for a new consent");
-        }
-        case store::ConsumeOutcome::kWrongCaller:
-        case store::ConsumeOutcome::kWrongApplication: {
-            auto ev11 = event(req, "licences.fetch", target, used.grant->applicationId, used.grant->subjectCode,
-                                   "denied", {{"reason", "grant_scope"}}, true);
-            co_await c.audit(std::move(ev11));
-            co_return problem(req, 403, "grant_scope",
-                              used.outcome == store::ConsumeOutcome::kWrongCaller
-                                  ? "this grant was issued to another caller"
-                                  : "this grant was issued for another application");
-        }
-    }
+    auto refusal = refuseGrant(c, req, used, target);
+    if (auto refused = co_await std::move(refusal)) co_return std::move(*refused);
     const store::Grant& g = *used.grant;
     auto consent = co_await loadConsent(c, g.consentId);
     if (!consent) throw std::logic_error("grant without consent " + g.consentId);
@@ -426,94 +522,23 @@ asio::awaitable<HttpResponse> fetchLicences(Ctx c, HttpRequest req) {
             std::function<bool()> release = [&c, idHash, now] { return c.s().store.releaseGrant(idHash, now); };
             co_await c.blocking(std::move(release));
         }
-        auto ev12 = event(req, "licences.fetch", target, g.applicationId, g.subjectCode, "error",
-                               {{"reason", adapters::govdata::toString(e->code)}});
-        co_await c.audit(std::move(ev12));
+        auto failed = event(req, "licences.fetch", target, g.applicationId, g.subjectCode, "error",
+                            {{"reason", adapters::govdata::toString(e->code)}});
+        co_await c.audit(std::move(failed));
         co_return toResponse(govProblem(*e), req.requestId);
     }
     auto licences = std::move(std::get<std::vector<security::ELicence>>(result));
-    security::LicenceExpectations expect{g.subjectCode, platformPurpose};
-    for (auto& l : licences) {
-        auto verdict = security::verifyLicence(l, c.d->platformKeys, expect);
-        if (verdict.ok && std::find(g.licenceTypes.begin(), g.licenceTypes.end(), l.type) == g.licenceTypes.end()) {
-            verdict.ok = false;
-            verdict.code = "licence_rejected";
-            verdict.reason = "licence " + l.number + ": type " + l.type + " was not consented";
-        }
-        if (!verdict.ok) {
-            auto ev13 = event(req, "licence.verify", target, g.applicationId, g.subjectCode, "denied",
-                                   {{"reason", verdict.code}, {"detail", verdict.reason}}, true);
-            co_await c.audit(std::move(ev13));
-            co_return problem(req, 502, verdict.code, verdict.reason + "; nothing was stored");
-        }
-    }
+    auto verification = rejectUnverified(c, req, g, target, platformPurpose, licences);
+    if (auto rejected = co_await std::move(verification)) co_return std::move(*rejected);
 
     json::array out;
     for (auto& l : licences) {
-        store::DocumentMeta doc;
-        doc.id = security::randomId128();
-        doc.applicationId = g.applicationId;
-        doc.source = "e_licence";
-        doc.docType = l.type;
-        doc.contentType = l.fileContentType;
-        doc.createdBy = caller;
-        doc.createdAt = now;
-        json::object fields;
-        for (auto& [k, dv] : l.data) fields[k] = dv;
-        doc.fieldsJson = json::serialize(fields);
-        store::LicenceRecord rec{doc.id, g.applicationId, l.identifier, l.type, l.number, l.holder, l.holderCode,
-                                 l.issuer, l.issuedOn, l.validFrom, l.validTo.value_or(""), doc.fieldsJson};
-        std::function<bool()> save = [&c, &doc, &rec, &l] {
-            c.d->vault.put(doc, l.fileBytes);
-            c.s().store.insertLicenceDocument(doc, rec);
-            return true;
-        };
-        co_await c.blocking(std::move(save));
-        auto ev14 = event(req, "licence.store", doc.id, g.applicationId, g.subjectCode, "allowed",
-                               {{"type", l.type}, {"identifier", l.identifier}});
-        co_await c.audit(std::move(ev14));
-
-        json::value expiresWithin = nullptr;
-        if (l.validTo)
-            if (auto end = dateMs(*l.validTo)) {
-                Millis left = *end - now;
-                if (left < c.cfg().expiryWarningDays * kDay) {
-                    expiresWithin = std::max<Millis>(0, left / kDay);
-                    for (int days : c.cfg().reminderDays) {
-                        // 09:00 China Standard Time (01:00 UTC) on the day `days` before the end.
-                        Millis due = *end - days * kDay + 3600000;
-                        if (due <= now) continue;
-                        store::Reminder rem;
-                        rem.dedupeKey = "licence:" + l.identifier + ":" + std::to_string(days);
-                        rem.phone = consent->phone;
-                        rem.templateName = "licence_expiring";
-                        rem.paramsJson = json::serialize(json::object{
-                            {"licence", l.name}, {"number", l.number}, {"valid_to", *l.validTo}, {"days", days}});
-                        rem.dueAt = due;
-                        std::function<bool()> sched = [&c, rem] { return c.s().store.scheduleReminder(rem); };
-                        co_await c.blocking(std::move(sched));
-                    }
-                }
-            }
-        json::object item{{"document_id", doc.id},
-                          {"type", l.type},
-                          {"name", l.name},
-                          {"identifier", l.identifier},
-                          {"number", l.number},
-                          {"holder", l.holder},
-                          {"holder_code", l.holderCode},
-                          {"issuer", l.issuer},
-                          {"issued_on", l.issuedOn},
-                          {"valid_from", l.validFrom},
-                          {"valid_to", l.validTo ? json::value(*l.validTo) : json::value(nullptr)},
-                          {"signature", "verified"},
-                          {"expires_within_days", expiresWithin},
-                          {"fields", fields}};
-        out.push_back(std::move(item));
+        auto storing = storeLicence(c, req, g, consent->phone, l, now);
+        out.push_back(co_await std::move(storing));
     }
-    auto ev15 = event(req, "licences.fetch", target, g.applicationId, g.subjectCode, "allowed",
-                           {{"count", licences.size()}});
-    co_await c.audit(std::move(ev15));
+    auto fetched = event(req, "licences.fetch", target, g.applicationId, g.subjectCode, "allowed",
+                         {{"count", licences.size()}});
+    co_await c.audit(std::move(fetched));
     co_return jsonResponse(200, {{"licences", out}, {"autofill", autofillFrom(licences)}});
 }
 

@@ -99,6 +99,12 @@ struct Server::Impl {
     awaitable<void> handleConnection(tcp::socket socket);
     template <class Stream>
     awaitable<void> serveRequests(Stream& stream, beast::flat_buffer& buffer, std::string clientCn, bool probesOnly);
+    /// The body of an admitted request into `in.body` (after 100 Continue when asked for); false
+    /// when the connection ends instead (a body over its limit is refused first).
+    template <class Stream>
+    awaitable<bool> readAdmittedBody(Stream& stream, beast::flat_buffer& buffer,
+                                     http::request_parser<http::empty_body>& headerParser, impl::ReadLimits limits,
+                                     std::uint64_t limit, HttpRequest& in, unsigned version);
     template <class Stream>
     /// `timeoutMs` 0: server.write_timeout_ms.
     awaitable<bool> writeResponse(Stream& stream, HttpResponse resp, const std::string& requestId, bool keepAlive,
@@ -344,6 +350,62 @@ awaitable<void> Server::Impl::refuse(Stream& stream, const std::string& method, 
     if (linger) co_await lingeringClose(stream);
 }
 
+namespace {
+
+// The request as the dispatcher sees it, from the head Beast parsed; nullopt when the target is not
+// an origin-form URL.
+std::optional<HttpRequest> requestOf(const http::request_parser<http::empty_body>::value_type& h, const std::string& requestId,
+                                     const std::string& clientCn) {
+    std::string target(h.target());
+    auto url = boost::urls::parse_origin_form(target);
+    if (!url) return std::nullopt;
+    HttpRequest in;
+    in.path = url->path();
+    in.method = std::string(h.method_string());
+    in.target = target;
+    // A bare "?" or "a=1&&b=2" has empty segments: not parameters.
+    for (auto p : url->params())
+        if (!p.key.empty() || p.has_value) in.query.emplace_back(p.key, p.has_value ? p.value : std::string());
+    // The header as received: fields a chunked body's trailer carries are never merged into it.
+    for (auto& f : h) {
+        std::string name(f.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        in.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    in.requestId = requestId;
+    in.clientCertCn = clientCn;
+    return in;
+}
+
+}  // namespace
+
+template <class Stream>
+awaitable<bool> Server::Impl::readAdmittedBody(Stream& stream, beast::flat_buffer& buffer,
+                                               http::request_parser<http::empty_body>& headerParser,
+                                               impl::ReadLimits limits, std::uint64_t limit, HttpRequest& in,
+                                               unsigned version) {
+    auto& h = headerParser.get();
+    if (auto it = h.find(http::field::expect); it != h.end() && beast::iequals(it->value(), "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, version};
+        beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(cfg.writeTimeoutMs));
+        auto [wec, wn] = co_await http::async_write(stream, cont, kTuple);
+        if (wec) co_return false;
+    }
+    http::request_parser<http::string_body> parser{std::move(headerParser)};
+    auto bodyReading = impl::readBody(stream, buffer, parser, limit, limits);
+    impl::ReadResult body = co_await std::move(bodyReading);
+    if (body.outcome == impl::ReadOutcome::kRefused) {
+        co_await refuse(stream, in.method, std::move(*body.problem), in.requestId, version, true);
+        co_return false;
+    }
+    if (body.outcome != impl::ReadOutcome::kOk) {
+        log->debug("connection closed while reading a body request_id={}", in.requestId);
+        co_return false;
+    }
+    in.body = std::move(parser.get().body());
+    co_return true;
+}
+
 template <class Stream>
 awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& buffer, std::string clientCn,
                                             bool probesOnly) {
@@ -379,22 +441,20 @@ awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& 
         else
             requestId = newRequestId();
         std::string method(h.method_string());
-        std::string target(h.target());
         const unsigned version = h.version();
         const bool keepAlive = h.keep_alive();
         const auto contentLength = headerParser.content_length();
         // A body follows the head: refusing without reading it means closing the connection.
         const bool bodyFollows = headerParser.chunked() || (contentLength && *contentLength > 0);
 
-        auto url = boost::urls::parse_origin_form(target);
-        if (!url) {
+        std::optional<HttpRequest> parsed = requestOf(h, requestId, clientCn);
+        if (!parsed) {
             co_await refuse(stream, method,
                             makeProblem(400, "bad_request", "the request target is not a valid origin-form URL"),
                             requestId, version, true);
             co_return;
         }
-        HttpRequest in;
-        in.path = url->path();
+        HttpRequest in = std::move(*parsed);
         if (probesOnly && !((method == "GET" || method == "HEAD") && (in.path == "/healthz" || in.path == "/readyz"))) {
             co_await refuse(stream, method,
                             makeProblem(503, "too_many_connections",
@@ -402,19 +462,6 @@ awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& 
                             requestId, version, bodyFollows);
             co_return;
         }
-        in.method = method;
-        in.target = target;
-        // A bare "?" or "a=1&&b=2" has empty segments: not parameters.
-        for (auto p : url->params())
-            if (!p.key.empty() || p.has_value) in.query.emplace_back(p.key, p.has_value ? p.value : std::string());
-        // The header as received: fields a chunked body's trailer carries are never merged into it.
-        for (auto& f : h) {
-            std::string name(f.name_string());
-            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            in.headers.emplace_back(std::move(name), std::string(f.value()));
-        }
-        in.requestId = requestId;
-        in.clientCertCn = clientCn;
 
         // Route, credentials, role and media type are judged on the header, before any body byte is
         // read or 100 Continue is sent: an unauthenticated upload costs its header and nothing more.
@@ -438,24 +485,8 @@ awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& 
         }
         auto started = std::chrono::steady_clock::now();
         if (!admission.answer) {
-            if (auto it = h.find(http::field::expect); it != h.end() && beast::iequals(it->value(), "100-continue")) {
-                http::response<http::empty_body> cont{http::status::continue_, version};
-                beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(cfg.writeTimeoutMs));
-                auto [wec, wn] = co_await http::async_write(stream, cont, kTuple);
-                if (wec) co_return;
-            }
-            http::request_parser<http::string_body> parser{std::move(headerParser)};
-            auto bodyReading = impl::readBody(stream, buffer, parser, limit, limits);
-            impl::ReadResult body = co_await std::move(bodyReading);
-            if (body.outcome == impl::ReadOutcome::kRefused) {
-                co_await refuse(stream, method, std::move(*body.problem), requestId, version, true);
-                co_return;
-            }
-            if (body.outcome != impl::ReadOutcome::kOk) {
-                log->debug("connection closed while reading a body request_id={}", requestId);
-                co_return;
-            }
-            in.body = std::move(parser.get().body());
+            auto bodyReading = readAdmittedBody(stream, buffer, headerParser, limits, limit, in, version);
+            if (!co_await std::move(bodyReading)) co_return;
         }
 
         auto task = dispatcher.serve(std::move(admission), std::move(in));
