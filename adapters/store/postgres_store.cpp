@@ -7,11 +7,19 @@
 #include "adapters/crash_point.hpp"
 #include "adapters/store/impl/codec.hpp"
 #include "adapters/store/impl/pg.hpp"
+#include "adapters/store/impl/rows.hpp"
+#include "adapters/store/impl/postgres_schema.hpp"
 
 namespace lgw::store {
 namespace {
 
 using impl::consentStatusFrom;
+using impl::kAuditCols;
+using impl::kConsentCols;
+using impl::kDocCols;
+using impl::kGrantCols;
+using impl::kOutboxCols;
+using impl::kPackageCols;
 using impl::joinList;
 using impl::splitList;
 using pg::Arg;
@@ -19,143 +27,11 @@ using pg::bytea;
 using pg::Result;
 using pg::Tx;
 
-// Each entry moves the schema one version forward; lgw_schema records where a database is. Never
-// edit an entry that has shipped: append a new one. Integer columns are BIGINT (Unix milliseconds),
-// flags 0/1 as in SQLite, so that both stores read alike; detail_json stays TEXT because the audit
-// hash covers its exact bytes (jsonb would reorder keys).
-const char* const kMigrations[] = {
-    // 1: everything the first PostgreSQL release carries.
-    R"sql(
-CREATE TABLE applications (
-  id TEXT PRIMARY KEY, customer_category TEXT NOT NULL, customer_name TEXT NOT NULL, phone TEXT NOT NULL,
-  created_by TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
-CREATE TABLE consents (
-  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, subject_type TEXT NOT NULL, subject_code TEXT NOT NULL,
-  licence_types TEXT NOT NULL, purpose TEXT NOT NULL, caller TEXT NOT NULL, phone TEXT NOT NULL,
-  consent_text_sha256 TEXT NOT NULL, code_hmac BYTEA NOT NULL, code_expires_at BIGINT NOT NULL,
-  resend_after BIGINT NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
-  checksum_warning INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, verified_at BIGINT NOT NULL DEFAULT 0);
-CREATE INDEX consents_app ON consents(application_id);
-CREATE TABLE grants (
-  id_hash TEXT PRIMARY KEY, consent_id TEXT NOT NULL UNIQUE REFERENCES consents(id), caller TEXT NOT NULL,
-  application_id TEXT NOT NULL, subject_code TEXT NOT NULL, licence_types TEXT NOT NULL, purpose TEXT NOT NULL,
-  expires_at BIGINT NOT NULL, used_at BIGINT NOT NULL DEFAULT 0);
-CREATE TABLE documents (
-  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, source TEXT NOT NULL, doc_type TEXT NOT NULL,
-  content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, blob_ref TEXT NOT NULL,
-  key_version BIGINT NOT NULL, wrapped_key BYTEA, fields_json TEXT NOT NULL, created_by TEXT NOT NULL,
-  created_at BIGINT NOT NULL, purged_at BIGINT NOT NULL DEFAULT 0);
-CREATE INDEX documents_app ON documents(application_id);
-CREATE INDEX documents_key_version ON documents(key_version) WHERE purged_at = 0;
-CREATE TABLE licences (
-  document_id TEXT PRIMARY KEY REFERENCES documents(id), application_id TEXT NOT NULL, identifier TEXT NOT NULL,
-  type TEXT NOT NULL, number TEXT NOT NULL, holder TEXT NOT NULL, holder_code TEXT NOT NULL, issuer TEXT NOT NULL,
-  issued_on TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, data_json TEXT NOT NULL);
-CREATE TABLE audit_events (
-  seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
-  target TEXT NOT NULL, application_id TEXT NOT NULL, subject TEXT NOT NULL, outcome TEXT NOT NULL,
-  request_id TEXT NOT NULL, detail_json TEXT NOT NULL, alert INTEGER NOT NULL, prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL);
-CREATE INDEX audit_actor ON audit_events(actor, seq);
-CREATE INDEX audit_at ON audit_events(at);
-CREATE INDEX audit_alert ON audit_events(alert, seq);
-CREATE TABLE audit_checkpoints (
-  seq BIGINT PRIMARY KEY, head_hash TEXT NOT NULL, at BIGINT NOT NULL, signature TEXT NOT NULL);
-CREATE TABLE packages (
-  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, status TEXT NOT NULL, complete INTEGER NOT NULL,
-  body_json TEXT NOT NULL, created_at BIGINT NOT NULL);
-CREATE INDEX packages_app ON packages(application_id);
-CREATE TABLE outbox (
-  package_id TEXT PRIMARY KEY REFERENCES packages(id), status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at BIGINT NOT NULL, lease_owner TEXT NOT NULL DEFAULT '', lease_expires_at BIGINT NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '', delivered_at BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);
-CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
-CREATE TABLE reminders (
-  id BIGSERIAL PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, phone TEXT NOT NULL, template TEXT NOT NULL,
-  params_json TEXT NOT NULL, due_at BIGINT NOT NULL, status TEXT NOT NULL, sent_at BIGINT NOT NULL DEFAULT 0);
-CREATE INDEX reminders_due ON reminders(status, due_at);
-CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, count BIGINT NOT NULL);
-CREATE TABLE blobs (ref TEXT PRIMARY KEY, data BYTEA NOT NULL);
-)sql",
-    // 2: console sessions.
-    R"sql(
-CREATE TABLE sessions (
-  id_hash TEXT PRIMARY KEY, principal_id TEXT NOT NULL, role TEXT NOT NULL, created_at BIGINT NOT NULL,
-  last_seen_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
-CREATE INDEX sessions_expiry ON sessions(expires_at);
-)sql",
-};
 
 // Advisory lock keys, scoped to the schema so that two deployments sharing a server do not wait
 // on each other.
 constexpr const char* kLockMigrate = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.lgw.migrate'))";
 constexpr const char* kLockAudit = "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.lgw.audit'))";
-
-constexpr const char* kConsentCols =
-    "id, application_id, subject_type, subject_code, licence_types, purpose, caller, phone, consent_text_sha256, "
-    "code_hmac, code_expires_at, resend_after, failed_attempts, status, checksum_warning, created_at, verified_at";
-
-Consent readConsent(const Result& r, int i) {
-    Consent c;
-    c.id = r.text(i, 0);
-    c.applicationId = r.text(i, 1);
-    c.subjectType = r.text(i, 2);
-    c.subjectCode = r.text(i, 3);
-    c.licenceTypes = splitList(r.text(i, 4));
-    c.purpose = r.text(i, 5);
-    c.caller = r.text(i, 6);
-    c.phone = r.text(i, 7);
-    c.consentTextSha256 = r.text(i, 8);
-    c.codeHmac = r.bytes(i, 9);
-    c.codeExpiresAt = r.i64(i, 10);
-    c.resendAfter = r.i64(i, 11);
-    c.failedAttempts = r.i32(i, 12);
-    c.status = consentStatusFrom(r.text(i, 13));
-    c.checksumWarning = r.i64(i, 14) != 0;
-    c.createdAt = r.i64(i, 15);
-    c.verifiedAt = r.i64(i, 16);
-    return c;
-}
-
-constexpr const char* kGrantCols =
-    "id_hash, consent_id, caller, application_id, subject_code, licence_types, purpose, expires_at, used_at";
-
-Grant readGrant(const Result& r, int i) {
-    Grant g;
-    g.idHash = r.text(i, 0);
-    g.consentId = r.text(i, 1);
-    g.caller = r.text(i, 2);
-    g.applicationId = r.text(i, 3);
-    g.subjectCode = r.text(i, 4);
-    g.licenceTypes = splitList(r.text(i, 5));
-    g.purpose = r.text(i, 6);
-    g.expiresAt = r.i64(i, 7);
-    g.usedAt = r.i64(i, 8);
-    return g;
-}
-
-constexpr const char* kDocCols =
-    "id, application_id, source, doc_type, content_type, size, sha256, blob_ref, key_version, wrapped_key, "
-    "fields_json, created_by, created_at, purged_at";
-
-DocumentMeta readDoc(const Result& r, int i) {
-    DocumentMeta d;
-    d.id = r.text(i, 0);
-    d.applicationId = r.text(i, 1);
-    d.source = r.text(i, 2);
-    d.docType = r.text(i, 3);
-    d.contentType = r.text(i, 4);
-    d.size = r.i64(i, 5);
-    d.sha256 = r.text(i, 6);
-    d.blobRef = r.text(i, 7);
-    d.keyVersion = static_cast<std::uint32_t>(r.i64(i, 8));
-    d.wrappedKey = r.bytes(i, 9);
-    d.fieldsJson = r.text(i, 10);
-    d.createdBy = r.text(i, 11);
-    d.createdAt = r.i64(i, 12);
-    d.purgedAt = r.i64(i, 13);
-    return d;
-}
 
 void insertDocumentRow(pg::Conn& c, const DocumentMeta& d) {
     c.exec(std::string("INSERT INTO documents (") + kDocCols +
@@ -164,55 +40,9 @@ void insertDocumentRow(pg::Conn& c, const DocumentMeta& d) {
             bytea(d.wrappedKey), d.fieldsJson, d.createdBy, d.createdAt, d.purgedAt});
 }
 
-constexpr const char* kAuditCols =
-    "seq, at, actor, role, action, target, application_id, subject, outcome, request_id, detail_json, alert, "
-    "prev_hash, hash";
-
-AuditEvent readAudit(const Result& r, int i) {
-    AuditEvent e;
-    e.seq = r.i64(i, 0);
-    e.at = r.i64(i, 1);
-    e.actor = r.text(i, 2);
-    e.role = r.text(i, 3);
-    e.action = r.text(i, 4);
-    e.target = r.text(i, 5);
-    e.applicationId = r.text(i, 6);
-    e.subject = r.text(i, 7);
-    e.outcome = r.text(i, 8);
-    e.requestId = r.text(i, 9);
-    e.detailJson = r.text(i, 10);
-    e.alert = r.i64(i, 11) != 0;
-    e.prevHash = r.text(i, 12);
-    e.hash = r.text(i, 13);
-    return e;
-}
-
-constexpr const char* kOutboxCols =
-    "package_id, status, attempts, next_attempt_at, lease_owner, lease_expires_at, last_error, delivered_at, created_at";
-
-OutboxEntry readOutbox(const Result& r, int i) {
-    OutboxEntry o;
-    o.packageId = r.text(i, 0);
-    o.status = r.text(i, 1);
-    o.attempts = r.i32(i, 2);
-    o.nextAttemptAt = r.i64(i, 3);
-    o.leaseOwner = r.text(i, 4);
-    o.leaseExpiresAt = r.i64(i, 5);
-    o.lastError = r.text(i, 6);
-    o.deliveredAt = r.i64(i, 7);
-    o.createdAt = r.i64(i, 8);
-    return o;
-}
-
-Package readPackage(const Result& r, int i) {
-    return Package{r.text(i, 0), r.text(i, 1), r.text(i, 2), r.i64(i, 3) != 0, r.text(i, 4), r.i64(i, 5)};
-}
-
-constexpr const char* kPackageCols = "id, application_id, status, complete, body_json, created_at";
-
 }  // namespace
 
-int PostgresStore::schemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+int PostgresStore::schemaVersion() { return static_cast<int>(impl::kPostgresMigrationCount); }
 
 PostgresStore::PostgresStore(PostgresOptions options) : options_(std::move(options)) {
     if (options_.conninfo.empty()) throw std::runtime_error("PostgreSQL: no connection string");
@@ -233,7 +63,7 @@ void PostgresStore::migrate() {
     if (current > target)
         throw std::runtime_error("PostgreSQL schema version " + std::to_string(current) + " is newer than this binary's " +
                                  std::to_string(target) + ": upgrade the gateway");
-    for (int i = current; i < target; ++i) c->run(kMigrations[i]);
+    for (int i = current; i < target; ++i) c->run(impl::kPostgresMigrations[i]);
     if (!v.rows()) c->exec("INSERT INTO lgw_schema VALUES ($1)", {target});
     else c->exec("UPDATE lgw_schema SET version=$1", {target});
     tx.commit();
@@ -283,7 +113,7 @@ std::optional<Consent> PostgresStore::consent(const std::string& id) {
     auto c = pool_->acquire();
     auto r = c->exec(std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=$1", {id});
     if (!r.rows()) return std::nullopt;
-    return readConsent(r, 0);
+    return impl::readConsent(pg::Row{r, 0});
 }
 
 ResendOutcome PostgresStore::replaceConsentCode(const std::string& id, const std::string& codeHmac,
@@ -309,7 +139,7 @@ VerifyResult PostgresStore::verifyConsentCode(const std::string& id, const std::
     // the other then sees it verified.
     auto row = conn->exec(std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=$1 FOR UPDATE", {id});
     if (!row.rows()) return r;
-    Consent c = readConsent(row, 0);
+    Consent c = impl::readConsent(pg::Row{row, 0});
     if (c.status == ConsentStatus::kVerified) r.outcome = VerifyOutcome::kUsed;
     else if (c.status == ConsentStatus::kLocked) r.outcome = VerifyOutcome::kLocked;
     else if (now >= c.codeExpiresAt) r.outcome = VerifyOutcome::kExpired;
@@ -350,7 +180,7 @@ ConsumeResult PostgresStore::consumeGrant(const std::string& idHash, const std::
     ConsumeResult r;
     auto row = c->exec(std::string("SELECT ") + kGrantCols + " FROM grants WHERE id_hash=$1 FOR UPDATE", {idHash});
     if (!row.rows()) return r;
-    Grant g = readGrant(row, 0);
+    Grant g = impl::readGrant(pg::Row{row, 0});
     if (g.caller != caller) r.outcome = ConsumeOutcome::kWrongCaller;
     else if (applicationId && *applicationId != g.applicationId) r.outcome = ConsumeOutcome::kWrongApplication;
     else if (g.usedAt != 0) r.outcome = ConsumeOutcome::kUsed;
@@ -392,7 +222,7 @@ std::optional<DocumentMeta> PostgresStore::document(const std::string& id) {
     auto c = pool_->acquire();
     auto r = c->exec(std::string("SELECT ") + kDocCols + " FROM documents WHERE id=$1", {id});
     if (!r.rows()) return std::nullopt;
-    return readDoc(r, 0);
+    return impl::readDoc(pg::Row{r, 0});
 }
 
 std::vector<DocumentMeta> PostgresStore::documentsOf(const std::string& applicationId) {
@@ -400,7 +230,7 @@ std::vector<DocumentMeta> PostgresStore::documentsOf(const std::string& applicat
     auto r = c->exec(std::string("SELECT ") + kDocCols + " FROM documents WHERE application_id=$1 ORDER BY created_at, id",
                      {applicationId});
     std::vector<DocumentMeta> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(readDoc(r, i));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(impl::readDoc(pg::Row{r, i}));
     return out;
 }
 
@@ -433,7 +263,7 @@ std::vector<DocumentMeta> PostgresStore::documentsWrappedBelow(std::uint32_t ver
                          " FROM documents WHERE key_version < $1 AND purged_at = 0 ORDER BY id LIMIT $2",
                      {version, limit});
     std::vector<DocumentMeta> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(readDoc(r, i));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(impl::readDoc(pg::Row{r, i}));
     return out;
 }
 
@@ -503,7 +333,7 @@ std::vector<AuditEvent> PostgresStore::auditEvents(const AuditFilter& f) {
     auto c = pool_->acquire();
     auto r = c->exec(sql, args);
     std::vector<AuditEvent> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(readAudit(r, i));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(impl::readAudit(pg::Row{r, i}));
     return out;
 }
 
@@ -512,7 +342,7 @@ std::vector<AuditEvent> PostgresStore::auditRange(std::int64_t fromSeq, std::int
     auto r = c->exec(std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE seq>=$1 AND seq<=$2 ORDER BY seq",
                      {fromSeq, toSeq});
     std::vector<AuditEvent> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(readAudit(r, i));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(impl::readAudit(pg::Row{r, i}));
     return out;
 }
 
@@ -520,7 +350,7 @@ std::optional<AuditEvent> PostgresStore::auditHead() {
     auto c = pool_->acquire();
     auto r = c->exec(std::string("SELECT ") + kAuditCols + " FROM audit_events ORDER BY seq DESC LIMIT 1");
     if (!r.rows()) return std::nullopt;
-    return readAudit(r, 0);
+    return impl::readAudit(pg::Row{r, 0});
 }
 
 void PostgresStore::insertCheckpoint(const AuditCheckpoint& cp) {
@@ -549,7 +379,7 @@ std::optional<Package> PostgresStore::package(const std::string& id) {
     auto c = pool_->acquire();
     auto r = c->exec(std::string("SELECT ") + kPackageCols + " FROM packages WHERE id=$1", {id});
     if (!r.rows()) return std::nullopt;
-    return readPackage(r, 0);
+    return impl::readPackage(pg::Row{r, 0});
 }
 
 std::vector<Package> PostgresStore::packagesOf(const std::string& applicationId) {
@@ -558,7 +388,7 @@ std::vector<Package> PostgresStore::packagesOf(const std::string& applicationId)
                          " FROM packages WHERE application_id=$1 ORDER BY created_at DESC, id",
                      {applicationId});
     std::vector<Package> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back(readPackage(r, i));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(impl::readPackage(pg::Row{r, i}));
     return out;
 }
 
@@ -598,7 +428,7 @@ std::vector<OutboxEntry> PostgresStore::claimOutbox(const std::string& owner, Mi
                      {now, limit, owner, now + leaseMs});
     std::vector<OutboxEntry> out;
     for (int i = 0; i < r.rows(); ++i) {
-        out.push_back(readOutbox(r, i));
+        out.push_back(impl::readOutbox(pg::Row{r, i}));
         c->exec("UPDATE packages SET status='delivering' WHERE id=$1", {out.back().packageId});
     }
     tx.commit();
@@ -652,7 +482,7 @@ std::optional<OutboxEntry> PostgresStore::outboxEntry(const std::string& package
     auto c = pool_->acquire();
     auto r = c->exec(std::string("SELECT ") + kOutboxCols + " FROM outbox WHERE package_id=$1", {packageId});
     if (!r.rows()) return std::nullopt;
-    return readOutbox(r, 0);
+    return impl::readOutbox(pg::Row{r, 0});
 }
 
 OutboxStats PostgresStore::outboxStats(Millis now) {

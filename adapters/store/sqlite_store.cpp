@@ -6,146 +6,26 @@
 
 #include "adapters/crash_point.hpp"
 #include "adapters/store/impl/codec.hpp"
+#include "adapters/store/impl/rows.hpp"
+#include "adapters/store/impl/sqlite_schema.hpp"
 #include "adapters/store/impl/sqlite_util.hpp"
 
 namespace lgw::store {
 namespace {
 
 using impl::consentStatusFrom;
+using impl::kAuditCols;
+using impl::kConsentCols;
+using impl::kDocCols;
+using impl::kGrantCols;
+using impl::kOutboxCols;
+using impl::kPackageCols;
 using impl::exec;
 using impl::joinList;
 using impl::splitList;
 using impl::Stmt;
 using impl::Tx;
 
-// Each entry moves the schema one version forward; PRAGMA user_version records where a file is.
-// Never edit an entry that has shipped: append a new one.
-const char* const kMigrations[] = {
-    // 1: everything the first release carries.
-    R"sql(
-CREATE TABLE applications (
-  id TEXT PRIMARY KEY, customer_category TEXT NOT NULL, customer_name TEXT NOT NULL, phone TEXT NOT NULL,
-  created_by TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE consents (
-  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, subject_type TEXT NOT NULL, subject_code TEXT NOT NULL,
-  licence_types TEXT NOT NULL, purpose TEXT NOT NULL, caller TEXT NOT NULL, phone TEXT NOT NULL,
-  consent_text_sha256 TEXT NOT NULL, code_hmac BLOB NOT NULL, code_expires_at INTEGER NOT NULL,
-  resend_after INTEGER NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL,
-  checksum_warning INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, verified_at INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX consents_app ON consents(application_id);
-CREATE TABLE grants (
-  id_hash TEXT PRIMARY KEY, consent_id TEXT NOT NULL UNIQUE REFERENCES consents(id), caller TEXT NOT NULL,
-  application_id TEXT NOT NULL, subject_code TEXT NOT NULL, licence_types TEXT NOT NULL, purpose TEXT NOT NULL,
-  expires_at INTEGER NOT NULL, used_at INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE documents (
-  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, source TEXT NOT NULL, doc_type TEXT NOT NULL,
-  content_type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, blob_ref TEXT NOT NULL,
-  key_version INTEGER NOT NULL, wrapped_key BLOB, fields_json TEXT NOT NULL, created_by TEXT NOT NULL,
-  created_at INTEGER NOT NULL, purged_at INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX documents_app ON documents(application_id);
-CREATE TABLE licences (
-  document_id TEXT PRIMARY KEY REFERENCES documents(id), application_id TEXT NOT NULL, identifier TEXT NOT NULL,
-  type TEXT NOT NULL, number TEXT NOT NULL, holder TEXT NOT NULL, holder_code TEXT NOT NULL, issuer TEXT NOT NULL,
-  issued_on TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, data_json TEXT NOT NULL);
-CREATE TABLE audit_events (
-  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL,
-  target TEXT NOT NULL, application_id TEXT NOT NULL, subject TEXT NOT NULL, outcome TEXT NOT NULL,
-  request_id TEXT NOT NULL, detail_json TEXT NOT NULL, alert INTEGER NOT NULL, prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL);
-CREATE INDEX audit_actor ON audit_events(actor, seq);
-CREATE INDEX audit_at ON audit_events(at);
-CREATE INDEX audit_alert ON audit_events(alert, seq);
-CREATE TABLE audit_checkpoints (
-  seq INTEGER PRIMARY KEY, head_hash TEXT NOT NULL, at INTEGER NOT NULL, signature TEXT NOT NULL);
-CREATE TABLE packages (
-  id TEXT PRIMARY KEY, application_id TEXT NOT NULL, status TEXT NOT NULL, complete INTEGER NOT NULL,
-  body_json TEXT NOT NULL, created_at INTEGER NOT NULL);
-CREATE INDEX packages_app ON packages(application_id);
-CREATE TABLE outbox (
-  package_id TEXT PRIMARY KEY REFERENCES packages(id), status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL, lease_owner TEXT NOT NULL DEFAULT '', lease_expires_at INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '', delivered_at INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
-CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
-CREATE TABLE reminders (
-  id INTEGER PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, phone TEXT NOT NULL, template TEXT NOT NULL,
-  params_json TEXT NOT NULL, due_at INTEGER NOT NULL, status TEXT NOT NULL, sent_at INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX reminders_due ON reminders(status, due_at);
-CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL);
-)sql",
-    // 2: console sessions.
-    R"sql(
-CREATE TABLE sessions (
-  id_hash TEXT PRIMARY KEY, principal_id TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL,
-  last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-CREATE INDEX sessions_expiry ON sessions(expires_at);
-)sql",
-};
-
-constexpr const char* kConsentCols =
-    "id, application_id, subject_type, subject_code, licence_types, purpose, caller, phone, consent_text_sha256, "
-    "code_hmac, code_expires_at, resend_after, failed_attempts, status, checksum_warning, created_at, verified_at";
-
-Consent readConsent(const Stmt& s) {
-    Consent c;
-    c.id = s.text(0);
-    c.applicationId = s.text(1);
-    c.subjectType = s.text(2);
-    c.subjectCode = s.text(3);
-    c.licenceTypes = splitList(s.text(4));
-    c.purpose = s.text(5);
-    c.caller = s.text(6);
-    c.phone = s.text(7);
-    c.consentTextSha256 = s.text(8);
-    c.codeHmac = s.blob(9);
-    c.codeExpiresAt = s.i64(10);
-    c.resendAfter = s.i64(11);
-    c.failedAttempts = s.i32(12);
-    c.status = consentStatusFrom(s.text(13));
-    c.checksumWarning = s.i64(14) != 0;
-    c.createdAt = s.i64(15);
-    c.verifiedAt = s.i64(16);
-    return c;
-}
-
-constexpr const char* kGrantCols =
-    "id_hash, consent_id, caller, application_id, subject_code, licence_types, purpose, expires_at, used_at";
-
-Grant readGrant(const Stmt& s) {
-    Grant g;
-    g.idHash = s.text(0);
-    g.consentId = s.text(1);
-    g.caller = s.text(2);
-    g.applicationId = s.text(3);
-    g.subjectCode = s.text(4);
-    g.licenceTypes = splitList(s.text(5));
-    g.purpose = s.text(6);
-    g.expiresAt = s.i64(7);
-    g.usedAt = s.i64(8);
-    return g;
-}
-
-constexpr const char* kDocCols =
-    "id, application_id, source, doc_type, content_type, size, sha256, blob_ref, key_version, wrapped_key, "
-    "fields_json, created_by, created_at, purged_at";
-
-DocumentMeta readDoc(const Stmt& s) {
-    DocumentMeta d;
-    d.id = s.text(0);
-    d.applicationId = s.text(1);
-    d.source = s.text(2);
-    d.docType = s.text(3);
-    d.contentType = s.text(4);
-    d.size = s.i64(5);
-    d.sha256 = s.text(6);
-    d.blobRef = s.text(7);
-    d.keyVersion = static_cast<std::uint32_t>(s.i64(8));
-    d.wrappedKey = s.blob(9);
-    d.fieldsJson = s.text(10);
-    d.createdBy = s.text(11);
-    d.createdAt = s.i64(12);
-    d.purgedAt = s.i64(13);
-    return d;
-}
 
 void insertDocumentRow(sqlite3* db, const DocumentMeta& d) {
     Stmt s(db, std::string("INSERT INTO documents (") + kDocCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -153,46 +33,6 @@ void insertDocumentRow(sqlite3* db, const DocumentMeta& d) {
     s.bind(6, d.size).bind(7, d.sha256).bind(8, d.blobRef).bind(9, d.keyVersion).bindBlob(10, d.wrappedKey);
     s.bind(11, d.fieldsJson).bind(12, d.createdBy).bind(13, d.createdAt).bind(14, d.purgedAt);
     s.run();
-}
-
-constexpr const char* kAuditCols =
-    "seq, at, actor, role, action, target, application_id, subject, outcome, request_id, detail_json, alert, "
-    "prev_hash, hash";
-
-AuditEvent readAudit(const Stmt& s) {
-    AuditEvent e;
-    e.seq = s.i64(0);
-    e.at = s.i64(1);
-    e.actor = s.text(2);
-    e.role = s.text(3);
-    e.action = s.text(4);
-    e.target = s.text(5);
-    e.applicationId = s.text(6);
-    e.subject = s.text(7);
-    e.outcome = s.text(8);
-    e.requestId = s.text(9);
-    e.detailJson = s.text(10);
-    e.alert = s.i64(11) != 0;
-    e.prevHash = s.text(12);
-    e.hash = s.text(13);
-    return e;
-}
-
-constexpr const char* kOutboxCols =
-    "package_id, status, attempts, next_attempt_at, lease_owner, lease_expires_at, last_error, delivered_at, created_at";
-
-OutboxEntry readOutbox(const Stmt& s) {
-    OutboxEntry o;
-    o.packageId = s.text(0);
-    o.status = s.text(1);
-    o.attempts = s.i32(2);
-    o.nextAttemptAt = s.i64(3);
-    o.leaseOwner = s.text(4);
-    o.leaseExpiresAt = s.i64(5);
-    o.lastError = s.text(6);
-    o.deliveredAt = s.i64(7);
-    o.createdAt = s.i64(8);
-    return o;
 }
 
 }  // namespace
@@ -206,7 +46,7 @@ const char* toString(ConsentStatus s) {
     return "pending";
 }
 
-int SqliteStore::schemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+int SqliteStore::schemaVersion() { return static_cast<int>(impl::kSqliteMigrationCount); }
 
 SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
@@ -245,7 +85,7 @@ void SqliteStore::migrate() {
     if (current > target)
         throw std::runtime_error("schema version " + std::to_string(current) + " is newer than this binary's " +
                                  std::to_string(target) + ": upgrade the gateway");
-    for (int i = current; i < target; ++i) exec(db_, kMigrations[i]);
+    for (int i = current; i < target; ++i) exec(db_, impl::kSqliteMigrations[i]);
     exec(db_, ("PRAGMA user_version=" + std::to_string(target)).c_str());
     tx.commit();
 }
@@ -307,7 +147,7 @@ std::optional<Consent> SqliteStore::consent(const std::string& id) {
     Stmt s(db_, std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    return readConsent(s);
+    return impl::readConsent(s);
 }
 
 ResendOutcome SqliteStore::replaceConsentCode(const std::string& id, const std::string& codeHmac, Millis codeExpiresAt,
@@ -334,7 +174,7 @@ VerifyResult SqliteStore::verifyConsentCode(const std::string& id, const std::st
     Stmt s(db_, std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=?");
     s.bind(1, id);
     if (!s.step()) return r;
-    Consent c = readConsent(s);
+    Consent c = impl::readConsent(s);
     if (c.status == ConsentStatus::kVerified) r.outcome = VerifyOutcome::kUsed;
     else if (c.status == ConsentStatus::kLocked) r.outcome = VerifyOutcome::kLocked;
     else if (now >= c.codeExpiresAt) r.outcome = VerifyOutcome::kExpired;
@@ -380,7 +220,7 @@ ConsumeResult SqliteStore::consumeGrant(const std::string& idHash, const std::st
     Stmt s(db_, std::string("SELECT ") + kGrantCols + " FROM grants WHERE id_hash=?");
     s.bind(1, idHash);
     if (!s.step()) return r;
-    Grant g = readGrant(s);
+    Grant g = impl::readGrant(s);
     if (g.caller != caller) r.outcome = ConsumeOutcome::kWrongCaller;
     else if (applicationId && *applicationId != g.applicationId) r.outcome = ConsumeOutcome::kWrongApplication;
     else if (g.usedAt != 0) r.outcome = ConsumeOutcome::kUsed;
@@ -430,7 +270,7 @@ std::optional<DocumentMeta> SqliteStore::document(const std::string& id) {
     Stmt s(db_, std::string("SELECT ") + kDocCols + " FROM documents WHERE id=?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    return readDoc(s);
+    return impl::readDoc(s);
 }
 
 std::vector<DocumentMeta> SqliteStore::documentsOf(const std::string& applicationId) {
@@ -438,7 +278,7 @@ std::vector<DocumentMeta> SqliteStore::documentsOf(const std::string& applicatio
     Stmt s(db_, std::string("SELECT ") + kDocCols + " FROM documents WHERE application_id=? ORDER BY created_at, id");
     s.bind(1, applicationId);
     std::vector<DocumentMeta> out;
-    while (s.step()) out.push_back(readDoc(s));
+    while (s.step()) out.push_back(impl::readDoc(s));
     return out;
 }
 
@@ -474,7 +314,7 @@ std::vector<DocumentMeta> SqliteStore::documentsWrappedBelow(std::uint32_t versi
     Stmt s(db_, std::string("SELECT ") + kDocCols + " FROM documents WHERE key_version < ? AND purged_at = 0 LIMIT ?");
     s.bind(1, version).bind(2, limit);
     std::vector<DocumentMeta> out;
-    while (s.step()) out.push_back(readDoc(s));
+    while (s.step()) out.push_back(impl::readDoc(s));
     return out;
 }
 
@@ -545,7 +385,7 @@ std::vector<AuditEvent> SqliteStore::auditEvents(const AuditFilter& f) {
     for (auto& [i, v] : texts) s.bind(i, v);
     for (auto& [i, v] : ints) s.bind(i, v);
     std::vector<AuditEvent> out;
-    while (s.step()) out.push_back(readAudit(s));
+    while (s.step()) out.push_back(impl::readAudit(s));
     return out;
 }
 
@@ -554,7 +394,7 @@ std::vector<AuditEvent> SqliteStore::auditRange(std::int64_t fromSeq, std::int64
     Stmt s(db_, std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE seq>=? AND seq<=? ORDER BY seq");
     s.bind(1, fromSeq).bind(2, toSeq);
     std::vector<AuditEvent> out;
-    while (s.step()) out.push_back(readAudit(s));
+    while (s.step()) out.push_back(impl::readAudit(s));
     return out;
 }
 
@@ -562,7 +402,7 @@ std::optional<AuditEvent> SqliteStore::auditHead() {
     std::lock_guard lock(mutex_);
     Stmt s(db_, std::string("SELECT ") + kAuditCols + " FROM audit_events ORDER BY seq DESC LIMIT 1");
     if (!s.step()) return std::nullopt;
-    return readAudit(s);
+    return impl::readAudit(s);
 }
 
 void SqliteStore::insertCheckpoint(const AuditCheckpoint& cp) {
@@ -590,19 +430,19 @@ void SqliteStore::insertPackage(const Package& p) {
 
 std::optional<Package> SqliteStore::package(const std::string& id) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT id, application_id, status, complete, body_json, created_at FROM packages WHERE id=?");
+    Stmt s(db_, std::string("SELECT ") + kPackageCols + " FROM packages WHERE id=?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    return Package{s.text(0), s.text(1), s.text(2), s.i64(3) != 0, s.text(4), s.i64(5)};
+    return impl::readPackage(s);
 }
 
 std::vector<Package> SqliteStore::packagesOf(const std::string& applicationId) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT id, application_id, status, complete, body_json, created_at FROM packages "
+    Stmt s(db_, std::string("SELECT ") + kPackageCols + " FROM packages "
                 "WHERE application_id=? ORDER BY created_at DESC, id");
     s.bind(1, applicationId);
     std::vector<Package> out;
-    while (s.step()) out.push_back(Package{s.text(0), s.text(1), s.text(2), s.i64(3) != 0, s.text(4), s.i64(5)});
+    while (s.step()) out.push_back(impl::readPackage(s));
     return out;
 }
 
@@ -641,7 +481,7 @@ std::vector<OutboxEntry> SqliteStore::claimOutbox(const std::string& owner, Mill
                     " OR (status='delivering' AND lease_expires_at<=?)) ORDER BY next_attempt_at LIMIT ?");
     s.bind(1, now).bind(2, now).bind(3, limit);
     std::vector<OutboxEntry> out;
-    while (s.step()) out.push_back(readOutbox(s));
+    while (s.step()) out.push_back(impl::readOutbox(s));
     Stmt u(db_, "UPDATE outbox SET status='delivering', lease_owner=?, lease_expires_at=?, attempts=attempts+1 "
                 "WHERE package_id=?");
     Stmt p(db_, "UPDATE packages SET status='delivering' WHERE id=?");
@@ -713,7 +553,7 @@ std::optional<OutboxEntry> SqliteStore::outboxEntry(const std::string& packageId
     Stmt s(db_, std::string("SELECT ") + kOutboxCols + " FROM outbox WHERE package_id=?");
     s.bind(1, packageId);
     if (!s.step()) return std::nullopt;
-    return readOutbox(s);
+    return impl::readOutbox(s);
 }
 
 OutboxStats SqliteStore::outboxStats(Millis now) {

@@ -126,4 +126,14 @@ private:
     bool done_ = false;
 };
 
+/// Row `i` of a result, as the shared row readers (rows.hpp) take it.
+struct Row {
+    const Result& r;
+    int i;
+    std::string text(int col) const { return r.text(i, col); }
+    std::string blob(int col) const { return r.bytes(i, col); }
+    std::int64_t i64(int col) const { return r.i64(i, col); }
+    int i32(int col) const { return r.i32(i, col); }
+};
+
 }  // namespace lgw::store::pg
