@@ -23,7 +23,7 @@
 #include "adapters/blob/encrypted_file_vault.hpp"
 #include "adapters/store/sqlite_store.hpp"
 #include "gateway/services/audit.hpp"
-#include "gateway/services/audit_chain.hpp"
+#include "security/audit_chain.hpp"
 #include "gateway/app/malloc_tuning.hpp"
 #include "imaging/canvas.hpp"
 #include "security/crypto.hpp"
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
         e.detailJson = R"({"download_id":"5eed0a11c0ffee42","sha256_of_copy":")" + std::string(64, 'a') + "\"}";
         double ours = rate([&] {
             e.at = 1;
-            st.appendAudit(e, &gateway::auditHash);
+            st.appendAudit(e, &security::auditHash);
         });
         sqlite3* db = nullptr;
         sqlite3_open((dir / "plain.db").c_str(), &db);
@@ -160,12 +160,12 @@ int main(int argc, char** argv) {
         // 4. Verify what was appended.
         auto all = st.auditRange(1, st.auditHead()->seq);
         double ours4 = static_cast<double>(all.size()) * rate([&] {
-            gateway::ChainVerifier v(std::nullopt, std::string(64, '0'));
+            security::ChainVerifier v(std::nullopt, std::string(64, '0'));
             for (auto& ev : all) v.add(ev);
             if (!v.finish().ok) std::exit(1);
         });
         std::vector<std::string> canon;
-        for (auto& ev : all) canon.push_back(gateway::canonicalAuditEvent(ev));
+        for (auto& ev : all) canon.push_back(security::canonicalAuditEvent(ev));
         double base4 = static_cast<double>(all.size()) * rate([&] {
             for (auto& c : canon) security::sha256Hex(c);
         });

@@ -31,6 +31,10 @@ forbid gateway/services 'gateway/(api|app|cli)/|simulators/' \
 # response, a route or a problem (those are the routes' business, in gateway/api).
 forbid gateway/services 'gateway/http/(http_types|router|dispatcher|server|problem|json_body|auth|embedded_server|impl/)' \
   "gateway/services knows no HTTP: requests, responses and problems stay in gateway/api"
+# And no wire format: a detail, a push body, an export line is encoded by the layer that owns the
+# format (security/audit_detail, adapters/marketing/push_body, gateway/api/*).
+forbid gateway/services 'boost/(json|beast|url)' \
+  "gateway/services is the domain in C++ types: it includes no JSON, Beast or URL header"
 forbid gateway/api 'gateway/(app|cli)/|simulators/' "gateway/api holds the routes: it includes no wiring or command line"
 forbid gateway/app 'gateway/cli/' "gateway/app is the wiring: the command line stands on it, not the reverse"
 # The product never includes test code; only the wiring (app, cli) starts a simulator.

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "security/audit_record.hpp"
+
 namespace lgw::store {
 
 using Millis = std::int64_t;
@@ -108,22 +110,7 @@ struct LicenceRecord {
 };
 
 // ---- audit --------------------------------------------------------------------------------------
-struct AuditEvent {
-    std::int64_t seq = 0;      ///< assigned by the store, gap-free from 1
-    Millis at = 0;
-    std::string actor;
-    std::string role;
-    std::string action;
-    std::string target;
-    std::string applicationId;
-    std::string subject;       ///< the subject code the event concerns, if any
-    std::string outcome;       ///< allowed | denied | error
-    std::string requestId;
-    std::string detailJson = "{}";
-    bool alert = false;
-    std::string prevHash;
-    std::string hash;
-};
+using AuditEvent = security::AuditEvent;
 
 /// Computes an event's hash from the previous hash and the event (seq and prevHash already set).
 using AuditHasher = std::function<std::string(const AuditEvent&)>;
@@ -137,12 +124,7 @@ struct AuditFilter {
     int limit = 100;
 };
 
-struct AuditCheckpoint {
-    std::int64_t seq = 0;
-    std::string headHash;
-    Millis at = 0;
-    std::string signature;
-};
+using AuditCheckpoint = security::AuditCheckpoint;
 
 // ---- packages and the push outbox ---------------------------------------------------------------
 struct Package {

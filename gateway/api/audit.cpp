@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "gateway/services/audit.hpp"
-#include "gateway/services/audit_chain.hpp"
-#include "gateway/services/copy_trace.hpp"
+#include "security/audit_chain.hpp"
+#include "gateway/api/copy_trace_json.hpp"
 #include "gateway/http/json_body.hpp"
 #include "gateway/api/routes.hpp"
 

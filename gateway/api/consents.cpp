@@ -9,6 +9,7 @@
 #include "gateway/http/json_body.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/api/routes.hpp"
+#include "gateway/services/time_text.hpp"
 #include "security/consent_codes.hpp"
 #include "security/crypto.hpp"
 #include "security/identity_codes.hpp"
@@ -24,15 +25,6 @@ namespace {
 
 const std::set<std::string> kLicenceTypes = {"business_licence", "id_card", "property_certificate", "electrical_permit"};
 constexpr Millis kDay = 86400000;
-
-std::string rfc3339(Millis ms) {
-    auto t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char b[40];
-    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return b;
-}
 
 // "YYYY-MM-DD" -> Unix ms at 00:00 UTC; nullopt if malformed.
 std::optional<Millis> dateMs(const std::string& d) {
@@ -213,7 +205,7 @@ asio::awaitable<HttpResponse> createConsent(Ctx c, HttpRequest req) {
     co_await c.audit(std::move(ev2));
     json::object out{{"consent_id", consent.id},
                      {"masked_phone", maskPhone(phone)},
-                     {"expires_at", rfc3339(consent.codeExpiresAt)},
+                     {"expires_at", rfc3339Utc(consent.codeExpiresAt)},
                      {"resend_after_s", c.cfg().resendIntervalS},
                      {"checksum_warning", checksumWarning}};
     if (checksumWarning) out["checksum_detail"] = verdict.reason;
@@ -256,7 +248,7 @@ asio::awaitable<HttpResponse> resendConsent(Ctx c, HttpRequest req) {
         co_return problem(req, 409, "consent_used", "this consent can no longer be resent");
     auto ev3 = event(req, "consent.resend", id, consent->applicationId, consent->subjectCode, "allowed");
     co_await c.audit(std::move(ev3));
-    co_return jsonResponse(200, {{"resend_after_s", c.cfg().resendIntervalS}, {"expires_at", rfc3339(expires)}});
+    co_return jsonResponse(200, {{"resend_after_s", c.cfg().resendIntervalS}, {"expires_at", rfc3339Utc(expires)}});
 }
 
 // ---- POST /v1/consents/{consent_id}/verify ----
@@ -295,7 +287,7 @@ asio::awaitable<HttpResponse> verifyConsent(Ctx c, HttpRequest req) {
             json::array types;
             for (auto& t : consent->licenceTypes) types.emplace_back(t);
             co_return jsonResponse(200, {{"grant_id", grantId},
-                                         {"expires_at", rfc3339(grant.expiresAt)},
+                                         {"expires_at", rfc3339Utc(grant.expiresAt)},
                                          {"scope", {{"application_id", app}, {"licence_types", types},
                                                     {"purpose", consent->purpose}}}});
         }
@@ -512,9 +504,9 @@ asio::awaitable<HttpResponse> fetchLicences(Ctx c, HttpRequest req) {
     q.requesterOrgCode = c.s().config.govdata.orgCode;
     q.operatorId = caller;
     q.consentId = consent->id;
-    q.verifiedAt = rfc3339(consent->verifiedAt);
+    q.verifiedAt = rfc3339Utc(consent->verifiedAt);
     q.consentTextSha256 = consent->consentTextSha256;
-    q.copyExpiresAt = rfc3339(now + c.cfg().copyValidityDays * kDay);
+    q.copyExpiresAt = rfc3339Utc(now + c.cfg().copyValidityDays * kDay);
     auto result = co_await c.d->gov.queryLicences(std::move(q));
     if (auto* e = std::get_if<GovError>(&result)) {
         // An outage is not the customer's fault: give the grant back for a retry within its lifetime.

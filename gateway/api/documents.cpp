@@ -10,6 +10,7 @@
 #include "gateway/http/logging.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/api/routes.hpp"
+#include "gateway/services/time_text.hpp"
 #include "security/crypto.hpp"
 #include "security/watermark.hpp"
 
@@ -48,15 +49,6 @@ bool inDeliveredPackage(store::Store& st, const store::DocumentMeta& doc) {
         }
     }
     return false;
-}
-
-std::string nowText() {
-    auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char b[40];
-    std::strftime(b, sizeof b, "%Y-%m-%d %H:%M UTC", &tm);
-    return b;
 }
 
 asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
@@ -112,7 +104,7 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
                                      {"fields", ec ? json::value(nullptr) : fields}});
     }
     std::string downloadId = security::randomId128().substr(0, 16);
-    security::WatermarkText text{doc->applicationId, req.principal->id, nowText(), downloadId};
+    security::WatermarkText text{doc->applicationId, req.principal->id, utcFormat(c.s->nowMs(), "%Y-%m-%d %H:%M UTC"), downloadId};
     store::DocumentMeta meta = *doc;
     // Decryption and rendering are CPU work: on the blocking pool, never on an I/O thread.
     std::function<std::optional<std::string>()> render = [c, meta, text]() -> std::optional<std::string> {

@@ -1,39 +1,13 @@
 #include "gateway/services/audit.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include <chrono>
 
-#include "gateway/services/audit_chain.hpp"
 #include "gateway/http/logging.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::gateway {
 
-std::string canonicalAuditEvent(const store::AuditEvent& e) {
-    boost::json::object o;
-    o["seq"] = e.seq;
-    o["at"] = e.at;
-    o["actor"] = e.actor;
-    o["role"] = e.role;
-    o["action"] = e.action;
-    o["target"] = e.target;
-    o["application_id"] = e.applicationId;
-    o["subject"] = e.subject;
-    o["outcome"] = e.outcome;
-    o["request_id"] = e.requestId;
-    o["detail"] = e.detailJson;
-    o["alert"] = e.alert;
-    o["prev_hash"] = e.prevHash;
-    return boost::json::serialize(o);
-}
-
-std::string auditHash(const store::AuditEvent& e) { return security::sha256Hex(canonicalAuditEvent(e)); }
-std::string auditHashSm3(const store::AuditEvent& e) { return "sm3:" + security::sm3Hex(canonicalAuditEvent(e)); }
 store::AuditHasher auditHasher(bool national) { return national ? &auditHashSm3 : &auditHash; }
-bool auditHashMatches(const store::AuditEvent& e) {
-    return (e.hash.rfind("sm3:", 0) == 0 ? auditHashSm3(e) : auditHash(e)) == e.hash;
-}
 
 Auditor::Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics,
                  std::optional<security::PrivateKey> signingKey, int checkpointEvery, store::AuditHasher hasher)

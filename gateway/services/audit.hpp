@@ -8,23 +8,29 @@
 #include <optional>
 
 #include "adapters/store/store.hpp"
+#include "security/audit_chain.hpp"
 #include "security/signature.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/metrics.hpp"
 
 namespace lgw::gateway {
 
-/// The canonical form that is hashed: a JSON object with a fixed member order.
-std::string canonicalAuditEvent(const store::AuditEvent& e);
-/// SHA-256 hex of the canonical form.
-std::string auditHash(const store::AuditEvent& e);
-/// "sm3:" + SM3 hex of the canonical form (national-cryptography deployments). The prefix lets a
-/// verifier tell the two apart, so a chain that switched suites still verifies.
-std::string auditHashSm3(const store::AuditEvent& e);
+// The chain's canonical form, hashes and verification are security's (security/audit_chain.hpp);
+// the routes and the command line name them from here.
+using security::auditHash;
+using security::auditHashMatches;
+using security::auditHashSm3;
+using security::canonicalAuditEvent;
+using security::ChainVerdict;
+using security::ChainVerifier;
+using security::checkpointMessage;
+using security::exportCheckpointLine;
+using security::exportEventLine;
+using security::exportHeaderLine;
+using security::verifyExport;
+
 /// The hasher of a deployment.
 store::AuditHasher auditHasher(bool national);
-/// Recomputes an event's hash with the algorithm its stored hash names.
-bool auditHashMatches(const store::AuditEvent& e);
 
 class Auditor {
 public:

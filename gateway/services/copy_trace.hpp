@@ -3,8 +3,6 @@
 // (security/spread_spectrum_mark.hpp) and find the document read that produced it in the audit
 // trail. Used by `licence-gateway watermark identify FILE` and POST /v1/audit/identify.
 // Blocking: decodes the image and queries the store.
-#include <boost/json/object.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,9 +21,5 @@ struct CopyTrace {
 
 /// `store` may be null: then only the download id is read.
 CopyTrace traceCopy(std::string_view imageBytes, store::Store* store);
-
-/// {"status": "identified" | "not_in_audit_trail" | "no_mark" | "not_an_image", "download_id",
-///  "strength", "request": {request_id, caller, role, application_id, document_id, at, seq}}
-boost::json::object traceJson(const CopyTrace& trace);
 
 }  // namespace lgw::gateway

@@ -7,13 +7,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "adapters/marketing/push_body.hpp"
 #include "gateway/http/logging.hpp"
+#include "security/audit_detail.hpp"
 #include "gateway/services/time_text.hpp"
 #include "security/crypto.hpp"
 #include "security/watermark.hpp"
@@ -21,7 +22,6 @@
 namespace lgw::gateway {
 
 namespace asio = boost::asio;
-namespace json = boost::json;
 using Millis = std::int64_t;
 
 namespace {
@@ -42,30 +42,17 @@ Built buildBody(Services& s, adapters::blob::DocumentVault& vault, const std::st
         b.error = "package " + packageId + " no longer exists";
         return b;
     }
-    boost::system::error_code ec;
-    auto stored = json::parse(pkg->bodyJson, ec);
-    if (ec || !stored.is_object()) {
+    auto body = adapters::marketing::PushBody::fromStored(pkg->bodyJson);
+    if (!body) {
         b.error = "package " + packageId + " has an unreadable body";
         return b;
     }
-    auto& p = stored.as_object();
-    auto app = s.store.application(pkg->applicationId);
-    json::object customer{{"customer_category", p["customer_category"]}};
-    if (app) {
-        customer["customer_name"] = app->customerName;
-        customer["phone"] = app->phone;
-    }
-    json::array materials;
-    for (auto& itemValue : p["items"].as_array()) {
-        auto& item = itemValue.as_object();
-        auto* docId = item.if_contains("document_id");
-        auto status = std::string(item.at("status").as_string());
-        if (!docId || (status != "present" && status != "mismatch")) continue;
-        std::string id(docId->as_string());
-        auto meta = s.store.document(id);
+    if (auto app = s.store.application(pkg->applicationId)) body->setCustomer(app->customerName, app->phone);
+    for (auto& m : body->materials()) {
+        auto meta = s.store.document(m.documentId);
         auto bytes = meta ? vault.get(*meta) : std::nullopt;
         if (!bytes) {
-            b.error = "document " + id + " of material " + std::string(item.at("material").as_string()) +
+            b.error = "document " + m.documentId + " of material " + m.material +
                       " cannot be read (purged, retired key or missing blob); build a new package";
             return b;
         }
@@ -73,36 +60,23 @@ Built buildBody(Services& s, adapters::blob::DocumentVault& vault, const std::st
         security::WatermarkText text{pkg->applicationId, "营销系统", utcFormat(now, "%Y-%m-%d %H:%M UTC"), downloadId};
         auto copy = security::watermarkImage(*bytes, text);
         if (!copy) {
-            b.error = "document " + id + " is not an image the watermark can be drawn on";
+            b.error = "document " + m.documentId + " is not an image the watermark can be drawn on";
             return b;
         }
-        json::value fields = json::parse(meta->fieldsJson, ec);
-        if (ec) fields = json::object{};
         std::string sha = security::sha256Hex(*copy);
-        materials.push_back(json::object{
-            {"material", item.at("material")},
-            {"source", meta->source},
-            {"doc_type", meta->docType},
-            {"fields", fields},
-            {"document", json::object{{"content_type", "image/png"}, {"sha256", sha},
-                                      {"data_base64", security::base64Encode(*copy)}}}});
+        body->addDocument(m, meta->source, meta->docType, meta->fieldsJson, sha, *copy);
         store::AuditEvent e;
         e.actor = owner;
         e.role = "system";
         e.action = "document.push";
-        e.target = id;
+        e.target = m.documentId;
         e.applicationId = pkg->applicationId;
         e.outcome = "allowed";
-        e.detailJson = json::serialize(json::object{{"package_id", packageId}, {"download_id", downloadId}, {"sha256_of_copy", sha}});
+        e.detailJson =
+            security::AuditDetail{{"package_id", packageId}, {"download_id", downloadId}, {"sha256_of_copy", sha}}.json();
         b.copies.push_back(std::move(e));
     }
-    json::object body{{"package_id", packageId},
-                      {"application_id", pkg->applicationId},
-                      {"customer", customer},
-                      {"complete", p["complete"]},
-                      {"materials", materials},
-                      {"deficiencies", p["deficiencies"]}};
-    b.body = json::serialize(body);
+    b.body = body->serialize(packageId, pkg->applicationId);
     return b;
 }
 
@@ -159,7 +133,7 @@ asio::awaitable<void> PushWorker::deliver(store::OutboxEntry row) {
     e.target = id;
     e.outcome = outcome == "dead_letter" ? "error" : "allowed";
     e.alert = outcome == "dead_letter";
-    e.detailJson = json::serialize(json::object{{"attempt", row.attempts}, {"detail", error}, {"lease_held", settled}});
+    e.detailJson = security::AuditDetail{{"attempt", row.attempts}, {"detail", error}, {"lease_held", settled}}.json();
     if (!settled)
         logger("push")->warn("package_id={} settled elsewhere: this worker's lease expired before {}", id, outcome);
     co_await auditor_.record(std::move(e));

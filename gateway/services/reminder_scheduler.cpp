@@ -3,10 +3,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
+#include "adapters/sms/template_params.hpp"
 #include "gateway/http/logging.hpp"
+#include "security/audit_detail.hpp"
 
 namespace lgw::gateway {
 
@@ -18,12 +18,8 @@ boost::asio::awaitable<int> ReminderScheduler::tick() {
     auto due = co_await s_.blocking.call(std::move(take));
     int sent = 0;
     for (auto& r : due) {
-        adapters::sms::SmsMessage msg{r.phone, r.templateName, {}, r.dedupeKey};
-        boost::system::error_code ec;
-        auto params = boost::json::parse(r.paramsJson, ec);
-        if (!ec && params.is_object())
-            for (auto& [k, v] : params.as_object())
-                msg.params[std::string(k)] = v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+        adapters::sms::SmsMessage msg{r.phone, r.templateName, adapters::sms::decodeTemplateParams(r.paramsJson),
+                                      r.dedupeKey};
         auto error = co_await sms_.send(std::move(msg));
         store::AuditEvent e;
         e.actor = "scheduler";
@@ -31,9 +27,10 @@ boost::asio::awaitable<int> ReminderScheduler::tick() {
         e.action = "reminder.send";
         e.target = r.dedupeKey;
         e.outcome = error ? "error" : "allowed";
-        e.detailJson = boost::json::serialize(boost::json::object{{"template", r.templateName},
-                                                                  {"masked_phone", maskPhone(r.phone)},
-                                                                  {"error", error ? error->detail : ""}});
+        e.detailJson = security::AuditDetail{{"template", r.templateName},
+                                             {"masked_phone", maskPhone(r.phone)},
+                                             {"error", error ? error->detail : ""}}
+                           .json();
         co_await auditor_.record(std::move(e));
         if (!error) ++sent;
         else logger("scheduler")->warn("reminder {} not sent: {}", r.dedupeKey, error->detail);

@@ -3,9 +3,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "gateway/http/logging.hpp"
+#include "security/audit_detail.hpp"
 
 namespace lgw::gateway {
 
@@ -25,7 +25,7 @@ asio::awaitable<int> retentionPass(Services& s, Auditor& auditor) {
         e.action = "document.purge";
         e.target = id;
         e.outcome = "allowed";
-        e.detailJson = boost::json::serialize(boost::json::object{{"retention_days", days}});
+        e.detailJson = security::AuditDetail{{"retention_days", days}}.json();
         co_await auditor.record(std::move(e));
     }
     if (!ids.empty()) logger("retention")->info("purged documents={} older_than_days={}", ids.size(), days);

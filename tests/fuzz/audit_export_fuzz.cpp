@@ -2,10 +2,10 @@
 #include <cstdint>
 #include <string>
 
-#include "gateway/services/audit_chain.hpp"
+#include "security/audit_chain.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string text(reinterpret_cast<const char*>(data), size);
-    (void)lgw::gateway::verifyExport(text, std::nullopt);
+    (void)lgw::security::verifyExport(text, std::nullopt);
     return 0;
 }

@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "gateway/services/audit_chain.hpp"
+#include "security/audit_chain.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;
@@ -117,7 +117,7 @@ TEST(Audit, ExportVerifiesOfflineAndEveryTamperIsNamed) {
     EXPECT_EQ(exp.header("content-type"), "application/x-ndjson");
     std::ifstream keyFile(s.gw->dataDir / "keys" / "audit-signing.pem.pub");
     std::string key((std::istreambuf_iterator<char>(keyFile)), {});
-    auto good = gateway::verifyExport(exp.body, key);
+    auto good = security::verifyExport(exp.body, key);
     ASSERT_TRUE(good.ok) << good.reason;
     EXPECT_GE(good.checkpoints, 1);  // the export signs the head first
     auto l = lines(exp.body);
@@ -127,19 +127,19 @@ TEST(Audit, ExportVerifiesOfflineAndEveryTamperIsNamed) {
     auto pos = edited[3].find("demo-frontdesk");
     ASSERT_NE(pos, std::string::npos);
     edited[3].replace(pos, 14, "demo-marketing");
-    auto ve = gateway::verifyExport(joinLines(edited), key);
+    auto ve = security::verifyExport(joinLines(edited), key);
     EXPECT_FALSE(ve.ok);
     EXPECT_EQ(ve.firstBadSeq, 3);
 
     auto deleted = l;
     deleted.erase(deleted.begin() + 3);
-    auto vd = gateway::verifyExport(joinLines(deleted), key);
+    auto vd = security::verifyExport(joinLines(deleted), key);
     EXPECT_FALSE(vd.ok);
     EXPECT_EQ(vd.firstBadSeq, 3);
 
     auto reordered = l;
     std::swap(reordered[2], reordered[3]);
-    auto vr = gateway::verifyExport(joinLines(reordered), key);
+    auto vr = security::verifyExport(joinLines(reordered), key);
     EXPECT_FALSE(vr.ok);
     EXPECT_EQ(vr.firstBadSeq, 2);
 
@@ -148,14 +148,14 @@ TEST(Audit, ExportVerifiesOfflineAndEveryTamperIsNamed) {
     auto checkpoint = truncated.back();
     truncated.resize(truncated.size() - 3);
     truncated.push_back(checkpoint);
-    auto vt = gateway::verifyExport(joinLines(truncated), key);
+    auto vt = security::verifyExport(joinLines(truncated), key);
     EXPECT_FALSE(vt.ok);
     EXPECT_NE(vt.reason.find("truncated"), std::string::npos) << vt.reason;
 
     // A forged checkpoint does not verify under the gateway's key.
     auto forgedKey = security::PrivateKey::generate(security::SignatureAlg::kEcdsaP256Sha256).publicKey().pem();
-    EXPECT_FALSE(gateway::verifyExport(exp.body, forgedKey).ok);
-    EXPECT_FALSE(gateway::verifyExport("not json\n", std::nullopt).ok);
+    EXPECT_FALSE(security::verifyExport(exp.body, forgedKey).ok);
+    EXPECT_FALSE(security::verifyExport("not json\n", std::nullopt).ok);
 }
 
 TEST(Audit, AlertsListDeniedAccessAndLockouts) {

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "gateway/app/app.hpp"
-#include "gateway/services/audit_chain.hpp"
+#include "security/audit_chain.hpp"
 #include "gateway/services/copy_trace.hpp"
 #include "gateway/services/key_admin.hpp"
 #include "imaging/canvas.hpp"
@@ -269,14 +269,14 @@ TEST(Documents, NationalCryptographySuiteEndToEnd) {
     std::string pub((std::istreambuf_iterator<char>(pubFile)), {});
     ASSERT_TRUE(security::PublicKey::fromPem(pub));
     EXPECT_EQ(security::PublicKey::fromPem(pub)->alg(), security::SignatureAlg::kSm2Sm3);
-    auto offline = gateway::verifyExport(exported, pub);
+    auto offline = security::verifyExport(exported, pub);
     EXPECT_TRUE(offline.ok) << offline.reason;
     EXPECT_GE(offline.checkpoints, 1);
     // An edited event is caught under SM3 too.
     auto at = exported.find("\"actor\":\"demo-frontdesk\"");
     ASSERT_NE(at, std::string::npos);
     exported.replace(at, 24, "\"actor\":\"demo-frontdusk\"");
-    EXPECT_FALSE(gateway::verifyExport(exported, pub).ok);
+    EXPECT_FALSE(security::verifyExport(exported, pub).ok);
 }
 
 // [access] in the config: here the auditor may read content (an inquiry) and the front desk may

@@ -17,7 +17,7 @@
 #include "adapters/blob/postgres_blob_vault.hpp"
 #include "simulators/marketing/marketing_simulator.hpp"
 #include "adapters/store/postgres_store.hpp"
-#include "gateway/services/audit_chain.hpp"
+#include "security/audit_chain.hpp"
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/process_harness.hpp"
 #include "tests/unit/store/pg_test_url.hpp"
@@ -130,7 +130,7 @@ public:
 };
 
 void expectChainVerifies(store::Store& st, std::int64_t atLeast) {
-    gateway::ChainVerifier v(std::nullopt, std::string(64, '0'));
+    security::ChainVerifier v(std::nullopt, std::string(64, '0'));
     std::int64_t n = 0;
     for (std::int64_t from = 1;; from += 1000) {
         auto page = st.auditRange(from, from + 999);

@@ -8,7 +8,7 @@
 
 #include <set>
 
-#include "gateway/services/audit_chain.hpp"
+#include "security/audit_chain.hpp"
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/process_harness.hpp"
 
@@ -28,7 +28,7 @@ bool setFaults(std::uint16_t receiverPort, const std::string& faults) {
 }
 
 void expectChainVerifies(store::SqliteStore& st) {
-    gateway::ChainVerifier v(std::nullopt, std::string(64, '0'));
+    security::ChainVerifier v(std::nullopt, std::string(64, '0'));
     for (std::int64_t from = 1;; from += 1000) {
         auto page = st.auditRange(from, from + 999);
         for (auto& e : page) v.add(e);

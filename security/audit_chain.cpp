@@ -1,22 +1,45 @@
-#include "gateway/services/audit_chain.hpp"
+#include "security/audit_chain.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <sstream>
 
-#include "gateway/services/audit.hpp"
 #include "security/crypto.hpp"
 
-namespace lgw::gateway {
+namespace lgw::security {
 
 namespace json = boost::json;
 
-std::string checkpointMessage(const store::AuditCheckpoint& cp) {
+std::string canonicalAuditEvent(const AuditEvent& e) {
+    json::object o;
+    o["seq"] = e.seq;
+    o["at"] = e.at;
+    o["actor"] = e.actor;
+    o["role"] = e.role;
+    o["action"] = e.action;
+    o["target"] = e.target;
+    o["application_id"] = e.applicationId;
+    o["subject"] = e.subject;
+    o["outcome"] = e.outcome;
+    o["request_id"] = e.requestId;
+    o["detail"] = e.detailJson;
+    o["alert"] = e.alert;
+    o["prev_hash"] = e.prevHash;
+    return json::serialize(o);
+}
+
+std::string auditHash(const AuditEvent& e) { return sha256Hex(canonicalAuditEvent(e)); }
+std::string auditHashSm3(const AuditEvent& e) { return "sm3:" + sm3Hex(canonicalAuditEvent(e)); }
+bool auditHashMatches(const AuditEvent& e) {
+    return (e.hash.rfind("sm3:", 0) == 0 ? auditHashSm3(e) : auditHash(e)) == e.hash;
+}
+
+std::string checkpointMessage(const AuditCheckpoint& cp) {
     return "licence-gateway-audit-checkpoint|" + std::to_string(cp.seq) + "|" + cp.headHash + "|" + std::to_string(cp.at);
 }
 
-ChainVerifier::ChainVerifier(std::optional<security::PublicKey> key, std::optional<std::string> expectedFirstPrev)
+ChainVerifier::ChainVerifier(std::optional<PublicKey> key, std::optional<std::string> expectedFirstPrev)
     : key_(std::move(key)), expectedPrev_(std::move(expectedFirstPrev)) {}
 
 void ChainVerifier::fail(std::int64_t seq, std::string reason) {
@@ -26,7 +49,7 @@ void ChainVerifier::fail(std::int64_t seq, std::string reason) {
     v_.reason = std::move(reason);
 }
 
-void ChainVerifier::add(const store::AuditEvent& e) {
+void ChainVerifier::add(const AuditEvent& e) {
     if (!v_.ok) return;
     if (nextSeq_ == 0) {
         nextSeq_ = firstSeq_ = e.seq;
@@ -45,7 +68,7 @@ void ChainVerifier::add(const store::AuditEvent& e) {
     v_.head = e.hash;
 }
 
-void ChainVerifier::addCheckpoint(const store::AuditCheckpoint& cp) { checkpoints_.push_back(cp); }
+void ChainVerifier::addCheckpoint(const AuditCheckpoint& cp) { checkpoints_.push_back(cp); }
 
 ChainVerdict ChainVerifier::finish() {
     if (!v_.ok) return v_;
@@ -54,7 +77,7 @@ ChainVerdict ChainVerifier::finish() {
     std::sort(checkpoints_.begin(), checkpoints_.end(), [](auto& a, auto& b) { return a.seq < b.seq; });
     for (auto& cp : checkpoints_) {
         if (key_) {
-            auto sig = security::base64Decode(cp.signature);
+            auto sig = base64Decode(cp.signature);
             if (!sig || !key_->verify(key_->alg(), checkpointMessage(cp), *sig)) {
                 fail(cp.seq, "checkpoint at seq " + std::to_string(cp.seq) + " has an invalid signature");
                 return v_;
@@ -94,14 +117,14 @@ std::string exportHeaderLine(std::int64_t fromSeq, std::int64_t toSeq, const std
            "\n";
 }
 
-std::string exportEventLine(const store::AuditEvent& e) {
+std::string exportEventLine(const AuditEvent& e) {
     json::object o = json::parse(canonicalAuditEvent(e)).as_object();
     o["type"] = "event";
     o["hash"] = e.hash;
     return json::serialize(o) + "\n";
 }
 
-std::string exportCheckpointLine(const store::AuditCheckpoint& cp) {
+std::string exportCheckpointLine(const AuditCheckpoint& cp) {
     return json::serialize(json::object{{"type", "checkpoint"},
                                         {"seq", cp.seq},
                                         {"head_hash", cp.headHash},
@@ -149,7 +172,7 @@ ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::st
                 if (verifier) return bad("a second header");
                 if (str(o, "format") != "licence-gateway-audit-1") return bad("unknown export format");
                 std::string pem = trustedKeyPem ? *trustedKeyPem : str(o, "checkpoint_public_key");
-                auto key = security::PublicKey::fromPem(pem);
+                auto key = PublicKey::fromPem(pem);
                 if (!key) return bad("the checkpoint public key is not a PEM P-256 key");
                 std::int64_t from = num(o, "from_seq");
                 verifier.emplace(key, from == 1 ? std::optional<std::string>(std::string(64, '0')) : std::nullopt);
@@ -157,7 +180,7 @@ ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::st
             }
             if (!verifier) return bad("the export must start with its header");
             if (type == "event") {
-                store::AuditEvent e;
+                AuditEvent e;
                 e.seq = num(o, "seq");
                 e.at = num(o, "at");
                 e.actor = str(o, "actor");
@@ -188,4 +211,4 @@ ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::st
     return verifier->finish();
 }
 
-}  // namespace lgw::gateway
+}  // namespace lgw::security

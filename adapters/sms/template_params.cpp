@@ -1,0 +1,17 @@
+#include "adapters/sms/template_params.hpp"
+
+#include <boost/json.hpp>
+
+namespace lgw::adapters::sms {
+
+std::map<std::string, std::string> decodeTemplateParams(const std::string& json) {
+    std::map<std::string, std::string> out;
+    boost::system::error_code ec;
+    auto params = boost::json::parse(json, ec);
+    if (ec || !params.is_object()) return out;
+    for (auto& [k, v] : params.as_object())
+        out[std::string(k)] = v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+    return out;
+}
+
+}  // namespace lgw::adapters::sms
