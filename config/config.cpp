@@ -94,51 +94,33 @@ void readKeysSection(const toml::table* t, Config& c, std::vector<ConfigError>& 
 void readAuthSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
     if (!t) return;
     TableReader ar(t, "auth", errors);
-    if (auto* keys = ar.array("api_keys")) {
-        std::set<std::string> ids, hashes;
-        for (std::size_t i = 0; i < keys->size(); ++i) {
-            std::string path = "auth.api_keys[" + std::to_string(i) + "]";
-            auto* kt = keys->get(i)->as_table();
-            if (!kt) {
-                errors.push_back({path, "expected table"});
-                continue;
-            }
-            TableReader kr(kt, path, errors);
-            ApiKey k;
-            kr.string("id", k.id);
-            kr.string("sha256", k.sha256);
-            kr.string("role", k.role, {"frontdesk", "marketing", "auditor", "admin"});
-            kr.boolean("demo", k.demo);
-            kr.finish();
-            if (k.id.empty()) kr.error("id", "is required");
-            else if (!ids.insert(k.id).second) kr.error("id", "\"" + k.id + "\" is used twice");
-            if (!isLowerHex64(k.sha256))
-                kr.error("sha256", "must be the 64 lower-case hex characters of the key's SHA-256 "
-                                   "(printf %s KEY | sha256sum)");
-            else if (!hashes.insert(k.sha256).second)
-                kr.error("sha256", "the same key is listed twice");
-            if (k.role.empty()) kr.error("role", "is required");
-            c.auth.apiKeys.push_back(std::move(k));
-        }
-    }
-    if (auto* certs = ar.array("client_certs")) {
-        for (std::size_t i = 0; i < certs->size(); ++i) {
-            std::string path = "auth.client_certs[" + std::to_string(i) + "]";
-            auto* ct = certs->get(i)->as_table();
-            if (!ct) {
-                errors.push_back({path, "expected table"});
-                continue;
-            }
-            TableReader cr(ct, path, errors);
-            ClientCertRule rule;
-            cr.string("subject_cn", rule.subjectCn);
-            cr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
-            cr.finish();
-            if (rule.subjectCn.empty()) cr.error("subject_cn", "is required");
-            if (rule.role.empty()) cr.error("role", "is required");
-            c.auth.clientCerts.push_back(std::move(rule));
-        }
-    }
+    std::set<std::string> ids, hashes;
+    ar.tables("api_keys", [&](TableReader& kr) {
+        ApiKey k;
+        kr.string("id", k.id);
+        kr.string("sha256", k.sha256);
+        kr.string("role", k.role, {"frontdesk", "marketing", "auditor", "admin"});
+        kr.boolean("demo", k.demo);
+        kr.finish();
+        if (k.id.empty()) kr.error("id", "is required");
+        else if (!ids.insert(k.id).second) kr.error("id", "\"" + k.id + "\" is used twice");
+        if (!isLowerHex64(k.sha256))
+            kr.error("sha256", "must be the 64 lower-case hex characters of the key's SHA-256 "
+                               "(printf %s KEY | sha256sum)");
+        else if (!hashes.insert(k.sha256).second)
+            kr.error("sha256", "the same key is listed twice");
+        if (k.role.empty()) kr.error("role", "is required");
+        c.auth.apiKeys.push_back(std::move(k));
+    });
+    ar.tables("client_certs", [&](TableReader& cr) {
+        ClientCertRule rule;
+        cr.string("subject_cn", rule.subjectCn);
+        cr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
+        cr.finish();
+        if (rule.subjectCn.empty()) cr.error("subject_cn", "is required");
+        if (rule.role.empty()) cr.error("role", "is required");
+        c.auth.clientCerts.push_back(std::move(rule));
+    });
     ar.finish();
 }
 
@@ -183,24 +165,15 @@ void readGovdataSection(const toml::table* t, Config& c, std::vector<ConfigError
     gr.integer("breaker_failures", g.breakerFailures, 1, 1000);
     gr.integer("breaker_cooldown_ms", g.breakerCooldownMs, 10, 3600000);
     gr.integer("max_idle_connections", g.maxIdleConnections, 0, 10000);
-    if (auto* keys = gr.array("keys")) {
-        for (std::size_t i = 0; i < keys->size(); ++i) {
-            std::string path = "govdata.keys[" + std::to_string(i) + "]";
-            auto* kt = keys->get(i)->as_table();
-            if (!kt) {
-                errors.push_back({path, "expected table"});
-                continue;
-            }
-            TableReader kr(kt, path, errors);
-            PlatformKeyConfig pk;
-            kr.string("key_id", pk.keyId);
-            kr.string("public_key_file", pk.publicKeyFile);
-            kr.finish();
-            if (pk.keyId.empty()) kr.error("key_id", "is required");
-            if (pk.publicKeyFile.empty()) kr.error("public_key_file", "is required");
-            g.keys.push_back(std::move(pk));
-        }
-    }
+    gr.tables("keys", [&](TableReader& kr) {
+        PlatformKeyConfig pk;
+        kr.string("key_id", pk.keyId);
+        kr.string("public_key_file", pk.publicKeyFile);
+        kr.finish();
+        if (pk.keyId.empty()) kr.error("key_id", "is required");
+        if (pk.publicKeyFile.empty()) kr.error("public_key_file", "is required");
+        g.keys.push_back(std::move(pk));
+    });
     gr.finish();
     if (g.mode == "http" && g.url.empty()) gr.error("url", "is required when mode = \"http\"");
     if (g.mode == "http" && g.keys.empty())
@@ -273,33 +246,24 @@ void readAccessSection(const toml::table* t, Config& c, std::vector<ConfigError>
     if (!t) return;
     TableReader ar(t, "access", errors);
     c.access.configured = true;
-    if (auto* rules = ar.array("rules")) {
-        for (std::size_t i = 0; i < rules->size(); ++i) {
-            std::string path = "access.rules[" + std::to_string(i) + "]";
-            auto* rt = rules->get(i)->as_table();
-            if (!rt) {
-                errors.push_back({path, "expected table"});
-                continue;
-            }
-            TableReader rr(rt, path, errors);
-            AccessRuleConfig rule;
-            rr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
-            rr.string("action", rule.action);
-            rr.string("scope", rule.scope, {"any", "worked_on", "pushed_to"});
-            rr.finish();
-            if (rule.role.empty()) rr.error("role", "is required");
-            bool known = false;
-            std::string list;
-            for (const char* a : kAccessActions) {
-                known = known || rule.action == a;
-                list += (list.empty() ? "" : ", ") + std::string(a);
-            }
-            if (!known) rr.error("action", "must be one of " + list + ", got \"" + rule.action + "\"");
-            if (rule.scope != "any" && rule.action.rfind("document.", 0) != 0 && rule.action != "scan.correct")
-                rr.error("scope", "worked_on and pushed_to apply to document actions (and scan.correct) only");
-            c.access.rules.push_back(std::move(rule));
+    ar.tables("rules", [&](TableReader& rr) {
+        AccessRuleConfig rule;
+        rr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
+        rr.string("action", rule.action);
+        rr.string("scope", rule.scope, {"any", "worked_on", "pushed_to"});
+        rr.finish();
+        if (rule.role.empty()) rr.error("role", "is required");
+        bool known = false;
+        std::string list;
+        for (const char* a : kAccessActions) {
+            known = known || rule.action == a;
+            list += (list.empty() ? "" : ", ") + std::string(a);
         }
-    }
+        if (!known) rr.error("action", "must be one of " + list + ", got \"" + rule.action + "\"");
+        if (rule.scope != "any" && rule.action.rfind("document.", 0) != 0 && rule.action != "scan.correct")
+            rr.error("scope", "worked_on and pushed_to apply to document actions (and scan.correct) only");
+        c.access.rules.push_back(std::move(rule));
+    });
     ar.finish();
 }
 

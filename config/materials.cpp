@@ -56,50 +56,40 @@ MaterialsResult parseMaterials(const std::string& tomlText, const std::string& s
         cr.string("name", c.name);
         std::set<std::string> ids;
         bool anyIdentity = false;
-        if (auto* mats = cr.array("materials")) {
-            for (std::size_t i = 0; i < mats->size(); ++i) {
-                std::string mpath = path + ".materials[" + std::to_string(i) + "]";
-                auto* mt = mats->get(i)->as_table();
-                if (!mt) {
-                    errors.push_back({mpath, "expected table"});
-                    continue;
-                }
-                TableReader mr(mt, mpath, errors);
-                Material mat;
-                mr.string("id", mat.id);
-                mr.string("name", mat.name);
-                mr.boolean("identity", mat.identity);
-                mr.boolean("required", mat.required);
-                mr.boolean("deferrable", mat.deferrable);
-                mr.integer("defer_days", mat.deferDays, 0, 3650);
-                mr.intList("remind_days", mat.remindDays, 0, 3650);
-                std::vector<std::string> kinds;
-                if (auto* sb = mr.array("satisfied_by")) {
-                    for (std::size_t k = 0; k < sb->size(); ++k) {
-                        auto v = sb->get(k)->value_exact<std::string>();
-                        auto colon = v ? v->find(':') : std::string::npos;
-                        std::string source = v && colon != std::string::npos ? v->substr(0, colon) : "";
-                        if (colon == std::string::npos || colon + 1 >= v->size() ||
-                            (source != "e_licence" && source != "scan" && source != "any")) {
-                            mr.error("satisfied_by", "entries are \"e_licence:TYPE\", \"scan:TYPE\" or \"any:TYPE\"");
-                            break;
-                        }
-                        mat.satisfiedBy.push_back({source, v->substr(colon + 1)});
+        cr.tables("materials", [&](TableReader& mr) {
+            Material mat;
+            mr.string("id", mat.id);
+            mr.string("name", mat.name);
+            mr.boolean("identity", mat.identity);
+            mr.boolean("required", mat.required);
+            mr.boolean("deferrable", mat.deferrable);
+            mr.integer("defer_days", mat.deferDays, 0, 3650);
+            mr.intList("remind_days", mat.remindDays, 0, 3650);
+            if (auto* sb = mr.array("satisfied_by")) {
+                for (std::size_t k = 0; k < sb->size(); ++k) {
+                    auto v = sb->get(k)->value_exact<std::string>();
+                    auto colon = v ? v->find(':') : std::string::npos;
+                    std::string source = v && colon != std::string::npos ? v->substr(0, colon) : "";
+                    if (colon == std::string::npos || colon + 1 >= v->size() ||
+                        (source != "e_licence" && source != "scan" && source != "any")) {
+                        mr.error("satisfied_by", "entries are \"e_licence:TYPE\", \"scan:TYPE\" or \"any:TYPE\"");
+                        break;
                     }
+                    mat.satisfiedBy.push_back({source, v->substr(colon + 1)});
                 }
-                mr.finish();
-                if (mat.id.empty()) mr.error("id", "is required");
-                else if (!ids.insert(mat.id).second) mr.error("id", "\"" + mat.id + "\" appears twice in " + cid);
-                if (mat.name.empty()) mr.error("name", "is required");
-                if (mat.satisfiedBy.empty()) mr.error("satisfied_by", "name at least one kind of document");
-                if (mat.deferrable && mat.deferDays == 0) mr.error("defer_days", "a deferrable material needs a period");
-                if (mat.identity && mat.deferrable) mr.error("deferrable", "an identity proof starts the application; it cannot be deferred");
-                for (int d : mat.remindDays)
-                    if (d >= mat.deferDays) mr.error("remind_days", "reminders must fall before the due date (each < defer_days)");
-                anyIdentity = anyIdentity || mat.identity;
-                c.materials.push_back(std::move(mat));
             }
-        }
+            mr.finish();
+            if (mat.id.empty()) mr.error("id", "is required");
+            else if (!ids.insert(mat.id).second) mr.error("id", "\"" + mat.id + "\" appears twice in " + cid);
+            if (mat.name.empty()) mr.error("name", "is required");
+            if (mat.satisfiedBy.empty()) mr.error("satisfied_by", "name at least one kind of document");
+            if (mat.deferrable && mat.deferDays == 0) mr.error("defer_days", "a deferrable material needs a period");
+            if (mat.identity && mat.deferrable) mr.error("deferrable", "an identity proof starts the application; it cannot be deferred");
+            for (int d : mat.remindDays)
+                if (d >= mat.deferDays) mr.error("remind_days", "reminders must fall before the due date (each < defer_days)");
+            anyIdentity = anyIdentity || mat.identity;
+            c.materials.push_back(std::move(mat));
+        });
         cr.finish();
         if (c.materials.empty()) cr.error("materials", "list the materials of the category");
         else if (!anyIdentity) cr.error("materials", "mark at least one identity proof (identity = true): 一证启动 needs one");

@@ -132,6 +132,24 @@ public:
         return nullptr;
     }
 
+    /// Each table of the array `key` ([[key]] in TOML), read by `each(reader)` with the reader at
+    /// "key[i]"; a member that is not a table is the error "expected table" at its index.
+    template <class Each>
+    void tables(std::string_view key, Each&& each) {
+        auto* a = array(key);
+        if (!a) return;
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            std::string path = at(key) + "[" + std::to_string(i) + "]";
+            auto* t = a->get(i)->as_table();
+            if (!t) {
+                errors_.push_back({path, "expected table"});
+                continue;
+            }
+            TableReader r(t, path, errors_);
+            each(r);
+        }
+    }
+
     void finish() {
         if (!table_) return;
         for (auto&& [k, v] : *table_) {
