@@ -1,11 +1,8 @@
 #include "gateway/services/reminder_scheduler.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "adapters/sms/template_params.hpp"
 #include "gateway/http/logging.hpp"
+#include "gateway/services/periodic.hpp"
 #include "security/audit_detail.hpp"
 
 namespace lgw::gateway {
@@ -39,17 +36,7 @@ boost::asio::awaitable<int> ReminderScheduler::tick() {
 }
 
 boost::asio::awaitable<void> ReminderScheduler::run() {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    for (;;) {
-        try {
-            co_await tick();
-        } catch (const std::exception& ex) {
-            logger("scheduler")->error("reminder pass failed: {}", ex.what());
-        }
-        timer.expires_after(std::chrono::milliseconds(s_.config.consent.schedulerIntervalMs));
-        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return;
-    }
+    return runPeriodically("scheduler", "reminder pass", s_.config.consent.schedulerIntervalMs, [this] { return tick(); });
 }
 
 }  // namespace lgw::gateway

@@ -1,10 +1,7 @@
 #include "gateway/services/retention.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "gateway/http/logging.hpp"
+#include "gateway/services/periodic.hpp"
 #include "security/audit_detail.hpp"
 
 namespace lgw::gateway {
@@ -34,17 +31,9 @@ asio::awaitable<int> retentionPass(Services& s, Auditor& auditor) {
 
 asio::awaitable<void> runRetention(Services& s, Auditor& auditor) {
     if (s.config.retention.documentsDays <= 0) co_return;
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    for (;;) {
-        try {
-            co_await retentionPass(s, auditor);
-        } catch (const std::exception& ex) {
-            logger("retention")->error("retention pass failed: {}", ex.what());
-        }
-        timer.expires_after(std::chrono::milliseconds(s.config.retention.intervalMs));
-        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return;
-    }
+    auto loop = runPeriodically("retention", "retention pass", s.config.retention.intervalMs,
+                                [&s, &auditor] { return retentionPass(s, auditor); });
+    co_await std::move(loop);
 }
 
 }  // namespace lgw::gateway
