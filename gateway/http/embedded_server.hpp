@@ -20,6 +20,21 @@ public:
     ~EmbeddedServer() { stop(); }
 
     Router& router() { return router_; }
+    /// The listener of a simulated outside system: timeouts as generous as a real one's (a bench
+    /// keeps its connections), and a short shutdown grace, so that a hanging fault never holds a
+    /// test's teardown.
+    static config::ServerConfig listenerAt(std::string host, std::uint16_t port, int ioThreads, int maxConnections) {
+        config::ServerConfig sc;
+        sc.host = std::move(host);
+        sc.port = port;
+        sc.ioThreads = ioThreads;
+        sc.maxConnections = maxConnections;
+        sc.readTimeoutMs = 30000;
+        sc.idleTimeoutMs = 120000;
+        sc.writeTimeoutMs = 30000;
+        sc.shutdownGraceMs = 200;
+        return sc;
+    }
     /// Binds the listener; throws std::runtime_error naming the address.
     /// A simulator has one client, the gateway (or a bench driving it): no per-client limit.
     void bind(config::ServerConfig cfg) {

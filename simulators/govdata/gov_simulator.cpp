@@ -405,15 +405,7 @@ GovSimulator::GovSimulator(GovSimOptions options) : impl_(std::make_unique<Impl>
     im.http.router().add({"GET", "/_sim/public-key", {}, 0, {}, [s](HttpRequest r) { return publicKey(s, std::move(r)); }});
     if (im.opt.testMode)
         im.http.router().add({"POST", "/_sim/faults", {}, 0, {}, [s](HttpRequest r) { return controlFaults(s, std::move(r)); }});
-    config::ServerConfig sc;
-    sc.host = im.opt.host;
-    sc.port = im.opt.port;
-    sc.ioThreads = im.opt.ioThreads;
-    sc.maxConnections = 10000;
-    sc.readTimeoutMs = 30000;
-    sc.idleTimeoutMs = 120000;
-    sc.writeTimeoutMs = 30000;
-    sc.shutdownGraceMs = 200;  // a hanging fault must not hold a test's teardown
+    auto sc = gateway::EmbeddedServer::listenerAt(im.opt.host, im.opt.port, im.opt.ioThreads, 10000);
     sc.tls.certFile = im.opt.tlsCertFile;
     sc.tls.keyFile = im.opt.tlsKeyFile;
     im.http.bind(sc);

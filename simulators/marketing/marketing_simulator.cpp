@@ -165,15 +165,7 @@ MarketingSimulator::MarketingSimulator(MarketingSimOptions options) : impl_(std:
     im.http.router().add({"POST", im.opt.path, {}, 64ull * 1024 * 1024, {}, [s](HttpRequest r) { return receive(s, std::move(r)); }});
     if (im.opt.testMode)
         im.http.router().add({"POST", "/_sim/faults", {}, 0, {}, [s](HttpRequest r) { return controlFaults(s, std::move(r)); }});
-    config::ServerConfig sc;
-    sc.host = im.opt.host;
-    sc.port = im.opt.port;
-    sc.ioThreads = 1;
-    sc.maxConnections = 1000;
-    sc.readTimeoutMs = 30000;
-    sc.idleTimeoutMs = 120000;
-    sc.writeTimeoutMs = 30000;
-    sc.shutdownGraceMs = 200;
+    auto sc = gateway::EmbeddedServer::listenerAt(im.opt.host, im.opt.port, 1, 1000);
     im.http.bind(sc);
 }
 
