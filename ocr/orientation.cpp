@@ -3,11 +3,11 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
-#include <chrono>
 #include <string>
 #include <vector>
 
 #include "ocr/document_specs.hpp"
+#include "ocr/impl/elapsed.hpp"
 #include "ocr/impl/trace.hpp"
 #include "ocr/labels.hpp"
 #include "ocr/scan_image.hpp"
@@ -15,10 +15,8 @@
 namespace lgw::ocr {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-int msSince(Clock::time_point t) {
-    return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count());
-}
+using Clock = impl::SteadyClock;
+using impl::msSince;
 
 // The text lines' boxes, found on a copy at most 800 pixels across (found as well, in a fraction
 // of the time) and given back in the page's coordinates.

@@ -3,12 +3,12 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 
 #include "ocr/classify.hpp"
 #include "ocr/cross_checks.hpp"
 #include "ocr/field_rules.hpp"
+#include "ocr/impl/elapsed.hpp"
 #include "ocr/impl/trace.hpp"
 #include "ocr/layout.hpp"
 #include "ocr/orientation.hpp"
@@ -17,10 +17,8 @@
 namespace lgw::ocr {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-int msSince(Clock::time_point t) {
-    return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count());
-}
+using Clock = impl::SteadyClock;
+using impl::msSince;
 
 PixPtr turned(Pix* upright, int quads) { return PixPtr(quads ? pixRotateOrth(upright, quads) : pixClone(upright)); }
 
