@@ -245,7 +245,7 @@ void readAuditSection(const toml::table* t, Config& c, std::vector<ConfigError>&
 void readAccessSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
     if (!t) return;
     TableReader ar(t, "access", errors);
-    c.access.configured = true;
+    c.access.configured = t->contains("rules");
     ar.tables("rules", [&](TableReader& rr) {
         AccessRuleConfig rule;
         rr.string("role", rule.role, {"frontdesk", "marketing", "auditor", "admin"});
@@ -260,9 +260,24 @@ void readAccessSection(const toml::table* t, Config& c, std::vector<ConfigError>
             list += (list.empty() ? "" : ", ") + std::string(a);
         }
         if (!known) rr.error("action", "must be one of " + list + ", got \"" + rule.action + "\"");
-        if (rule.scope != "any" && rule.action.rfind("document.", 0) != 0 && rule.action != "scan.correct")
-            rr.error("scope", "worked_on and pushed_to apply to document actions (and scan.correct) only");
+        else if (!scopeAppliesTo(rule.scope, rule.action))
+            rr.error("scope", rule.scope == "pushed_to"
+                                  ? "pushed_to applies to document.read, document.meta and package.read only"
+                                  : "worked_on applies to application, consent.create, scan, package build/read/push "
+                                    "and document actions only");
         c.access.rules.push_back(std::move(rule));
+    });
+    ar.tables("assignments", [&](TableReader& rr) {
+        AccessAssignmentConfig a;
+        rr.string("principal", a.principal);
+        rr.stringList("applications", a.applications);
+        rr.finish();
+        if (a.principal.empty()) rr.error("principal", "is required: the id of an api key or client certificate");
+        if (a.applications.empty()) rr.error("applications", "is required: application ids, or prefixes ending in *");
+        for (auto& app : a.applications)
+            if (app.find('*') != std::string::npos && app.find('*') != app.size() - 1)
+                rr.error("applications", "\"" + app + "\": a * may only end a prefix");
+        c.access.assignments.push_back(std::move(a));
     });
     ar.finish();
 }
@@ -310,6 +325,15 @@ void readRetentionSection(const toml::table* t, Config& c, std::vector<ConfigErr
 }
 
 }  // namespace
+
+std::optional<ConfigError> demoListenProblem(const Config& c) {
+    const std::string& h = c.server.host;
+    const bool loopback = h == "localhost" || h == "::1" || h.rfind("127.", 0) == 0;
+    if (!c.demo || loopback) return std::nullopt;
+    return ConfigError{"server.host", "demo mode (demo = true: the demo keys work) listens on the loopback only "
+                                      "(127.0.0.1, ::1 or localhost), got \"" + h +
+                                          "\"; set demo = false with real keys to listen on other addresses"};
+}
 
 std::optional<ConfigError> applyListen(ServerConfig& s, const std::string& listen) {
     auto colon = listen.rfind(':');
@@ -381,6 +405,7 @@ LoadResult parseConfig(const std::string& tomlText, const std::string& sourceNam
     if (c.govdata.mode == "simulator" && !c.demo)
         errors.push_back({"govdata.mode", "\"simulator\" needs demo = true; in production set mode = \"http\" with "
                                           "url and [[govdata.keys]] of the government platform"});
+    if (auto e = demoListenProblem(c)) errors.push_back(*e);
     if (errors.empty()) result.config = std::move(c);
     return result;
 }

@@ -183,11 +183,30 @@ struct AccessRuleConfig {
     std::string scope = "any";  ///< any | worked_on (applications the caller worked on) | pushed_to
 };
 
-/// Unset: the built-in defaults (security/access_policy.hpp). Set: exactly these rules.
-struct AccessConfig {
-    bool configured = false;
-    std::vector<AccessRuleConfig> rules;
+/// Applications a principal works on besides those it created: each entry of `applications` is an
+/// application id, or a prefix ending in `*` ("HV-2026-*").
+struct AccessAssignmentConfig {
+    std::string principal;  ///< an api key's id or a client certificate's principal
+    std::vector<std::string> applications;
 };
+
+/// `rules` unset: the built-in defaults (security/access_policy.hpp). Set: exactly these rules.
+struct AccessConfig {
+    bool configured = false;  ///< [[access.rules]] given
+    std::vector<AccessRuleConfig> rules;
+    std::vector<AccessAssignmentConfig> assignments;
+};
+
+/// Whether an action may be scoped to `worked_on` / `pushed_to` (config check and policy agree).
+inline bool scopeAppliesTo(std::string_view scope, std::string_view action) {
+    if (scope == "any") return true;
+    if (scope == "worked_on")
+        return action.rfind("application.", 0) == 0 || action.rfind("document.", 0) == 0 ||
+               action.rfind("scan.", 0) == 0 || action == "consent.create" || action == "package.build" ||
+               action == "package.read" || action == "package.push";
+    if (scope == "pushed_to") return action.rfind("document.", 0) == 0 || action == "package.read";
+    return false;
+}
 
 /// The actions a policy speaks of, and the scopes each admits.
 inline constexpr const char* kAccessActions[] = {
@@ -263,6 +282,11 @@ LoadResult loadConfigFile(const std::string& path);
 std::vector<ConfigError> checkFiles(const Config& config);
 
 const std::vector<std::string>& knownRoles();
+
+/// Demo mode (demo keys, generated keys, the simulators) listens on the loopback only: an error
+/// when `server.host` is anything else. Checked when the file loads and again when `serve` starts
+/// (after --listen).
+std::optional<ConfigError> demoListenProblem(const Config& config);
 
 /// Parses "HOST:PORT" (IPv6 as "[::1]:8080") into the server section; an error names the problem.
 std::optional<ConfigError> applyListen(ServerConfig& server, const std::string& listen);

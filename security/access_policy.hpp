@@ -1,16 +1,17 @@
 #pragma once
 // Who may do what to which resource: rules of (role, action, scope) from [access] in the config,
 // or these defaults when the config has none:
-//   frontdesk  application.read/write, identity_code.validate, consent.create,
-//              package.build/read/push;
-//              document.read and document.meta of applications it worked on
-//   marketing  application.read/write, identity_code.validate, consent.create, package.read;
-//              document.read and document.meta of documents pushed to it in a package
-//   auditor    audit.read, audit.identify, document.meta — never document content
-//   admin      application.read/write, identity_code.validate, audit.read, audit.identify,
-//              document.meta, package.read, package.replay (key rotation: operator commands)
-// Routes are admitted by action (rolesFor); scoped decisions are taken by the handler with the
-// facts of the resource (decide). Every decision is audited by the caller of decide.
+//   frontdesk  identity_code.validate; application.read/write, consent.create, scan.create/correct,
+//              package.build/read/push, document.read/meta — of applications it works on
+//   marketing  identity_code.validate, application.read; application.write and consent.create of
+//              applications it works on; package.read, document.read/meta of what was pushed to it
+//   auditor    audit.read, audit.identify, document.meta (without field values) — never content
+//   admin      identity_code.validate, application.read, audit.read, audit.identify, document.meta
+//              (without field values), package.read, package.replay; application.write of its own
+// A principal works on an application it created and on those [[access.assignments]] give it.
+// Creating an application needs only a rule for application.write; changing one needs its scope.
+// Routes are admitted by action (rolesFor); scoped decisions are taken with the facts of the
+// resource (decide). Every decision is audited by the caller of decide.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,7 @@
 namespace lgw::security {
 
 struct ResourceFacts {
-    bool workedOn = false;  ///< the caller created the document or its application
+    bool workedOn = false;  ///< the caller works on the application (created or assigned) or made the document
     bool pushedTo = false;  ///< the document went to the caller in a delivered package
 };
 
@@ -38,9 +39,15 @@ public:
     /// Roles with any rule for the action: what a route for it admits.
     std::vector<std::string> rolesFor(std::string_view action) const;
     AccessDecision decide(std::string_view role, std::string_view action, const ResourceFacts& facts) const;
+    /// Whether the role has a rule for the action whatever the facts (scope `any`).
+    bool unscoped(std::string_view role, std::string_view action) const;
+
+    /// Whether `principal` works on the application: it created it, or an assignment gives it.
+    bool worksOn(std::string_view principal, std::string_view createdBy, std::string_view applicationId) const;
 
 private:
     std::vector<config::AccessRuleConfig> rules_;
+    std::vector<config::AccessAssignmentConfig> assignments_;
 };
 
 }  // namespace lgw::security

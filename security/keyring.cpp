@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "security/crypto.hpp"
+#include "security/key_files.hpp"
 
 namespace lgw::security {
 
@@ -69,11 +70,9 @@ std::variant<std::uint32_t, KeyringError> rotateKeyringFile(const std::string& p
     std::uint32_t next = std::get<Keyring>(loaded).newest() + 1;
     content += std::to_string(next) + " " + toHex(randomBytes(32)) + "\n";
     std::string tmp = path + ".rotate-tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return KeyringError{"cannot create " + tmp + ": " + std::strerror(errno)};
-    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());  // a leftover of an interrupted rotation (a link is removed, not followed)
+    if (auto err = writeNewKeyFile(tmp, content)) return KeyringError{*err};
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         std::remove(tmp.c_str());
         return KeyringError{"cannot replace " + path};
     }
@@ -96,13 +95,9 @@ std::variant<std::monostate, KeyringError> generateKeyringFile(const std::string
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return KeyringError{"cannot create key file " + path + ": " + std::strerror(errno)};
     std::string content = "# Licence Gateway key-encryption keys: <version> <hex>. Generated for the demo; keep it secret.\n1 " +
                           toHex(randomBytes(32)) + "\n";
-    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) return KeyringError{"cannot write key file " + path};
+    if (auto err = writeNewKeyFile(path, content)) return KeyringError{*err};
     return std::monostate{};
 }
 

@@ -90,6 +90,13 @@ bool PostgresStore::upsertApplication(const Application& a) {
     return r.rows() == 1 && r.text(0, 0) == "t";
 }
 
+bool PostgresStore::insertApplication(const Application& a) {
+    auto c = pool_->acquire();
+    auto r = c->exec("INSERT INTO applications VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO NOTHING RETURNING 1",
+                     {a.id, a.customerCategory, a.customerName, a.phone, a.createdBy, a.createdAt, a.updatedAt});
+    return r.rows() == 1;
+}
+
 std::optional<Application> PostgresStore::application(const std::string& id) {
     auto c = pool_->acquire();
     auto r = c->exec("SELECT id, customer_category, customer_name, phone, created_by, created_at, updated_at "

@@ -121,6 +121,15 @@ bool SqliteStore::upsertApplication(const Application& a) {
     return !exists;
 }
 
+bool SqliteStore::insertApplication(const Application& a) {
+    std::lock_guard lock(mutex_);
+    Stmt i(db_, "INSERT OR IGNORE INTO applications VALUES (?,?,?,?,?,?,?)");
+    i.bind(1, a.id).bind(2, a.customerCategory).bind(3, a.customerName).bind(4, a.phone).bind(5, a.createdBy);
+    i.bind(6, a.createdAt).bind(7, a.updatedAt);
+    i.run();
+    return sqlite3_changes(db_) == 1;
+}
+
 std::optional<Application> SqliteStore::application(const std::string& id) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "SELECT id, customer_category, customer_name, phone, created_by, created_at, updated_at "

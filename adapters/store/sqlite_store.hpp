@@ -29,6 +29,7 @@ public:
 
     bool ping() override;
     bool upsertApplication(const Application& app) override;
+    bool insertApplication(const Application& app) override;
     std::optional<Application> application(const std::string& id) override;
     void insertConsent(const Consent& consent) override;
     std::optional<Consent> consent(const std::string& id) override;

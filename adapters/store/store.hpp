@@ -196,6 +196,9 @@ public:
     // Applications
     /// Inserts or updates; createdBy/createdAt are kept from the first write. Returns true if created.
     virtual bool upsertApplication(const Application& app) = 0;
+    /// Creates the application only if no application has its id: true when it did. Two callers
+    /// creating one id at once: exactly one gets true, and the other's values are not written.
+    virtual bool insertApplication(const Application& app) = 0;
     virtual std::optional<Application> application(const std::string& id) = 0;
 
     // Consents and grants

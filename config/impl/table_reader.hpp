@@ -92,6 +92,22 @@ public:
         out = std::move(v);
     }
 
+    /// A list of non-empty strings.
+    void stringList(std::string_view key, std::vector<std::string>& out) {
+        auto* a = array(key);
+        if (!a) return;
+        std::vector<std::string> v;
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            auto x = a->get(i)->value_exact<std::string>();
+            if (!x || x->empty()) {
+                error(key, "must be a list of non-empty strings");
+                return;
+            }
+            v.push_back(*x);
+        }
+        out = std::move(v);
+    }
+
     void stringMap(std::string_view key, std::map<std::string, std::string>& out) {
         auto* t = table(key);
         if (!t) return;

@@ -1,11 +1,18 @@
 // PUT/GET /v1/applications/{application_id}: the application (业扩报装申请) that consents, scans,
-// documents and packages hang off.
+// documents and packages hang off. It belongs to its creator and to whom [[access.assignments]]
+// give it: anyone else's PUT is 403 not_owner, `If-None-Match: *` creates only (412 when it
+// exists), and every write is audited with its changes masked.
 #include <regex>
 
-#include "gateway/http/json_body.hpp"
+#include <boost/json.hpp>
+
+#include "gateway/api/access_checks.hpp"
 #include "gateway/api/routes.hpp"
+#include "gateway/http/json_body.hpp"
+#include "security/masking.hpp"
 
 namespace lgw::gateway {
+namespace json = boost::json;
 namespace {
 
 const std::vector<std::string> kCategories = {"high_voltage", "low_voltage_non_residential", "low_voltage_residential"};
@@ -28,15 +35,39 @@ std::optional<Problem> checkId(const std::string& id) {
                        "application_id must be 1-64 letters, digits, '_' or '-', starting with a letter or digit");
 }
 
-asio::awaitable<HttpResponse> putApplication(Services* s, HttpRequest req) {
+struct Ctx {
+    Services* s;
+    Auditor* auditor;
+};
+
+// The changes a write makes, masked for the audit trail (names and phones are personal data).
+json::array maskedChanges(const std::optional<store::Application>& old, const store::Application& now) {
+    json::array out;
+    auto add = [&](const char* field, const std::string& before, const std::string& after, bool personal) {
+        if (old && before == after) return;
+        json::object c{{"field", field}};
+        c["old"] = old ? json::value(personal ? security::maskValue(before) : before) : json::value(nullptr);
+        c["new"] = personal ? security::maskValue(after) : after;
+        out.push_back(std::move(c));
+    };
+    add("customer_category", old ? old->customerCategory : "", now.customerCategory, false);
+    add("customer_name", old ? old->customerName : "", now.customerName, true);
+    add("phone", old ? old->phone : "", now.phone, true);
+    return out;
+}
+
+asio::awaitable<HttpResponse> putApplication(Ctx c, HttpRequest req) {
+    Services* s = c.s;
     const std::string id = req.pathParams.at("application_id");
     if (auto p = checkId(id)) co_return toResponse(*p, req.requestId);
-    auto parsed = parseJsonBody(req.body);
+    const std::string* ifNoneMatch = req.header("if-none-match");
+    if (ifNoneMatch && *ifNoneMatch != "*")
+        co_return toResponse(makeProblem(400, "bad_request", "If-None-Match takes only \"*\" (create, never replace)"),
+                             req.requestId);
+    const bool createOnly = ifNoneMatch != nullptr;
+    auto parsed = parseJsonObject(req.body);
     if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
-    auto& v = std::get<boost::json::value>(parsed);
-    if (!v.is_object())
-        co_return toResponse(makeProblem(422, "validation_failed", "the body must be a JSON object"), req.requestId);
-    auto& o = v.get_object();
+    auto& o = std::get<json::object>(parsed);
     FieldErrors errs;
     for (auto& [k, val] : o) {
         (void)val;
@@ -55,28 +86,63 @@ asio::awaitable<HttpResponse> putApplication(Services* s, HttpRequest req) {
     if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
 
     store::Application app{id, *category, *name, *phone, req.principal->id, s->nowMs(), s->nowMs()};
-    std::function<bool()> job = [s, app] { return s->store.upsertApplication(app); };
-    bool created = co_await s->blocking.call(std::move(job));
-    std::function<std::optional<store::Application>()> read = [s, id] { return s->store.application(id); };
-    auto stored = co_await s->blocking.call(std::move(read));
-    co_return jsonResponse(created ? 201 : 200, toJson(*stored));
+    // Create if absent (atomic: of two desks creating one id, one creates and the other is judged
+    // against the stored creator); otherwise an update, which only who works on it may make.
+    struct Written {
+        bool created = false;
+        std::optional<store::Application> before;
+        std::optional<store::Application> after;
+    };
+    std::function<Written()> create = [s, app] {
+        Written w;
+        w.created = s->store.insertApplication(app);
+        if (!w.created) w.before = s->store.application(app.id);
+        return w;
+    };
+    Written w = co_await s->blocking.call(std::move(create));
+    if (!w.created) {
+        const auto& before = *w.before;
+        if (createOnly)
+            co_return toResponse(makeProblem(412, "application_exists",
+                                             "application " + id + " exists (If-None-Match: * creates only); choose another id"),
+                                 req.requestId);
+        auto decision = s->access->decide(req.principal->role, "application.write", applicationFacts(*s->access, *req.principal, before));
+        if (!decision.allowed)
+            co_return co_await refuse(*c.auditor, req, "application.write", id, id,
+                                      makeProblem(403, "not_owner",
+                                                  "application " + id + " belongs to " + before.createdBy +
+                                                      " (and whom the access rules assign it to): " + decision.reason));
+        app.createdBy = before.createdBy;
+        app.createdAt = before.createdAt;
+        std::function<std::optional<store::Application>()> update = [s, app] {
+            s->store.upsertApplication(app);
+            return s->store.application(app.id);
+        };
+        w.after = co_await s->blocking.call(std::move(update));
+    } else {
+        w.after = app;
+    }
+    store::AuditEvent e = requestEvent(req, "application.write");
+    e.target = id;
+    e.applicationId = id;
+    e.outcome = "allowed";
+    e.detailJson = json::serialize(json::object{{"created", w.created}, {"changes", maskedChanges(w.before, *w.after)}});
+    co_await c.auditor->record(std::move(e));
+    co_return jsonResponse(w.created ? 201 : 200, toJson(*w.after));
 }
 
-asio::awaitable<HttpResponse> getApplication(Services* s, HttpRequest req) {
+asio::awaitable<HttpResponse> getApplication(Ctx c, HttpRequest req) {
     const std::string id = req.pathParams.at("application_id");
     if (auto p = checkId(id)) co_return toResponse(*p, req.requestId);
-    std::function<std::optional<store::Application>()> read = [s, id] { return s->store.application(id); };
-    auto app = co_await s->blocking.call(std::move(read));
-    if (!app)
-        co_return toResponse(makeProblem(404, "application_not_found", "no application " + id + "; create it with PUT"),
-                             req.requestId);
-    co_return jsonResponse(200, toJson(*app));
+    ApplicationAccess access = co_await accessApplication(*c.s, *c.auditor, req, "application.read", id);
+    if (access.refusal) co_return std::move(*access.refusal);
+    co_return jsonResponse(200, toJson(*access.app));
 }
 
 }  // namespace
 
-void addApplicationRoutes(Router& router, Services& services) {
-    Services* s = &services;
+void addApplicationRoutes(Router& router, Services& services, Auditor& auditor) {
+    Ctx s{&services, &auditor};
     router.add({"PUT", "/v1/applications/{application_id}", services.access->rolesFor("application.write"), 0, {"application/json"},
                 [s](HttpRequest r) { return putApplication(s, std::move(r)); }});
     router.add({"GET", "/v1/applications/{application_id}", services.access->rolesFor("application.read"), 0, {},

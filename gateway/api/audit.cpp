@@ -65,12 +65,13 @@ asio::awaitable<void> auditRead(AuditCtx c, const HttpRequest& req, std::string 
 }
 
 // Reads filters shared by events and alerts; a problem when one is malformed.
-std::variant<store::AuditFilter, Problem> filterFrom(const HttpRequest& req) {
+// A subject is searched by the code (stored as its keyed reference) or by the reference itself.
+std::variant<store::AuditFilter, Problem> filterFrom(const HttpRequest& req, const Auditor& auditor) {
     store::AuditFilter f;
     FieldErrors errs;
     for (auto& [k, v] : req.query) {
         if (k == "actor") f.actor = v;
-        else if (k == "subject") f.subject = v;
+        else if (k == "subject") f.subject = auditor.subjectReference(v);
         else if (k == "document") f.document = v;
         else if (k == "action") f.action = v;
         else if (k == "download_id") f.downloadId = v;
@@ -100,7 +101,7 @@ std::variant<store::AuditFilter, Problem> filterFrom(const HttpRequest& req) {
 }
 
 asio::awaitable<HttpResponse> listEvents(AuditCtx c, HttpRequest req, bool alertsOnly) {
-    auto parsed = filterFrom(req);
+    auto parsed = filterFrom(req, *c.auditor);
     if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
     auto f = std::get<store::AuditFilter>(parsed);
     f.alertsOnly = alertsOnly;

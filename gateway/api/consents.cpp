@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 
+#include "gateway/api/access_checks.hpp"
 #include "gateway/http/json_body.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/api/routes.hpp"
@@ -13,6 +14,7 @@
 #include "security/consent_codes.hpp"
 #include "security/crypto.hpp"
 #include "security/identity_codes.hpp"
+#include "security/masking.hpp"
 
 namespace lgw::gateway {
 
@@ -45,6 +47,8 @@ store::AuditEvent event(const HttpRequest& req, std::string action, std::string 
     store::AuditEvent e = requestEvent(req, std::move(action));
     e.target = std::move(target);
     e.applicationId = std::move(app);
+    // The auditor stores the subject as its keyed reference; the masked code is for reading.
+    if (!subject.empty()) detail["subject_masked"] = security::maskIdentityCode(subject);
     e.subject = std::move(subject);
     e.outcome = std::move(outcome);
     e.detailJson = json::serialize(detail);
@@ -98,15 +102,10 @@ struct Ctx {
 
 // ---- POST /v1/consents ----
 asio::awaitable<HttpResponse> createConsent(Ctx c, HttpRequest req) {
-    auto parsed = parseJsonBody(req.body);
+    auto parsed = parseJsonObject(req.body);
     if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
-    auto& v = std::get<json::value>(parsed);
+    auto& o = std::get<json::object>(parsed);
     FieldErrors errs;
-    if (!v.is_object()) {
-        errs.add("(body)", "must be a JSON object");
-        co_return toResponse(errs.problem(), req.requestId);
-    }
-    auto& o = v.get_object();
     auto appId = errs.string(o, "application_id", true, 64);
     auto purpose = errs.string(o, "purpose", true, 64);
     std::string subjectType, subjectCode;
@@ -139,6 +138,9 @@ asio::awaitable<HttpResponse> createConsent(Ctx c, HttpRequest req) {
         errs.add("purpose", "must be one of: " + known);
     }
     if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
+    // A consent serves one application the caller works on (API.md, "Who may act on what").
+    ApplicationAccess access = co_await accessApplication(c.s(), c.d->auditor, req, "consent.create", *appId);
+    if (access.refusal) co_return std::move(*access.refusal);
 
     // A malformed code is refused; a wrong check character alone is only flagged, because some
     // legally issued early credit codes fail it: the platform decides whether the holder exists.
@@ -201,10 +203,10 @@ asio::awaitable<HttpResponse> createConsent(Ctx c, HttpRequest req) {
     };
     co_await c.blocking(std::move(insert));
     auto ev2 = event(req, "consent.create", consent.id, *appId, code, "allowed",
-                           {{"masked_phone", maskPhone(phone)}, {"checksum_warning", checksumWarning}});
+                           {{"masked_phone", security::maskPhone(phone)}, {"checksum_warning", checksumWarning}});
     co_await c.audit(std::move(ev2));
     json::object out{{"consent_id", consent.id},
-                     {"masked_phone", maskPhone(phone)},
+                     {"masked_phone", security::maskPhone(phone)},
                      {"expires_at", rfc3339Utc(consent.codeExpiresAt)},
                      {"resend_after_s", c.cfg().resendIntervalS},
                      {"checksum_warning", checksumWarning}};
@@ -254,13 +256,10 @@ asio::awaitable<HttpResponse> resendConsent(Ctx c, HttpRequest req) {
 // ---- POST /v1/consents/{consent_id}/verify ----
 asio::awaitable<HttpResponse> verifyConsent(Ctx c, HttpRequest req) {
     std::string id = req.pathParams.at("consent_id");
-    auto parsed = parseJsonBody(req.body);
+    auto parsed = parseJsonObject(req.body, R"({"code": "123456"})");
     if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
-    auto& v = std::get<json::value>(parsed);
     FieldErrors errs;
-    std::optional<std::string> code;
-    if (v.is_object()) code = errs.string(v.get_object(), "code", true, 16);
-    else errs.add("(body)", "must be a JSON object {\"code\": \"123456\"}");
+    std::optional<std::string> code = errs.string(std::get<json::object>(parsed), "code", true, 16);
     if (code && !security::looksLikeSmsCode(*code)) errs.add("code", "must be the six digits of the SMS");
     if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
 

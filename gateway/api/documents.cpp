@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "adapters/blob/document_vault.hpp"
+#include "gateway/api/access_checks.hpp"
 #include "gateway/services/audit.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/http/problem.hpp"
@@ -26,15 +27,8 @@ struct DocCtx {
     adapters::blob::DocumentVault* vault;
 };
 
-AccessDecision decide(const AccessPolicy& policy, const Principal& who, const store::DocumentMeta& doc,
-                      const std::optional<store::Application>& app, bool pushed, bool content) {
-    ResourceFacts facts;
-    facts.workedOn = doc.createdBy == who.id || (app && app->createdBy == who.id);
-    facts.pushedTo = pushed && who.role == "marketing";  // packages go to the marketing system
-    return policy.decide(who.role, content ? "document.read" : "document.meta", facts);
-}
-
-// Whether the document went out in a delivered package of its application. Blocking.
+// Whether the document went out in a delivered package of its application: an item that was
+// pushed (present, or present in disagreement), not one that stayed behind (expired). Blocking.
 bool inDeliveredPackage(store::Store& st, const store::DocumentMeta& doc) {
     for (auto& p : st.packagesOf(doc.applicationId)) {
         if (p.status != "delivered") continue;
@@ -44,11 +38,28 @@ bool inDeliveredPackage(store::Store& st, const store::DocumentMeta& doc) {
         auto* items = body.as_object().if_contains("items");
         if (!items || !items->is_array()) continue;
         for (auto& item : items->as_array()) {
-            auto* id = item.is_object() ? item.as_object().if_contains("document_id") : nullptr;
-            if (id && id->is_string() && id->as_string() == doc.id) return true;
+            if (!item.is_object()) continue;
+            auto* id = item.as_object().if_contains("document_id");
+            auto* status = item.as_object().if_contains("status");
+            const bool pushed = status && (*status == "present" || *status == "mismatch");
+            if (pushed && id && id->is_string() && id->as_string() == doc.id) return true;
         }
     }
     return false;
+}
+
+// A document's fields without what was read: each field keeps its status, box and confidence.
+json::value fieldNamesOnly(const json::value& fields) {
+    if (!fields.is_object()) return nullptr;
+    json::object out;
+    for (auto& [name, f] : fields.as_object()) {
+        json::object kept;
+        if (f.is_object())
+            for (auto& [k, v] : f.as_object())
+                if (k == "status" || k == "confidence" || k == "box" || k == "corrected_by") kept[k] = v;
+        out[name] = std::move(kept);
+    }
+    return out;
 }
 
 asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
@@ -78,19 +89,21 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         co_return toResponse(makeProblem(404, "document_not_found", "no document " + id), req.requestId);
     }
     e.applicationId = doc->applicationId;
-    auto decision = decide(*c.s->access, *req.principal, *doc, app, loaded.pushed, content);
-    if (!decision.allowed) {
-        e.outcome = "denied";
-        e.alert = content;  // a denied read of content is an alarm; of metadata, a record
-        e.detailJson = json::serialize(json::object{{"reason", decision.reason}});
-        co_await c.auditor->record(std::move(e));
-        co_return toResponse(makeProblem(403, "access_denied", decision.reason), req.requestId);
-    }
+    auto& policy = *c.s->access;
+    const auto facts = documentFacts(policy, *req.principal, *doc, app, loaded.pushed);
+    auto decision = policy.decide(req.principal->role, content ? "document.read" : "document.meta", facts);
+    if (!decision.allowed)
+        co_return co_await refuse(*c.auditor, req, content ? "document.read" : "document.meta", id, doc->applicationId,
+                                  makeProblem(403, "access_denied", decision.reason));
     if (!content) {
+        // The values read from the document are its content: only for who may read that.
+        const bool withValues = policy.decide(req.principal->role, "document.read", facts).allowed;
         e.outcome = "allowed";
+        e.detailJson = json::serialize(json::object{{"field_values", withValues}});
         co_await c.auditor->record(std::move(e));
         boost::system::error_code ec;
         auto fields = json::parse(doc->fieldsJson, ec);
+        if (!ec && !withValues) fields = fieldNamesOnly(fields);
         co_return jsonResponse(200, {{"document_id", doc->id},
                                      {"application_id", doc->applicationId},
                                      {"source", doc->source},

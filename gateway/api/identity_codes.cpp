@@ -28,15 +28,10 @@ boost::json::object verdictToJson(const security::CodeVerdict& v) {
 namespace {
 
 asio::awaitable<HttpResponse> validateCode(Services*, HttpRequest req) {
-    auto parsed = parseJsonBody(req.body);
+    auto parsed = parseJsonObject(req.body, R"({"code": "...", "type": "credit_code" | "id_number"})");
     if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
-    auto& v = std::get<boost::json::value>(parsed);
+    auto& o = std::get<boost::json::object>(parsed);
     FieldErrors errs;
-    if (!v.is_object()) {
-        errs.add("(body)", "must be a JSON object {\"code\": \"...\", \"type\": \"credit_code\" | \"id_number\"}");
-        co_return toResponse(errs.problem(), req.requestId);
-    }
-    auto& o = v.get_object();
     auto code = errs.string(o, "code", true, 64);
     auto type = errs.string(o, "type", false, 32);
     if (type && *type != "credit_code" && *type != "id_number") errs.add("type", "must be credit_code or id_number");

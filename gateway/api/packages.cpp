@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gateway/api/access_checks.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/api/routes.hpp"
 #include "gateway/services/time_text.hpp"
@@ -187,8 +188,13 @@ std::optional<HttpResponse> unjudgeable(const HttpRequest& req, const std::strin
     return std::nullopt;
 }
 
+void hideUnreadableMismatches(Ctx c, const Principal& who, const std::optional<store::Application>& app, bool pushed,
+                              json::object& view);
+
 asio::awaitable<HttpResponse> buildPackage(Ctx c, HttpRequest req) {
     std::string appId = req.pathParams.at("application_id");
+    ApplicationAccess access = co_await accessApplication(c.s(), c.d->auditor, req, "package.build", appId);
+    if (access.refusal) co_return std::move(*access.refusal);
     const Millis now = c.s().nowMs();
     const std::string packageId = "PKG-" + security::randomId128().substr(0, 20);
     struct Outcome {
@@ -232,13 +238,21 @@ asio::awaitable<HttpResponse> buildPackage(Ctx c, HttpRequest req) {
     auto e = event(req, "package.build", packageId, appId, "allowed",
                    {{"complete", o.judged.pkg.at("complete")}, {"deficiencies", o.judged.pkg.at("deficiencies").as_array().size()}});
     co_await c.audit(std::move(e));
-    co_return jsonResponse(201, o.judged.pkg);
+    const Principal who = *req.principal;
+    std::function<json::object()> hide = [c, who, app = o.app, view = o.judged.pkg]() mutable {
+        hideUnreadableMismatches(c, who, app, false, view);
+        return view;
+    };
+    json::object shown = co_await c.s().blocking.call(std::move(hide));
+    co_return jsonResponse(201, shown);
 }
 
 // The checklist judged now, nothing stored: what the front desk sees before it builds a package,
 // with the application's documents.
 asio::awaitable<HttpResponse> materialsOf(Ctx c, HttpRequest req) {
     std::string appId = req.pathParams.at("application_id");
+    ApplicationAccess access = co_await accessApplication(c.s(), c.d->auditor, req, "package.build", appId, "materials.read");
+    if (access.refusal) co_return std::move(*access.refusal);
     const Millis now = c.s().nowMs();
     struct Outcome {
         std::optional<store::Application> app;
@@ -285,18 +299,88 @@ json::object packageView(const store::Package& p, const std::optional<store::Out
     return v;
 }
 
+// A package, its outbox row and its application, and whether the caller may `action` it: by the
+// application it serves (worked_on), or as the marketing system once it was pushed (pushed_to).
+struct PackageAccess {
+    std::optional<store::Package> package;
+    std::optional<store::OutboxEntry> outbox;
+    std::optional<store::Application> app;
+    std::optional<HttpResponse> refusal;
+};
+
+asio::awaitable<PackageAccess> accessingPackage(Ctx c, const HttpRequest& req, std::string action, std::string id) {
+    std::function<PackageAccess()> job = [c, id] {
+        PackageAccess a;
+        a.package = c.s().store.package(id);
+        if (!a.package) return a;
+        a.outbox = c.s().store.outboxEntry(id);
+        a.app = c.s().store.application(a.package->applicationId);
+        return a;
+    };
+    PackageAccess a = co_await c.s().blocking.call(std::move(job));
+    if (!a.package) {
+        a.refusal = problem(req, 404, "package_not_found", "no package " + id);
+        co_return a;
+    }
+    auto& policy = *c.s().access;
+    ResourceFacts facts;
+    if (a.app) facts = applicationFacts(policy, *req.principal, *a.app);
+    facts.pushedTo = a.outbox.has_value() && req.principal->role == "marketing";
+    auto decision = policy.decide(req.principal->role, action, facts);
+    if (!decision.allowed) {
+        Problem denied = makeProblem(403, "access_denied", decision.reason);
+        auto refusal = co_await refuse(c.d->auditor, req, action, id, a.package->applicationId, std::move(denied));
+        a.refusal = std::move(refusal);
+    }
+    co_return a;
+}
+
+// Not a coroutine: the arguments move into accessingPackage's frame before it returns (STYLE.md).
+asio::awaitable<PackageAccess> accessPackage(Ctx c, const HttpRequest& req, std::string action, std::string id) {
+    return accessingPackage(c, req, std::move(action), std::move(id));
+}
+
+// A package as `who` may see it: the numbers of a mismatch only for who may read that e-licence
+// (field names for anyone else). Blocking.
+void hideUnreadableMismatches(Ctx c, const Principal& who, const std::optional<store::Application>& app, bool pushed,
+                              json::object& view) {
+    auto* items = view.if_contains("items");
+    if (!items || !items->is_array()) return;
+    auto& policy = *c.s().access;
+    for (auto& item : items->as_array()) {
+        auto* mismatch = item.is_object() ? item.as_object().if_contains("mismatch") : nullptr;
+        auto* docId = item.as_object().if_contains("document_id");
+        if (!mismatch || !docId || !docId->is_string()) continue;
+        auto doc = c.s().store.document(std::string(docId->as_string()));
+        const bool mayRead = doc && policy.decide(who.role, "document.read", documentFacts(policy, who, *doc, app, pushed)).allowed;
+        if (!mayRead) {
+            auto scanDoc = mismatch->as_object().if_contains("scan_document_id");
+            json::object names{{"field", "number"}};
+            if (scanDoc) names["scan_document_id"] = *scanDoc;
+            *mismatch = std::move(names);
+        }
+    }
+}
+
 asio::awaitable<HttpResponse> getPackage(Ctx c, HttpRequest req) {
     std::string id = req.pathParams.at("package_id");
-    std::function<std::pair<std::optional<store::Package>, std::optional<store::OutboxEntry>>()> job = [c, id] {
-        return std::make_pair(c.s().store.package(id), c.s().store.outboxEntry(id));
+    PackageAccess a = co_await accessPackage(c, req, "package.read", id);
+    if (a.refusal) co_return std::move(*a.refusal);
+    json::object view = packageView(*a.package, a.outbox);
+    const Principal who = *req.principal;
+    const bool delivered = a.outbox && a.outbox->status == "delivered";
+    std::function<json::object()> hide = [c, who, app = a.app, delivered, view]() mutable {
+        hideUnreadableMismatches(c, who, app, delivered, view);
+        return view;
     };
-    auto [p, o] = co_await c.s().blocking.call(std::move(job));
-    if (!p) co_return problem(req, 404, "package_not_found", "no package " + id);
-    co_return jsonResponse(200, packageView(*p, o));
+    view = co_await c.s().blocking.call(std::move(hide));
+    co_return jsonResponse(200, view);
 }
 
 asio::awaitable<HttpResponse> pushPackage(Ctx c, HttpRequest req) {
     std::string id = req.pathParams.at("package_id");
+    PackageAccess access = co_await accessPackage(c, req, "package.push", id);
+    if (access.refusal) co_return std::move(*access.refusal);
     const Millis now = c.s().nowMs();
     std::function<std::pair<store::EnqueueOutcome, std::optional<store::Package>>()> job = [c, id, now] {
         // A package built before a deferred material's due date and pushed after it is suspended now.

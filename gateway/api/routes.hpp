@@ -9,10 +9,10 @@
 
 namespace lgw::gateway {
 
-void addOpsRoutes(Router& router, Services& services);
-void addApplicationRoutes(Router& router, Services& services);
-void addIdentityCodeRoutes(Router& router, Services& services);
 class Auditor;
+void addOpsRoutes(Router& router, Services& services);
+void addApplicationRoutes(Router& router, Services& services, Auditor& auditor);
+void addIdentityCodeRoutes(Router& router, Services& services);
 void addAuditRoutes(Router& router, Services& services, Auditor& auditor);
 }  // namespace lgw::gateway
 namespace lgw::adapters::blob {

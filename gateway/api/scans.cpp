@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "adapters/blob/document_vault.hpp"
+#include "gateway/api/access_checks.hpp"
 #include "gateway/services/audit.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/json_body.hpp"
@@ -20,6 +21,7 @@
 #include "ocr/ocr_process_pool.hpp"
 #include "ocr/scan_reader.hpp"
 #include "security/crypto.hpp"
+#include "security/masking.hpp"
 
 namespace lgw::gateway {
 
@@ -119,13 +121,10 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
     const std::int64_t now = c->s.nowMs();
     const std::string who = req.principal->id;
     std::string body = std::move(req.body);
-    std::function<bool()> exists = [c, appId] { return c->s.store.application(appId).has_value(); };
-    if (!co_await c->s.blocking.call(std::move(exists))) {
-        auto e = event("denied", {{"reason", "application_not_found"}});
-        co_await c->auditor.record(std::move(e));
-        co_return toResponse(makeProblem(404, "application_not_found", "no application " + appId + "; create it with PUT"),
-                             req.requestId);
-    }
+    ApplicationAccess access = co_await accessApplication(c->s, c->auditor, req, "scan.create", appId);
+    if (access.refusal) co_return std::move(*access.refusal);
+    const store::Application app = *access.app;
+    const Principal caller = *req.principal;
     // The page is read in an OCR worker process (a hostile image can kill that one, not the gateway),
     // waited for on the OCR threads.
     ocr::OcrJob ocrJob;
@@ -145,7 +144,8 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
         co_return r;
     }
     // Encrypting and storing are CPU and disk work: on the blocking pool.
-    std::function<Stored()> job = [c, appId, mediaType, now, who, bodyView, read = std::get<ocr::ScanResult>(outcome)]() {
+    std::function<Stored()> job = [c, appId, app, caller, mediaType, now, who, bodyView,
+                                   read = std::get<ocr::ScanResult>(outcome)]() {
         Stored out;
         out.result = read;
         const ocr::ScanResult* r = &read;
@@ -168,13 +168,19 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
                 if (d.source != "e_licence" || d.docType != p->licenceType || d.purgedAt) continue;
                 auto l = c->s.store.licence(d.id);
                 if (!l) continue;
+                // The values only for a caller who may read that e-licence; field names for anyone else.
+                auto& policy = *c->s.access;
+                const bool mayRead =
+                    policy.decide(caller.role, "document.read", documentFacts(policy, caller, d, app, false)).allowed;
                 json::array mismatches;
                 for (auto& [scanField, licenceField] : p->fields) {
                     auto it = r->fields.find(scanField);
                     std::string want = licenceValue(*l, licenceField);
-                    if (it == r->fields.end() || want.empty()) continue;
-                    if (it->second.value != want)
+                    if (it == r->fields.end() || want.empty() || it->second.value == want) continue;
+                    if (mayRead)
                         mismatches.push_back(json::object{{"field", scanField}, {"scan", it->second.value}, {"e_licence", want}});
+                    else
+                        mismatches.push_back(json::object{{"field", scanField}});
                 }
                 out.crossCheck = json::object{{"against", "e_licence:" + d.id}, {"mismatches", std::move(mismatches)}};
                 break;
@@ -245,16 +251,11 @@ asio::awaitable<HttpResponse> correctFields(ScanService::Impl* c, HttpRequest re
         co_return toResponse(makeProblem(404, "document_not_found", "no scan " + id), req.requestId);
     }
     e.applicationId = o.doc->applicationId;
-    ResourceFacts facts;
-    facts.workedOn = o.doc->createdBy == who || (o.app && o.app->createdBy == who);
-    auto decision = policy->decide(role, "scan.correct", facts);
-    if (!decision.allowed) {
-        e.outcome = "denied";
-        e.detailJson = json::serialize(json::object{{"reason", decision.reason}});
-        co_await c->auditor.record(std::move(e));
-        co_return toResponse(makeProblem(403, "access_denied", decision.reason), req.requestId);
-    }
-    json::array changed;
+    auto decision = policy->decide(role, "scan.correct", documentFacts(*policy, *req.principal, *o.doc, o.app, false));
+    if (!decision.allowed)
+        co_return co_await refuse(c->auditor, req, "scan.correct", id, o.doc->applicationId,
+                                  makeProblem(403, "access_denied", decision.reason));
+    json::array changed, maskedChanges;  // the answer shows the values; the audit trail masks them
     for (auto& [name, value] : changes) {
         auto* f = o.fields.if_contains(name);
         if (!f || !f->is_object())
@@ -268,12 +269,16 @@ asio::awaitable<HttpResponse> correctFields(ScanService::Impl* c, HttpRequest re
         fo["corrected_by"] = who;
         fo.erase("note");
         changed.push_back(json::object{{"field", name}, {"old", old}, {"new", value}});
+        maskedChanges.push_back(json::object{{"field", name},
+                                             {"old", old.is_string() ? json::value(security::maskValue(old.as_string()))
+                                                                     : json::value(nullptr)},
+                                             {"new", security::maskValue(value)}});
     }
     const std::string fieldsJson = json::serialize(o.fields);
     std::function<bool()> save = [c, id, fieldsJson] { return c->s.store.updateDocumentFields(id, fieldsJson); };
     co_await c->s.blocking.call(std::move(save));
     e.outcome = "allowed";
-    e.detailJson = json::serialize(json::object{{"changes", changed}});
+    e.detailJson = json::serialize(json::object{{"changes", maskedChanges}});
     co_await c->auditor.record(std::move(e));
     co_return jsonResponse(200, json::object{{"document_id", id}, {"fields", o.fields}, {"changes", changed}});
 }

@@ -26,6 +26,7 @@
 #include "simulators/marketing/marketing_simulator.hpp"
 #include "config/materials.hpp"
 #include "security/crypto.hpp"
+#include "security/key_files.hpp"
 #include "gateway/http/auth.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/dispatcher.hpp"
@@ -51,6 +52,8 @@ std::int64_t wallClockMs() {
 
 // Returns "" when the keyring loads, else why not (never key bytes).
 std::string checkKeyring(const config::Config& cfg) {
+    if (cfg.keys.env.empty())
+        if (auto bad = security::keyFileProblem(cfg.dataPath(cfg.keys.file), "keys.file")) return *bad;
     auto r = cfg.keys.env.empty() ? security::loadKeyringFile(cfg.dataPath(cfg.keys.file))
                                   : security::loadKeyringEnv(cfg.keys.env);
     if (auto* e = std::get_if<security::KeyringError>(&r)) return e->message;
@@ -72,6 +75,8 @@ security::Keyring prepareKeys(const config::Config& cfg) {
                       "the documents: never use it in production.", path);
         }
     }
+    if (cfg.keys.env.empty())
+        if (auto bad = security::keyFileProblem(cfg.dataPath(cfg.keys.file), "keys.file")) throw std::runtime_error(*bad);
     auto r = cfg.keys.env.empty() ? security::loadKeyringFile(cfg.dataPath(cfg.keys.file))
                                   : security::loadKeyringEnv(cfg.keys.env);
     if (auto* e = std::get_if<security::KeyringError>(&r)) throw std::runtime_error("keys: " + e->message);
@@ -106,12 +111,11 @@ std::string loadSecret(const config::Config& cfg, const std::string& file, const
             throw std::runtime_error(what + ": \"" + path + "\" does not exist; create it with: umask 077; "
                                      "openssl rand -hex 32 > " + path);
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-        std::ofstream out(path);
-        out << security::randomId128() << security::randomId128() << "\n";
-        out.close();
-        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        if (auto err = security::writeNewKeyFile(path, security::randomId128() + security::randomId128() + "\n"))
+            throw std::runtime_error(what + ": " + *err);
         logger("keys")->warn("DEMO: generated {} at {}", what, path);
     }
+    if (auto bad = security::keyFileProblem(path, what)) throw std::runtime_error(*bad);
     std::string secret = readFile(path, what);
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
     if (secret.size() < 16) throw std::runtime_error(what + ": \"" + path + "\" holds fewer than 16 characters");
@@ -131,21 +135,27 @@ security::PrivateKey loadAuditKey(const config::Config& cfg) {
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
         auto key = security::PrivateKey::generate(cfg.crypto.national() ? security::SignatureAlg::kSm2Sm3
                                                                         : security::SignatureAlg::kEcdsaP256Sha256);
-        std::ofstream(path) << key.pem();
-        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        if (auto err = security::writeNewKeyFile(path, key.pem())) throw std::runtime_error("audit.signing_key_file: " + *err);
         std::ofstream(path + ".pub") << key.publicKey().pem();
         logger("keys")->warn("DEMO: generated the audit checkpoint signing key {} (public key {}.pub)", path, path);
     }
+    if (auto bad = security::keyFileProblem(path, "audit.signing_key_file")) throw std::runtime_error(*bad);
     auto key = security::PrivateKey::fromPem(readFile(path, "audit.signing_key_file"));
     if (!key) throw std::runtime_error("audit.signing_key_file: \"" + path + "\" is not a PEM private key");
     return *key;
+}
+
+// The config as given, unless demo mode would listen beyond the loopback (after --listen too).
+config::Config refuseDemoOffLoopback(config::Config c) {
+    if (auto e = config::demoListenProblem(c)) throw std::runtime_error(e->str());
+    return c;
 }
 
 }  // namespace
 
 struct App::Impl {
     Impl(config::Config c, std::function<std::int64_t()> clock)
-        : cfg(std::move(c)),
+        : cfg(refuseDemoOffLoopback(std::move(c))),
           metrics(LGW_VERSION),
           opened(openStore(cfg)),
           store(std::move(opened.store)),
@@ -162,12 +172,15 @@ struct App::Impl {
         vault = openVault(cfg, opened, std::move(ring));
         setUpGovData();
         setUpSms();
+        std::string consentSecret = loadSecret(cfg, cfg.consent.secretFile, cfg.consent.secretEnv, "consent code secret");
+        // Subjects in the audit trail as keyed references, under a key of their own derived from
+        // the consent secret (a new secret: old events are still found by their reference).
+        auditor.referenceSubjectsWith(security::hmacSha256(consentSecret, "lgw audit subject reference v1"));
         consentDeps = std::make_unique<ConsentDeps>(ConsentDeps{
             services, auditor, *gov, *sms, *vault, platformKeys,
-            loadSecret(cfg, cfg.consent.secretFile, cfg.consent.secretEnv, "consent code secret"),
-            security::sha256Hex(readFile(cfg.consent.textFile, "consent.text_file"))});
+            consentSecret, security::sha256Hex(readFile(cfg.consent.textFile, "consent.text_file"))});
         addOpsRoutes(router, services);
-        addApplicationRoutes(router, services);
+        addApplicationRoutes(router, services, auditor);
         addIdentityCodeRoutes(router, services);
         addConsentRoutes(router, *consentDeps);
         addAuditRoutes(router, services, auditor);
@@ -356,6 +369,8 @@ struct App::Impl {
 };
 
 App::App(config::Config cfg) : App(std::move(cfg), nullptr) {}
+
+const Router& App::router() const { return impl_->router; }
 
 App::App(config::Config cfg, std::function<std::int64_t()> clock)
     : impl_(std::make_unique<Impl>(std::move(cfg), std::move(clock))) {

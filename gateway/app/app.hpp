@@ -10,6 +10,7 @@
 
 namespace lgw::gateway {
 
+class Router;
 class Server;
 
 class App {
@@ -25,6 +26,8 @@ public:
 
     const config::Config& config() const;
     Server& server();
+    /// Every route served (the authorisation matrix test checks each has a row).
+    const Router& router() const;
     /// Serves until shutdown; with `handleSignals`, SIGINT/SIGTERM start a graceful shutdown.
     void run(bool handleSignals);
     void requestShutdown();

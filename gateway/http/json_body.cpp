@@ -34,6 +34,16 @@ std::variant<boost::json::value, Problem> parseJsonBody(const std::string& body)
     return p.release();
 }
 
+std::variant<boost::json::object, Problem> parseJsonObject(const std::string& body, std::string_view shape) {
+    auto parsed = parseJsonBody(body);
+    if (auto* p = std::get_if<Problem>(&parsed)) return std::move(*p);
+    auto& v = std::get<boost::json::value>(parsed);
+    if (v.is_object()) return std::move(v.get_object());
+    FieldErrors errs;
+    errs.add("(body)", "must be a JSON object" + (shape.empty() ? std::string() : " " + std::string(shape)));
+    return errs.problem();
+}
+
 void FieldErrors::add(std::string field, std::string message) { errors_.emplace_back(std::move(field), std::move(message)); }
 
 Problem FieldErrors::problem() const {

@@ -15,6 +15,10 @@ namespace lgw::gateway {
 /// and the route's body limit.
 std::variant<boost::json::value, Problem> parseJsonBody(const std::string& body);
 
+/// parseJsonBody for a body that must be an object: anything else is 422 `validation_failed` at
+/// field "(body)", "must be a JSON object" followed by `shape` (an example of the expected body).
+std::variant<boost::json::object, Problem> parseJsonObject(const std::string& body, std::string_view shape = {});
+
 /// Field-level validation problems collected for one 422 answer.
 class FieldErrors {
 public:

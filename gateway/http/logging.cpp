@@ -75,9 +75,4 @@ std::shared_ptr<spdlog::logger> logger(const std::string& component) {
     return l;
 }
 
-std::string maskPhone(const std::string& phone) {
-    if (phone.size() < 7) return "****";
-    return phone.substr(0, 3) + std::string(std::max<std::size_t>(4, phone.size() - 7), '*') + phone.substr(phone.size() - 4);
-}
-
 }  // namespace lgw::gateway

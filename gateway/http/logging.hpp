@@ -17,7 +17,4 @@ void setupLogging(const config::LogConfig& cfg);
 /// A named component logger ("http", "store", "main", ...), created on first use.
 std::shared_ptr<spdlog::logger> logger(const std::string& component);
 
-/// "13812345678" -> "138****5678"; anything else shorter than 7 characters -> "****".
-std::string maskPhone(const std::string& phone);
-
 }  // namespace lgw::gateway

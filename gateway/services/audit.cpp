@@ -4,6 +4,7 @@
 
 #include "gateway/http/logging.hpp"
 #include "security/crypto.hpp"
+#include "security/masking.hpp"
 
 namespace lgw::gateway {
 
@@ -37,7 +38,15 @@ std::optional<store::AuditCheckpoint> Auditor::checkpointNow() {
     return cp;
 }
 
+void Auditor::referenceSubjectsWith(std::string key) { subjectKey_ = std::move(key); }
+
+std::string Auditor::subjectReference(std::string_view code) const {
+    if (subjectKey_.empty() || code.empty() || code.rfind("h:", 0) == 0) return std::string(code);
+    return security::subjectReference(subjectKey_, code);
+}
+
 boost::asio::awaitable<store::AuditEvent> Auditor::record(store::AuditEvent event) {
+    event.subject = subjectReference(event.subject);
     if (event.at == 0)
         event.at = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();

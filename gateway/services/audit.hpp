@@ -46,6 +46,13 @@ public:
     std::optional<store::AuditCheckpoint> checkpointNow();
     std::optional<security::PublicKey> publicKey() const;
 
+    /// From now on an event's `subject` (a credit code or ID number) is stored as its keyed
+    /// reference (security::subjectReference): the export holds no complete code, and a search by
+    /// the code still finds its events. Call once, before the first record.
+    void referenceSubjectsWith(std::string key);
+    /// The form under which `code` is stored: its reference, or the code itself without a key.
+    std::string subjectReference(std::string_view code) const;
+
 private:
     store::Store& store_;
     BlockingPool& blocking_;
@@ -54,6 +61,7 @@ private:
     int every_;
     store::AuditHasher hasher_;
     std::atomic<std::int64_t> lastCheckpoint_{0};
+    std::string subjectKey_;
 };
 
 }  // namespace lgw::gateway

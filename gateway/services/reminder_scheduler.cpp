@@ -4,6 +4,7 @@
 #include "gateway/http/logging.hpp"
 #include "gateway/services/periodic.hpp"
 #include "security/audit_detail.hpp"
+#include "security/masking.hpp"
 
 namespace lgw::gateway {
 
@@ -25,7 +26,7 @@ boost::asio::awaitable<int> ReminderScheduler::tick() {
         e.target = r.dedupeKey;
         e.outcome = error ? "error" : "allowed";
         e.detailJson = security::AuditDetail{{"template", r.templateName},
-                                             {"masked_phone", maskPhone(r.phone)},
+                                             {"masked_phone", security::maskPhone(r.phone)},
                                              {"error", error ? error->detail : ""}}
                            .json();
         co_await auditor_.record(std::move(e));

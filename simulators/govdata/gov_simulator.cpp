@@ -19,6 +19,7 @@
 #include "gateway/http/logging.hpp"
 #include "imaging/canvas.hpp"
 #include "security/crypto.hpp"
+#include "security/key_files.hpp"
 #include "security/identity_codes.hpp"
 #include "security/licence_verifier.hpp"
 #include "security/request_signing.hpp"
@@ -221,11 +222,7 @@ void GovSimulator::Impl::loadKey() {
     key = security::PrivateKey::generate(security::SignatureAlg::kSm2Sm3);
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(opt.keyFile).parent_path(), ec);
-    std::ofstream out(opt.keyFile);
-    if (!out) throw std::runtime_error("govsim: cannot write " + opt.keyFile);
-    out << key.pem();
-    out.close();
-    std::filesystem::permissions(opt.keyFile, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    if (auto err = security::writeNewKeyFile(opt.keyFile, key.pem())) throw std::runtime_error("govsim: " + *err);
 }
 
 std::optional<HttpResponse> GovSimulator::Impl::checkSignature(const HttpRequest& req) {

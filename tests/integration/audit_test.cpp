@@ -19,6 +19,7 @@ const std::vector<std::pair<std::string, std::string>> kAuditor = {{"Authorizati
 // Some traffic that leaves audit events: consents, a wrong code, a denied grant use.
 void makeEvents(SimGateway&, HttpClient& c, int consents) {
     Holders h;
+    putApplication(c, "YK9");
     for (int i = 0; i < consents; ++i) {
         std::string code = h.find([](const json::object& o) { return o.at("holder_code_type").as_string() == "ID"; }, i);
         std::string body = R"({"application_id":"YK9","subject":{"type":"person","code":")" + code +
@@ -99,7 +100,7 @@ TEST(Audit, VerifyDetectsEditDeleteAndTruncationInTheStore) {
         ASSERT_GE(ok.at("events").as_int64(), 6);
         ASSERT_GE(ok.at("checkpoints").as_int64(), 1);
         auto db = s.gw->dataDir / "gateway.db";
-        if (tamper == "edit") sql(db, "UPDATE audit_events SET outcome='allowed' WHERE seq=4");
+        if (tamper == "edit") sql(db, "UPDATE audit_events SET actor='mallory' WHERE seq=4");
         if (tamper == "delete") sql(db, "DELETE FROM audit_events WHERE seq=4");
         if (tamper == "truncate") sql(db, "DELETE FROM audit_events WHERE seq > 3");
         auto v = verifyApi(c);
@@ -167,6 +168,7 @@ TEST(Audit, AlertsListDeniedAccessAndLockouts) {
                        R"("},"licence_types":["id_card"],"purpose":"power_connection"})";
     auto hdr = std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer demo-frontdesk"},
                                                                 {"Content-Type", "application/json"}};
+    putApplication(c, "YK9");
     auto id = c.request("POST", "/v1/consents", body, hdr).jsonString("consent_id");
     std::string wrong = s.smsCode(id) == "000000" ? "111111" : "000000";
     for (int i = 0; i < 5; ++i) c.request("POST", "/v1/consents/" + id + "/verify", R"({"code":")" + wrong + "\"}", hdr);

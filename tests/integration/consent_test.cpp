@@ -45,6 +45,7 @@ ClientResponse startConsent(HttpClient& c, const std::string& type, const std::s
                             const std::string& app = "YK2026110001", const std::string& key = "demo-frontdesk") {
     std::string body = R"({"application_id":")" + app + R"(","subject":{"type":")" + type + R"(","code":")" + code +
                        R"("},"licence_types":)" + types + R"(,"purpose":"power_connection"})";
+    putApplication(c, app, key);  // 201 the first time, 200 after; a consent needs its application
     return c.request("POST", "/v1/consents", body, as(key));
 }
 

@@ -29,6 +29,7 @@ std::vector<std::string> fetchedDocuments(SimGateway& s, HttpClient& c) {
     std::string code = h.find([](const json::object& o) { return o.at("holder_code_type").as_string() == "ID"; });
     std::vector<std::pair<std::string, std::string>> fd = {{"Authorization", "Bearer demo-frontdesk"},
                                                            {"Content-Type", "application/json"}};
+    putApplication(c, "YK5");
     auto consent = c.request("POST", "/v1/consents",
                              R"({"application_id":"YK5","subject":{"type":"person","code":")" + code +
                                  R"("},"licence_types":["id_card"],"purpose":"power_connection"})",
@@ -79,9 +80,10 @@ TEST(Documents, AuditorsAndMarketingAreDeniedContentWithAnAlert) {
         EXPECT_EQ(r.status, 403) << key;
         EXPECT_EQ(r.jsonString("code"), "access_denied");
     }
-    auto alerts = json::parse(c.request("GET", "/v1/audit/alerts?action=document.read", "",
+    auto alerts = json::parse(c.request("GET", "/v1/audit/alerts?action=access.denied&document=" + ids[0], "",
                                         {{"Authorization", "Bearer demo-auditor"}}).body).as_object();
-    EXPECT_EQ(alerts.at("alerts").as_array().size(), 3u);
+    ASSERT_EQ(alerts.at("alerts").as_array().size(), 3u) << json::serialize(alerts);
+    EXPECT_EQ(alerts.at("alerts").as_array()[0].at("detail").at("attempted").as_string(), "document.read");
     auto meta = c.request("GET", "/v1/documents/" + ids[0] + "/meta", "", {{"Authorization", "Bearer demo-auditor"}});
     ASSERT_EQ(meta.status, 200) << meta.body;
     auto m = json::parse(meta.body).as_object();

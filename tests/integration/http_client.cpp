@@ -131,4 +131,10 @@ bool HttpClient::closedWithin(std::chrono::milliseconds timeout) {
     return ec != asio::error::would_block && ec != asio::error::try_again && ec != asio::error::timed_out;
 }
 
+ClientResponse putApplication(HttpClient& c, const std::string& id, const std::string& key) {
+    return c.request("PUT", "/v1/applications/" + id,
+                     R"({"customer_category":"low_voltage_residential","customer_name":"合成示例","phone":"13800001111"})",
+                     {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}});
+}
+
 }  // namespace lgw::testing

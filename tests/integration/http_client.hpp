@@ -48,4 +48,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// PUTs a synthetic application as the caller of `key`: what a consent, a scan or a package needs
+/// first (API.md, "Who may act on what"). The answer: 201 created, 200 updated, 403 not_owner.
+ClientResponse putApplication(HttpClient& c, const std::string& id, const std::string& key = "demo-frontdesk");
+
 }  // namespace lgw::testing

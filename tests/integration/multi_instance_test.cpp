@@ -185,6 +185,7 @@ TEST(MultiInstance, ConcurrentConsentFlowsOverTwoInstancesUseEachGrantExactlyOnc
                 const std::string app = "YK-MULTI-" + std::to_string(i);
                 HttpClient& starter = *at[i % 2];
                 HttpClient& verifier = *at[(i + 1) % 2];
+                putApplication(starter, app);
                 auto created = starter.request("POST", "/v1/consents",
                                                R"({"application_id":")" + app + R"(","subject":{"type":")" + type +
                                                    R"(","code":")" + code + R"("},"licence_types":)" + types +

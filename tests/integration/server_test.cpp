@@ -132,6 +132,8 @@ TEST(Server, DemoKeysAreRefusedOutsideDemoMode) {
         std::ofstream(c.dataPath(c.keys.file)) << "1 " << std::string(64, '7') << "\n";
         std::ofstream(c.dataPath(c.audit.signingKeyFile))
             << security::PrivateKey::generate(security::SignatureAlg::kEcdsaP256Sha256).pem();
+        for (auto* f : {&c.keys.file, &c.audit.signingKeyFile})
+            std::filesystem::permissions(c.dataPath(*f), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     });
     HttpClient c(s.gw->port);
     EXPECT_EQ(c.request("GET", "/v1/applications/YK1", "", kFrontdesk).status, 401);
@@ -282,7 +284,7 @@ TEST(Server, ReadyzChecksStoreAndKeys) {
     auto bad = c.request("GET", "/readyz");
     EXPECT_EQ(bad.status, 503);
     EXPECT_EQ(parse(bad).at("checks").as_object().at("store").as_string(), "ok");
-    EXPECT_NE(std::string(parse(bad).at("checks").as_object().at("keys").as_string()).find("cannot read key file"),
+    EXPECT_NE(std::string(parse(bad).at("checks").as_object().at("keys").as_string()).find("keys.file: cannot read"),
               std::string::npos);
 }
 

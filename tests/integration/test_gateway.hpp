@@ -68,6 +68,7 @@ public:
         }
     }
     bool stopped() const { return !thread_.joinable(); }
+    const gateway::App& app() const { return *app_; }
     void join() {
         if (thread_.joinable()) thread_.join();
     }

@@ -130,8 +130,31 @@ TEST(Config, EnumeratedValues) {
                            "[[access.rules]]\nrole = \"auditor\"\naction = \"audit.read\"\nscope = \"worked_on\"\nextra = 1\n");
     EXPECT_TRUE(hasError(access, "access.rules[0].role: must be one of frontdesk, marketing, auditor, admin"));
     EXPECT_TRUE(hasError(access, "access.rules[0].action: must be one of application.read"));
-    EXPECT_TRUE(hasError(access, "access.rules[1].scope: worked_on and pushed_to apply to document actions (and scan.correct) only"));
+    EXPECT_TRUE(hasError(access, "access.rules[1].scope: worked_on applies to application, consent.create, scan, package "
+                                 "build/read/push and document actions only"));
     EXPECT_TRUE(hasError(access, "access.rules[1].extra"));
+    auto assigned = errorsOf("[[access.assignments]]\nprincipal = \"desk-b\"\napplications = [\"HV-*-1\"]\n"
+                             "[[access.assignments]]\napplications = []\n");
+    EXPECT_TRUE(hasError(assigned, "access.assignments[0].applications: \"HV-*-1\": a * may only end a prefix"));
+    EXPECT_TRUE(hasError(assigned, "access.assignments[1].principal: is required"));
+    EXPECT_TRUE(hasError(assigned, "access.assignments[1].applications: is required"));
+}
+
+TEST(Config, AssignmentsAloneKeepTheDefaultRules) {
+    auto r = parseConfig("demo = true\n[[access.assignments]]\nprincipal = \"desk-b\"\napplications = [\"HV-*\"]\n", "t.toml");
+    ASSERT_TRUE(r.config) << r.errors.at(0).str();
+    EXPECT_FALSE(r.config->access.configured);
+    ASSERT_EQ(r.config->access.assignments.size(), 1u);
+    EXPECT_EQ(r.config->access.assignments[0].applications, std::vector<std::string>{"HV-*"});
+}
+
+TEST(Config, DemoModeListensOnTheLoopbackOnly) {
+    EXPECT_TRUE(hasError(errorsOf("demo = true\n[server]\nlisten = \"0.0.0.0:8080\"\n"),
+                         "server.host: demo mode (demo = true: the demo keys work) listens on the loopback only"));
+    for (auto ok : {"127.0.0.1:8080", "localhost:1", "[::1]:8080"}) {
+        auto r = parseConfig(std::string("demo = true\n[server]\nlisten = \"") + ok + "\"\n", "t.toml");
+        EXPECT_TRUE(r.config) << ok;
+    }
 }
 
 TEST(Config, EveryProblemIsReportedAtOnce) {

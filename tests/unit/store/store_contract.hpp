@@ -53,6 +53,16 @@ protected:
 
 TEST_P(StoreContract, Ping) { EXPECT_TRUE(s().ping()); }
 
+TEST_P(StoreContract, ApplicationInsertNeverOverwrites) {
+    EXPECT_TRUE(s().insertApplication({"YK9", "high_voltage", "甲公司", "13800001111", "alice", 10, 10}));
+    EXPECT_FALSE(s().insertApplication({"YK9", "low_voltage_residential", "乙", "13900002222", "bob", 20, 20}));
+    auto a = s().application("YK9");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->createdBy, "alice");
+    EXPECT_EQ(a->customerName, "甲公司");
+    EXPECT_EQ(a->phone, "13800001111");
+}
+
 TEST_P(StoreContract, ApplicationUpsertKeepsCreator) {
     EXPECT_TRUE(s().upsertApplication({"YK1", "high_voltage", "甲公司", "13800001111", "alice", 10, 10}));
     EXPECT_FALSE(s().upsertApplication({"YK1", "low_voltage_residential", "乙", "13900002222", "bob", 20, 20}));

@@ -1,0 +1,74 @@
+#include "gateway/api/access_checks.hpp"
+
+#include "gateway/api/routes.hpp"
+#include "security/audit_detail.hpp"
+
+namespace lgw::gateway {
+
+ResourceFacts applicationFacts(const AccessPolicy& policy, const Principal& who, const store::Application& app) {
+    ResourceFacts f;
+    f.workedOn = policy.worksOn(who.id, app.createdBy, app.id);
+    return f;
+}
+
+ResourceFacts documentFacts(const AccessPolicy& policy, const Principal& who, const store::DocumentMeta& doc,
+                            const std::optional<store::Application>& app, bool pushed) {
+    ResourceFacts f;
+    f.workedOn = doc.createdBy == who.id || (app && policy.worksOn(who.id, app->createdBy, app->id));
+    f.pushedTo = pushed && who.role == "marketing";  // packages go to the marketing system
+    return f;
+}
+
+namespace {
+
+asio::awaitable<HttpResponse> refusing(Auditor& auditor, const HttpRequest& req, std::string attempted, std::string target,
+                                       std::string applicationId, Problem problem) {
+    store::AuditEvent e = requestEvent(req, "access.denied");
+    e.target = std::move(target);
+    e.applicationId = std::move(applicationId);
+    e.outcome = "denied";
+    e.alert = true;  // API.md section 5: the alert list holds denied accesses
+    e.detailJson = security::AuditDetail{{"attempted", attempted}, {"code", problem.code}, {"reason", problem.detail}}.json();
+    co_await auditor.record(std::move(e));
+    co_return toResponse(problem, req.requestId);
+}
+
+asio::awaitable<ApplicationAccess> accessing(Services& services, Auditor& auditor, const HttpRequest& req,
+                                             std::string action, std::string id, std::string auditAs) {
+    std::function<std::optional<store::Application>()> read = [&services, id] { return services.store.application(id); };
+    ApplicationAccess out;
+    out.app = co_await services.blocking.call(std::move(read));
+    if (!out.app) {
+        store::AuditEvent e = requestEvent(req, auditAs.empty() ? action : auditAs);
+        e.applicationId = id;
+        e.outcome = "denied";
+        e.detailJson = security::AuditDetail{{"reason", "application_not_found"}}.json();
+        co_await auditor.record(std::move(e));
+        out.refusal = toResponse(makeProblem(404, "application_not_found",
+                                             "no application " + id + "; create it with PUT /v1/applications/" + id),
+                                 req.requestId);
+        co_return out;
+    }
+    auto decision = services.access->decide(req.principal->role, action, applicationFacts(*services.access, *req.principal, *out.app));
+    if (!decision.allowed) {
+        Problem denied = makeProblem(403, "access_denied", decision.reason);
+        auto refusal = co_await refusing(auditor, req, action, id, id, std::move(denied));
+        out.refusal = std::move(refusal);
+        out.app.reset();
+    }
+    co_return out;
+}
+
+}  // namespace
+
+asio::awaitable<HttpResponse> refuse(Auditor& auditor, const HttpRequest& req, std::string attempted, std::string target,
+                                     std::string applicationId, Problem problem) {
+    return refusing(auditor, req, std::move(attempted), std::move(target), std::move(applicationId), std::move(problem));
+}
+
+asio::awaitable<ApplicationAccess> accessApplication(Services& services, Auditor& auditor, const HttpRequest& req,
+                                                     std::string action, std::string id, std::string auditAs) {
+    return accessing(services, auditor, req, std::move(action), std::move(id), std::move(auditAs));
+}
+
+}  // namespace lgw::gateway
