@@ -90,6 +90,13 @@ TEST(Documents, AuditorsAndMarketingAreDeniedContentWithAnAlert) {
     EXPECT_EQ(m.at("doc_type").as_string(), "id_card");
     EXPECT_EQ(m.at("source").as_string(), "e_licence");
     EXPECT_EQ(m.at("sha256").as_string().size(), 64u);
+    // The auditor sees which fields the document has, never what they say; the desk sees the values.
+    ASSERT_FALSE(m.at("fields").as_object().empty()) << meta.body;
+    for (auto& [name, f] : m.at("fields").as_object()) EXPECT_TRUE(f.is_object() && !f.as_object().contains("value")) << name;
+    auto desks = json::parse(c.request("GET", "/v1/documents/" + ids[0] + "/meta", "", {{"Authorization", "Bearer demo-frontdesk"}}).body);
+    const std::string address(desks.at("fields").at("address").as_string());
+    EXPECT_FALSE(address.empty());
+    EXPECT_EQ(meta.body.find(address), std::string::npos) << meta.body;
     EXPECT_EQ(c.request("GET", "/v1/documents/0000/meta", "", {{"Authorization", "Bearer demo-auditor"}}).status, 404);
 }
 
