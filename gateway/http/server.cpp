@@ -28,6 +28,7 @@
 #include "gateway/http/impl/request_reader.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/http/problem.hpp"
+#include "security/key_files.hpp"
 
 namespace lgw::gateway {
 
@@ -172,6 +173,7 @@ void Server::Impl::setupTls() {
     boost::system::error_code ec;
     sslCtx.use_certificate_chain_file(cfg.tls.certFile, ec);
     if (ec) throw std::runtime_error("server.tls.cert_file: cannot load \"" + cfg.tls.certFile + "\": " + ec.message());
+    if (auto bad = security::keyFileProblem(cfg.tls.keyFile, "server.tls.key_file")) throw std::runtime_error(*bad);
     sslCtx.use_private_key_file(cfg.tls.keyFile, ssl::context::pem, ec);
     if (ec) throw std::runtime_error("server.tls.key_file: cannot load \"" + cfg.tls.keyFile + "\": " + ec.message());
     if (!cfg.tls.clientCaFile.empty()) {

@@ -197,4 +197,25 @@ TEST(Scans, AScanIsComparedWithTheELicenceOfTheSamePerson) {
     for (auto& m : cross.at("mismatches").as_array()) fields.insert(std::string(m.as_object().at("field").as_string()));
     EXPECT_TRUE(fields.count("id_number"));
     EXPECT_TRUE(fields.count("name"));
+
+    // The package repeats the disagreement: the numbers only for who may read the e-licence (the
+    // front desk that works on it), the field alone for an admin, who may read packages but no
+    // document content (issue 17).
+    auto built = c.request("POST", "/v1/applications/YK2026110001/packages", "", kFd);
+    ASSERT_EQ(built.status, 201) << built.body;
+    auto mismatchOf = [](const std::string& body) {
+        json::value v = json::parse(body);
+        for (auto& item : v.at("items").as_array())
+            if (auto* m = item.as_object().if_contains("mismatch")) return m->as_object();
+        return json::object{};
+    };
+    auto desk = mismatchOf(built.body);
+    ASSERT_FALSE(desk.empty()) << built.body;
+    EXPECT_TRUE(desk.contains("e_licence") && desk.contains("scan")) << json::serialize(desk);
+    auto asAdmin = c.request("GET", "/v1/packages/" + built.jsonString("package_id"), "", {{"Authorization", "Bearer demo-admin"}});
+    ASSERT_EQ(asAdmin.status, 200) << asAdmin.body;
+    auto admin = mismatchOf(asAdmin.body);
+    EXPECT_EQ(admin.at("field").as_string(), "number") << json::serialize(admin);
+    EXPECT_FALSE(admin.contains("e_licence") || admin.contains("scan")) << json::serialize(admin);
+    EXPECT_EQ(asAdmin.body.find(std::string(desk.at("e_licence").as_string())), std::string::npos);
 }
