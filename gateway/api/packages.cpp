@@ -300,7 +300,7 @@ json::object packageView(const store::Package& p, const std::optional<store::Out
 }
 
 // A package, its outbox row and its application, and whether the caller may `action` it: by the
-// application it serves (worked_on), or as the marketing system once it was pushed (pushed_to).
+// application it serves (worked_on), or as the marketing system once delivered to it (pushed_to).
 struct PackageAccess {
     std::optional<store::Package> package;
     std::optional<store::OutboxEntry> outbox;
@@ -325,7 +325,8 @@ asio::awaitable<PackageAccess> accessingPackage(Ctx c, const HttpRequest& req, s
     auto& policy = *c.s().access;
     ResourceFacts facts;
     if (a.app) facts = applicationFacts(policy, *req.principal, *a.app);
-    facts.pushedTo = a.outbox.has_value() && req.principal->role == "marketing";
+    // Pushed to the marketing system: delivered to it, not merely queued for it.
+    facts.pushedTo = a.outbox && a.outbox->status == "delivered" && req.principal->role == "marketing";
     auto decision = policy.decide(req.principal->role, action, facts);
     if (!decision.allowed) {
         Problem denied = makeProblem(403, "access_denied", decision.reason);

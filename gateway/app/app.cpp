@@ -165,7 +165,7 @@ struct App::Impl {
                    clock ? std::move(clock) : std::function<std::int64_t()>(&wallClockMs)},
           dispatcher(router, auth, metrics, cfg.server.bodyLimitBytes, cfg.server.headerLimitBytes),
           auditor(*store, blocking, metrics, loadAuditKey(cfg), cfg.audit.checkpointEvery,
-                  auditHasher(cfg.crypto.national())) {
+                  auditHasher(cfg.crypto.national()), services.nowMs) {
         services.access = std::make_shared<AccessPolicy>(cfg.access);
         auto ring = prepareKeys(cfg);
         server = std::make_unique<Server>(cfg.server, dispatcher);

@@ -11,9 +11,15 @@ namespace lgw::gateway {
 store::AuditHasher auditHasher(bool national) { return national ? &auditHashSm3 : &auditHash; }
 
 Auditor::Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics,
-                 std::optional<security::PrivateKey> signingKey, int checkpointEvery, store::AuditHasher hasher)
+                 std::optional<security::PrivateKey> signingKey, int checkpointEvery, store::AuditHasher hasher,
+                 std::function<std::int64_t()> nowMs)
     : store_(store), blocking_(blocking), metrics_(metrics), key_(std::move(signingKey)), every_(checkpointEvery),
-      hasher_(std::move(hasher)) {
+      hasher_(std::move(hasher)), nowMs_(std::move(nowMs)) {
+    if (!nowMs_)
+        nowMs_ = [] {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        };
     auto cps = store_.checkpoints();
     if (!cps.empty()) lastCheckpoint_ = cps.back().seq;
 }
@@ -30,8 +36,7 @@ std::optional<store::AuditCheckpoint> Auditor::checkpointNow() {
     store::AuditCheckpoint cp;
     cp.seq = head->seq;
     cp.headHash = head->hash;
-    cp.at = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch()).count();
+    cp.at = nowMs_();
     cp.signature = security::base64Encode(key_->sign(key_->alg(), checkpointMessage(cp)));
     store_.insertCheckpoint(cp);
     lastCheckpoint_ = cp.seq;
@@ -47,9 +52,7 @@ std::string Auditor::subjectReference(std::string_view code) const {
 
 boost::asio::awaitable<store::AuditEvent> Auditor::record(store::AuditEvent event) {
     event.subject = subjectReference(event.subject);
-    if (event.at == 0)
-        event.at = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+    if (event.at == 0) event.at = nowMs_();
     std::function<store::AuditEvent()> job = [this, event] {
         auto stored = store_.appendAudit(event, hasher_);
         if (key_ && stored.seq - lastCheckpoint_.load() >= every_) checkpointNow();

@@ -36,9 +36,11 @@ class Auditor {
 public:
     /// With a signing key, a signed checkpoint (seq, head hash) is written every `checkpointEvery`
     /// events, so that cutting events off the end of the log is detected.
+    /// `nowMs` stamps events and checkpoints: the gateway passes the clock its services use
+    /// (injected in tests); without one, the system clock.
     Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics,
             std::optional<security::PrivateKey> signingKey = std::nullopt, int checkpointEvery = 100,
-            store::AuditHasher hasher = &auditHash);
+            store::AuditHasher hasher = &auditHash, std::function<std::int64_t()> nowMs = {});
     /// Appends on the blocking pool. An alert also goes to the warning log and lgw_alerts_total.
     boost::asio::awaitable<store::AuditEvent> record(store::AuditEvent event);
     /// Signs a checkpoint at the current head now (blocking; call on the pool). Returns it, or
@@ -62,6 +64,7 @@ private:
     store::AuditHasher hasher_;
     std::atomic<std::int64_t> lastCheckpoint_{0};
     std::string subjectKey_;
+    std::function<std::int64_t()> nowMs_;
 };
 
 }  // namespace lgw::gateway
