@@ -7,6 +7,7 @@
 #include <set>
 
 #include "gateway/api/access_checks.hpp"
+#include "gateway/api/error_mapping.hpp"
 #include "gateway/http/json_body.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/api/routes.hpp"
@@ -57,18 +58,6 @@ store::AuditEvent event(const HttpRequest& req, std::string action, std::string 
 }
 
 }  // namespace
-
-Problem govProblem(const GovError& e) {
-    switch (e.code) {
-        case GovErrorCode::kUpstreamTimeout: return makeProblem(504, "upstream_timeout", e.detail);
-        case GovErrorCode::kSubjectUnknown:
-            return makeProblem(404, "subject_unknown", "the government platform has no holder with this code");
-        case GovErrorCode::kUpstreamBadPayload: return makeProblem(502, "upstream_bad_payload", e.detail);
-        case GovErrorCode::kUpstreamRefused: return makeProblem(502, "upstream_refused", e.detail);
-        case GovErrorCode::kUpstreamUnavailable: return makeProblem(502, "upstream_unavailable", e.detail);
-    }
-    return makeProblem(502, "upstream_unavailable", e.detail);
-}
 
 namespace {
 
@@ -195,7 +184,7 @@ asio::awaitable<HttpResponse> createConsent(Ctx c, HttpRequest req) {
     if (smsError) {
         auto ev1 = event(req, "consent.sms", consent.id, *appId, code, "error", {{"reason", smsError->detail}});
         co_await c.audit(std::move(ev1));
-        co_return problem(req, 502, "sms_failed", "the verification code could not be sent: " + smsError->detail);
+        co_return toResponse(smsProblem(*smsError), req.requestId);
     }
     std::function<bool()> insert = [&c, consent] {
         c.s().store.insertConsent(consent);
@@ -237,7 +226,7 @@ asio::awaitable<HttpResponse> resendConsent(Ctx c, HttpRequest req) {
     std::string smsCode = security::generateSmsCode();
     adapters::sms::SmsMessage msg{consent->phone, "consent_code", {{"code", smsCode}, {"valid_minutes", std::to_string(c.cfg().codeTtlS / 60)}}, id};
     auto smsError = co_await c.d->sms.send(std::move(msg));
-    if (smsError) co_return problem(req, 502, "sms_failed", "the verification code could not be sent: " + smsError->detail);
+    if (smsError) co_return toResponse(smsProblem(*smsError), req.requestId);
     std::string hmac = security::smsCodeHmac(c.d->codeSecret, id, smsCode);
     Millis expires = now + c.cfg().codeTtlS * 1000LL, resendAfter = now + c.cfg().resendIntervalS * 1000LL;
     std::function<store::ResendOutcome()> job = [&c, id, hmac, expires, resendAfter, now] {
@@ -397,7 +386,7 @@ asio::awaitable<std::optional<HttpResponse>> rejectUnverified(Ctx c, HttpRequest
         auto rejected = event(req, "licence.verify", target, g.applicationId, g.subjectCode, "denied",
                               {{"reason", verdict.code}, {"detail", verdict.reason}}, true);
         co_await c.audit(std::move(rejected));
-        co_return problem(req, 502, verdict.code, verdict.reason + "; nothing was stored");
+        co_return toResponse(licenceProblem(verdict), req.requestId);
     }
     co_return std::nullopt;
 }

@@ -28,9 +28,6 @@ struct ConsentDeps {
     std::string consentTextSha256;  ///< of config/consent_text.txt
 };
 
-/// The single mapping from platform failures to problems (502/504/404).
-Problem govProblem(const adapters::govdata::GovError& e);
-
 void addConsentRoutes(Router& router, ConsentDeps& deps);
 
 }  // namespace lgw::gateway

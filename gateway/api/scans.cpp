@@ -10,6 +10,7 @@
 
 #include "adapters/blob/document_vault.hpp"
 #include "gateway/api/access_checks.hpp"
+#include "gateway/api/error_mapping.hpp"
 #include "gateway/services/audit.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/json_body.hpp"
@@ -139,9 +140,7 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
         const bool unavailable = err->status == 503;
         auto e = event(unavailable ? "error" : "denied", {{"reason", err->code}});
         co_await c->auditor.record(std::move(e));
-        HttpResponse r = toResponse(makeProblem(err->status, err->code, err->message), req.requestId);
-        if (unavailable) r.headers.emplace_back("Retry-After", "5");
-        co_return r;
+        co_return scanResponse(*err, req.requestId);
     }
     // Encrypting and storing are CPU and disk work: on the blocking pool.
     std::function<Stored()> job = [c, appId, app, caller, mediaType, now, who, bodyView,

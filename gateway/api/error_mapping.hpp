@@ -1,0 +1,30 @@
+#pragma once
+// Every error of a service or an adapter becomes its problem here, and only here: the status, the
+// stable code and a detail that says what happened or what to do (API.md: never a stack trace,
+// never a 500 for bad input). The transport's own problems (401, 413, 431, 503 at the door) stay
+// with the dispatcher and the server; access refusals with access_checks.
+#include "adapters/govdata/gov_data_platform.hpp"
+#include "adapters/sms/sms_sender.hpp"
+#include "gateway/http/problem.hpp"
+#include "ocr/scan_image.hpp"
+#include "security/licence_verifier.hpp"
+
+namespace lgw::gateway {
+
+/// The government platform: 504 upstream_timeout, 404 subject_unknown, 502 upstream_bad_payload /
+/// upstream_refused / upstream_unavailable.
+Problem govProblem(const adapters::govdata::GovError& e);
+
+/// The SMS provider: 502 sms_failed, naming why (never the phone or the code).
+Problem smsProblem(const adapters::sms::SmsError& e);
+
+/// A licence failing its seal, identifier, holder, purpose or type check: 502 with the verdict's
+/// code (licence_signature_invalid, licence_rejected); nothing was stored.
+Problem licenceProblem(const security::LicenceVerdict& v);
+
+/// A scan the OCR pipeline refused or could not read (415, 422, 503 ocr_unavailable); the 503
+/// carries Retry-After when answered (scanResponse).
+Problem scanProblem(const ocr::ScanError& e);
+HttpResponse scanResponse(const ocr::ScanError& e, const std::string& requestId);
+
+}  // namespace lgw::gateway

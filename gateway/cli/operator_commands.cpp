@@ -1,0 +1,170 @@
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "gateway/api/copy_trace_json.hpp"
+#include "gateway/app/store_factory.hpp"
+#include "gateway/cli/commands.hpp"
+#include "gateway/http/logging.hpp"
+#include "gateway/services/audit.hpp"
+#include "gateway/services/key_admin.hpp"
+#include "security/audit_chain.hpp"
+#include "security/keyring.hpp"
+
+namespace lgw::gateway::cli {
+
+int auditVerify(const std::string& file, const std::string& keyFile) {
+    std::ifstream f(file, std::ios::binary);
+    if (!f) {
+        std::cerr << "cannot read " << file << "\n";
+        return 2;
+    }
+    std::stringstream ss;
+    ss << f.rdbuf();
+    std::optional<std::string> key;
+    if (!keyFile.empty()) {
+        std::ifstream k(keyFile);
+        if (!k) {
+            std::cerr << "cannot read " << keyFile << "\n";
+            return 2;
+        }
+        std::stringstream ks;
+        ks << k.rdbuf();
+        key = ks.str();
+    }
+    auto v = verifyExport(ss.str(), key);
+    boost::json::object o{{"ok", v.ok}, {"events", v.events}, {"checkpoints", v.checkpoints}, {"head", v.head}};
+    if (!v.ok) {
+        o["first_bad_seq"] = v.firstBadSeq;
+        o["reason"] = v.reason;
+    }
+    if (!key) o["warning"] = "the checkpoint key was taken from the file itself; pass --public-key to trust the gateway's";
+    std::cout << boost::json::serialize(o) << "\n";
+    return v.ok ? 0 : 1;
+}
+
+// The key commands work on the files and the store directly, so they run beside serving gateways
+// (SQLite in WAL mode takes a second connection). Each is recorded in the audit trail.
+int keysCommand(const std::string& configPath, bool rotate) {
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
+    auto& cfg = *loaded;
+    if (!cfg.keys.env.empty()) {
+        std::cerr << "keys: the keyring comes from the environment variable " << cfg.keys.env
+                  << "; rotate by adding a version to its value, then run keys rewrap\n";
+        return 1;
+    }
+    auto path = cfg.dataPath(cfg.keys.file);
+    try {
+        auto opened = openStore(cfg);
+        store::Store& st = *opened.store;
+        store::AuditEvent e;
+        e.actor = "cli";
+        e.role = "admin";
+        e.outcome = "allowed";
+        std::string out;
+        if (rotate) {
+            auto v = security::rotateKeyringFile(path);
+            if (auto* err = std::get_if<security::KeyringError>(&v)) {
+                std::cerr << "keys rotate: " << err->message << "\n";
+                return 1;
+            }
+            e.action = "keys.rotate";
+            e.detailJson = boost::json::serialize(boost::json::object{{"new_version", std::get<std::uint32_t>(v)}});
+            out = "new KEK version " + std::to_string(std::get<std::uint32_t>(v)) +
+                  " written to " + path + "; restart the gateways so that new documents use it, then run keys rewrap";
+        } else {
+            auto ring = security::loadKeyringFile(path);
+            if (auto* err = std::get_if<security::KeyringError>(&ring)) {
+                std::cerr << "keys rewrap: " << err->message << "\n";
+                return 1;
+            }
+            auto report = rewrapAll(st, std::get<security::Keyring>(ring));
+            e.action = "keys.rewrap";
+            e.outcome = report.failed ? "error" : "allowed";
+            e.detailJson = boost::json::serialize(boost::json::object{
+                {"rewrapped", report.rewrapped}, {"failed", report.failed},
+                {"to_version", std::get<security::Keyring>(ring).newest()}});
+            out = std::to_string(report.rewrapped) + " data key(s) re-wrapped under version " +
+                  std::to_string(std::get<security::Keyring>(ring).newest()) +
+                  (report.failed ? "; " + std::to_string(report.failed) + " could not be unwrapped (KEK missing)" : "");
+        }
+        e.at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+        st.appendAudit(e, auditHasher(cfg.crypto.national()));
+        std::cout << out << "\n";
+        return e.outcome == "allowed" ? 0 : 1;
+    } catch (const std::exception& ex) {
+        std::cerr << "keys: " << ex.what() << "\n";
+        return 1;
+    }
+}
+
+// Re-queues a dead-lettered package on the store directly (beside serving gateways), audited.
+int packagesReplay(const std::string& configPath, const std::string& packageId) {
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
+    auto& cfg = *loaded;
+    try {
+        auto opened = openStore(cfg);
+        store::Store& st = *opened.store;
+        auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+        auto pkg = st.package(packageId);
+        if (!pkg) {
+            std::cerr << "packages replay: no package " << packageId << "\n";
+            return 1;
+        }
+        bool ok = st.requeueDeadLetter(packageId, now);
+        store::AuditEvent e;
+        e.at = now;
+        e.actor = "cli";
+        e.role = "admin";
+        e.action = "package.replay";
+        e.target = packageId;
+        e.applicationId = pkg->applicationId;
+        e.outcome = ok ? "allowed" : "denied";
+        st.appendAudit(e, auditHasher(cfg.crypto.national()));
+        if (!ok) {
+            std::cerr << "packages replay: " << packageId << " is " << pkg->status << ", not a dead letter\n";
+            return 1;
+        }
+        std::cout << packageId << " queued again; a running gateway delivers it\n";
+        return 0;
+    } catch (const std::exception& ex) {
+        std::cerr << "packages replay: " << ex.what() << "\n";
+        return 1;
+    }
+}
+
+// Reads the download id from a copy and names the request from the store of the configuration.
+int watermarkIdentify(const std::string& file, const std::string& configPath, bool noStore) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << "watermark identify: cannot read " << file << "\n";
+        return 1;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::unique_ptr<store::Store> st;
+    if (!noStore) {
+        auto loaded = loadOrReport(configPath);
+        if (!loaded) return 1;
+        try {
+            st = openStore(*loaded).store;
+        } catch (const std::exception& ex) {
+            std::cerr << "watermark identify: " << ex.what() << " (pass --no-store to read the id only)\n";
+            return 1;
+        }
+    }
+    auto trace = traceCopy(ss.str(), st.get());
+    std::cout << boost::json::serialize(traceJson(trace)) << "\n";
+    if (trace.status == CopyTrace::Status::NotAnImage) std::cerr << file << " is not a PNG, JPEG or TIFF image\n";
+    if (trace.status == CopyTrace::Status::NoMark) std::cerr << "no download id found in " << file << "\n";
+    return trace.status == CopyTrace::Status::Identified || (noStore && !trace.downloadId.empty()) ? 0 : 1;
+}
+
+}  // namespace lgw::gateway::cli

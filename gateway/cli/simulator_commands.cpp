@@ -1,0 +1,94 @@
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "gateway/cli/commands.hpp"
+#include "gateway/http/logging.hpp"
+#include "simulators/govdata/gov_simulator.hpp"
+#include "simulators/marketing/marketing_simulator.hpp"
+
+namespace lgw::gateway::cli {
+
+int govsim(const std::string& configPath, const std::string& listen, bool testMode) {
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
+    auto& cfg = *loaded;
+    setupLogging(cfg.log);
+    try {
+        adapters::govdata::GovSimOptions o;
+        if (auto e = config::applyListen(cfg.server, listen)) {
+            std::cerr << "--listen: " << e->message << "\n";
+            return 1;
+        }
+        o.host = cfg.server.host;
+        o.port = cfg.server.port;
+        o.ioThreads = 2;
+        o.holdersFile = cfg.govsim.holdersFile;
+        o.keyFile = cfg.dataPath(cfg.govsim.keyFile);
+        o.keyId = cfg.govsim.keyId;
+        o.appId = cfg.govdata.appId;
+        const char* envSecret = cfg.govdata.appSecretEnv.empty() ? nullptr : std::getenv(cfg.govdata.appSecretEnv.c_str());
+        if (envSecret) {
+            o.appSecret = envSecret;
+        } else {
+            std::ifstream f(cfg.dataPath(cfg.govdata.appSecretFile));
+            std::getline(f, o.appSecret);
+        }
+        if (o.appSecret.size() < 16) {
+            std::cerr << "govsim: the app secret (govdata.app_secret_file or app_secret_env) is missing or too short\n";
+            return 1;
+        }
+        o.testMode = testMode || cfg.govsim.testMode;
+        o.faults.latencyMs = cfg.govsim.latencyMs;
+        adapters::govdata::GovSimulator sim(o);
+        auto pubPath = o.keyFile + ".pub";
+        std::ofstream(pubPath) << sim.publicKeyPem();
+        logger("govsim")->info("government platform simulator on {} with {} holders; key_id={} public key at {}",
+                               sim.baseUrl(), sim.holderCount(), sim.keyId(), pubPath);
+        sim.run();
+    } catch (const std::exception& e) {
+        logger("govsim")->critical("cannot start: {}", e.what());
+        return 1;
+    }
+    return 0;
+}
+
+// The marketing-system receiver as its own process: the other end of a push, for load tests and
+// for a gateway in http mode pointed at it. Uses marketing.secret_* and marketing.sim_db_file.
+int marketingSim(const std::string& configPath, const std::string& listen, bool testMode) {
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
+    auto& cfg = *loaded;
+    setupLogging(cfg.log);
+    try {
+        if (auto e = config::applyListen(cfg.server, listen)) {
+            std::cerr << "--listen: " << e->message << "\n";
+            return 1;
+        }
+        adapters::marketing::MarketingSimOptions o;
+        o.host = cfg.server.host;
+        o.port = cfg.server.port;
+        o.testMode = testMode;
+        o.dbFile = cfg.dataPath(cfg.marketing.simDbFile);
+        const char* env = cfg.marketing.secretEnv.empty() ? nullptr : std::getenv(cfg.marketing.secretEnv.c_str());
+        if (env) {
+            o.secret = env;
+        } else {
+            std::ifstream f(cfg.dataPath(cfg.marketing.secretFile));
+            std::getline(f, o.secret);
+        }
+        if (o.secret.size() < 16) {
+            std::cerr << "marketing-sim: the shared secret (marketing.secret_file or secret_env) is missing or too short\n";
+            return 1;
+        }
+        adapters::marketing::MarketingSimulator sim(o);
+        logger("marketing-sim")->info("marketing-system receiver at {}; received packages in {}", sim.url(), o.dbFile);
+        sim.run();
+    } catch (const std::exception& e) {
+        std::cerr << "marketing-sim: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace lgw::gateway::cli
