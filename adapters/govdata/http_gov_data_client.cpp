@@ -49,7 +49,7 @@ asio::awaitable<GovResult<std::string>> HttpGovDataClient::call(const char* op, 
                                                                     options_.backoffCapMs)));
             co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         }
-        if (!breaker_.allow(CircuitBreaker::Clock::now())) {
+        if (!breaker_.allow(breakerNow())) {
             if (options_.observe) options_.observe(op, "circuit_open", 0);
             co_return GovError{GovErrorCode::kUpstreamUnavailable,
                                "the government platform failed repeatedly; calls are paused (circuit open)"};
@@ -63,7 +63,7 @@ asio::awaitable<GovResult<std::string>> HttpGovDataClient::call(const char* op, 
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         bool retryable = false;
         if (auto* e = std::get_if<http::NetError>(&result)) {
-            breaker_.onFailure(CircuitBreaker::Clock::now());
+            breaker_.onFailure(breakerNow());
             bool timeout = e->kind == http::NetErrorKind::kTimeout;
             if (options_.observe) options_.observe(op, timeout ? "timeout" : "network_error", secs);
             last = GovError{timeout ? GovErrorCode::kUpstreamTimeout : GovErrorCode::kUpstreamUnavailable,
@@ -73,7 +73,7 @@ asio::awaitable<GovResult<std::string>> HttpGovDataClient::call(const char* op, 
             auto& res = std::get<http::OutboundResponse>(result);
             int s = res.status;
             if (s >= 500 || s == 429) {
-                breaker_.onFailure(CircuitBreaker::Clock::now());
+                breaker_.onFailure(breakerNow());
                 if (options_.observe) options_.observe(op, s == 429 ? "429" : "5xx", secs);
                 last = GovError{GovErrorCode::kUpstreamUnavailable,
                                 "government platform answered " + std::to_string(s)};

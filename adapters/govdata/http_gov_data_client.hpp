@@ -22,6 +22,9 @@ struct GovClientOptions {
     int breakerCooldownMs = 10000;
     /// Called once per upstream attempt: operation, outcome (ok, timeout, unavailable, 5xx, ...), seconds.
     std::function<void(const char*, const char*, double)> observe;
+    /// The circuit breaker's time (its cooldown); unset: std::chrono::steady_clock. The gateway
+    /// passes its injected clock here in tests, so that a cooldown passes without a sleep.
+    std::function<CircuitBreaker::Clock::time_point()> steadyNow;
 };
 
 class HttpGovDataClient final : public GovDataPlatform {
@@ -41,6 +44,9 @@ private:
     GovClientOptions options_;
     http::HttpClient http_;
     CircuitBreaker breaker_;
+    CircuitBreaker::Clock::time_point breakerNow() const {
+        return options_.steadyNow ? options_.steadyNow() : CircuitBreaker::Clock::now();
+    }
 };
 
 }  // namespace lgw::adapters::govdata

@@ -261,6 +261,11 @@ struct App::Impl {
             m->count("lgw_upstream_calls_total",
                      std::string("upstream=\"govdata\",op=\"") + op + "\",outcome=\"" + outcome + "\"");
         };
+        // One clock: when the gateway's is injected (tests), the breaker's cooldown runs on it too.
+        if (auto* wall = services.nowMs.target<std::int64_t (*)()>(); !wall || *wall != &wallClockMs)
+            o.steadyNow = [now = services.nowMs] {
+                return adapters::govdata::CircuitBreaker::Clock::time_point(std::chrono::milliseconds(now()));
+            };
         auto client = std::make_unique<adapters::govdata::HttpGovDataClient>(server->executor(), o);
         auto* raw = client.get();
         services.govCircuitState = [raw] { return std::string(adapters::govdata::toString(raw->breakerState())); };

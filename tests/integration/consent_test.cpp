@@ -329,7 +329,7 @@ TEST(Consent, CircuitBreakerOpensAndCloses) {
     SimGateway s([](config::Config& c) {
         c.govdata.retries = 0;
         c.govdata.breakerFailures = 2;
-        c.govdata.breakerCooldownMs = 3000;  // long enough that a slow (sanitized) run stays inside it
+        c.govdata.breakerCooldownMs = 30000;  // passes on the injected clock below, never in real time
     });
     HttpClient c(s.gw->port);
     s.faults({{"error_rate", 1.0}});
@@ -345,8 +345,9 @@ TEST(Consent, CircuitBreakerOpensAndCloses) {
     EXPECT_NE(c.request("GET", "/metrics").body.find("lgw_upstream_circuit_open{upstream=\"govdata\"} 1"),
               std::string::npos);
     s.faults({});
-    std::this_thread::sleep_for(3100ms);
-    HttpClient again(s.gw->port);  // the idle connection was closed by the gateway's idle timeout meanwhile
+    EXPECT_EQ(startConsent(c, "enterprise", enterprise(3)).status, 502);  // still open: no time has passed
+    s.clock.advance(30001ms);  // the gateway's one clock: the cooldown passes without a sleep
+    HttpClient again(s.gw->port);
     EXPECT_EQ(startConsent(again, "enterprise", enterprise(3)).status, 201);
     EXPECT_NE(again.request("GET", "/readyz").body.find("\"govdata_circuit\":\"closed\""), std::string::npos);
 }
