@@ -349,9 +349,10 @@ void hideUnreadableMismatches(Ctx c, const Principal& who, const std::optional<s
     if (!items || !items->is_array()) return;
     auto& policy = *c.s().access;
     for (auto& item : items->as_array()) {
-        auto* mismatch = item.is_object() ? item.as_object().if_contains("mismatch") : nullptr;
+        if (!item.is_object()) continue;
+        auto* mismatch = item.as_object().if_contains("mismatch");
         auto* docId = item.as_object().if_contains("document_id");
-        if (!mismatch || !docId || !docId->is_string()) continue;
+        if (!mismatch || !mismatch->is_object() || !docId || !docId->is_string()) continue;
         auto doc = c.s().store.document(std::string(docId->as_string()));
         const bool mayRead = doc && policy.decide(who.role, "document.read", documentFacts(policy, who, *doc, app, pushed)).allowed;
         if (!mayRead) {
