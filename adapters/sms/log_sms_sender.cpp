@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "security/masking.hpp"
+
 namespace lgw::adapters::sms {
 
 LogSmsSender::LogSmsSender(std::string path, Offload offload) : path_(std::move(path)), offload_(std::move(offload)) {}
@@ -38,9 +40,8 @@ boost::asio::awaitable<std::optional<SmsError>> LogSmsSender::send(SmsMessage m)
     };
     co_await offload_(std::move(job));
     if (auto log = spdlog::get("sms")) {
-        std::string masked = m.phone.size() >= 7 ? m.phone.substr(0, 3) + "****" + m.phone.substr(m.phone.size() - 4)
-                                                 : std::string("****");
-        log->info("sms template={} phone={} reference={} sink=log", m.templateName, masked, m.reference);
+        log->info("sms template={} phone={} reference={} sink=log", m.templateName, security::maskPhone(m.phone),
+                  m.reference);
     }
     co_return error;
 }

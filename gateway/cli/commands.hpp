@@ -11,6 +11,9 @@
 
 namespace lgw::gateway::cli {
 
+/// The whole file at `path` as bytes; nullopt when it cannot be opened (the caller says so).
+std::optional<std::string> readWholeFile(const std::string& path);
+
 /// Every problem of a configuration on stderr, one per line with its path.
 void printErrors(const std::vector<config::ConfigError>& errors);
 /// Every command that reads a configuration: the configuration, or every problem it has on stderr

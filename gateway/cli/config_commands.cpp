@@ -1,6 +1,8 @@
 #include <boost/json/serialize.hpp>
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "gateway/api/routes.hpp"
 #include "gateway/app/app.hpp"
@@ -9,6 +11,14 @@
 #include "security/identity_codes.hpp"
 
 namespace lgw::gateway::cli {
+
+std::optional<std::string> readWholeFile(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return std::nullopt;
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
 
 void printErrors(const std::vector<config::ConfigError>& errors) {
     for (auto& e : errors) std::cerr << e.str() << "\n";

@@ -1,8 +1,6 @@
 #include <boost/json/serialize.hpp>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "gateway/cli/commands.hpp"
 #include "ocr/scan_json.hpp"
@@ -13,8 +11,8 @@ namespace lgw::gateway::cli {
 
 // The same reader as POST /v1/scans, on one Tesseract worker; exit 0 when the page was read.
 int ocrScan(const std::string& file, const std::string& hint) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    auto page = readWholeFile(file);
+    if (!page) {
         std::cerr << "ocr: cannot read " << file << "\n";
         return 1;
     }
@@ -24,12 +22,10 @@ int ocrScan(const std::string& file, const std::string& hint) {
     }
     if (!ocr::TesseractPool::ompThreadLimitSet())
         std::cerr << "ocr: warning: OMP_THREAD_LIMIT=1 is not set; Tesseract runs several times slower without it\n";
-    std::stringstream ss;
-    ss << in.rdbuf();
     try {
         ocr::TesseractPool pool(1);
         ocr::ScanReader reader(pool);
-        auto result = reader.read(ss.str(), {}, hint);
+        auto result = reader.read(*page, {}, hint);
         if (auto* e = std::get_if<ocr::ScanError>(&result)) {
             std::cout << boost::json::serialize(boost::json::object{{"status", e->status}, {"code", e->code},
                                                                      {"detail", e->message}})

@@ -17,25 +17,20 @@
 namespace lgw::gateway::cli {
 
 int auditVerify(const std::string& file, const std::string& keyFile) {
-    std::ifstream f(file, std::ios::binary);
-    if (!f) {
+    auto exported = readWholeFile(file);
+    if (!exported) {
         std::cerr << "cannot read " << file << "\n";
         return 2;
     }
-    std::stringstream ss;
-    ss << f.rdbuf();
     std::optional<std::string> key;
     if (!keyFile.empty()) {
-        std::ifstream k(keyFile);
-        if (!k) {
+        key = readWholeFile(keyFile);
+        if (!key) {
             std::cerr << "cannot read " << keyFile << "\n";
             return 2;
         }
-        std::stringstream ks;
-        ks << k.rdbuf();
-        key = ks.str();
     }
-    auto v = verifyExport(ss.str(), key);
+    auto v = verifyExport(*exported, key);
     boost::json::object o{{"ok", v.ok}, {"events", v.events}, {"checkpoints", v.checkpoints}, {"head", v.head}};
     if (!v.ok) {
         o["first_bad_seq"] = v.firstBadSeq;
@@ -142,13 +137,11 @@ int packagesReplay(const std::string& configPath, const std::string& packageId) 
 
 // Reads the download id from a copy and names the request from the store of the configuration.
 int watermarkIdentify(const std::string& file, const std::string& configPath, bool noStore) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    auto copy = readWholeFile(file);
+    if (!copy) {
         std::cerr << "watermark identify: cannot read " << file << "\n";
         return 1;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
     std::unique_ptr<store::Store> st;
     if (!noStore) {
         auto loaded = loadOrReport(configPath);
@@ -160,7 +153,7 @@ int watermarkIdentify(const std::string& file, const std::string& configPath, bo
             return 1;
         }
     }
-    auto trace = traceCopy(ss.str(), st.get());
+    auto trace = traceCopy(*copy, st.get());
     std::cout << boost::json::serialize(traceJson(trace)) << "\n";
     if (trace.status == CopyTrace::Status::NotAnImage) std::cerr << file << " is not a PNG, JPEG or TIFF image\n";
     if (trace.status == CopyTrace::Status::NoMark) std::cerr << "no download id found in " << file << "\n";

@@ -9,6 +9,21 @@
 
 namespace lgw::gateway::cli {
 
+namespace {
+
+// A simulator's shared secret as the gateway's config names it: the environment variable when set,
+// else the first line of the file under data_dir ("" when neither holds one). Never generated: the
+// gateway makes it, the simulator only reads it.
+std::string sharedSecret(const config::Config& cfg, const std::string& env, const std::string& file) {
+    if (const char* v = env.empty() ? nullptr : std::getenv(env.c_str())) return v;
+    std::string secret;
+    std::ifstream f(cfg.dataPath(file));
+    std::getline(f, secret);
+    return secret;
+}
+
+}  // namespace
+
 int govsim(const std::string& configPath, const std::string& listen, bool testMode) {
     auto loaded = loadOrReport(configPath);
     if (!loaded) return 1;
@@ -27,13 +42,7 @@ int govsim(const std::string& configPath, const std::string& listen, bool testMo
         o.keyFile = cfg.dataPath(cfg.govsim.keyFile);
         o.keyId = cfg.govsim.keyId;
         o.appId = cfg.govdata.appId;
-        const char* envSecret = cfg.govdata.appSecretEnv.empty() ? nullptr : std::getenv(cfg.govdata.appSecretEnv.c_str());
-        if (envSecret) {
-            o.appSecret = envSecret;
-        } else {
-            std::ifstream f(cfg.dataPath(cfg.govdata.appSecretFile));
-            std::getline(f, o.appSecret);
-        }
+        o.appSecret = sharedSecret(cfg, cfg.govdata.appSecretEnv, cfg.govdata.appSecretFile);
         if (o.appSecret.size() < 16) {
             std::cerr << "govsim: the app secret (govdata.app_secret_file or app_secret_env) is missing or too short\n";
             return 1;
@@ -70,13 +79,7 @@ int marketingSim(const std::string& configPath, const std::string& listen, bool 
         o.port = cfg.server.port;
         o.testMode = testMode;
         o.dbFile = cfg.dataPath(cfg.marketing.simDbFile);
-        const char* env = cfg.marketing.secretEnv.empty() ? nullptr : std::getenv(cfg.marketing.secretEnv.c_str());
-        if (env) {
-            o.secret = env;
-        } else {
-            std::ifstream f(cfg.dataPath(cfg.marketing.secretFile));
-            std::getline(f, o.secret);
-        }
+        o.secret = sharedSecret(cfg, cfg.marketing.secretEnv, cfg.marketing.secretFile);
         if (o.secret.size() < 16) {
             std::cerr << "marketing-sim: the shared secret (marketing.secret_file or secret_env) is missing or too short\n";
             return 1;
