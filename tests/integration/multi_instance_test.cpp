@@ -21,6 +21,7 @@
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/process_harness.hpp"
 #include "tests/unit/store/pg_test_url.hpp"
+#include "tests/common/files.hpp"
 
 using namespace lgw;
 using namespace lgw::testing;
@@ -33,12 +34,6 @@ constexpr const char* kMarketingSecret = "marketing-secret-for-multi-instance-01
 const std::vector<std::pair<std::string, std::string>> kFrontdesk = {{"Authorization", "Bearer demo-frontdesk"},
                                                                      {"Content-Type", "application/json"}};
 
-std::string readFile(const fs::path& p) {
-    std::ifstream f(p);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
 
 void replaceOnce(std::string& s, const std::string& from, const std::string& to) {
     auto at = s.find(from);

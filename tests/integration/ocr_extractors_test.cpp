@@ -13,18 +13,14 @@
 #include "ocr/scan_json.hpp"
 #include "ocr/scan_reader.hpp"
 #include "ocr/tesseract_engine.hpp"
+#include "tests/common/files.hpp"
 
 using namespace lgw::ocr;
 namespace json = boost::json;
 
 namespace {
 
-std::string readFile(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using lgw::testing::readFile;
 std::string dataDir() { return std::string(std::getenv("LGW_SOURCE_DIR")) + "/tests/data/scans/"; }
 
 }  // namespace

@@ -11,7 +11,9 @@
 #include "security/crypto.hpp"
 #include "tests/common/blank_page.hpp"
 #include "tests/integration/http_client.hpp"
+#include "tests/common/files.hpp"
 #include "tests/integration/process_harness.hpp"
+#include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;
 using namespace lgw::testing;
@@ -22,19 +24,10 @@ namespace {
 
 const std::string kDeskAKey = "key-of-desk-a-0123456789", kDeskBKey = "key-of-desk-b-0123456789";
 
-std::string readAll(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-std::string sourceDir() { return std::getenv("LGW_SOURCE_DIR"); }
-
 // The shipped config with its repository-relative paths made absolute, the two desks' keys and
 // whatever a test appends (TOML: later [[...]] tables extend the arrays).
 std::string configText(const std::string& extra) {
-    std::string cfg = std::regex_replace(readAll(sourceDir() + "/config/gateway.toml"), std::regex("\"config/"),
+    std::string cfg = std::regex_replace(readFile(sourceDir() + "/config/gateway.toml"), std::regex("\"config/"),
                                          "\"" + sourceDir() + "/config/");
     for (auto [id, key] : {std::pair{"desk-a", kDeskAKey}, std::pair{"desk-b", kDeskBKey}})
         cfg += std::string("\n[[auth.api_keys]]\nid = \"") + id + "\"\nrole = \"frontdesk\"\nsha256 = \"" +
@@ -73,7 +66,7 @@ public:
             30s) &&
                process->running();
     }
-    std::string log() const { return readAll(dir / "gateway.log"); }
+    std::string log() const { return readFile(dir / "gateway.log"); }
 
     ClientResponse call(const std::string& key, const std::string& method, const std::string& target,
                         const std::string& body = "", const std::string& type = "application/json",
@@ -140,15 +133,12 @@ protected:
 Served* Ownership::gw = nullptr;
 
 std::string aPerson() {
-    auto holders = json::parse(readAll(sourceDir() + "/config/govsim/holders.json")).at("holders").as_array();
-    for (auto& h : holders)
-        if (h.at("holder_code_type").as_string() == "ID") return std::string(h.at("holder_code").as_string());
-    throw std::runtime_error("holders.json has no person");
+    return Holders().find([](const json::object& h) { return h.at("holder_code_type").as_string() == "ID"; });
 }
 
 std::string phoneOnRecordOf(const std::string& code) {
-    auto holders = json::parse(readAll(sourceDir() + "/config/govsim/holders.json")).at("holders").as_array();
-    for (auto& h : holders)
+    const Holders holders;
+    for (auto& h : holders.all)
         if (h.at("holder_code").as_string() == code) return std::string(h.at("phone").as_string());
     return {};
 }
@@ -230,13 +220,13 @@ TEST_F(Ownership, RegisteringAnApplicationIdFirstCapturesNoneOfDeskAsWork) {
 }
 
 TEST_F(Ownership, AConsentForAnApplicationThatDoesNotExistIs404) {
-    const std::size_t sent = readAll(gw->dir / "data" / "sms.ndjson").size();
+    const std::size_t sent = readFile(gw->dir / "data" / "sms.ndjson").size();
     auto r = gw->call(kDeskAKey, "POST", "/v1/consents",
                       R"({"application_id":"OWN-NEVER","subject":{"type":"person","code":")" + aPerson() +
                           R"("},"licence_types":["id_card"],"purpose":"power_connection"})");
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(r.jsonString("code"), "application_not_found");
-    EXPECT_EQ(readAll(gw->dir / "data" / "sms.ndjson").size(), sent);  // no code went out
+    EXPECT_EQ(readFile(gw->dir / "data" / "sms.ndjson").size(), sent);  // no code went out
 }
 
 TEST_F(Ownership, ADeskAssignedByTheConfigWorksOnTheApplication) {
@@ -309,7 +299,7 @@ TEST(OwnershipStart, AKeyFileOthersMayReadStopsTheStartWithItsPath) {
                                  "127.0.0.1:" + std::to_string(freePort()), "--data-dir", (dir / "data").string()},
         dir / "again.log", std::map<std::string, std::string>{});
     EXPECT_EQ(again->wait(), 1);
-    auto log = readAll(dir / "again.log");
+    auto log = readFile(dir / "again.log");
     EXPECT_NE(log.find(key.string()), std::string::npos) << log;
     EXPECT_NE(log.find("chmod 600"), std::string::npos) << log;
 }

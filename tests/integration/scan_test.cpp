@@ -11,6 +11,7 @@
 
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/sim_fixture.hpp"
+#include "tests/common/files.hpp"
 
 using namespace lgw;
 using namespace lgw::testing;
@@ -25,12 +26,7 @@ std::vector<std::pair<std::string, std::string>> upload(const std::string& type)
     return {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", type}};
 }
 
-std::string readFile(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using lgw::testing::readFile;
 std::string scan(const std::string& name) { return readFile(sourceDir() + "/tests/data/scans/" + name); }
 
 json::object truth(const std::string& file) {

@@ -13,18 +13,14 @@
 #include "ocr/check_digit_repair.hpp"
 #include "ocr/scan_json.hpp"
 #include "security/identity_codes.hpp"
+#include "tests/common/files.hpp"
 
 using namespace lgw::ocr;
 namespace json = boost::json;
 
 namespace {
 
-std::string readFile(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using lgw::testing::readFile;
 std::string dataDir() { return std::string(std::getenv("LGW_SOURCE_DIR")) + "/tests/data/scans/"; }
 
 // A synthetic valid ID number (the generator's rule): region 110102, a birth date, sequence, check.
