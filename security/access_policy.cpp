@@ -26,11 +26,6 @@ std::vector<config::AccessRuleConfig> AccessPolicy::defaults() {
 AccessPolicy::AccessPolicy(const config::AccessConfig& cfg)
     : rules_(cfg.configured ? cfg.rules : defaults()), assignments_(cfg.assignments) {}
 
-bool AccessPolicy::unscoped(std::string_view role, std::string_view action) const {
-    return std::any_of(rules_.begin(), rules_.end(),
-                       [&](auto& r) { return r.role == role && r.action == action && r.scope == "any"; });
-}
-
 bool AccessPolicy::worksOn(std::string_view principal, std::string_view createdBy, std::string_view applicationId) const {
     if (principal.empty()) return false;
     if (principal == createdBy) return true;

@@ -39,8 +39,6 @@ public:
     /// Roles with any rule for the action: what a route for it admits.
     std::vector<std::string> rolesFor(std::string_view action) const;
     AccessDecision decide(std::string_view role, std::string_view action, const ResourceFacts& facts) const;
-    /// Whether the role has a rule for the action whatever the facts (scope `any`).
-    bool unscoped(std::string_view role, std::string_view action) const;
 
     /// Whether `principal` works on the application: it created it, or an assignment gives it.
     bool worksOn(std::string_view principal, std::string_view createdBy, std::string_view applicationId) const;

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "adapters/blob/document_vault.hpp"
+#include "adapters/marketing/push_body.hpp"
 #include "gateway/api/access_checks.hpp"
 #include "gateway/services/audit.hpp"
 #include "gateway/http/logging.hpp"
@@ -27,23 +28,16 @@ struct DocCtx {
     adapters::blob::DocumentVault* vault;
 };
 
-// Whether the document went out in a delivered package of its application: an item that was
-// pushed (present, or present in disagreement), not one that stayed behind (expired). Blocking.
+// Whether the document went out in a delivered package of its application: a material the push
+// carried (present, or present in disagreement), not one that stayed behind (expired). Blocking.
 bool inDeliveredPackage(store::Store& st, const store::DocumentMeta& doc) {
     for (auto& p : st.packagesOf(doc.applicationId)) {
         if (p.status != "delivered") continue;
-        boost::system::error_code ec;
-        auto body = json::parse(p.bodyJson, ec);
-        if (ec || !body.is_object()) continue;
-        auto* items = body.as_object().if_contains("items");
-        if (!items || !items->is_array()) continue;
-        for (auto& item : items->as_array()) {
-            if (!item.is_object()) continue;
-            auto* id = item.as_object().if_contains("document_id");
-            auto* status = item.as_object().if_contains("status");
-            const bool pushed = status && (*status == "present" || *status == "mismatch");
-            if (pushed && id && id->is_string() && id->as_string() == doc.id) return true;
-        }
+        // Which documents went with the package is the push body's rule, not restated here.
+        auto body = adapters::marketing::PushBody::fromStored(p.bodyJson);
+        if (!body) continue;
+        for (auto& m : body->materials())
+            if (m.documentId == doc.id) return true;
     }
     return false;
 }
