@@ -23,7 +23,7 @@ struct GovClientOptions {
     /// Called once per upstream attempt: operation, outcome (ok, timeout, unavailable, 5xx, ...), seconds.
     std::function<void(const char*, const char*, double)> observe;
     /// The circuit breaker's time (its cooldown); unset: std::chrono::steady_clock. The gateway
-    /// passes its injected clock here in tests, so that a cooldown passes without a sleep.
+    /// passes its one clock's steady time, so that in tests a cooldown passes without a sleep.
     std::function<CircuitBreaker::Clock::time_point()> steadyNow;
 };
 

@@ -14,4 +14,11 @@ std::map<std::string, std::string> decodeTemplateParams(const std::string& json)
     return out;
 }
 
+std::string encodeTemplateParams(std::initializer_list<std::pair<std::string, TemplateValue>> params) {
+    boost::json::object o;
+    for (auto& [name, value] : params)
+        std::visit([&o, &name](const auto& v) { o[name] = v; }, value.v);
+    return boost::json::serialize(o);
+}
+
 }  // namespace lgw::adapters::sms

@@ -24,6 +24,37 @@ Problem licenceProblem(const security::LicenceVerdict& v) {
     return makeProblem(502, v.code, v.reason + "; nothing was stored");
 }
 
+Problem consentProblem(const ConsentFailure& f) {
+    if (auto* gov = std::get_if<adapters::govdata::GovError>(&f.cause)) return govProblem(*gov);
+    if (auto* sms = std::get_if<adapters::sms::SmsError>(&f.cause)) return smsProblem(*sms);
+    if (auto* verdict = std::get_if<security::LicenceVerdict>(&f.cause)) return licenceProblem(*verdict);
+    int status = 500;
+    switch (static_cast<ConsentErrc>(f.code.value())) {
+        case ConsentErrc::kInvalidSubjectCode: status = 422; break;
+        case ConsentErrc::kRateLimited: status = 429; break;
+        case ConsentErrc::kConsentNotFound:
+        case ConsentErrc::kGrantNotFound: status = 404; break;
+        case ConsentErrc::kConsentLocked: status = 423; break;
+        case ConsentErrc::kConsentUsed:
+        case ConsentErrc::kGrantUsed: status = 409; break;
+        case ConsentErrc::kConsentExpired:
+        case ConsentErrc::kGrantExpired: status = 410; break;
+        case ConsentErrc::kCodeMismatch: status = 401; break;
+        case ConsentErrc::kGrantScope: status = 403; break;
+        case ConsentErrc::kUpstream: status = 502; break;  // only without a cause, which is a bug
+        case ConsentErrc::kSmsFailed:
+        case ConsentErrc::kLicenceRejected: status = 502; break;
+    }
+    Problem p = makeProblem(status, f.code.message(), f.detail);
+    if (f.attemptsLeft) p.extra["attempts_left"] = *f.attemptsLeft;
+    return p;
+}
+
+HttpResponse consentResponse(const ConsentFailure& f, const std::string& requestId) {
+    if (f.code == ConsentErrc::kRateLimited && f.retryAfterS > 0) return rateLimited(f.detail, f.retryAfterS, requestId);
+    return toResponse(consentProblem(f), requestId);
+}
+
 Problem scanProblem(const ocr::ScanError& e) { return makeProblem(e.status, e.code, e.message); }
 
 HttpResponse scanResponse(const ocr::ScanError& e, const std::string& requestId) {

@@ -6,6 +6,7 @@
 #include "adapters/govdata/gov_data_platform.hpp"
 #include "adapters/sms/sms_sender.hpp"
 #include "gateway/http/problem.hpp"
+#include "gateway/services/consents.hpp"
 #include "ocr/scan_image.hpp"
 #include "security/licence_verifier.hpp"
 
@@ -21,6 +22,12 @@ Problem smsProblem(const adapters::sms::SmsError& e);
 /// A licence failing its seal, identifier, holder, purpose or type check: 502 with the verdict's
 /// code (licence_signature_invalid, licence_rejected); nothing was stored.
 Problem licenceProblem(const security::LicenceVerdict& v);
+
+/// A consent, grant or fetch that did not happen: its status and code (ConsentErrc's message), the
+/// platform's, SMS provider's or verdict's problem for those causes; attempts_left where it counts.
+Problem consentProblem(const ConsentFailure& f);
+/// The same as a response: a rate limit carries Retry-After.
+HttpResponse consentResponse(const ConsentFailure& f, const std::string& requestId);
 
 /// A scan the OCR pipeline refused or could not read (415, 422, 503 ocr_unavailable); the 503
 /// carries Retry-After when answered (scanResponse).

@@ -45,11 +45,6 @@
 namespace lgw::gateway {
 namespace {
 
-std::int64_t wallClockMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // Returns "" when the keyring loads, else why not (never key bytes).
 std::string checkKeyring(const config::Config& cfg) {
     if (cfg.keys.env.empty())
@@ -154,7 +149,7 @@ config::Config refuseDemoOffLoopback(config::Config c) {
 }  // namespace
 
 struct App::Impl {
-    Impl(config::Config c, std::function<std::int64_t()> clock)
+    Impl(config::Config c, std::shared_ptr<const Clock> clock)
         : cfg(refuseDemoOffLoopback(std::move(c))),
           metrics(LGW_VERSION),
           opened(openStore(cfg)),
@@ -162,10 +157,10 @@ struct App::Impl {
           blocking(cfg.server.blockingThreads),
           auth(cfg.auth, cfg.demo),
           services{cfg, *store, blocking, metrics, [this] { return checkKeyring(cfg); },
-                   clock ? std::move(clock) : std::function<std::int64_t()>(&wallClockMs)},
+                   clock ? std::move(clock) : std::make_shared<SystemClock>()},
           dispatcher(router, auth, metrics, cfg.server.bodyLimitBytes, cfg.server.headerLimitBytes),
-          auditor(*store, blocking, metrics, loadAuditKey(cfg), cfg.audit.checkpointEvery,
-                  auditHasher(cfg.crypto.national()), services.nowMs) {
+          auditor(*store, blocking, metrics, services.clock, loadAuditKey(cfg), cfg.audit.checkpointEvery,
+                  auditHasher(cfg.crypto.national())) {
         services.access = std::make_shared<AccessPolicy>(cfg.access);
         auto ring = prepareKeys(cfg);
         server = std::make_unique<Server>(cfg.server, dispatcher);
@@ -176,13 +171,13 @@ struct App::Impl {
         // Subjects in the audit trail as keyed references, under a key of their own derived from
         // the consent secret (a new secret: old events are still found by their reference).
         auditor.referenceSubjectsWith(security::hmacSha256(consentSecret, "lgw audit subject reference v1"));
-        consentDeps = std::make_unique<ConsentDeps>(ConsentDeps{
+        consents = std::make_unique<ConsentService>(ConsentService::Deps{
             services, auditor, *gov, *sms, *vault, platformKeys,
             consentSecret, security::sha256Hex(readFile(cfg.consent.textFile, "consent.text_file"))});
         addOpsRoutes(router, services);
         addApplicationRoutes(router, services, auditor);
         addIdentityCodeRoutes(router, services);
-        addConsentRoutes(router, *consentDeps);
+        addConsentRoutes(router, services, auditor, *consents);
         addAuditRoutes(router, services, auditor);
         addDocumentRoutes(router, services, auditor, *vault);
         scans = std::make_unique<ScanService>(services, auditor, *vault);
@@ -261,11 +256,8 @@ struct App::Impl {
             m->count("lgw_upstream_calls_total",
                      std::string("upstream=\"govdata\",op=\"") + op + "\",outcome=\"" + outcome + "\"");
         };
-        // One clock: when the gateway's is injected (tests), the breaker's cooldown runs on it too.
-        if (auto* wall = services.nowMs.target<std::int64_t (*)()>(); !wall || *wall != &wallClockMs)
-            o.steadyNow = [now = services.nowMs] {
-                return adapters::govdata::CircuitBreaker::Clock::time_point(std::chrono::milliseconds(now()));
-            };
+        // One clock: the breaker's cooldown runs on the gateway's (a FakeClock in tests).
+        o.steadyNow = [clock = services.clock] { return clock->steadyNow(); };
         auto client = std::make_unique<adapters::govdata::HttpGovDataClient>(server->executor(), o);
         auto* raw = client.get();
         services.govCircuitState = [raw] { return std::string(adapters::govdata::toString(raw->breakerState())); };
@@ -308,11 +300,11 @@ struct App::Impl {
         packageDeps->wakePusher = [worker] { worker->wake(); };
         addPackageRoutes(router, *packageDeps);
         store::Store* st = store.get();
-        auto clock = services.nowMs;
+        auto clock = services.clock;
         metrics.addCollector([st, clock](std::string& out) {
             store::OutboxStats s;
             try {
-                s = st->outboxStats(clock());
+                s = st->outboxStats(clock->nowMs());
             } catch (const std::exception&) {
                 return;  // /readyz reports the store; a scrape must not fail
             }
@@ -364,7 +356,7 @@ struct App::Impl {
     security::PlatformKeys platformKeys;
     std::unique_ptr<adapters::govdata::GovDataPlatform> gov;
     std::unique_ptr<adapters::sms::SmsSender> sms;
-    std::unique_ptr<ConsentDeps> consentDeps;
+    std::unique_ptr<ConsentService> consents;
     std::unique_ptr<ReminderScheduler> scheduler;
     config::Materials materials;
     std::unique_ptr<adapters::marketing::MarketingSimulator> marketingSim;
@@ -377,7 +369,7 @@ App::App(config::Config cfg) : App(std::move(cfg), nullptr) {}
 
 const Router& App::router() const { return impl_->router; }
 
-App::App(config::Config cfg, std::function<std::int64_t()> clock)
+App::App(config::Config cfg, std::shared_ptr<const Clock> clock)
     : impl_(std::make_unique<Impl>(std::move(cfg), std::move(clock))) {
     auto log = logger("main");
     auto& c = impl_->cfg;

@@ -10,6 +10,7 @@
 
 namespace lgw::gateway {
 
+class Clock;
 class Router;
 class Server;
 
@@ -18,8 +19,9 @@ public:
     /// Opens the store (migrating it), checks or (demo only) creates key material, registers the
     /// routes and binds the listener. Throws std::runtime_error whose message says what to fix.
     explicit App(config::Config cfg);
-    /// The same, with an injected wall clock (Unix ms) for tests of expiry and rate windows.
-    App(config::Config cfg, std::function<std::int64_t()> clock);
+    /// The same on an injected clock (tests of expiry, cooldowns and rate windows); null = the
+    /// system's. Every part of the gateway that reads time reads this one.
+    App(config::Config cfg, std::shared_ptr<const Clock> clock);
     ~App();
     App(const App&) = delete;
     App& operator=(const App&) = delete;

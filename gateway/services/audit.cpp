@@ -1,7 +1,5 @@
 #include "gateway/services/audit.hpp"
 
-#include <chrono>
-
 #include "gateway/http/logging.hpp"
 #include "security/crypto.hpp"
 #include "security/masking.hpp"
@@ -10,16 +8,10 @@ namespace lgw::gateway {
 
 store::AuditHasher auditHasher(bool national) { return national ? &auditHashSm3 : &auditHash; }
 
-Auditor::Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics,
-                 std::optional<security::PrivateKey> signingKey, int checkpointEvery, store::AuditHasher hasher,
-                 std::function<std::int64_t()> nowMs)
+Auditor::Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics, std::shared_ptr<const Clock> clock,
+                 std::optional<security::PrivateKey> signingKey, int checkpointEvery, store::AuditHasher hasher)
     : store_(store), blocking_(blocking), metrics_(metrics), key_(std::move(signingKey)), every_(checkpointEvery),
-      hasher_(std::move(hasher)), nowMs_(std::move(nowMs)) {
-    if (!nowMs_)
-        nowMs_ = [] {
-            return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count();
-        };
+      hasher_(std::move(hasher)), clock_(std::move(clock)) {
     auto cps = store_.checkpoints();
     if (!cps.empty()) lastCheckpoint_ = cps.back().seq;
 }
@@ -36,7 +28,7 @@ std::optional<store::AuditCheckpoint> Auditor::checkpointNow() {
     store::AuditCheckpoint cp;
     cp.seq = head->seq;
     cp.headHash = head->hash;
-    cp.at = nowMs_();
+    cp.at = clock_->nowMs();
     cp.signature = security::base64Encode(key_->sign(key_->alg(), checkpointMessage(cp)));
     store_.insertCheckpoint(cp);
     lastCheckpoint_ = cp.seq;
@@ -52,7 +44,7 @@ std::string Auditor::subjectReference(std::string_view code) const {
 
 boost::asio::awaitable<store::AuditEvent> Auditor::record(store::AuditEvent event) {
     event.subject = subjectReference(event.subject);
-    if (event.at == 0) event.at = nowMs_();
+    if (event.at == 0) event.at = clock_->nowMs();
     std::function<store::AuditEvent()> job = [this, event] {
         auto stored = store_.appendAudit(event, hasher_);
         if (key_ && stored.seq - lastCheckpoint_.load() >= every_) checkpointNow();

@@ -12,6 +12,7 @@
 #include "security/signature.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/metrics.hpp"
+#include "gateway/services/clock.hpp"
 
 namespace lgw::gateway {
 
@@ -36,11 +37,10 @@ class Auditor {
 public:
     /// With a signing key, a signed checkpoint (seq, head hash) is written every `checkpointEvery`
     /// events, so that cutting events off the end of the log is detected.
-    /// `nowMs` stamps events and checkpoints: the gateway passes the clock its services use
-    /// (injected in tests); without one, the system clock.
-    Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics,
+    /// `clock` stamps events and checkpoints: the one the services use (a FakeClock in tests).
+    Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics, std::shared_ptr<const Clock> clock,
             std::optional<security::PrivateKey> signingKey = std::nullopt, int checkpointEvery = 100,
-            store::AuditHasher hasher = &auditHash, std::function<std::int64_t()> nowMs = {});
+            store::AuditHasher hasher = &auditHash);
     /// Appends on the blocking pool. An alert also goes to the warning log and lgw_alerts_total.
     boost::asio::awaitable<store::AuditEvent> record(store::AuditEvent event);
     /// Signs a checkpoint at the current head now (blocking; call on the pool). Returns it, or
@@ -64,7 +64,7 @@ private:
     store::AuditHasher hasher_;
     std::atomic<std::int64_t> lastCheckpoint_{0};
     std::string subjectKey_;
-    std::function<std::int64_t()> nowMs_;
+    std::shared_ptr<const Clock> clock_;
 };
 
 }  // namespace lgw::gateway

@@ -10,6 +10,7 @@
 #include "security/access_policy.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/metrics.hpp"
+#include "gateway/services/clock.hpp"
 
 namespace lgw::gateway {
 
@@ -25,12 +26,15 @@ struct Services {
     Metrics& metrics;
     /// Loads the key material afresh; "" when usable, else the reason. Blocking: call on the pool.
     std::function<std::string()> checkKeys;
-    /// Wall clock in Unix milliseconds; injectable for tests.
-    std::function<std::int64_t()> nowMs;
+    /// The one clock (wall and steady); a FakeClock in tests.
+    std::shared_ptr<const Clock> clock;
     /// The government platform client's circuit state (closed, open, half_open), for /readyz.
     std::function<std::string()> govCircuitState = [] { return std::string("n/a"); };
     /// Who may do what ([access] of the config, or the defaults).
     std::shared_ptr<const AccessPolicy> access = std::make_shared<AccessPolicy>(config::AccessConfig{});
+
+    /// Wall time in Unix milliseconds, from the clock.
+    std::int64_t nowMs() const { return clock->nowMs(); }
 };
 
 }  // namespace lgw::gateway

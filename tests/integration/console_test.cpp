@@ -117,11 +117,12 @@ TEST(Console, SignInGivesAnHttpOnlyStrictCookieAndCsrfGuardsWrites) {
 }
 
 TEST(Console, SessionsEndWhenIdleAndAtTheirAbsoluteAge) {
-    TestClock clock;
+    auto shared = std::make_shared<FakeClock>();
+    FakeClock& clock = *shared;
     TestGateway gw([](config::Config& c) {
         c.console.sessionIdleMinutes = 30;
         c.console.sessionAbsoluteHours = 2;
-    }, [&] { return clock.now(); });
+    }, shared);
     HttpClient c(gw.port);
 
     auto idle = signIn(c, "demo-auditor");

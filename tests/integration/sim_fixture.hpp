@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "simulators/govdata/gov_simulator.hpp"
+#include "tests/common/fake_clock.hpp"
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/test_gateway.hpp"
 
@@ -19,15 +20,6 @@ inline constexpr const char* kGovSecret = "test-gov-secret-0123456789abcdef";
 
 inline std::string sourceDir() { return std::getenv("LGW_SOURCE_DIR"); }
 
-/// A clock the test can move forward.
-struct TestClock {
-    std::atomic<std::int64_t> offsetMs{0};
-    std::int64_t now() const {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count() + offsetMs.load();
-    }
-    void advance(std::chrono::milliseconds d) { offsetMs += d.count(); }
-};
 
 class SimGateway {
 public:
@@ -67,7 +59,7 @@ public:
                 c.consent.schedulerIntervalMs = 50;
                 if (tweak) tweak(c);
             },
-            [this] { return clock.now(); });
+            sharedClock);
     }
     ~SimGateway() {
         gw.reset();
@@ -102,7 +94,8 @@ public:
         return out;
     }
 
-    TestClock clock;
+    std::shared_ptr<FakeClock> sharedClock = std::make_shared<FakeClock>();
+    FakeClock& clock = *sharedClock;  ///< the gateway's one clock
     std::filesystem::path simDir;
     std::unique_ptr<adapters::govdata::GovSimulator> sim;
     std::unique_ptr<TestGateway> gw;

@@ -9,6 +9,7 @@
 #include "config/config.hpp"
 #include "gateway/app/app.hpp"
 #include "gateway/http/server.hpp"
+#include "gateway/services/clock.hpp"
 
 namespace lgw::testing {
 
@@ -32,7 +33,7 @@ inline config::Config shippedConfig() {
 class TestGateway {
 public:
     explicit TestGateway(std::function<void(config::Config&)> tweak = {},
-                         std::function<std::int64_t()> clock = nullptr) {
+                         std::shared_ptr<const gateway::Clock> clock = nullptr) {
         config::Config cfg = shippedConfig();
         dataDir = freshTempDir("gw");
         cfg.dataDir = dataDir.string();

@@ -1,0 +1,478 @@
+#include "gateway/services/consents.hpp"
+
+#include <boost/system/system_error.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "adapters/sms/template_params.hpp"
+#include "adapters/store/document_fields.hpp"
+#include "gateway/services/time_text.hpp"
+#include "security/audit_detail.hpp"
+#include "security/consent_codes.hpp"
+#include "security/crypto.hpp"
+#include "security/identity_codes.hpp"
+#include "security/masking.hpp"
+
+namespace lgw::gateway {
+
+namespace asio = boost::asio;
+using adapters::govdata::GovError;
+using adapters::govdata::GovErrorCode;
+using Millis = std::int64_t;
+
+namespace {
+
+constexpr Millis kDay = 86400000;
+
+// Boost's error_category has a protected non-virtual destructor by design (categories are static).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
+class ConsentCategory final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "lgw.consent"; }
+    std::string message(int ev) const override {
+        switch (static_cast<ConsentErrc>(ev)) {
+            case ConsentErrc::kInvalidSubjectCode: return "invalid_subject_code";
+            case ConsentErrc::kRateLimited: return "rate_limited";
+            case ConsentErrc::kConsentNotFound: return "consent_not_found";
+            case ConsentErrc::kConsentLocked: return "consent_locked";
+            case ConsentErrc::kConsentUsed: return "consent_used";
+            case ConsentErrc::kConsentExpired: return "consent_expired";
+            case ConsentErrc::kCodeMismatch: return "code_mismatch";
+            case ConsentErrc::kGrantNotFound: return "grant_not_found";
+            case ConsentErrc::kGrantUsed: return "grant_used";
+            case ConsentErrc::kGrantExpired: return "grant_expired";
+            case ConsentErrc::kGrantScope: return "grant_scope";
+            case ConsentErrc::kUpstream: return "upstream";
+            case ConsentErrc::kSmsFailed: return "sms_failed";
+            case ConsentErrc::kLicenceRejected: return "licence_rejected";
+        }
+        return "consent_error";
+    }
+};
+#pragma GCC diagnostic pop
+
+ConsentFailure failure(ConsentErrc code, std::string detail) { return ConsentFailure{code, std::move(detail)}; }
+
+// Whole seconds to wait, at least one (what Retry-After says).
+std::int64_t secondsUp(Millis ms) { return std::max<Millis>(1, (ms + 999) / 1000); }
+
+// "YYYY-MM-DD" -> Unix ms at 00:00 UTC; nullopt if malformed.
+std::optional<Millis> dateMs(const std::string& d) {
+    int y, m, day;
+    if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d", &y, &m, &day) != 3) return std::nullopt;
+    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                                    std::chrono::day{static_cast<unsigned>(day)}};
+    if (!ymd.ok()) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::sys_days{ymd}.time_since_epoch()).count();
+}
+
+store::AuditEvent event(const Actor& who, std::string action, std::string target, std::string app, std::string subject,
+                        std::string outcome, security::AuditDetail detail = {}, bool alert = false) {
+    store::AuditEvent e;
+    e.actor = who.id;
+    e.role = who.role;
+    e.requestId = who.requestId;
+    e.action = std::move(action);
+    e.target = std::move(target);
+    e.applicationId = std::move(app);
+    // The auditor stores the subject as its keyed reference; the masked code is for reading.
+    if (!subject.empty()) detail.add("subject_masked", security::maskIdentityCode(subject));
+    e.subject = std::move(subject);
+    e.outcome = std::move(outcome);
+    e.detailJson = detail.json();
+    e.alert = alert;
+    return e;
+}
+
+adapters::sms::SmsMessage codeMessage(std::string phone, const std::string& code, int ttlS, std::string consentId) {
+    return {std::move(phone), "consent_code", {{"code", code}, {"valid_minutes", std::to_string(ttlS / 60)}},
+            std::move(consentId)};
+}
+
+}  // namespace
+
+const boost::system::error_category& consentCategory() {
+    static const ConsentCategory category;
+    return category;
+}
+
+boost::system::error_code make_error_code(ConsentErrc e) { return {static_cast<int>(e), consentCategory()}; }
+
+void throw_exception_from_error(const ConsentFailure& f, const boost::source_location& where) {
+    throw boost::system::system_error(f.code, f.detail + " (at " + where.file_name() + ")");
+}
+
+Autofill autofillFrom(const std::vector<security::ELicence>& ls) {
+    Autofill a;
+    auto setIfNone = [](std::optional<std::string>& field, const std::string& v) {
+        if (!v.empty() && !field) field = v;
+    };
+    auto datum = [](const security::ELicence& l, const char* key) {
+        auto it = l.data.find(key);
+        return it == l.data.end() ? std::string() : it->second;
+    };
+    for (auto& l : ls)
+        if (l.type == "business_licence") {
+            setIfNone(a.customerName, l.holder);
+            setIfNone(a.creditCode, l.holderCode);
+            setIfNone(a.legalRepresentative, datum(l, "legal_representative"));
+            setIfNone(a.address, datum(l, "address"));
+        }
+    for (auto& l : ls)
+        if (l.type == "id_card") {
+            setIfNone(a.customerName, l.holder);
+            setIfNone(a.idNumber, l.holderCode);
+            setIfNone(a.address, datum(l, "address"));
+        }
+    for (auto& l : ls)
+        if (l.type == "property_certificate") setIfNone(a.address, datum(l, "location"));
+    return a;
+}
+
+// Not a coroutine: the event moves into Auditor::record's frame before this returns, so an event
+// built in the caller's co_await expression never outlives its use (STYLE.md, g++ 12).
+asio::awaitable<store::AuditEvent> ConsentService::audit(store::AuditEvent e) {
+    return d_.auditor.record(std::move(e));
+}
+
+asio::awaitable<std::optional<ConsentFailure>> ConsentService::limit(std::string key, config::RateLimitConfig rl,
+                                                                     std::string what) {
+    const Millis now = d_.services.nowMs();
+    std::function<store::RateDecision()> job = [this, key, rl, now] {
+        return d_.services.store.hitRateLimit(key, static_cast<Millis>(rl.windowS) * 1000, rl.max, now);
+    };
+    auto decision = co_await d_.services.blocking.call(std::move(job));
+    if (decision.allowed) co_return std::nullopt;
+    ConsentFailure f = failure(ConsentErrc::kRateLimited, "");
+    f.retryAfterS = secondsUp(decision.retryAfterMs);
+    f.detail = "too many consent requests " + what + "; retry after " + std::to_string(f.retryAfterS) + " s";
+    co_return f;
+}
+
+asio::awaitable<std::optional<store::Consent>> ConsentService::load(std::string id) {
+    std::function<std::optional<store::Consent>()> job = [this, id] { return d_.services.store.consent(id); };
+    co_return co_await d_.services.blocking.call(std::move(job));
+}
+
+asio::awaitable<ConsentResult<ConsentStarted>> ConsentService::start(Actor who, ConsentRequest rq) {
+    // A malformed code is refused; a wrong check character alone is only flagged, because some
+    // legally issued early credit codes fail it: the platform decides whether the holder exists.
+    auto verdict = rq.subjectType == "enterprise" ? security::validateCreditCode(rq.subjectCode)
+                                                  : security::validateIdNumber(rq.subjectCode);
+    if (!verdict.wellFormed) co_return failure(ConsentErrc::kInvalidSubjectCode, verdict.reason);
+    const bool checksumWarning = !verdict.valid;
+    const std::string code = verdict.normalized;
+
+    // Arguments named before each co_await (STYLE.md, g++ 12).
+    std::string callerKey = "caller:" + who.id, subjectKey = "subject:" + code;
+    std::string fromCaller = "from this caller", forSubject = "for this subject", toPhone = "to this phone";
+    if (auto f = co_await limit(callerKey, cfg().perCaller, fromCaller)) co_return std::move(*f);
+    if (auto f = co_await limit(subjectKey, cfg().perSubject, forSubject)) co_return std::move(*f);
+
+    std::string codeType = rq.subjectType == "enterprise" ? "USCC" : "ID";
+    auto phoneResult = co_await d_.gov.contactPhone(codeType, code);
+    if (auto* e = std::get_if<GovError>(&phoneResult)) {
+        auto ev1 = event(who, "consent.create", "", rq.applicationId, code, "error",
+                             {{"reason", adapters::govdata::toString(e->code)}});
+        co_await audit(std::move(ev1));
+        ConsentFailure f = failure(ConsentErrc::kUpstream, e->detail);
+        f.cause = *e;
+        co_return f;
+    }
+    const std::string phone = std::get<std::string>(phoneResult);
+    std::string phoneKey = "phone:" + phone;
+    if (auto f = co_await limit(phoneKey, cfg().perPhone, toPhone)) co_return std::move(*f);
+
+    store::Consent consent;
+    consent.id = security::randomId128();
+    consent.applicationId = rq.applicationId;
+    consent.subjectType = rq.subjectType;
+    consent.subjectCode = code;
+    consent.licenceTypes = rq.licenceTypes;
+    consent.purpose = rq.purpose;
+    consent.caller = who.id;
+    consent.phone = phone;
+    consent.consentTextSha256 = d_.consentTextSha256;
+    consent.checksumWarning = checksumWarning;
+    const Millis now = d_.services.nowMs();
+    consent.createdAt = now;
+    consent.codeExpiresAt = now + cfg().codeTtlS * 1000LL;
+    consent.resendAfter = now + cfg().resendIntervalS * 1000LL;
+    const std::string smsCode = security::generateSmsCode();
+    consent.codeHmac = security::smsCodeHmac(d_.codeSecret, consent.id, smsCode);
+
+    // Send first, store second: a failed send leaves no consent that anyone could verify.
+    auto msg = codeMessage(phone, smsCode, cfg().codeTtlS, consent.id);
+    auto smsError = co_await d_.sms.send(std::move(msg));
+    if (smsError) {
+        auto ev2 = event(who, "consent.sms", consent.id, rq.applicationId, code, "error",
+                             {{"reason", smsError->detail}});
+        co_await audit(std::move(ev2));
+        ConsentFailure f = failure(ConsentErrc::kSmsFailed, smsError->detail);
+        f.cause = *smsError;
+        co_return f;
+    }
+    std::function<void()> insert = [this, consent] { d_.services.store.insertConsent(consent); };
+    co_await d_.services.blocking.run(std::move(insert));
+    auto ev3 = event(who, "consent.create", consent.id, rq.applicationId, code, "allowed",
+                         {{"masked_phone", security::maskPhone(phone)}, {"checksum_warning", checksumWarning}});
+    co_await audit(std::move(ev3));
+    co_return ConsentStarted{consent.id, security::maskPhone(phone), consent.codeExpiresAt, cfg().resendIntervalS,
+                             checksumWarning, checksumWarning ? verdict.reason : std::string()};
+}
+
+asio::awaitable<ConsentResult<CodeResent>> ConsentService::resend(Actor who, std::string id) {
+    auto consent = co_await load(id);
+    if (!consent || consent->caller != who.id)
+        co_return failure(ConsentErrc::kConsentNotFound, "no consent " + id + " of this caller");
+    if (consent->status == store::ConsentStatus::kLocked)
+        co_return failure(ConsentErrc::kConsentLocked, "too many wrong codes; start a new consent");
+    if (consent->status == store::ConsentStatus::kVerified)
+        co_return failure(ConsentErrc::kConsentUsed, "this consent was verified already");
+    const Millis now = d_.services.nowMs();
+    if (now < consent->resendAfter) {
+        ConsentFailure f = failure(ConsentErrc::kRateLimited, "");
+        f.retryAfterS = secondsUp(consent->resendAfter - now);
+        f.detail = "a new code may be sent in " + std::to_string(f.retryAfterS) + " s";
+        co_return f;
+    }
+    const std::string smsCode = security::generateSmsCode();
+    auto msg = codeMessage(consent->phone, smsCode, cfg().codeTtlS, id);
+    auto smsError = co_await d_.sms.send(std::move(msg));
+    if (smsError) {
+        ConsentFailure f = failure(ConsentErrc::kSmsFailed, smsError->detail);
+        f.cause = *smsError;
+        co_return f;
+    }
+    const std::string hmac = security::smsCodeHmac(d_.codeSecret, id, smsCode);
+    const Millis expires = now + cfg().codeTtlS * 1000LL, resendAfter = now + cfg().resendIntervalS * 1000LL;
+    std::function<store::ResendOutcome()> job = [this, id, hmac, expires, resendAfter, now] {
+        return d_.services.store.replaceConsentCode(id, hmac, expires, resendAfter, now);
+    };
+    auto outcome = co_await d_.services.blocking.call(std::move(job));
+    if (outcome == store::ResendOutcome::kTooSoon)
+        co_return failure(ConsentErrc::kRateLimited, "a new code was sent moments ago");
+    if (outcome != store::ResendOutcome::kOk)
+        co_return failure(ConsentErrc::kConsentUsed, "this consent can no longer be resent");
+    auto ev4 = event(who, "consent.resend", id, consent->applicationId, consent->subjectCode, "allowed");
+    co_await audit(std::move(ev4));
+    co_return CodeResent{expires, cfg().resendIntervalS};
+}
+
+asio::awaitable<ConsentResult<GrantIssued>> ConsentService::verify(Actor who, std::string id, std::string code) {
+    auto consent = co_await load(id);
+    if (!consent || consent->caller != who.id)
+        co_return failure(ConsentErrc::kConsentNotFound, "no consent " + id + " of this caller");
+    const std::string grantId = security::randomId128();
+    store::Grant grant;
+    grant.idHash = security::sha256Hex(grantId);
+    const Millis now = d_.services.nowMs();
+    grant.expiresAt = now + cfg().grantTtlS * 1000LL;
+    const std::string presented = security::smsCodeHmac(d_.codeSecret, id, code);
+    const int maxAttempts = cfg().maxAttempts;
+    std::function<store::VerifyResult()> job = [this, id, presented, now, maxAttempts, grant] {
+        return d_.services.store.verifyConsentCode(id, presented, now, maxAttempts, grant);
+    };
+    auto r = co_await d_.services.blocking.call(std::move(job));
+    const std::string app = consent->applicationId, subject = consent->subjectCode;
+    auto denied = [&](const char* reason, bool alert = false) {
+        return event(who, "consent.verify", id, app, subject, "denied", {{"reason", reason}}, alert);
+    };
+    switch (r.outcome) {
+        case store::VerifyOutcome::kVerified: {
+            auto ev5 = event(who, "consent.verify", id, app, subject, "allowed");
+            co_await audit(std::move(ev5));
+            co_return GrantIssued{grantId, grant.expiresAt, app, consent->licenceTypes, consent->purpose};
+        }
+        case store::VerifyOutcome::kMismatch: {
+            auto ev6 = denied("code_mismatch");
+            co_await audit(std::move(ev6));
+            ConsentFailure f = failure(ConsentErrc::kCodeMismatch, "the code does not match; " +
+                                                                       std::to_string(r.attemptsLeft) + " attempt(s) left");
+            f.attemptsLeft = r.attemptsLeft;
+            co_return f;
+        }
+        case store::VerifyOutcome::kLocked: {
+            // The attempt that locks it is an alert; later ones at a locked consent are not news.
+            auto ev7 = denied("consent_locked", consent->status == store::ConsentStatus::kPending);
+            co_await audit(std::move(ev7));
+            ConsentFailure f = failure(ConsentErrc::kConsentLocked, "too many wrong codes; start a new consent");
+            f.attemptsLeft = 0;
+            co_return f;
+        }
+        case store::VerifyOutcome::kExpired: {
+            auto ev8 = denied("consent_expired");
+            co_await audit(std::move(ev8));
+            co_return failure(ConsentErrc::kConsentExpired, "the code expired; send a new one with /resend");
+        }
+        case store::VerifyOutcome::kUsed: {
+            auto ev9 = denied("consent_used");
+            co_await audit(std::move(ev9));
+            co_return failure(ConsentErrc::kConsentUsed, "this consent was verified already; it serves one grant");
+        }
+        case store::VerifyOutcome::kNotFound: break;
+    }
+    co_return failure(ConsentErrc::kConsentNotFound, "no consent " + id);
+}
+
+// A grant that cannot serve this fetch: why, the refusal audited (nullopt when it can).
+asio::awaitable<std::optional<ConsentFailure>> ConsentService::refuseGrant(Actor who, store::ConsumeResult used,
+                                                                           std::string target) {
+    std::optional<ConsentFailure> why;
+    bool alert = false;
+    switch (used.outcome) {
+        case store::ConsumeOutcome::kOk: co_return std::nullopt;
+        case store::ConsumeOutcome::kNotFound: co_return failure(ConsentErrc::kGrantNotFound, "no such grant");
+        case store::ConsumeOutcome::kUsed:
+            why = failure(ConsentErrc::kGrantUsed, "this grant was used already; a grant serves one fetch");
+            break;
+        case store::ConsumeOutcome::kExpired:
+            why = failure(ConsentErrc::kGrantExpired, "the grant expired; ask the customer for a new consent");
+            break;
+        case store::ConsumeOutcome::kWrongCaller:
+            why = failure(ConsentErrc::kGrantScope, "this grant was issued to another caller");
+            alert = true;
+            break;
+        case store::ConsumeOutcome::kWrongApplication:
+            why = failure(ConsentErrc::kGrantScope, "this grant was issued for another application");
+            alert = true;
+            break;
+    }
+    auto ev10 = event(who, "licences.fetch", target, used.grant->applicationId, used.grant->subjectCode, "denied",
+                         {{"reason", why->code.message()}}, alert);
+    co_await audit(std::move(ev10));
+    co_return why;
+}
+
+// Every licence verified (seal, holder, purpose) and of a consented type, or the first that is not,
+// audited as an alert: then nothing is stored. `licences` is the caller's, which awaits this.
+asio::awaitable<std::optional<ConsentFailure>> ConsentService::rejectUnverified(
+    Actor who, store::Grant g, std::string target, std::string platformPurpose,
+    const std::vector<security::ELicence>& licences) {
+    security::LicenceExpectations expect{g.subjectCode, platformPurpose};
+    for (auto& l : licences) {
+        auto verdict = security::verifyLicence(l, d_.platformKeys, expect);
+        if (verdict.ok && std::find(g.licenceTypes.begin(), g.licenceTypes.end(), l.type) == g.licenceTypes.end()) {
+            verdict.ok = false;
+            verdict.code = "licence_rejected";
+            verdict.reason = "licence " + l.number + ": type " + l.type + " was not consented";
+        }
+        if (verdict.ok) continue;
+        auto ev11 = event(who, "licence.verify", target, g.applicationId, g.subjectCode, "denied",
+                             {{"reason", verdict.code}, {"detail", verdict.reason}}, true);
+        co_await audit(std::move(ev11));
+        ConsentFailure f = failure(ConsentErrc::kLicenceRejected, verdict.reason);
+        f.cause = verdict;
+        co_return f;
+    }
+    co_return std::nullopt;
+}
+
+// A licence ending within the warning period: an SMS reminder at 09:00 China Standard Time (01:00
+// UTC) on each configured day before its end that is still ahead. Returns the days left, or none.
+asio::awaitable<std::optional<std::int64_t>> ConsentService::scheduleExpiryReminders(security::ELicence l,
+                                                                                     std::string phone, Millis now) {
+    if (!l.validTo) co_return std::nullopt;
+    auto end = dateMs(*l.validTo);
+    if (!end) co_return std::nullopt;
+    const Millis left = *end - now;
+    if (left >= cfg().expiryWarningDays * kDay) co_return std::nullopt;
+    for (int days : cfg().reminderDays) {
+        const Millis due = *end - days * kDay + 3600000;
+        if (due <= now) continue;
+        store::Reminder rem;
+        rem.dedupeKey = "licence:" + l.identifier + ":" + std::to_string(days);
+        rem.phone = phone;
+        rem.templateName = "licence_expiring";
+        rem.paramsJson = adapters::sms::encodeTemplateParams(
+            {{"licence", l.name}, {"number", l.number}, {"valid_to", *l.validTo}, {"days", days}});
+        rem.dueAt = due;
+        std::function<void()> sched = [this, rem] { d_.services.store.scheduleReminder(rem); };
+        co_await d_.services.blocking.run(std::move(sched));
+    }
+    co_return std::max<Millis>(0, left / kDay);
+}
+
+// One verified licence into the vault and the store (audited), its reminders scheduled.
+asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::Grant g, std::string phone,
+                                                             security::ELicence l, Millis now) {
+    store::DocumentMeta doc;
+    doc.id = security::randomId128();
+    doc.applicationId = g.applicationId;
+    doc.source = "e_licence";
+    doc.docType = l.type;
+    doc.contentType = l.fileContentType;
+    doc.createdBy = who.id;
+    doc.createdAt = now;
+    doc.fieldsJson = store::encodeLicenceFields(l.data);
+    store::LicenceRecord rec{doc.id, g.applicationId, l.identifier, l.type, l.number, l.holder, l.holderCode,
+                             l.issuer, l.issuedOn, l.validFrom, l.validTo.value_or(""), doc.fieldsJson};
+    std::string file = std::move(l.fileBytes);
+    std::function<void()> save = [this, &doc, &rec, &file] {
+        d_.vault.put(doc, file);
+        d_.services.store.insertLicenceDocument(doc, rec);
+    };
+    co_await d_.services.blocking.run(std::move(save));
+    auto ev12 = event(who, "licence.store", doc.id, g.applicationId, g.subjectCode, "allowed",
+                         {{"type", l.type}, {"identifier", l.identifier}});
+    co_await audit(std::move(ev12));
+    auto within = co_await scheduleExpiryReminders(l, phone, now);
+    co_return FetchedLicence{doc.id, std::move(l), within};
+}
+
+asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Actor who, std::string grantId,
+                                                                              std::optional<std::string> appFilter) {
+    const std::string idHash = security::sha256Hex(grantId);
+    const Millis now = d_.services.nowMs();
+    std::function<store::ConsumeResult()> consume = [this, idHash, caller = who.id, appFilter, now] {
+        return d_.services.store.consumeGrant(idHash, caller, appFilter, now);
+    };
+    auto used = co_await d_.services.blocking.call(std::move(consume));
+    const std::string target = "grant:" + idHash.substr(0, 16);
+    if (auto refused = co_await refuseGrant(who, used, target)) co_return std::move(*refused);
+    const store::Grant g = *used.grant;
+    auto consent = co_await load(g.consentId);
+    if (!consent) throw std::logic_error("grant without consent " + g.consentId);
+    const std::string platformPurpose = cfg().purposes.at(g.purpose);
+
+    adapters::govdata::LicenceQuery q;
+    q.holderCode = g.subjectCode;
+    q.licenceTypes = g.licenceTypes;
+    q.purpose = platformPurpose;
+    q.requesterOrgCode = d_.services.config.govdata.orgCode;
+    q.operatorId = who.id;
+    q.consentId = consent->id;
+    q.verifiedAt = rfc3339Utc(consent->verifiedAt);
+    q.consentTextSha256 = consent->consentTextSha256;
+    q.copyExpiresAt = rfc3339Utc(now + cfg().copyValidityDays * kDay);
+    auto result = co_await d_.gov.queryLicences(std::move(q));
+    if (auto* e = std::get_if<GovError>(&result)) {
+        // An outage is not the customer's fault: give the grant back for a retry within its lifetime.
+        if (e->code == GovErrorCode::kUpstreamTimeout || e->code == GovErrorCode::kUpstreamUnavailable) {
+            std::function<void()> release = [this, idHash, now] { d_.services.store.releaseGrant(idHash, now); };
+            co_await d_.services.blocking.run(std::move(release));
+        }
+        auto ev13 = event(who, "licences.fetch", target, g.applicationId, g.subjectCode, "error",
+                             {{"reason", adapters::govdata::toString(e->code)}});
+        co_await audit(std::move(ev13));
+        ConsentFailure f = failure(ConsentErrc::kUpstream, e->detail);
+        f.cause = *e;
+        co_return f;
+    }
+    auto licences = std::move(std::get<std::vector<security::ELicence>>(result));
+    if (auto rejected = co_await rejectUnverified(who, g, target, platformPurpose, licences))
+        co_return std::move(*rejected);
+
+    LicencesFetched out;
+    out.autofill = autofillFrom(licences);
+    for (auto& l : licences) out.licences.push_back(co_await storeLicence(who, g, consent->phone, std::move(l), now));
+    auto ev14 = event(who, "licences.fetch", target, g.applicationId, g.subjectCode, "allowed",
+                         {{"count", out.licences.size()}});
+    co_await audit(std::move(ev14));
+    co_return out;
+}
+
+}  // namespace lgw::gateway
