@@ -1,5 +1,7 @@
 #include "gateway/api/error_mapping.hpp"
 
+#include <boost/json/parse.hpp>
+
 namespace lgw::gateway {
 
 using adapters::govdata::GovErrorCode;
@@ -53,6 +55,21 @@ Problem consentProblem(const ConsentFailure& f) {
 HttpResponse consentResponse(const ConsentFailure& f, const std::string& requestId) {
     if (f.code == ConsentErrc::kRateLimited && f.retryAfterS > 0) return rateLimited(f.detail, f.retryAfterS, requestId);
     return toResponse(consentProblem(f), requestId);
+}
+
+Problem packageProblem(const PackageFailure& f) {
+    int status = 500;
+    switch (static_cast<PackageErrc>(f.code.value())) {
+        case PackageErrc::kApplicationNotFound:
+        case PackageErrc::kPackageNotFound: status = 404; break;
+        case PackageErrc::kUnknownCategory:
+        case PackageErrc::kIdentityProofMissing: status = 422; break;
+        case PackageErrc::kPackageSuspended:
+        case PackageErrc::kNotDeadLetter: status = 409; break;
+    }
+    Problem p = makeProblem(status, f.code.message(), f.detail);
+    if (f.code == PackageErrc::kIdentityProofMissing) p.extra["items"] = boost::json::parse(store::encodePackageItems(f.items));
+    return p;
 }
 
 Problem scanProblem(const ocr::ScanError& e) { return makeProblem(e.status, e.code, e.message); }

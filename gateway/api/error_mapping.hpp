@@ -7,6 +7,7 @@
 #include "adapters/sms/sms_sender.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/services/consents.hpp"
+#include "gateway/services/packages.hpp"
 #include "ocr/scan_image.hpp"
 #include "security/licence_verifier.hpp"
 
@@ -28,6 +29,10 @@ Problem licenceProblem(const security::LicenceVerdict& v);
 Problem consentProblem(const ConsentFailure& f);
 /// The same as a response: a rate limit carries Retry-After.
 HttpResponse consentResponse(const ConsentFailure& f, const std::string& requestId);
+
+/// A package that could not be built, pushed or replayed (404, 409, 422); identity_proof_missing
+/// carries the judged items.
+Problem packageProblem(const PackageFailure& f);
 
 /// A scan the OCR pipeline refused or could not read (415, 422, 503 ocr_unavailable); the 503
 /// carries Retry-After when answered (scanResponse).

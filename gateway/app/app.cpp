@@ -295,10 +295,10 @@ struct App::Impl {
         }
         marketingClient = std::make_unique<adapters::marketing::HttpMarketingClient>(server->executor(), url, secret, m.timeoutMs);
         pushWorker = std::make_unique<PushWorker>(services, auditor, *vault, *marketingClient);
-        packageDeps = std::make_unique<PackageDeps>(PackageDeps{services, auditor, materials});
         PushWorker* worker = pushWorker.get();
-        packageDeps->wakePusher = [worker] { worker->wake(); };
-        addPackageRoutes(router, *packageDeps);
+        packages = std::make_unique<PackageService>(
+            PackageService::Deps{services, auditor, materials, [worker] { worker->wake(); }});
+        addPackageRoutes(router, services, auditor, *packages);
         store::Store* st = store.get();
         auto clock = services.clock;
         metrics.addCollector([st, clock](std::string& out) {
@@ -361,7 +361,7 @@ struct App::Impl {
     config::Materials materials;
     std::unique_ptr<adapters::marketing::MarketingSimulator> marketingSim;
     std::unique_ptr<adapters::marketing::MarketingSystem> marketingClient;
-    std::unique_ptr<PackageDeps> packageDeps;
+    std::unique_ptr<PackageService> packages;
     std::unique_ptr<PushWorker> pushWorker;
 };
 

@@ -6,6 +6,20 @@
 
 namespace lgw::gateway {
 
+store::AuditEvent actorEvent(const Actor& who, std::string action, std::string target, std::string app,
+                             std::string outcome, const security::AuditDetail& detail) {
+    store::AuditEvent e;
+    e.actor = who.id;
+    e.role = who.role;
+    e.requestId = who.requestId;
+    e.action = std::move(action);
+    e.target = std::move(target);
+    e.applicationId = std::move(app);
+    e.outcome = std::move(outcome);
+    e.detailJson = detail.json();
+    return e;
+}
+
 store::AuditHasher auditHasher(bool national) { return national ? &auditHashSm3 : &auditHash; }
 
 Auditor::Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics, std::shared_ptr<const Clock> clock,

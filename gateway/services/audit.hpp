@@ -12,7 +12,9 @@
 #include "security/signature.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/metrics.hpp"
+#include "gateway/services/actor.hpp"
 #include "gateway/services/clock.hpp"
+#include "security/audit_detail.hpp"
 
 namespace lgw::gateway {
 
@@ -29,6 +31,10 @@ using security::exportCheckpointLine;
 using security::exportEventLine;
 using security::exportHeaderLine;
 using security::verifyExport;
+
+/// An event of `action` by `who` on `target` (of application `app`), with its outcome and detail.
+store::AuditEvent actorEvent(const Actor& who, std::string action, std::string target, std::string app,
+                             std::string outcome, const security::AuditDetail& detail = {});
 
 /// The hasher of a deployment.
 store::AuditHasher auditHasher(bool national);

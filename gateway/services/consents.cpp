@@ -71,18 +71,10 @@ std::optional<Millis> dateMs(const std::string& d) {
 
 store::AuditEvent event(const Actor& who, std::string action, std::string target, std::string app, std::string subject,
                         std::string outcome, security::AuditDetail detail = {}, bool alert = false) {
-    store::AuditEvent e;
-    e.actor = who.id;
-    e.role = who.role;
-    e.requestId = who.requestId;
-    e.action = std::move(action);
-    e.target = std::move(target);
-    e.applicationId = std::move(app);
     // The auditor stores the subject as its keyed reference; the masked code is for reading.
     if (!subject.empty()) detail.add("subject_masked", security::maskIdentityCode(subject));
+    store::AuditEvent e = actorEvent(who, std::move(action), std::move(target), std::move(app), std::move(outcome), detail);
     e.subject = std::move(subject);
-    e.outcome = std::move(outcome);
-    e.detailJson = detail.json();
     e.alert = alert;
     return e;
 }

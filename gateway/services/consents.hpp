@@ -19,18 +19,12 @@
 #include "adapters/blob/document_vault.hpp"
 #include "adapters/govdata/gov_data_platform.hpp"
 #include "adapters/sms/sms_sender.hpp"
+#include "gateway/services/actor.hpp"
 #include "gateway/services/audit.hpp"
 #include "gateway/services/services.hpp"
 #include "security/licence_verifier.hpp"
 
 namespace lgw::gateway {
-
-/// Who acts, as the audit trail names them, and the request it serves.
-struct Actor {
-    std::string id;
-    std::string role;
-    std::string requestId;
-};
 
 /// The ways a consent step fails. The category's message is the stable code of API.md
 /// ("consent_not_found"), so a log line, a metric and the problem name a failure alike.

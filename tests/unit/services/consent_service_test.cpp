@@ -70,7 +70,7 @@ protected:
     }
 
     config::Config cfg;
-    std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+    std::shared_ptr<FakeClock> clock = FakeClock::frozenAt(1796083200000);  // 2026-12-01T00:00:00Z
     store::SqliteStore store{store::SqliteOptions{":memory:"}};
     BlockingPool pool{1};
     Metrics metrics{"test"};
