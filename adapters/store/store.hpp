@@ -186,22 +186,25 @@ struct RateDecision {
     Millis retryAfterMs = 0;
 };
 
-class Store {
+// The store as ports, one per aggregate: a part of the gateway takes the port it needs (the
+// auditor an AuditLog, the reminder scheduler a ReminderStore), so what it may touch is in its
+// signature. Store is all of them; SqliteStore and PostgresStore implement it.
+/// Applications: who created them, for which customer category.
+class ApplicationStore {
 public:
-    virtual ~Store() = default;
-
-    /// Cheap round trip for /readyz. Returns false instead of throwing.
-    virtual bool ping() = 0;
-
-    // Applications
+    virtual ~ApplicationStore() = default;
     /// Inserts or updates; createdBy/createdAt are kept from the first write. Returns true if created.
     virtual bool upsertApplication(const Application& app) = 0;
     /// Creates the application only if no application has its id: true when it did. Two callers
     /// creating one id at once: exactly one gets true, and the other's values are not written.
     virtual bool insertApplication(const Application& app) = 0;
     virtual std::optional<Application> application(const std::string& id) = 0;
+};
 
-    // Consents and grants
+/// Consents and the grants they yield; every state change is one atomic step.
+class ConsentStore {
+public:
+    virtual ~ConsentStore() = default;
     virtual void insertConsent(const Consent& consent) = 0;
     virtual std::optional<Consent> consent(const std::string& id) = 0;
     /// Replaces the code of a pending consent if `now >= resendAfter`; the failed-attempt count stays.
@@ -220,8 +223,12 @@ public:
     /// Undoes a consume whose fetch failed upstream (timeout, outage) so that the caller may retry
     /// within the grant's lifetime; only if it is still marked used at `usedAt`. Returns true if released.
     virtual bool releaseGrant(const std::string& idHash, Millis usedAt) = 0;
+};
 
-    // Documents and licences
+/// Document metadata, e-licence records and the wrapped data keys.
+class DocumentStore {
+public:
+    virtual ~DocumentStore() = default;
     virtual void insertDocument(const DocumentMeta& doc) = 0;
     /// Inserts a document and its licence record in one transaction.
     virtual void insertLicenceDocument(const DocumentMeta& doc, const LicenceRecord& licence) = 0;
@@ -236,8 +243,12 @@ public:
     virtual std::vector<DocumentMeta> documentsWrappedBelow(std::uint32_t version, int limit) = 0;
     /// Crypto-shredding: destroys the wrapped keys of documents created before `cutoff`. Returns ids.
     virtual std::vector<std::string> purgeDocumentsBefore(Millis cutoff, Millis now) = 0;
+};
 
-    // Audit
+/// The hash-chained, gap-free audit log and its signed checkpoints.
+class AuditLog {
+public:
+    virtual ~AuditLog() = default;
     /// Appends under a lock: seq = head + 1, prevHash = head hash, hash = hasher(event). Returns it.
     virtual AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) = 0;
     /// Newest first, filtered, paged by beforeSeq.
@@ -247,8 +258,12 @@ public:
     virtual std::optional<AuditEvent> auditHead() = 0;
     virtual void insertCheckpoint(const AuditCheckpoint& cp) = 0;
     virtual std::vector<AuditCheckpoint> checkpoints() = 0;
+};
 
-    // Packages and outbox
+/// Packages and the push outbox (leases, retries, dead letters).
+class PackageStore {
+public:
+    virtual ~PackageStore() = default;
     virtual void insertPackage(const Package& pkg) = 0;
     virtual std::optional<Package> package(const std::string& id) = 0;
     /// The packages of an application, newest first.
@@ -267,16 +282,24 @@ public:
     virtual bool requeueDeadLetter(const std::string& packageId, Millis now) = 0;
     virtual std::optional<OutboxEntry> outboxEntry(const std::string& packageId) = 0;
     virtual OutboxStats outboxStats(Millis now) = 0;
+};
 
-    // Reminders
+/// SMS reminders, scheduled once per dedupe key and taken at most once.
+class ReminderStore {
+public:
+    virtual ~ReminderStore() = default;
     /// Returns false when a reminder with the same dedupe key exists already.
     virtual bool scheduleReminder(const Reminder& r) = 0;
     /// Atomically takes due pending reminders for sending: marks them sent before the caller sends,
     /// so that no reminder is sent twice even by two instances (at-most-once).
     virtual std::vector<Reminder> takeDueReminders(Millis now, int limit) = 0;
     virtual int cancelReminders(const std::string& dedupeKeyPrefix) = 0;
+};
 
-    // Console sessions
+/// Console sessions (idle and absolute expiry).
+class SessionStore {
+public:
+    virtual ~SessionStore() = default;
     /// Stores a new session; also drops sessions past their absolute expiry.
     virtual void insertSession(const Session& session) = 0;
     /// The session with this hash after recording a use at `now`. nullopt, and the row deleted, when
@@ -285,10 +308,29 @@ public:
     virtual std::optional<Session> touchSession(const std::string& idHash, Millis now, Millis idleMs) = 0;
     /// Sign-out. Returns false when there was no such session.
     virtual bool deleteSession(const std::string& idHash) = 0;
+};
 
-    // Rate limits
+/// Fixed-window counters shared by every instance on the store.
+class RateLimits {
+public:
+    virtual ~RateLimits() = default;
     /// Fixed-window counter: counts this hit and says whether it is within `max` per `windowMs`.
     virtual RateDecision hitRateLimit(const std::string& key, Millis windowMs, int max, Millis now) = 0;
+};
+
+class Store : public ApplicationStore,
+              public ConsentStore,
+              public DocumentStore,
+              public AuditLog,
+              public PackageStore,
+              public ReminderStore,
+              public SessionStore,
+              public RateLimits {
+public:
+    ~Store() override = default;
+
+    /// Cheap round trip for /readyz. Returns false instead of throwing.
+    virtual bool ping() = 0;
 };
 
 const char* toString(ConsentStatus s);

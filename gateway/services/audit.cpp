@@ -22,9 +22,9 @@ store::AuditEvent actorEvent(const Actor& who, std::string action, std::string t
 
 store::AuditHasher auditHasher(bool national) { return national ? &auditHashSm3 : &auditHash; }
 
-Auditor::Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics, std::shared_ptr<const Clock> clock,
+Auditor::Auditor(store::AuditLog& log, BlockingPool& blocking, Metrics& metrics, std::shared_ptr<const Clock> clock,
                  std::optional<security::PrivateKey> signingKey, int checkpointEvery, store::AuditHasher hasher)
-    : store_(store), blocking_(blocking), metrics_(metrics), key_(std::move(signingKey)), every_(checkpointEvery),
+    : store_(log), blocking_(blocking), metrics_(metrics), key_(std::move(signingKey)), every_(checkpointEvery),
       hasher_(std::move(hasher)), clock_(std::move(clock)) {
     auto cps = store_.checkpoints();
     if (!cps.empty()) lastCheckpoint_ = cps.back().seq;

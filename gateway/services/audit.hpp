@@ -44,7 +44,7 @@ public:
     /// With a signing key, a signed checkpoint (seq, head hash) is written every `checkpointEvery`
     /// events, so that cutting events off the end of the log is detected.
     /// `clock` stamps events and checkpoints: the one the services use (a FakeClock in tests).
-    Auditor(store::Store& store, BlockingPool& blocking, Metrics& metrics, std::shared_ptr<const Clock> clock,
+    Auditor(store::AuditLog& log, BlockingPool& blocking, Metrics& metrics, std::shared_ptr<const Clock> clock,
             std::optional<security::PrivateKey> signingKey = std::nullopt, int checkpointEvery = 100,
             store::AuditHasher hasher = &auditHash);
     /// Appends on the blocking pool. An alert also goes to the warning log and lgw_alerts_total.
@@ -62,7 +62,7 @@ public:
     std::string subjectReference(std::string_view code) const;
 
 private:
-    store::Store& store_;
+    store::AuditLog& store_;
     BlockingPool& blocking_;
     Metrics& metrics_;
     std::optional<security::PrivateKey> key_;

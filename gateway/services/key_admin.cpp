@@ -6,7 +6,7 @@
 
 namespace lgw::gateway {
 
-RewrapReport rewrapAll(store::Store& store, const security::Keyring& ring) {
+RewrapReport rewrapAll(store::DocumentStore& store, const security::Keyring& ring) {
     RewrapReport r;
     std::uint32_t newest = ring.newest();
     std::set<std::string> failedIds;

@@ -16,6 +16,6 @@ struct RewrapReport {
 
 /// Re-wraps every data key below the newest version of `fullRing` (which must still hold the old
 /// versions). Safe to run while gateways serve: each re-wrap is a conditional update.
-RewrapReport rewrapAll(store::Store& store, const security::Keyring& fullRing);
+RewrapReport rewrapAll(store::DocumentStore& store, const security::Keyring& fullRing);
 
 }  // namespace lgw::gateway
