@@ -17,6 +17,7 @@
 #include <boost/json.hpp>
 
 #include <fstream>
+#include <sstream>
 
 #include "tests/common/blank_page.hpp"
 #include "tests/integration/process_harness.hpp"
@@ -167,14 +168,11 @@ struct GatewayOptions {
 };
 
 /// The real binary on a data directory of its own, optionally over TLS.
-class Gateway {
+class Gateway : public ServedBinary {
 public:
-    explicit Gateway(GatewayOptions o = {}) {
-        dir = fs::temp_directory_path() / ("lgw-hostile-" + security::randomId128().substr(0, 8));
-        fs::create_directories(dir);
-        port = freePort();
+    explicit Gateway(GatewayOptions o = {}) : ServedBinary("hostile") {
         const std::string src = std::getenv("LGW_SOURCE_DIR");
-        std::ofstream cfg(dir / "gateway.toml");
+        std::ostringstream cfg;
         cfg << "demo = true\ndata_dir = \"" << dir.string() << "\"\n"
             << "[server]\nlisten = \"127.0.0.1:" << port << "\"\nread_timeout_ms = 3000\n" << o.server << "\n";
         if (o.tls) {
@@ -189,21 +187,17 @@ public:
             << "[govsim]\nholders_file = \"" << src << "/config/govsim/holders.json\"\n"
             << "[marketing]\nmaterials_file = \"" << src << "/config/materials.toml\"\n"
             << "[ocr]\n" << o.ocr << "\n";
-        cfg.close();
         if (o.tls) {
             ctx_ = SSL_CTX_new(TLS_client_method());
             SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);
         }
-        process = std::make_unique<Process>(std::vector<std::string>{"serve", "--config", (dir / "gateway.toml").string()},
-                                            dir / "gateway.log", std::map<std::string, std::string>{});
+        start(cfg.str());
         up_ = waitUntil([&] { return healthy(); }, 20s);
         if (up_) peakWhenUpKb = peakRssKb(process->pid());
     }
     ~Gateway() {
         process.reset();
         if (ctx_) SSL_CTX_free(ctx_);
-        std::error_code ec;
-        if (!::testing::Test::HasFailure()) fs::remove_all(dir, ec);
     }
     bool up() const { return up_; }
     SSL_CTX* tls() const { return ctx_; }
@@ -228,16 +222,7 @@ public:
         ASSERT_EQ(r.status, 201) << r.body;
     }
     pid_t pid() const { return process->pid(); }
-    std::string log() const {
-        std::ifstream in(dir / "gateway.log");
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
 
-    fs::path dir;
-    std::uint16_t port = 0;
-    std::unique_ptr<Process> process;
     long peakWhenUpKb = 0;
 
 private:

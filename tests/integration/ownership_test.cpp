@@ -35,22 +35,12 @@ std::string configText(const std::string& extra) {
     return cfg + extra;
 }
 
-class Served {
+class Served : public ServedBinary {
 public:
-    explicit Served(const std::string& extraConfig = "", const std::string& listenHost = "127.0.0.1") {
-        dir = fs::temp_directory_path() / ("lgw-own-" + security::randomId128().substr(0, 8));
-        fs::create_directories(dir);
-        std::ofstream(dir / "gateway.toml") << configText(extraConfig);
-        port = freePort();
-        process = std::make_unique<Process>(
-            std::vector<std::string>{"serve", "--config", (dir / "gateway.toml").string(), "--listen",
-                                     listenHost + ":" + std::to_string(port), "--data-dir", (dir / "data").string()},
-            dir / "gateway.log", std::map<std::string, std::string>{});
-    }
-    ~Served() {
-        process.reset();
-        std::error_code ec;
-        if (!::testing::Test::HasFailure()) fs::remove_all(dir, ec);
+    explicit Served(const std::string& extraConfig = "", const std::string& listenHost = "127.0.0.1")
+        : ServedBinary("own") {
+        start(configText(extraConfig),
+              {"--listen", listenHost + ":" + std::to_string(port), "--data-dir", (dir / "data").string()});
     }
     bool up() {
         return waitUntil(
@@ -66,7 +56,6 @@ public:
             30s) &&
                process->running();
     }
-    std::string log() const { return readFile(dir / "gateway.log"); }
 
     ClientResponse call(const std::string& key, const std::string& method, const std::string& target,
                         const std::string& body = "", const std::string& type = "application/json",
@@ -111,10 +100,6 @@ public:
             if (a.at("detail").at("attempted").as_string() == action) ++n;
         return n;
     }
-
-    fs::path dir;
-    std::uint16_t port = 0;
-    std::unique_ptr<Process> process;
 };
 
 // One gateway for the scenarios; each uses application ids of its own.

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -109,6 +111,43 @@ private:
     pid_t pid_ = -1;
     int status_ = 0;
     bool reaped_ = false;
+};
+
+/// The gateway binary serving DIR/gateway.toml from a directory of its own, its output in
+/// DIR/gateway.log, on a free loopback port. The directory is removed when the test passed and kept
+/// (with the log the failure message names) when it failed. The ownership and hostile-client tests
+/// both start their gateway through this.
+class ServedBinary {
+public:
+    explicit ServedBinary(const std::string& tag)
+        : dir(fs::temp_directory_path() / ("lgw-" + tag + "-" + security::randomId128().substr(0, 8))),
+          port(freePort()) {
+        fs::create_directories(dir);
+    }
+    ~ServedBinary() {
+        process.reset();
+        std::error_code ec;
+        if (!::testing::Test::HasFailure()) fs::remove_all(dir, ec);
+    }
+    ServedBinary(const ServedBinary&) = delete;
+    ServedBinary& operator=(const ServedBinary&) = delete;
+
+    fs::path configPath() const { return dir / "gateway.toml"; }
+    /// Writes `configText` as the config and runs `serve --config DIR/gateway.toml extraArgs...`.
+    void start(const std::string& configText, const std::vector<std::string>& extraArgs = {}) {
+        std::ofstream(configPath()) << configText;
+        std::vector<std::string> args{"serve", "--config", configPath().string()};
+        args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+        process = std::make_unique<Process>(args, dir / "gateway.log", std::map<std::string, std::string>{});
+    }
+    std::string log() const {
+        std::ifstream in(dir / "gateway.log");
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+
+    fs::path dir;
+    std::uint16_t port = 0;
+    std::unique_ptr<Process> process;
 };
 
 /// A small page standing in for a scanned identity document.
