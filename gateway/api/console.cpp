@@ -112,21 +112,16 @@ json::object sessionJson(const store::Session& s, const std::string& csrf, std::
 }
 
 asio::awaitable<HttpResponse> signIn(Ctx* c, HttpRequest req) {
-    auto parsed = parseJsonBody(req.body);
+    auto parsed = parseJsonObject(req.body, R"({"api_key": "..."})");
     if (auto* p = std::get_if<Problem>(&parsed)) co_return toResponse(*p, req.requestId);
-    auto& v = std::get<json::value>(parsed);
+    const json::object& o = std::get<json::object>(parsed);
     FieldErrors errs;
-    std::optional<std::string> key;
-    if (!v.is_object()) {
-        errs.add("", "the body must be a JSON object {\"api_key\": \"...\"}");
-    } else {
-        for (auto& [k, val] : v.get_object()) {
-            (void)val;
-            if (k != "api_key") errs.add(std::string(k), "unknown field; expected api_key");
-        }
-        key = errs.string(v.get_object(), "api_key", true, 512);
-        if (key && key->empty()) errs.add("api_key", "must not be empty");
+    for (auto& [k, val] : o) {
+        (void)val;
+        if (k != "api_key") errs.add(std::string(k), "unknown field; expected api_key");
     }
+    std::optional<std::string> key = errs.string(o, "api_key", true, 512);
+    if (key && key->empty()) errs.add("api_key", "must not be empty");
     if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
     auto a = c->auth.authenticateKey(*key);
     if (!a.principal) {

@@ -54,6 +54,11 @@ TEST(Console, SignInGivesAnHttpOnlyStrictCookieAndCsrfGuardsWrites) {
     EXPECT_TRUE(wrong.header("set-cookie").empty());
     auto malformed = c.request("POST", "/v1/session", R"({"key":"demo-frontdesk"})", kJson);
     EXPECT_EQ(malformed.status, 422) << malformed.body;
+    // Not an object at all: the same 422, naming the body and its shape (one check for every route).
+    auto notObject = c.request("POST", "/v1/session", R"(["demo-frontdesk"])", kJson);
+    EXPECT_EQ(notObject.status, 422) << notObject.body;
+    EXPECT_NE(notObject.body.find("(body)"), std::string::npos) << notObject.body;
+    EXPECT_TRUE(notObject.header("set-cookie").empty());
 
     auto s = signIn(c, "demo-frontdesk");
     EXPECT_EQ(s.cookie.rfind("lgw_session=", 0), 0u) << s.setCookie;
