@@ -1,6 +1,8 @@
-#include <boost/json/parse.hpp>
-
 #include "adapters/govdata/gov_data_platform.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/system/system_error.hpp>
+
 #include "security/crypto.hpp"
 
 namespace lgw::adapters::govdata {
@@ -16,6 +18,29 @@ const char* toString(GovErrorCode code) {
         case GovErrorCode::kSubjectUnknown: return "subject_unknown";
     }
     return "upstream_unavailable";
+}
+
+namespace {
+// Boost's error_category has a protected non-virtual destructor by design (categories are static).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
+class GovdataCategory final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "lgw.govdata"; }
+    std::string message(int ev) const override { return toString(static_cast<GovErrorCode>(ev)); }
+};
+#pragma GCC diagnostic pop
+}  // namespace
+
+const boost::system::error_category& govdataCategory() {
+    static const GovdataCategory category;
+    return category;
+}
+
+boost::system::error_code make_error_code(GovErrorCode code) { return {static_cast<int>(code), govdataCategory()}; }
+
+void throw_exception_from_error(const GovError& e, const boost::source_location& where) {
+    throw boost::system::system_error(e.error(), e.detail + " (at " + where.file_name() + ")");
 }
 
 namespace {

@@ -1,11 +1,13 @@
 #pragma once
 // The government data platform (政务数据共享平台 · 电子证照共享) as the gateway needs it: the phone on
 // record for a holder, and the holder's e-licences for an authorised purpose. Failures are values
-// with a stable code, mapped to HTTP problems in one place (gateway/consent_service).
+// (boost::system::result with an error of the lgw.govdata category), mapped to HTTP problems in one
+// place (gateway/api/error_mapping).
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
 
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "security/licence_verifier.hpp"
@@ -13,22 +15,30 @@
 namespace lgw::adapters::govdata {
 
 enum class GovErrorCode {
-    kUpstreamTimeout,      ///< no answer within the configured time
+    kUpstreamTimeout = 1,  ///< no answer within the configured time
     kUpstreamUnavailable,  ///< connection failure, 5xx, 429, circuit open
     kUpstreamBadPayload,   ///< an answer that does not follow the contract
     kUpstreamRefused,      ///< 401/403: our signature or authorisation was refused
     kSubjectUnknown,       ///< 404: the platform does not know the holder
 };
 
+/// The stable code: upstream_timeout, upstream_unavailable, upstream_bad_payload, upstream_refused,
+/// subject_unknown (also the category's message).
+const char* toString(GovErrorCode code);
+const boost::system::error_category& govdataCategory();
+boost::system::error_code make_error_code(GovErrorCode code);
+
 struct GovError {
     GovErrorCode code;
-    std::string detail;
+    std::string detail;  ///< what happened, for the caller's problem; never a secret
+    boost::system::error_code error() const { return make_error_code(code); }
 };
 
-const char* toString(GovErrorCode code);
+/// Lets GovResult<T>::value() throw (a bug: callers test the result first).
+[[noreturn]] void throw_exception_from_error(const GovError& e, const boost::source_location& where);
 
 template <class T>
-using GovResult = std::variant<T, GovError>;
+using GovResult = boost::system::result<T, GovError>;
 
 struct LicenceQuery {
     std::string holderCode;
@@ -59,3 +69,8 @@ GovResult<std::vector<security::ELicence>> decodeLicences(const std::string& bod
 GovResult<std::string> decodeContact(const std::string& body);
 
 }  // namespace lgw::adapters::govdata
+
+namespace boost::system {
+template <>
+struct is_error_code_enum<lgw::adapters::govdata::GovErrorCode> : std::true_type {};
+}  // namespace boost::system

@@ -100,8 +100,8 @@ asio::awaitable<GovResult<std::string>> HttpGovDataClient::contactPhone(std::str
                                                                         std::string holderCode) {
     std::string body = json::serialize(json::object{{"holder_code_type", holderCodeType}, {"holder_code", holderCode}});
     auto r = co_await call("contact", "/api/v1/subjects/contact", std::move(body));
-    if (auto* e = std::get_if<GovError>(&r)) co_return *e;
-    co_return decodeContact(std::get<std::string>(r));
+    if (!r) co_return r.error();
+    co_return decodeContact(*r);
 }
 
 asio::awaitable<GovResult<std::vector<security::ELicence>>> HttpGovDataClient::queryLicences(LicenceQuery q) {
@@ -117,8 +117,8 @@ asio::awaitable<GovResult<std::vector<security::ELicence>>> HttpGovDataClient::q
                         {"consent_text_sha256", q.consentTextSha256}}},
                       {"copy_expires_at", q.copyExpiresAt}};
     auto r = co_await call("query", "/api/v1/licences/query", json::serialize(body));
-    if (auto* e = std::get_if<GovError>(&r)) co_return *e;
-    co_return decodeLicences(std::get<std::string>(r));
+    if (!r) co_return r.error();
+    co_return decodeLicences(*r);
 }
 
 }  // namespace lgw::adapters::govdata

@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 HttpSmsSender::HttpSmsSender(asio::any_io_executor executor, HttpSmsOptions options)
     : options_(std::move(options)), http_(std::move(executor), options_.http) {}
 
-asio::awaitable<std::optional<SmsError>> HttpSmsSender::send(SmsMessage m) {
+asio::awaitable<SmsResult> HttpSmsSender::send(SmsMessage m) {
     boost::json::object params;
     for (auto& [k, v] : m.params) params[k] = v;
     std::string body =
@@ -39,7 +39,7 @@ asio::awaitable<std::optional<SmsError>> HttpSmsSender::send(SmsMessage m) {
             continue;
         }
         int s = std::get<http::OutboundResponse>(r).status;
-        if (s >= 200 && s < 300) co_return std::nullopt;
+        if (s >= 200 && s < 300) co_return SmsResult();
         last = "SMS provider answered " + std::to_string(s);
         if (s < 500 && s != 429) break;  // the provider refused this message: retrying will not help
     }

@@ -18,7 +18,7 @@ struct HttpSmsOptions {
 class HttpSmsSender final : public SmsSender {
 public:
     HttpSmsSender(boost::asio::any_io_executor executor, HttpSmsOptions options);
-    boost::asio::awaitable<std::optional<SmsError>> send(SmsMessage message) override;
+    boost::asio::awaitable<SmsResult> send(SmsMessage message) override;
 
 private:
     HttpSmsOptions options_;

@@ -15,7 +15,7 @@ namespace lgw::adapters::sms {
 
 LogSmsSender::LogSmsSender(std::string path, Offload offload) : path_(std::move(path)), offload_(std::move(offload)) {}
 
-boost::asio::awaitable<std::optional<SmsError>> LogSmsSender::send(SmsMessage m) {
+boost::asio::awaitable<SmsResult> LogSmsSender::send(SmsMessage m) {
     boost::json::object params;
     for (auto& [k, v] : m.params) params[k] = v;
     auto at = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -43,7 +43,8 @@ boost::asio::awaitable<std::optional<SmsError>> LogSmsSender::send(SmsMessage m)
         log->info("sms template={} phone={} reference={} sink=log", m.templateName, security::maskPhone(m.phone),
                   m.reference);
     }
-    co_return error;
+    if (error) co_return *error;
+    co_return SmsResult();
 }
 
 }  // namespace lgw::adapters::sms

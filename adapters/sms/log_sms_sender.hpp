@@ -11,7 +11,7 @@ namespace lgw::adapters::sms {
 class LogSmsSender final : public SmsSender {
 public:
     LogSmsSender(std::string path, Offload offload);
-    boost::asio::awaitable<std::optional<SmsError>> send(SmsMessage message) override;
+    boost::asio::awaitable<SmsResult> send(SmsMessage message) override;
 
 private:
     std::string path_;

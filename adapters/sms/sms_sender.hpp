@@ -2,6 +2,7 @@
 // SMS to customers: verification codes and reminders. Templates (UPSTREAMS.md): consent_code,
 // licence_expiring, materials_due, package_suspended.
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
 
 #include <functional>
 #include <map>
@@ -21,14 +22,20 @@ struct SmsError {
     std::string detail;  ///< never contains the phone number or the parameters
 };
 
+/// Lets SmsResult::value() throw (a bug: callers test the result first).
+[[noreturn]] void throw_exception_from_error(const SmsError& e, const boost::source_location& where);
+
+/// Sent, or why not: the same result<T, E> shape as the other adapters (STYLE.md, errors are values).
+using SmsResult = boost::system::result<void, SmsError>;
+
 /// Runs a blocking job off the I/O threads (the gateway's blocking pool).
 using Offload = std::function<boost::asio::awaitable<void>(std::function<void()>)>;
 
 class SmsSender {
 public:
     virtual ~SmsSender() = default;
-    /// Sends one message; nullopt on success. Failures are reported, never swallowed.
-    virtual boost::asio::awaitable<std::optional<SmsError>> send(SmsMessage message) = 0;
+    /// Sends one message. Failures are reported, never swallowed.
+    virtual boost::asio::awaitable<SmsResult> send(SmsMessage message) = 0;
 };
 
 }  // namespace lgw::adapters::sms

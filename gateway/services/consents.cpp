@@ -166,15 +166,16 @@ asio::awaitable<ConsentResult<ConsentStarted>> ConsentService::start(Actor who, 
 
     std::string codeType = rq.subjectType == "enterprise" ? "USCC" : "ID";
     auto phoneResult = co_await d_.gov.contactPhone(codeType, code);
-    if (auto* e = std::get_if<GovError>(&phoneResult)) {
+    if (!phoneResult) {
+        const GovError e = phoneResult.error();
         auto ev1 = event(who, "consent.create", "", rq.applicationId, code, "error",
-                             {{"reason", adapters::govdata::toString(e->code)}});
+                             {{"reason", adapters::govdata::toString(e.code)}});
         co_await audit(std::move(ev1));
-        ConsentFailure f = failure(ConsentErrc::kUpstream, e->detail);
-        f.cause = *e;
+        ConsentFailure f = failure(ConsentErrc::kUpstream, e.detail);
+        f.cause = e;
         co_return f;
     }
-    const std::string phone = std::get<std::string>(phoneResult);
+    const std::string phone = *phoneResult;
     std::string phoneKey = "phone:" + phone;
     if (auto f = co_await limit(phoneKey, cfg().perPhone, toPhone)) co_return std::move(*f);
 
@@ -198,13 +199,14 @@ asio::awaitable<ConsentResult<ConsentStarted>> ConsentService::start(Actor who, 
 
     // Send first, store second: a failed send leaves no consent that anyone could verify.
     auto msg = codeMessage(phone, smsCode, cfg().codeTtlS, consent.id);
-    auto smsError = co_await d_.sms.send(std::move(msg));
-    if (smsError) {
+    auto sent = co_await d_.sms.send(std::move(msg));
+    if (!sent) {
+        const adapters::sms::SmsError smsError = sent.error();
         auto ev2 = event(who, "consent.sms", consent.id, rq.applicationId, code, "error",
-                             {{"reason", smsError->detail}});
+                             {{"reason", smsError.detail}});
         co_await audit(std::move(ev2));
-        ConsentFailure f = failure(ConsentErrc::kSmsFailed, smsError->detail);
-        f.cause = *smsError;
+        ConsentFailure f = failure(ConsentErrc::kSmsFailed, smsError.detail);
+        f.cause = smsError;
         co_return f;
     }
     std::function<void()> insert = [this, consent] { d_.services.store.insertConsent(consent); };
@@ -233,10 +235,11 @@ asio::awaitable<ConsentResult<CodeResent>> ConsentService::resend(Actor who, std
     }
     const std::string smsCode = security::generateSmsCode();
     auto msg = codeMessage(consent->phone, smsCode, cfg().codeTtlS, id);
-    auto smsError = co_await d_.sms.send(std::move(msg));
-    if (smsError) {
-        ConsentFailure f = failure(ConsentErrc::kSmsFailed, smsError->detail);
-        f.cause = *smsError;
+    auto sent = co_await d_.sms.send(std::move(msg));
+    if (!sent) {
+        const adapters::sms::SmsError smsError = sent.error();
+        ConsentFailure f = failure(ConsentErrc::kSmsFailed, smsError.detail);
+        f.cause = smsError;
         co_return f;
     }
     const std::string hmac = security::smsCodeHmac(d_.codeSecret, id, smsCode);
@@ -441,20 +444,21 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
     q.consentTextSha256 = consent->consentTextSha256;
     q.copyExpiresAt = rfc3339Utc(now + cfg().copyValidityDays * kDay);
     auto result = co_await d_.gov.queryLicences(std::move(q));
-    if (auto* e = std::get_if<GovError>(&result)) {
+    if (!result) {
+        const GovError e = result.error();
         // An outage is not the customer's fault: give the grant back for a retry within its lifetime.
-        if (e->code == GovErrorCode::kUpstreamTimeout || e->code == GovErrorCode::kUpstreamUnavailable) {
+        if (e.code == GovErrorCode::kUpstreamTimeout || e.code == GovErrorCode::kUpstreamUnavailable) {
             std::function<void()> release = [this, idHash, now] { d_.services.store.releaseGrant(idHash, now); };
             co_await d_.services.blocking.run(std::move(release));
         }
         auto ev13 = event(who, "licences.fetch", target, g.applicationId, g.subjectCode, "error",
-                             {{"reason", adapters::govdata::toString(e->code)}});
+                             {{"reason", adapters::govdata::toString(e.code)}});
         co_await audit(std::move(ev13));
-        ConsentFailure f = failure(ConsentErrc::kUpstream, e->detail);
-        f.cause = *e;
+        ConsentFailure f = failure(ConsentErrc::kUpstream, e.detail);
+        f.cause = e;
         co_return f;
     }
-    auto licences = std::move(std::get<std::vector<security::ELicence>>(result));
+    auto licences = std::move(*result);
     if (auto rejected = co_await rejectUnverified(who, g, target, platformPurpose, licences))
         co_return std::move(*rejected);
 

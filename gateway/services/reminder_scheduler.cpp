@@ -18,7 +18,9 @@ boost::asio::awaitable<int> ReminderScheduler::tick() {
     for (auto& r : due) {
         adapters::sms::SmsMessage msg{r.phone, r.templateName, adapters::sms::decodeTemplateParams(r.paramsJson),
                                       r.dedupeKey};
-        auto error = co_await sms_.send(std::move(msg));
+        auto result = co_await sms_.send(std::move(msg));
+        const std::optional<adapters::sms::SmsError> error =
+            result ? std::nullopt : std::optional<adapters::sms::SmsError>(result.error());
         store::AuditEvent e;
         e.actor = "scheduler";
         e.role = "system";

@@ -14,10 +14,10 @@ public:
     /// While set, every send fails with it (nothing is kept).
     std::optional<adapters::sms::SmsError> failWith;
 
-    boost::asio::awaitable<std::optional<adapters::sms::SmsError>> send(adapters::sms::SmsMessage m) override {
+    boost::asio::awaitable<adapters::sms::SmsResult> send(adapters::sms::SmsMessage m) override {
         if (failWith) co_return *failWith;
         sent.push_back(std::move(m));
-        co_return std::nullopt;
+        co_return adapters::sms::SmsResult();
     }
     /// The code of the last message about `reference` ("" when none).
     std::string lastCode(const std::string& reference) const {
