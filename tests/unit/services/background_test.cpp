@@ -5,12 +5,12 @@
 
 #include <boost/json/parse.hpp>
 
-#include "adapters/store/sqlite_store.hpp"
 #include "gateway/services/packages.hpp"
 #include "gateway/services/push_worker.hpp"
 #include "gateway/services/reminder_scheduler.hpp"
+#include "gateway/services/retention.hpp"
 #include "imaging/canvas.hpp"
-#include "tests/common/fake_clock.hpp"
+#include "tests/common/service_harness.hpp"
 #include "tests/common/fake_marketing.hpp"
 #include "tests/common/fake_sms.hpp"
 #include "tests/common/memory_vault.hpp"
@@ -21,19 +21,12 @@ namespace {
 
 using adapters::marketing::Delivery;
 using adapters::marketing::DeliveryOutcome;
-using testing::FakeClock;
 using testing::runCoroutine;
 using namespace std::chrono_literals;
 
 const Actor kDesk{"desk-a", "front_desk", "req-1"};
 
-config::Materials shippedMaterials() {
-    auto loaded = config::loadMaterialsFile(std::string(std::getenv("LGW_SOURCE_DIR")) + "/config/materials.toml");
-    if (!loaded.materials) throw std::runtime_error("config/materials.toml does not load");
-    return *loaded.materials;
-}
-
-class BackgroundTest : public ::testing::Test {
+class BackgroundTest : public ::testing::Test, protected testing::ServiceHarness {
 protected:
     BackgroundTest() {
         cfg.marketing.backoffBaseMs = 1000;
@@ -62,14 +55,7 @@ protected:
         return built->package.packageId;
     }
 
-    config::Config cfg;
-    config::Materials materials = shippedMaterials();
-    std::shared_ptr<FakeClock> clock = FakeClock::frozenAt(1796083200000);  // 2026-12-01T00:00:00Z
-    store::SqliteStore store{store::SqliteOptions{":memory:"}};
-    BlockingPool pool{1};
-    Metrics metrics{"test"};
-    Services services{cfg, store, pool, metrics, [] { return std::string(); }, clock};
-    Auditor auditor{store, pool, metrics, clock};
+    config::Materials materials = testing::shippedMaterials();
     testing::MemoryVault vault;
     testing::FakeMarketing marketing;
     testing::FakeSms sms;
@@ -155,6 +141,44 @@ TEST_F(BackgroundTest, AReminderThatCannotBeSentIsAuditedNotRetried) {
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].outcome, "error");
     EXPECT_EQ(events[0].detailJson.find("16000000006"), std::string::npos) << "the phone only masked";
+}
+
+TEST_F(BackgroundTest, RetentionShredsWhatIsOlderThanItsDaysOnTheClock) {
+    cfg.retention.documentsDays = 30;
+    queuedPackage();  // one document, created now
+    EXPECT_EQ(runCoroutine(retentionPass(services, auditor)), 0);
+    clock->advance(std::chrono::hours(24 * 31));
+    EXPECT_EQ(runCoroutine(retentionPass(services, auditor)), 1);
+    auto doc = store.document("D-ID");
+    ASSERT_TRUE(doc);
+    EXPECT_NE(doc->purgedAt, 0);
+    EXPECT_TRUE(doc->wrappedKey.empty()) << "its data key is destroyed";
+    store::AuditFilter f;
+    f.action = "document.purge";
+    EXPECT_EQ(store.auditEvents(f).size(), 1u);
+    EXPECT_EQ(runCoroutine(retentionPass(services, auditor)), 0) << "once";
+}
+
+TEST(Auditor, SignsACheckpointEveryNEventsStampedByTheClock) {
+    testing::ServiceHarness h;
+    gateway::Auditor signing(h.store, h.pool, h.metrics, h.clock,
+                             security::PrivateKey::generate(security::SignatureAlg::kEcdsaP256Sha256), 3);
+    for (int i = 0; i < 7; ++i) {
+        store::AuditEvent e;
+        e.actor = "desk-a";
+        e.action = "application.read";
+        e.outcome = "allowed";
+        runCoroutine(signing.record(std::move(e)));
+        h.clock->advance(1s);
+    }
+    auto cps = h.store.checkpoints();
+    ASSERT_EQ(cps.size(), 2u) << "after the 3rd and the 6th";
+    EXPECT_EQ(cps[0].seq, 3);
+    EXPECT_EQ(cps[1].seq, 6);
+    EXPECT_EQ(cps[0].at, testing::ServiceHarness::kStartMs + 2000) << "the clock's time, not the system's";
+    auto events = h.store.auditRange(1, 7);
+    ASSERT_EQ(events.size(), 7u);
+    EXPECT_EQ(events[6].at, testing::ServiceHarness::kStartMs + 6000);
 }
 
 }  // namespace

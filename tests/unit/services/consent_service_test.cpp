@@ -4,13 +4,12 @@
 // are tests/integration/consent_test.cpp.
 #include <gtest/gtest.h>
 
-#include "adapters/store/sqlite_store.hpp"
 #include "gateway/api/error_mapping.hpp"
 #include "gateway/services/consents.hpp"
 #include "gateway/services/time_text.hpp"
 #include "security/consent_codes.hpp"
 #include "security/identity_codes.hpp"
-#include "tests/common/fake_clock.hpp"
+#include "tests/common/service_harness.hpp"
 #include "tests/common/fake_gov_data.hpp"
 #include "tests/common/fake_sms.hpp"
 #include "tests/common/memory_vault.hpp"
@@ -20,7 +19,6 @@ namespace lgw::gateway {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::FakeClock;
 using testing::FakeGovData;
 using testing::runCoroutine;
 
@@ -35,7 +33,7 @@ std::string syntheticIdNumber() {
 
 const Actor kDesk{"desk-a", "front_desk", "req-1"};
 
-class ConsentServiceTest : public ::testing::Test {
+class ConsentServiceTest : public ::testing::Test, protected testing::ServiceHarness {
 protected:
     ConsentServiceTest() {
         gov.addHolder(kCompany, kCompanyPhone,
@@ -69,13 +67,6 @@ protected:
         return store.auditEvents(f);
     }
 
-    config::Config cfg;
-    std::shared_ptr<FakeClock> clock = FakeClock::frozenAt(1796083200000);  // 2026-12-01T00:00:00Z
-    store::SqliteStore store{store::SqliteOptions{":memory:"}};
-    BlockingPool pool{1};
-    Metrics metrics{"test"};
-    Services services{cfg, store, pool, metrics, [] { return std::string(); }, clock};
-    Auditor auditor{store, pool, metrics, clock};
     FakeGovData gov;
     testing::FakeSms sms;
     testing::MemoryVault vault;

@@ -4,28 +4,20 @@
 #include <gtest/gtest.h>
 
 #include "adapters/store/package_body.hpp"
-#include "adapters/store/sqlite_store.hpp"
 #include "gateway/api/error_mapping.hpp"
 #include "gateway/services/packages.hpp"
-#include "tests/common/fake_clock.hpp"
+#include "tests/common/service_harness.hpp"
 #include "tests/common/run_coroutine.hpp"
 
 namespace lgw::gateway {
 namespace {
 
-using testing::FakeClock;
 using testing::runCoroutine;
 constexpr std::int64_t kDay = 86400000;
 
-config::Materials shippedMaterials() {
-    auto loaded = config::loadMaterialsFile(std::string(std::getenv("LGW_SOURCE_DIR")) + "/config/materials.toml");
-    if (!loaded.materials) throw std::runtime_error("config/materials.toml does not load");
-    return *loaded.materials;
-}
-
 const Actor kDesk{"desk-a", "front_desk", "req-1"};
 
-class PackageServiceTest : public ::testing::Test {
+class PackageServiceTest : public ::testing::Test, protected testing::ServiceHarness {
 protected:
     PackageServiceTest() {
         store::Application app;
@@ -64,14 +56,7 @@ protected:
         throw std::runtime_error("no item " + material);
     }
 
-    config::Config cfg;
-    config::Materials materials = shippedMaterials();
-    std::shared_ptr<FakeClock> clock = FakeClock::frozenAt(1796083200000);  // 2026-12-01T00:00:00Z
-    store::SqliteStore store{store::SqliteOptions{":memory:"}};
-    BlockingPool pool{1};
-    Metrics metrics{"test"};
-    Services services{cfg, store, pool, metrics, [] { return std::string(); }, clock};
-    Auditor auditor{store, pool, metrics, clock};
+    config::Materials materials = testing::shippedMaterials();
     int wakes = 0;
     PackageService packages{{services, auditor, materials, [this] { ++wakes; }}};
 };
