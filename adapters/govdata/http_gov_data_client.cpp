@@ -6,8 +6,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
-#include <random>
 
+#include "adapters/http/backoff.hpp"
 #include "security/request_signing.hpp"
 
 namespace lgw::adapters::govdata {
@@ -20,13 +20,6 @@ namespace {
 std::int64_t nowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-// Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^attempt)].
-int backoffMs(int attempt, int base, int cap) {
-    thread_local std::mt19937 rng{std::random_device{}()};
-    long long ceiling = std::min<long long>(cap, static_cast<long long>(base) << std::min(attempt, 20));
-    return std::uniform_int_distribution<int>(0, static_cast<int>(ceiling))(rng);
 }
 
 }  // namespace
@@ -45,7 +38,7 @@ asio::awaitable<GovResult<std::string>> HttpGovDataClient::call(const char* op, 
     for (int attempt = 0; attempt <= options_.retries; ++attempt) {
         if (attempt > 0) {
             asio::steady_timer timer(co_await asio::this_coro::executor);
-            timer.expires_after(std::chrono::milliseconds(backoffMs(attempt - 1, options_.backoffBaseMs,
+            timer.expires_after(std::chrono::milliseconds(http::fullJitterBackoffMs(attempt - 1, options_.backoffBaseMs,
                                                                     options_.backoffCapMs)));
             co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "adapters/http/backoff.hpp"
 #include "security/request_signing.hpp"
 
 namespace lgw::adapters::sms {
@@ -24,7 +25,9 @@ asio::awaitable<SmsResult> HttpSmsSender::send(SmsMessage m) {
     std::string last;
     for (int attempt = 0; attempt <= options_.retries; ++attempt) {
         if (attempt > 0) {
-            asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(options_.backoffMs << (attempt - 1)));
+            // Full jitter, as every retry of the gateway: several senders retrying at once spread out.
+            const auto wait = http::fullJitterBackoffMs(attempt - 1, options_.backoffMs, options_.backoffMs << 6);
+            asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(wait));
             co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
         }
         auto now = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include "adapters/http/backoff.hpp"
 #include "adapters/marketing/push_body.hpp"
 #include "gateway/http/logging.hpp"
 #include "security/audit_detail.hpp"
@@ -89,9 +90,7 @@ PushWorker::PushWorker(Services& services, Auditor& auditor, adapters::blob::Doc
 
 std::int64_t PushWorker::backoffMs(int attempts) {
     auto& m = s_.config.marketing;
-    double ceiling = std::min<double>(m.backoffCapMs, m.backoffBaseMs * std::pow(2.0, std::max(0, attempts - 1)));
-    std::lock_guard lock(rngMutex_);  // deliveries of one pass run concurrently
-    return static_cast<std::int64_t>(std::uniform_real_distribution<double>(0, ceiling)(rng_));  // full jitter
+    return adapters::http::fullJitterBackoffMs(std::max(0, attempts - 1), m.backoffBaseMs, m.backoffCapMs);
 }
 
 asio::awaitable<void> PushWorker::deliver(store::OutboxEntry row) {

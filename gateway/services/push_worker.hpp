@@ -11,8 +11,6 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
-#include <random>
 #include <string>
 
 #include "adapters/blob/document_vault.hpp"
@@ -43,8 +41,6 @@ private:
     adapters::blob::DocumentVault& vault_;
     adapters::marketing::MarketingSystem& marketing_;
     std::string owner_;  ///< this worker's lease name
-    std::mutex rngMutex_;
-    std::mt19937_64 rng_{std::random_device{}()};
     std::shared_ptr<boost::asio::steady_timer> timer_;  ///< the pause of run(), once it runs
     std::atomic<bool> woken_{false};
 };
