@@ -66,16 +66,9 @@ Built buildBody(Services& s, adapters::blob::DocumentVault& vault, const std::st
         }
         std::string sha = security::sha256Hex(*copy);
         body->addDocument(m, meta->source, meta->docType, meta->fieldsJson, sha, *copy);
-        store::AuditEvent e;
-        e.actor = owner;
-        e.role = "system";
-        e.action = "document.push";
-        e.target = m.documentId;
-        e.applicationId = pkg->applicationId;
-        e.outcome = "allowed";
-        e.detailJson =
-            security::AuditDetail{{"package_id", packageId}, {"download_id", downloadId}, {"sha256_of_copy", sha}}.json();
-        b.copies.push_back(std::move(e));
+        b.copies.push_back(actorEvent(Actor{owner, "system", ""}, "document.push", m.documentId, pkg->applicationId,
+                                      "allowed",
+                                      {{"package_id", packageId}, {"download_id", downloadId}, {"sha256_of_copy", sha}}));
     }
     b.body = body->serialize(packageId, pkg->applicationId);
     return b;
@@ -125,14 +118,10 @@ asio::awaitable<void> PushWorker::deliver(store::OutboxEntry row) {
     };
     settled = co_await s_.blocking.call(std::move(settle));
     s_.metrics.count("lgw_push_attempts_total", "outcome=\"" + outcome + "\"");
-    store::AuditEvent e;
-    e.actor = owner_;
-    e.role = "system";
-    e.action = "package." + outcome;
-    e.target = id;
-    e.outcome = outcome == "dead_letter" ? "error" : "allowed";
+    store::AuditEvent e = actorEvent(Actor{owner_, "system", ""}, "package." + outcome, id, "",
+                                     outcome == "dead_letter" ? "error" : "allowed",
+                                     {{"attempt", row.attempts}, {"detail", error}, {"lease_held", settled}});
     e.alert = outcome == "dead_letter";
-    e.detailJson = security::AuditDetail{{"attempt", row.attempts}, {"detail", error}, {"lease_held", settled}}.json();
     if (!settled)
         logger("push")->warn("package_id={} settled elsewhere: this worker's lease expired before {}", id, outcome);
     co_await auditor_.record(std::move(e));

@@ -21,16 +21,10 @@ boost::asio::awaitable<int> ReminderScheduler::tick() {
         auto result = co_await sms_.send(std::move(msg));
         const std::optional<adapters::sms::SmsError> error =
             result ? std::nullopt : std::optional<adapters::sms::SmsError>(result.error());
-        store::AuditEvent e;
-        e.actor = "scheduler";
-        e.role = "system";
-        e.action = "reminder.send";
-        e.target = r.dedupeKey;
-        e.outcome = error ? "error" : "allowed";
-        e.detailJson = security::AuditDetail{{"template", r.templateName},
-                                             {"masked_phone", security::maskPhone(r.phone)},
-                                             {"error", error ? error->detail : ""}}
-                           .json();
+        auto e = actorEvent(Actor{"scheduler", "system", ""}, "reminder.send", r.dedupeKey, "", error ? "error" : "allowed",
+                            {{"template", r.templateName},
+                             {"masked_phone", security::maskPhone(r.phone)},
+                             {"error", error ? error->detail : ""}});
         co_await auditor_.record(std::move(e));
         if (!error) ++sent;
         else logger("scheduler")->warn("reminder {} not sent: {}", r.dedupeKey, error->detail);

@@ -16,13 +16,8 @@ asio::awaitable<int> retentionPass(Services& s, Auditor& auditor) {
     std::function<std::vector<std::string>()> purge = [&s, cutoff, now] { return s.store.purgeDocumentsBefore(cutoff, now); };
     auto ids = co_await s.blocking.call(std::move(purge));
     for (auto& id : ids) {
-        store::AuditEvent e;
-        e.actor = "retention";
-        e.role = "system";
-        e.action = "document.purge";
-        e.target = id;
-        e.outcome = "allowed";
-        e.detailJson = security::AuditDetail{{"retention_days", days}}.json();
+        auto e = actorEvent(Actor{"retention", "system", ""}, "document.purge", id, "", "allowed",
+                            {{"retention_days", days}});
         co_await auditor.record(std::move(e));
     }
     if (!ids.empty()) logger("retention")->info("purged documents={} older_than_days={}", ids.size(), days);
