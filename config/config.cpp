@@ -130,6 +130,8 @@ void readConsentSection(const toml::table* t, Config& c, std::vector<ConfigError
     auto& k = c.consent;
     cr.integer("code_ttl_s", k.codeTtlS, 30, 3600);
     cr.integer("resend_interval_s", k.resendIntervalS, 1, 3600);
+    cr.integer("max_resends", k.maxResends, 0, 10);
+    cr.integer("lifetime_s", k.lifetimeS, 60, 86400);
     cr.integer("max_attempts", k.maxAttempts, 1, 20);
     cr.integer("grant_ttl_s", k.grantTtlS, 30, 86400);
     cr.string("secret_file", k.secretFile);
@@ -145,6 +147,8 @@ void readConsentSection(const toml::table* t, Config& c, std::vector<ConfigError
     cr.stringMap("purposes", k.purposes);
     cr.finish();
     if (k.purposes.empty()) cr.error("purposes", "must name at least one purpose");
+    if (k.lifetimeS < k.codeTtlS)
+        cr.error("lifetime_s", "must be at least code_ttl_s (" + std::to_string(k.codeTtlS) + "): a first code outlives its consent otherwise");
 }
 
 void readGovdataSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {

@@ -88,6 +88,8 @@ struct RateLimitConfig {
 struct ConsentConfig {
     int codeTtlS = 300;            ///< an SMS code lives this long
     int resendIntervalS = 60;      ///< at most one resend per this many seconds
+    int maxResends = 3;            ///< new codes a consent may have after the first
+    int lifetimeS = 900;           ///< a consent ends this long after it was started, resends or not
     int maxAttempts = 5;           ///< wrong codes before the consent locks
     int grantTtlS = 600;           ///< a grant must be used within this time
     std::string secretFile = "keys/consent.secret";  ///< HMAC key for codes (data_dir); generated in demo

@@ -110,10 +110,10 @@ std::optional<Application> PostgresStore::application(const std::string& id) {
 void PostgresStore::insertConsent(const Consent& k) {
     auto c = pool_->acquire();
     c->exec(std::string("INSERT INTO consents (") + kConsentCols +
-                ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)",
+                ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)",
             {k.id, k.applicationId, k.subjectType, k.subjectCode, joinList(k.licenceTypes), k.purpose, k.caller, k.phone,
              k.consentTextSha256, bytea(k.codeHmac), k.codeExpiresAt, k.resendAfter, k.failedAttempts,
-             toString(k.status), k.checksumWarning ? 1 : 0, k.createdAt, k.verifiedAt});
+             toString(k.status), k.checksumWarning ? 1 : 0, k.createdAt, k.verifiedAt, k.resends});
 }
 
 std::optional<Consent> PostgresStore::consent(const std::string& id) {
@@ -124,14 +124,15 @@ std::optional<Consent> PostgresStore::consent(const std::string& id) {
 }
 
 ResendOutcome PostgresStore::replaceConsentCode(const std::string& id, const std::string& codeHmac,
-                                                Millis codeExpiresAt, Millis resendAfter, Millis now) {
+                                                Millis codeExpiresAt, Millis resendAfter, Millis now, int maxResends) {
     auto c = pool_->acquire();
     Tx tx(*c);
-    auto r = c->exec("SELECT status, resend_after FROM consents WHERE id=$1 FOR UPDATE", {id});
+    auto r = c->exec("SELECT status, resend_after, resends FROM consents WHERE id=$1 FOR UPDATE", {id});
     if (!r.rows()) return ResendOutcome::kNotFound;
     if (r.text(0, 0) != "pending") return ResendOutcome::kNotPending;
     if (now < r.i64(0, 1)) return ResendOutcome::kTooSoon;
-    c->exec("UPDATE consents SET code_hmac=$1, code_expires_at=$2, resend_after=$3 WHERE id=$4",
+    if (r.i64(0, 2) >= maxResends) return ResendOutcome::kTooMany;
+    c->exec("UPDATE consents SET code_hmac=$1, code_expires_at=$2, resend_after=$3, resends=resends+1 WHERE id=$4",
             {bytea(codeHmac), codeExpiresAt, resendAfter, id});
     tx.commit();
     return ResendOutcome::kOk;

@@ -43,7 +43,7 @@ public:
     void insertConsent(const Consent& consent) override;
     std::optional<Consent> consent(const std::string& id) override;
     ResendOutcome replaceConsentCode(const std::string& id, const std::string& codeHmac, Millis codeExpiresAt,
-                                     Millis resendAfter, Millis now) override;
+                                     Millis resendAfter, Millis now, int maxResends) override;
     VerifyResult verifyConsentCode(const std::string& id, const std::string& presentedHmac, Millis now, int maxAttempts,
                                    Grant grant) override;
     ConsumeResult consumeGrant(const std::string& idHash, const std::string& caller,

@@ -65,6 +65,10 @@ CREATE TABLE sessions (
   last_seen_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 CREATE INDEX sessions_expiry ON sessions(expires_at);
 )sql",
+    // 3: how many new codes a consent has had (issue 18: resends are limited).
+    R"sql(
+ALTER TABLE consents ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 const std::size_t kSqliteMigrationCount = std::size(kSqliteMigrations);

@@ -142,12 +142,12 @@ std::optional<Application> SqliteStore::application(const std::string& id) {
 // ---- consents and grants ------------------------------------------------------------------------
 void SqliteStore::insertConsent(const Consent& c) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, std::string("INSERT INTO consents (") + kConsentCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt s(db_, std::string("INSERT INTO consents (") + kConsentCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, c.id).bind(2, c.applicationId).bind(3, c.subjectType).bind(4, c.subjectCode);
     s.bind(5, joinList(c.licenceTypes)).bind(6, c.purpose).bind(7, c.caller).bind(8, c.phone);
     s.bind(9, c.consentTextSha256).bindBlob(10, c.codeHmac).bind(11, c.codeExpiresAt).bind(12, c.resendAfter);
     s.bind(13, c.failedAttempts).bind(14, toString(c.status)).bind(15, c.checksumWarning).bind(16, c.createdAt);
-    s.bind(17, c.verifiedAt);
+    s.bind(17, c.verifiedAt).bind(18, c.resends);
     s.run();
 }
 
@@ -160,15 +160,16 @@ std::optional<Consent> SqliteStore::consent(const std::string& id) {
 }
 
 ResendOutcome SqliteStore::replaceConsentCode(const std::string& id, const std::string& codeHmac, Millis codeExpiresAt,
-                                              Millis resendAfter, Millis now) {
+                                              Millis resendAfter, Millis now, int maxResends) {
     std::lock_guard lock(mutex_);
     Tx tx(db_);
-    Stmt s(db_, "SELECT status, resend_after FROM consents WHERE id=?");
+    Stmt s(db_, "SELECT status, resend_after, resends FROM consents WHERE id=?");
     s.bind(1, id);
     if (!s.step()) return ResendOutcome::kNotFound;
     if (s.text(0) != "pending") return ResendOutcome::kNotPending;
     if (now < s.i64(1)) return ResendOutcome::kTooSoon;
-    Stmt u(db_, "UPDATE consents SET code_hmac=?, code_expires_at=?, resend_after=? WHERE id=?");
+    if (s.i64(2) >= maxResends) return ResendOutcome::kTooMany;
+    Stmt u(db_, "UPDATE consents SET code_hmac=?, code_expires_at=?, resend_after=?, resends=resends+1 WHERE id=?");
     u.bindBlob(1, codeHmac).bind(2, codeExpiresAt).bind(3, resendAfter).bind(4, id);
     u.run();
     tx.commit();

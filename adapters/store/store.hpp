@@ -47,6 +47,7 @@ struct Consent {
     bool checksumWarning = false;
     Millis createdAt = 0;
     Millis verifiedAt = 0;
+    int resends = 0;           ///< new codes sent after the first
 };
 
 struct Grant {
@@ -61,7 +62,7 @@ struct Grant {
     Millis usedAt = 0;
 };
 
-enum class ResendOutcome { kOk, kNotFound, kTooSoon, kNotPending };
+enum class ResendOutcome { kOk, kNotFound, kTooSoon, kNotPending, kTooMany };
 
 enum class VerifyOutcome { kVerified, kNotFound, kMismatch, kLocked, kExpired, kUsed };
 struct VerifyResult {
@@ -207,9 +208,10 @@ public:
     virtual ~ConsentStore() = default;
     virtual void insertConsent(const Consent& consent) = 0;
     virtual std::optional<Consent> consent(const std::string& id) = 0;
-    /// Replaces the code of a pending consent if `now >= resendAfter`; the failed-attempt count stays.
+    /// Replaces the code of a pending consent if `now >= resendAfter` and it has had fewer than
+    /// `maxResends` new codes (kTooMany otherwise), counting this one; the failed-attempt count stays.
     virtual ResendOutcome replaceConsentCode(const std::string& id, const std::string& codeHmac, Millis codeExpiresAt,
-                                             Millis resendAfter, Millis now) = 0;
+                                             Millis resendAfter, Millis now, int maxResends) = 0;
     /// Atomically: checks the presented code's HMAC (constant time) against a pending, unexpired
     /// consent; on a match marks it verified and inserts `grant` (its consent fields filled from the
     /// consent); on a mismatch counts the attempt and locks at `maxAttempts`.

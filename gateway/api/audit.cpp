@@ -21,10 +21,13 @@ struct AuditCtx {
     Auditor* auditor;
 };
 
+bool digits(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // RFC 3339 ("2026-11-23T08:00:00+08:00", "...Z", fractions allowed) or Unix milliseconds.
 std::optional<std::int64_t> parseTime(const std::string& v) {
-    if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) && v.size() < 16)
-        return std::stoll(v);
+    if (digits(v) && v.size() < 16) return std::stoll(v);
     int y, mo, d, h, mi, sec;
     char tail[32] = {0};
     if (std::sscanf(v.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%31s", &y, &mo, &d, &h, &mi, &sec, tail) < 6) return std::nullopt;
@@ -36,8 +39,12 @@ std::optional<std::int64_t> parseTime(const std::string& v) {
     std::string zone = t.substr(i);
     int offsetMin = 0;
     if (zone == "Z" || zone == "z") {
-    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-        offsetMin = (std::stoi(zone.substr(1, 2)) * 60 + std::stoi(zone.substr(4, 2))) * (zone[0] == '-' ? -1 : 1);
+    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' && digits(zone.substr(1, 2)) &&
+               digits(zone.substr(4, 2))) {
+        // Digits checked first: "+ab:cd" once reached std::stoi, which threw, and the answer was a 500.
+        const int hours = std::stoi(zone.substr(1, 2)), minutes = std::stoi(zone.substr(4, 2));
+        if (hours > 23 || minutes > 59) return std::nullopt;
+        offsetMin = (hours * 60 + minutes) * (zone[0] == '-' ? -1 : 1);
     } else {
         return std::nullopt;
     }

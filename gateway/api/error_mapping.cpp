@@ -38,6 +38,7 @@ Problem consentProblem(const ConsentFailure& f) {
         case ConsentErrc::kGrantNotFound: status = 404; break;
         case ConsentErrc::kConsentLocked: status = 423; break;
         case ConsentErrc::kConsentUsed:
+        case ConsentErrc::kResendLimit:
         case ConsentErrc::kGrantUsed: status = 409; break;
         case ConsentErrc::kConsentExpired:
         case ConsentErrc::kGrantExpired: status = 410; break;

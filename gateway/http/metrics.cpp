@@ -26,9 +26,21 @@ std::string promEscape(const std::string& v) {
 
 Metrics::Metrics(std::string version) : version_(std::move(version)) {}
 
+namespace {
+// The method as a label: the ones HTTP defines, anything else "other". A client chooses the method
+// it sends, so the raw token would let anyone (before authentication) add series without end.
+const std::string& methodLabel(const std::string& method) {
+    static const std::string known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"};
+    static const std::string other = "other";
+    for (auto& k : known)
+        if (method == k) return k;
+    return other;
+}
+}  // namespace
+
 void Metrics::observeRequest(const std::string& route, const std::string& method, int status, double seconds) {
     std::lock_guard lock(mutex_);
-    ++requests_[{route, method, status}];
+    ++requests_[{route, methodLabel(method), status}];
     auto& h = latency_[route];
     if (h.counts.empty()) h.counts.assign(buckets().size(), 0);
     auto it = std::lower_bound(buckets().begin(), buckets().end(), seconds);

@@ -48,6 +48,7 @@ public:
             case ConsentErrc::kUpstream: return "upstream";
             case ConsentErrc::kSmsFailed: return "sms_failed";
             case ConsentErrc::kLicenceRejected: return "licence_rejected";
+            case ConsentErrc::kResendLimit: return "resend_limit";
         }
         return "consent_error";
     }
@@ -218,41 +219,72 @@ asio::awaitable<ConsentResult<ConsentStarted>> ConsentService::start(Actor who, 
                              checksumWarning, checksumWarning ? verdict.reason : std::string()};
 }
 
+// Why a consent takes no new code now, before anything is counted or sent (nullopt: it may).
+std::optional<ConsentFailure> ConsentService::refuseResend(const store::Consent& c, const std::string& caller,
+                                                           Millis now) const {
+    if (c.caller != caller) return failure(ConsentErrc::kConsentNotFound, "no consent " + c.id + " of this caller");
+    if (c.status == store::ConsentStatus::kLocked)
+        return failure(ConsentErrc::kConsentLocked, "too many wrong codes; start a new consent");
+    if (c.status == store::ConsentStatus::kVerified)
+        return failure(ConsentErrc::kConsentUsed, "this consent was verified already");
+    // An absolute lifetime: resends renew the code, never the consent (an SMS pump otherwise).
+    if (now >= c.createdAt + cfg().lifetimeS * 1000LL)
+        return failure(ConsentErrc::kConsentExpired, "this consent ended " + std::to_string(cfg().lifetimeS / 60) +
+                                                         " minutes after it started; start a new consent");
+    if (c.resends >= cfg().maxResends)
+        return failure(ConsentErrc::kResendLimit, "a consent takes at most " + std::to_string(cfg().maxResends) +
+                                                      " new codes; start a new consent");
+    if (now < c.resendAfter) {
+        ConsentFailure f = failure(ConsentErrc::kRateLimited, "");
+        f.retryAfterS = secondsUp(c.resendAfter - now);
+        f.detail = "a new code may be sent in " + std::to_string(f.retryAfterS) + " s";
+        return f;
+    }
+    return std::nullopt;
+}
+
 asio::awaitable<ConsentResult<CodeResent>> ConsentService::resend(Actor who, std::string id) {
     auto consent = co_await load(id);
-    if (!consent || consent->caller != who.id)
-        co_return failure(ConsentErrc::kConsentNotFound, "no consent " + id + " of this caller");
-    if (consent->status == store::ConsentStatus::kLocked)
-        co_return failure(ConsentErrc::kConsentLocked, "too many wrong codes; start a new consent");
-    if (consent->status == store::ConsentStatus::kVerified)
-        co_return failure(ConsentErrc::kConsentUsed, "this consent was verified already");
+    if (!consent) co_return failure(ConsentErrc::kConsentNotFound, "no consent " + id + " of this caller");
     const Millis now = d_.services.nowMs();
-    if (now < consent->resendAfter) {
-        ConsentFailure f = failure(ConsentErrc::kRateLimited, "");
-        f.retryAfterS = secondsUp(consent->resendAfter - now);
-        f.detail = "a new code may be sent in " + std::to_string(f.retryAfterS) + " s";
-        co_return f;
-    }
+    if (auto refused = refuseResend(*consent, who.id, now)) co_return std::move(*refused);
+    // Every code sent counts against the phone and the subject, a resend as much as the first.
+    std::string subjectKey = "subject:" + consent->subjectCode, phoneKey = "phone:" + consent->phone;
+    std::string forSubject = "for this subject", toPhone = "to this phone";
+    if (auto f = co_await limit(subjectKey, cfg().perSubject, forSubject)) co_return std::move(*f);
+    if (auto f = co_await limit(phoneKey, cfg().perPhone, toPhone)) co_return std::move(*f);
+
+    // The code is reserved in the store before it goes out: of two resends at once only one gets
+    // a code to send, and no code is sent that the store does not hold.
     const std::string smsCode = security::generateSmsCode();
-    auto msg = codeMessage(consent->phone, smsCode, cfg().codeTtlS, id);
-    auto sent = co_await d_.sms.send(std::move(msg));
-    if (!sent) {
-        const adapters::sms::SmsError smsError = sent.error();
-        ConsentFailure f = failure(ConsentErrc::kSmsFailed, smsError.detail);
-        f.cause = smsError;
-        co_return f;
-    }
     const std::string hmac = security::smsCodeHmac(d_.codeSecret, id, smsCode);
-    const Millis expires = now + cfg().codeTtlS * 1000LL, resendAfter = now + cfg().resendIntervalS * 1000LL;
-    std::function<store::ResendOutcome()> job = [this, id, hmac, expires, resendAfter, now] {
-        return d_.services.store.replaceConsentCode(id, hmac, expires, resendAfter, now);
+    const Millis expires = std::min(now + cfg().codeTtlS * 1000LL, consent->createdAt + cfg().lifetimeS * 1000LL);
+    const Millis resendAfter = now + cfg().resendIntervalS * 1000LL;
+    const int maxResends = cfg().maxResends;
+    std::function<store::ResendOutcome()> job = [this, id, hmac, expires, resendAfter, now, maxResends] {
+        return d_.services.store.replaceConsentCode(id, hmac, expires, resendAfter, now, maxResends);
     };
     auto outcome = co_await d_.services.blocking.call(std::move(job));
     if (outcome == store::ResendOutcome::kTooSoon)
         co_return failure(ConsentErrc::kRateLimited, "a new code was sent moments ago");
+    if (outcome == store::ResendOutcome::kTooMany)
+        co_return failure(ConsentErrc::kResendLimit, "a consent takes at most " + std::to_string(maxResends) +
+                                                         " new codes; start a new consent");
     if (outcome != store::ResendOutcome::kOk)
         co_return failure(ConsentErrc::kConsentUsed, "this consent can no longer be resent");
-    auto ev4 = event(who, "consent.resend", id, consent->applicationId, consent->subjectCode, "allowed");
+    auto msg = codeMessage(consent->phone, smsCode, static_cast<int>((expires - now) / 1000), id);
+    auto sent = co_await d_.sms.send(std::move(msg));
+    if (!sent) {
+        const adapters::sms::SmsError smsError = sent.error();
+        auto failed = event(who, "consent.sms", id, consent->applicationId, consent->subjectCode, "error",
+                            {{"reason", smsError.detail}, {"resend", consent->resends + 1}});
+        co_await audit(std::move(failed));
+        ConsentFailure f = failure(ConsentErrc::kSmsFailed, smsError.detail);
+        f.cause = smsError;
+        co_return f;
+    }
+    auto ev4 = event(who, "consent.resend", id, consent->applicationId, consent->subjectCode, "allowed",
+                     {{"resend", consent->resends + 1}});
     co_await audit(std::move(ev4));
     co_return CodeResent{expires, cfg().resendIntervalS};
 }

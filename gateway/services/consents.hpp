@@ -43,6 +43,7 @@ enum class ConsentErrc {
     kUpstream,                ///< the government platform failed: `cause` holds its GovError
     kSmsFailed,               ///< the SMS provider failed: `cause` holds its SmsError
     kLicenceRejected,         ///< a licence failed verification: `cause` holds the verdict
+    kResendLimit,             ///< the consent had its consent.max_resends new codes (409)
 };
 
 const boost::system::error_category& consentCategory();
@@ -141,8 +142,10 @@ public:
     /// leaves nothing to verify). Limits per caller and subject before the platform is asked, per
     /// phone after. Errors: kInvalidSubjectCode, kRateLimited, kUpstream, kSmsFailed.
     boost::asio::awaitable<ConsentResult<ConsentStarted>> start(Actor who, ConsentRequest request);
-    /// A new code for a pending consent of this caller. Errors: kConsentNotFound, kConsentLocked,
-    /// kConsentUsed, kRateLimited, kSmsFailed.
+    /// A new code for a pending consent of this caller, at most consent.max_resends times and within
+    /// its consent.lifetime_s; each counts against the subject's and the phone's limits, and is
+    /// reserved in the store before it is sent. Errors: kConsentNotFound, kConsentLocked,
+    /// kConsentUsed, kConsentExpired, kResendLimit, kRateLimited, kSmsFailed.
     boost::asio::awaitable<ConsentResult<CodeResent>> resend(Actor who, std::string consentId);
     /// The customer's code read back: a grant on a match. Errors: kConsentNotFound, kCodeMismatch,
     /// kConsentLocked, kConsentExpired, kConsentUsed.
@@ -156,6 +159,8 @@ private:
     boost::asio::awaitable<std::optional<ConsentFailure>> limit(std::string key, config::RateLimitConfig rl,
                                                                 std::string what);
     boost::asio::awaitable<std::optional<store::Consent>> load(std::string id);
+    std::optional<ConsentFailure> refuseResend(const store::Consent& c, const std::string& caller,
+                                               std::int64_t now) const;
     boost::asio::awaitable<store::AuditEvent> audit(store::AuditEvent e);
     boost::asio::awaitable<std::optional<ConsentFailure>> refuseGrant(Actor who, store::ConsumeResult used,
                                                                       std::string target);

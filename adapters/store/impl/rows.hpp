@@ -10,7 +10,8 @@ namespace lgw::store::impl {
 
 inline constexpr const char* kConsentCols =
     "id, application_id, subject_type, subject_code, licence_types, purpose, caller, phone, consent_text_sha256, "
-    "code_hmac, code_expires_at, resend_after, failed_attempts, status, checksum_warning, created_at, verified_at";
+    "code_hmac, code_expires_at, resend_after, failed_attempts, status, checksum_warning, created_at, verified_at, "
+    "resends";
 
 template <class Row>
 Consent readConsent(const Row& s) {
@@ -32,6 +33,7 @@ Consent readConsent(const Row& s) {
     c.checksumWarning = s.i64(14) != 0;
     c.createdAt = s.i64(15);
     c.verifiedAt = s.i64(16);
+    c.resends = s.i32(17);
     return c;
 }
 

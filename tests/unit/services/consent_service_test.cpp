@@ -170,6 +170,55 @@ TEST_F(ConsentServiceTest, AResendWaitsItsIntervalAndReplacesTheCode) {
     EXPECT_TRUE(verify(started->consentId, second));
 }
 
+// Issue 18: a consent could be resent without end, each resend renewing it and none counted.
+TEST_F(ConsentServiceTest, AConsentTakesThreeNewCodesAndNoMore) {
+    auto started = start(request());
+    ASSERT_TRUE(started);
+    for (int i = 1; i <= 3; ++i) {
+        clock->advance(61s);
+        auto resent = runCoroutine(consents.resend(kDesk, started->consentId));
+        ASSERT_TRUE(resent) << i << ": " << resent.error().detail;
+    }
+    clock->advance(61s);
+    auto fourth = runCoroutine(consents.resend(kDesk, started->consentId));
+    ASSERT_FALSE(fourth);
+    EXPECT_EQ(fourth.error().code, ConsentErrc::kResendLimit);
+    EXPECT_EQ(consentProblem(fourth.error()).status, 409);
+    EXPECT_EQ(sms.sent.size(), 4u) << "the first code and three new ones";
+    EXPECT_TRUE(verify(started->consentId, sms.lastCode(started->consentId))) << "the last code still serves";
+}
+
+TEST_F(ConsentServiceTest, AConsentEndsFifteenMinutesAfterItStartedWhateverItsResends) {
+    auto started = start(request());
+    ASSERT_TRUE(started);
+    clock->advance(std::chrono::minutes(13));
+    auto resent = runCoroutine(consents.resend(kDesk, started->consentId));
+    ASSERT_TRUE(resent) << resent.error().detail;
+    EXPECT_EQ(resent->codeExpiresAt, ServiceHarness::kStartMs + 15 * 60000) << "the new code ends with the consent";
+    EXPECT_EQ(sms.sent.back().params.at("valid_minutes"), "2");
+    clock->advance(std::chrono::minutes(2) + 1s);
+    auto late = verify(started->consentId, sms.lastCode(started->consentId));
+    ASSERT_FALSE(late);
+    EXPECT_EQ(late.error().code, ConsentErrc::kConsentExpired);
+    auto again = runCoroutine(consents.resend(kDesk, started->consentId));
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, ConsentErrc::kConsentExpired);
+}
+
+TEST_F(ConsentServiceTest, ResendsCountAgainstThePhonesLimit) {
+    cfg.consent.perPhone = {2, 3600};
+    auto started = start(request());
+    ASSERT_TRUE(started);
+    clock->advance(61s);
+    ASSERT_TRUE(runCoroutine(consents.resend(kDesk, started->consentId)));
+    clock->advance(61s);
+    auto third = runCoroutine(consents.resend(kDesk, started->consentId));
+    ASSERT_FALSE(third);
+    EXPECT_EQ(third.error().code, ConsentErrc::kRateLimited);
+    EXPECT_EQ(sms.sent.size(), 2u);
+    EXPECT_EQ(store.consent(started->consentId)->resends, 1) << "a refused resend reserves nothing";
+}
+
 TEST_F(ConsentServiceTest, AnotherCallersConsentIsNotFound) {
     auto started = start(request());
     ASSERT_TRUE(started);

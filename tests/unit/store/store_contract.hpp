@@ -112,7 +112,7 @@ TEST_P(StoreContract, WrongCodesCountAndLockAndResendDoesNotReset) {
         EXPECT_EQ(r.outcome, VerifyOutcome::kMismatch);
         EXPECT_EQ(r.attemptsLeft, 5 - i);
         if (i == 2) {
-            EXPECT_EQ(s().replaceConsentCode("c1", security::hmacSha256("secret", "654321"), 400000, 130000, 70000),
+            EXPECT_EQ(s().replaceConsentCode("c1", security::hmacSha256("secret", "654321"), 400000, 130000, 70000, 3),
                       ResendOutcome::kOk);
         }
     }
@@ -134,10 +134,20 @@ TEST_P(StoreContract, ExpiredCodeAndUnknownConsent) {
 
 TEST_P(StoreContract, ResendRespectsTheInterval) {
     s().insertConsent(pendingConsent("c1", 1000));
-    EXPECT_EQ(s().replaceConsentCode("c1", "h2", 400000, 120000, 30000), ResendOutcome::kTooSoon);
-    EXPECT_EQ(s().replaceConsentCode("c1", "h2", 400000, 121000, 61000), ResendOutcome::kOk);
+    EXPECT_EQ(s().replaceConsentCode("c1", "h2", 400000, 120000, 30000, 3), ResendOutcome::kTooSoon);
+    EXPECT_EQ(s().replaceConsentCode("c1", "h2", 400000, 121000, 61000, 3), ResendOutcome::kOk);
     EXPECT_EQ(s().consent("c1")->codeHmac, "h2");
-    EXPECT_EQ(s().replaceConsentCode("zz", "h2", 0, 0, 0), ResendOutcome::kNotFound);
+    EXPECT_EQ(s().consent("c1")->resends, 1);
+    EXPECT_EQ(s().replaceConsentCode("zz", "h2", 0, 0, 0, 3), ResendOutcome::kNotFound);
+}
+
+TEST_P(StoreContract, ResendsStopAtTheirLimit) {
+    s().insertConsent(pendingConsent("c1", 1000));
+    for (int i = 1; i <= 3; ++i)
+        EXPECT_EQ(s().replaceConsentCode("c1", "h" + std::to_string(i), 400000, 0, 61000, 3), ResendOutcome::kOk) << i;
+    EXPECT_EQ(s().replaceConsentCode("c1", "h4", 400000, 0, 61000, 3), ResendOutcome::kTooMany);
+    EXPECT_EQ(s().consent("c1")->codeHmac, "h3") << "the refused resend reserved no code";
+    EXPECT_EQ(s().consent("c1")->resends, 3);
 }
 
 TEST_P(StoreContract, GrantScopeAndExpiry) {

@@ -1,0 +1,121 @@
+// Issue 18 against the real binary: one test per line of its "Why" that this change mends, named
+// after it. The gateway runs its shipped demo config (with the repository paths made absolute and
+// the resend interval at its floor of one second), started through ServedBinary.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "tests/common/files.hpp"
+#include "tests/integration/http_client.hpp"
+#include "tests/integration/process_harness.hpp"
+#include "tests/integration/sim_fixture.hpp"
+
+using namespace lgw;
+using namespace lgw::testing;
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+
+const std::vector<std::pair<std::string, std::string>> kDesk = {{"Authorization", "Bearer demo-frontdesk"},
+                                                                {"Content-Type", "application/json"}};
+const std::vector<std::pair<std::string, std::string>> kAuditor = {{"Authorization", "Bearer demo-auditor"}};
+
+class Gateway : public ServedBinary {
+public:
+    Gateway() : ServedBinary("integrity") {
+        std::string cfg = std::regex_replace(readFile(sourceDir() + "/config/gateway.toml"), std::regex("\"config/"),
+                                             "\"" + sourceDir() + "/config/");
+        cfg = std::regex_replace(cfg, std::regex("resend_interval_s = 60"), "resend_interval_s = 1");
+        start(cfg, {"--listen", "127.0.0.1:" + std::to_string(port), "--data-dir", (dir / "data").string()});
+        up_ = waitUntil(
+            [&] {
+                if (!process->running()) return true;
+                try {
+                    HttpClient c(port);
+                    return c.request("GET", "/healthz").status == 200;
+                } catch (const std::exception&) {
+                    return false;
+                }
+            },
+            30s) &&
+              process->running();
+    }
+    bool up() const { return up_; }
+    ClientResponse call(const std::string& method, const std::string& target, const std::string& body = "",
+                        const std::vector<std::pair<std::string, std::string>>& headers = kDesk) {
+        HttpClient c(port);
+        return c.request(method, target, body, headers);
+    }
+
+private:
+    bool up_ = false;
+};
+
+// ---- "A consent can be resent without end (8 of 8 resends accepted with a 1 s interval)" --------
+TEST(Integrity, AConsentCanNoLongerBeResentWithoutEnd) {
+    Gateway gw;
+    ASSERT_TRUE(gw.up()) << gw.log();
+    ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-RESEND",
+                      R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
+                  .status,
+              201);
+    auto consent = gw.call("POST", "/v1/consents",
+                           R"({"application_id":"INT-RESEND","subject":{"type":"enterprise","code":"91110102E80346803Q"},)"
+                           R"("licence_types":["business_licence"],"purpose":"power_connection"})");
+    ASSERT_EQ(consent.status, 201) << consent.body;
+    const std::string id = consent.jsonString("consent_id");
+    std::vector<int> statuses;
+    for (int i = 0; i < 5; ++i) {
+        std::this_thread::sleep_for(1100ms);
+        statuses.push_back(gw.call("POST", "/v1/consents/" + id + "/resend").status);
+    }
+    EXPECT_EQ(statuses, (std::vector<int>{200, 200, 200, 409, 409}));
+    auto fourth = gw.call("POST", "/v1/consents/" + id + "/resend");
+    EXPECT_EQ(fourth.jsonString("code"), "resend_limit") << fourth.body;
+    // What went out: the first code and three new ones, never more.
+    std::istringstream log(readFile(gw.dir / "data" / "sms.ndjson"));
+    std::size_t codes = 0;
+    for (std::string line; std::getline(log, line);)
+        if (line.find(id) != std::string::npos) ++codes;
+    EXPECT_EQ(codes, 4u);
+}
+
+// ---- "GET /v1/audit/events?from=2026-01-01T00:00:00+ab:cd answers 500" ---------------------------
+TEST(Integrity, MalformedAuditQueryValuesAre422NamingTheParameter) {
+    Gateway gw;
+    ASSERT_TRUE(gw.up()) << gw.log();
+    for (auto [query, param] : std::vector<std::pair<std::string, std::string>>{
+             {"from=2026-01-01T00:00:00%2Bab:cd", "from"},
+             {"to=2026-01-01T00:00:00%2B99:00", "to"},
+             {"from=2026-13-01T00:00:00Z", "from"},
+             {"limit=ten", "limit"},
+             {"cursor=-4", "cursor"}}) {
+        auto r = gw.call("GET", "/v1/audit/events?" + query, "", kAuditor);
+        EXPECT_EQ(r.status, 422) << query << ": " << r.body;
+        EXPECT_NE(r.body.find("\"field\":\"" + param + "\""), std::string::npos) << query << ": " << r.body;
+    }
+    EXPECT_TRUE(gw.process->running());
+    EXPECT_EQ(gw.call("GET", "/v1/audit/events?from=2026-01-01T00:00:00%2B08:00", "", kAuditor).status, 200);
+}
+
+// ---- "/metrics (no auth) keys a series by the raw HTTP method" ----------------------------------
+TEST(Integrity, MetricsDoNotGrowASeriesPerInventedMethod) {
+    Gateway gw;
+    ASSERT_TRUE(gw.up()) << gw.log();
+    for (int i = 0; i < 50; ++i) {
+        HttpClient c(gw.port);
+        c.writeRaw("BREW" + std::to_string(i) + " /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        (void)c.readResponse();
+    }
+    auto metrics = gw.call("GET", "/metrics", "", {});
+    ASSERT_EQ(metrics.status, 200);
+    EXPECT_EQ(metrics.body.find("BREW"), std::string::npos);
+    EXPECT_NE(metrics.body.find("method=\"other\""), std::string::npos) << metrics.body.substr(0, 2000);
+}
+
+}  // namespace
