@@ -2,6 +2,7 @@
 
 #include "security/crypto.hpp"
 #include "security/identity_codes.hpp"
+#include "text/rfc3339.hpp"
 
 namespace lgw::security {
 
@@ -48,7 +49,13 @@ LicenceVerdict verifyLicence(const ELicence& l, const PlatformKeys& keys, const 
         v.reason = which + ": signed with unknown key_id \"" + l.signatureKeyId + "\"";
         return v;
     }
-    if (!key->second.verify(*alg, canonicalString(l), l.signatureValue)) {
+    if (l.signatureCovers != "jcs") {
+        v.code = "licence_signature_invalid";
+        v.reason = which + ": signed over some fields only (the first version of the contract); the whole licence "
+                           "must be signed (signature.covers = \"jcs\")";
+        return v;
+    }
+    if (!key->second.verify(*alg, l.signedText, l.signatureValue)) {
         v.code = "licence_signature_invalid";
         v.reason = which + ": the " + l.signatureAlg + " signature does not verify under key " + l.signatureKeyId;
         return v;
@@ -65,6 +72,26 @@ LicenceVerdict verifyLicence(const ELicence& l, const PlatformKeys& keys, const 
     if (l.annotationPurpose != expect.purpose) {
         v.reason = which + ": annotated for purpose \"" + l.annotationPurpose + "\", consented \"" + expect.purpose + "\"";
         return v;
+    }
+    if (!expect.requester.empty() && l.annotationRequester != expect.requester) {
+        v.reason = which + ": annotated for requester \"" + l.annotationRequester + "\", not this utility (" +
+                   expect.requester + ")";
+        return v;
+    }
+    if (expect.copyExpiresAtMs || expect.nowMs) {
+        auto expires = text::parseRfc3339Ms(l.annotationExpiresAt);
+        if (!expires) {
+            v.reason = which + ": annotation.expires_at \"" + l.annotationExpiresAt + "\" is not an RFC 3339 time";
+            return v;
+        }
+        if (expect.copyExpiresAtMs && *expires > expect.copyExpiresAtMs) {
+            v.reason = which + ": annotation.expires_at " + l.annotationExpiresAt + " is later than the copy_expires_at asked for";
+            return v;
+        }
+        if (expect.nowMs && *expires <= expect.nowMs) {
+            v.reason = which + ": the copy's annotation expired at " + l.annotationExpiresAt;
+            return v;
+        }
     }
     v.ok = true;
     v.code.clear();

@@ -3,6 +3,7 @@
 // before anything of it is stored: its signature under a configured platform key, the identifier's
 // ISO 7064 MOD 37,36 check character, the holder the grant was issued for, and the purpose the
 // customer consented to.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,9 +36,14 @@ struct ELicence {
     std::string signatureAlg;    ///< SM2-SM3 | ECDSA-P256-SHA256
     std::string signatureKeyId;
     std::string signatureValue;  ///< decoded DER
+    std::string signatureCovers; ///< "jcs": the whole licence; "": the first version's field string
+    std::string signedText;      ///< the RFC 8785 canonical JSON of the licence without its signature
 };
 
-/// identifier|type|number|holder_code|valid_from|valid_to|hex(SHA-256(file))|annotation.expires_at
+/// identifier|type|number|holder_code|valid_from|valid_to|hex(SHA-256(file))|annotation.expires_at:
+/// what the first version of the contract signed. It leaves holder, issuer, data and the
+/// annotation's purpose unsigned, so the verifier refuses a licence signed this way (in demo mode
+/// too: the simulator signs whole licences); the simulator's legacy_signature fault still makes one.
 std::string canonicalString(const ELicence& l);
 
 /// True when the identifier's last character is the MOD 37,36 check of the rest. The check covers
@@ -48,6 +54,9 @@ bool identifierCheckOk(const std::string& identifier);
 struct LicenceExpectations {
     std::string holderCode;  ///< the grant's subject
     std::string purpose;     ///< the platform purpose the customer consented to (e.g. 业扩报装)
+    std::string requester;   ///< the utility's org code the request named; "" = not checked
+    std::int64_t copyExpiresAtMs = 0;  ///< the copy_expires_at asked for; 0 = not checked
+    std::int64_t nowMs = 0;            ///< the annotation must not have expired by then; 0 = not checked
 };
 
 struct LicenceVerdict {

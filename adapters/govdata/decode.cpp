@@ -3,6 +3,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <algorithm>
+
+#include "adapters/govdata/jcs.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::adapters::govdata {
@@ -59,6 +62,15 @@ std::string str(const json::object& o, const char* key, const std::string& path,
         return {};
     }
     return std::string(v->get_string());
+}
+
+bool hasFraction(const json::value& v) {
+    if (v.is_double()) return true;
+    if (v.is_array())
+        return std::any_of(v.get_array().begin(), v.get_array().end(), [](auto& x) { return hasFraction(x); });
+    if (v.is_object())
+        return std::any_of(v.get_object().begin(), v.get_object().end(), [](auto& kv) { return hasFraction(kv.value()); });
+    return false;
 }
 
 const json::object* obj(const json::object& o, const char* key, const std::string& path, std::string& err) {
@@ -128,6 +140,19 @@ GovResult<std::vector<security::ELicence>> decodeLicences(const std::string& bod
             auto sig = security::base64Decode(str(*s, "value_base64", path + ".signature", err));
             if (!sig && err.empty()) err = path + ".signature.value_base64 is not base64";
             if (sig) l.signatureValue = std::move(*sig);
+            l.signatureCovers = str(*s, "covers", path + ".signature", err, false);
+        }
+        // What the platform signed: the whole licence without its signature, canonical (RFC 8785).
+        // A fractional number is refused: Boost.JSON 1.81 may read it one unit in the last place
+        // off, and its canonical form would then not be the signer's (the contract has none).
+        json::object unsigned_ = o;
+        unsigned_.erase("signature");
+        if (hasFraction(unsigned_)) {
+            if (err.empty()) err = path + " holds a fractional number, which the contract's licences never carry";
+        } else if (auto canonical = canonicalJson(unsigned_)) {
+            l.signedText = std::move(*canonical);
+        } else if (err.empty()) {
+            err = path + " holds a number RFC 8785 cannot represent";
         }
         if (!err.empty()) return bad(err);
         out.push_back(std::move(l));

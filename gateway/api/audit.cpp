@@ -9,6 +9,7 @@
 #include "gateway/api/copy_trace_json.hpp"
 #include "gateway/http/json_body.hpp"
 #include "gateway/api/routes.hpp"
+#include "text/rfc3339.hpp"
 
 namespace lgw::gateway {
 
@@ -28,31 +29,7 @@ bool digits(const std::string& s) {
 // RFC 3339 ("2026-11-23T08:00:00+08:00", "...Z", fractions allowed) or Unix milliseconds.
 std::optional<std::int64_t> parseTime(const std::string& v) {
     if (digits(v) && v.size() < 16) return std::stoll(v);
-    int y, mo, d, h, mi, sec;
-    char tail[32] = {0};
-    if (std::sscanf(v.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%31s", &y, &mo, &d, &h, &mi, &sec, tail) < 6) return std::nullopt;
-    std::string t = tail;
-    std::size_t i = 0;
-    if (i < t.size() && t[i] == '.')
-        for (++i; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) {
-        }
-    std::string zone = t.substr(i);
-    int offsetMin = 0;
-    if (zone == "Z" || zone == "z") {
-    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' && digits(zone.substr(1, 2)) &&
-               digits(zone.substr(4, 2))) {
-        // Digits checked first: "+ab:cd" once reached std::stoi, which threw, and the answer was a 500.
-        const int hours = std::stoi(zone.substr(1, 2)), minutes = std::stoi(zone.substr(4, 2));
-        if (hours > 23 || minutes > 59) return std::nullopt;
-        offsetMin = (hours * 60 + minutes) * (zone[0] == '-' ? -1 : 1);
-    } else {
-        return std::nullopt;
-    }
-    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
-                                    std::chrono::day{static_cast<unsigned>(d)}};
-    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-    auto days = std::chrono::sys_days{ymd}.time_since_epoch().count();
-    return ((static_cast<std::int64_t>(days) * 86400 + h * 3600 + mi * 60 + sec) - offsetMin * 60) * 1000;
+    return text::parseRfc3339Ms(v);
 }
 
 // The canonical form (the fields that are hashed), with the hash and the detail as JSON.

@@ -377,9 +377,12 @@ asio::awaitable<std::optional<ConsentFailure>> ConsentService::refuseGrant(Actor
 // Every licence verified (seal, holder, purpose) and of a consented type, or the first that is not,
 // audited as an alert: then nothing is stored. `licences` is the caller's, which awaits this.
 asio::awaitable<std::optional<ConsentFailure>> ConsentService::rejectUnverified(
-    Actor who, store::Grant g, std::string target, std::string platformPurpose,
+    Actor who, store::Grant g, std::string target, std::string platformPurpose, Millis copyExpiresAtMs,
     const std::vector<security::ELicence>& licences) {
-    security::LicenceExpectations expect{g.subjectCode, platformPurpose};
+    // The annotation must say what was asked: this purpose, this utility, no longer than the copy
+    // was asked for and not over yet (UPSTREAMS.md).
+    security::LicenceExpectations expect{g.subjectCode, platformPurpose, d_.services.config.govdata.orgCode,
+                                         copyExpiresAtMs, d_.services.nowMs()};
     for (auto& l : licences) {
         auto verdict = security::verifyLicence(l, d_.platformKeys, expect);
         if (verdict.ok && std::find(g.licenceTypes.begin(), g.licenceTypes.end(), l.type) == g.licenceTypes.end()) {
@@ -474,7 +477,8 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
     q.consentId = consent->id;
     q.verifiedAt = rfc3339Utc(consent->verifiedAt);
     q.consentTextSha256 = consent->consentTextSha256;
-    q.copyExpiresAt = rfc3339Utc(now + cfg().copyValidityDays * kDay);
+    const Millis copyExpiresAtMs = (now + cfg().copyValidityDays * kDay) / 1000 * 1000;  // as RFC 3339 says it
+    q.copyExpiresAt = rfc3339Utc(copyExpiresAtMs);
     auto result = co_await d_.gov.queryLicences(std::move(q));
     if (!result) {
         const GovError e = result.error();
@@ -491,7 +495,7 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
         co_return f;
     }
     auto licences = std::move(*result);
-    if (auto rejected = co_await rejectUnverified(who, g, target, platformPurpose, licences))
+    if (auto rejected = co_await rejectUnverified(who, g, target, platformPurpose, copyExpiresAtMs, licences))
         co_return std::move(*rejected);
 
     LicencesFetched out;

@@ -166,6 +166,7 @@ private:
                                                                       std::string target);
     boost::asio::awaitable<std::optional<ConsentFailure>> rejectUnverified(Actor who, store::Grant g, std::string target,
                                                                            std::string platformPurpose,
+                                                                           std::int64_t copyExpiresAtMs,
                                                                            const std::vector<security::ELicence>& licences);
     boost::asio::awaitable<FetchedLicence> storeLicence(Actor who, store::Grant g, std::string phone,
                                                         security::ELicence l, std::int64_t now);

@@ -47,6 +47,31 @@ std::string isoDate(std::chrono::sys_days d) {
     return b;
 }
 
+// RFC 8785 as this platform needs it: its licences hold strings, null and objects only, and ASCII
+// member names, so sorting by bytes is sorting by UTF-16 units. Written here, apart from the
+// gateway's canonicaliser (adapters/govdata/jcs), so that the two check each other.
+std::string sortedJson(const json::value& v) {
+    switch (v.kind()) {
+        case json::kind::object: {
+            std::vector<std::string> keys;
+            for (auto& kv : v.get_object()) keys.emplace_back(kv.key());
+            std::sort(keys.begin(), keys.end());
+            std::string out = "{";
+            for (auto& k : keys) {
+                if (out.size() > 1) out += ",";
+                out += json::serialize(json::value(k)) + ":" + sortedJson(v.get_object().at(k));
+            }
+            return out + "}";
+        }
+        case json::kind::array: {
+            std::string out = "[";
+            for (auto& item : v.get_array()) out += (out.size() > 1 ? "," : "") + sortedJson(item);
+            return out + "]";
+        }
+        default: return json::serialize(v);
+    }
+}
+
 std::string rfc3339Now() {
     auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};
@@ -327,11 +352,11 @@ asio::awaitable<HttpResponse> query(Sim* sim, HttpRequest req) {
         l.annotationRequester = requester;
         l.annotationCreatedAt = rfc3339Now();
         l.annotationExpiresAt = copyExpires;
-        std::string sig = sim->key.sign(security::SignatureAlg::kSm2Sm3, security::canonicalString(l));
-        if (f.badSignature) sig[sig.size() / 2] = static_cast<char>(sig[sig.size() / 2] ^ 0x5a);
+        if (f.expiredAnnotation) l.annotationExpiresAt = "2020-01-01T00:00:00Z";
+        if (f.foreignRequester) l.annotationRequester = "91110000MA00OTHER0";
         json::object data;
         for (auto& [k, dv] : l.data) data[k] = dv;
-        out.push_back(json::object{
+        json::object licence{
             {"identifier", l.identifier},
             {"type", l.type},
             {"type_code", l.typeCode},
@@ -351,11 +376,19 @@ asio::awaitable<HttpResponse> query(Sim* sim, HttpRequest req) {
              {{"purpose", l.annotationPurpose},
               {"requester", l.annotationRequester},
               {"created_at", l.annotationCreatedAt},
-              {"expires_at", l.annotationExpiresAt}}},
-            {"signature",
-             {{"alg", "SM2-SM3"},
-              {"key_id", f.unknownKeyId ? std::string("gov-unknown") : sim->opt.keyId},
-              {"value_base64", security::base64Encode(sig)}}}});
+              {"expires_at", l.annotationExpiresAt}}}};
+        // UPSTREAMS.md: the whole licence without its signature, RFC 8785; the first version signed
+        // a field string (legacy_signature serves it, to see the gateway refuse it).
+        std::string sig = sim->key.sign(security::SignatureAlg::kSm2Sm3,
+                                        f.legacySignature ? security::canonicalString(l) : sortedJson(licence));
+        if (f.badSignature) sig[sig.size() / 2] = static_cast<char>(sig[sig.size() / 2] ^ 0x5a);
+        if (f.tamperAfterSigning) licence["data"].as_object()["address"] = "篡改后的地址";
+        json::object signature{{"alg", "SM2-SM3"},
+                               {"key_id", f.unknownKeyId ? std::string("gov-unknown") : sim->opt.keyId},
+                               {"value_base64", security::base64Encode(sig)}};
+        if (!f.legacySignature) signature["covers"] = "jcs";
+        licence["signature"] = std::move(signature);
+        out.push_back(std::move(licence));
     }
     co_return jsonAnswer(200, json::object{{"licences", out}});
 }
@@ -374,6 +407,10 @@ asio::awaitable<HttpResponse> controlFaults(Sim* sim, HttpRequest req) {
     f.malformedJson = flag("malformed_json");
     f.badSignature = flag("bad_signature");
     f.unknownKeyId = flag("unknown_key_id");
+    f.legacySignature = flag("legacy_signature");
+    f.tamperAfterSigning = flag("tamper_after_signing");
+    f.expiredAnnotation = flag("expired_annotation");
+    f.foreignRequester = flag("foreign_requester");
     {
         std::lock_guard lock(sim->faultMutex);
         sim->faults = f;

@@ -17,6 +17,10 @@ struct SimFaults {
     bool malformedJson = false; ///< answer 200 with a broken JSON body
     bool badSignature = false;  ///< sign licences, then corrupt the signatures
     bool unknownKeyId = false;  ///< claim a key id the gateway does not know
+    bool legacySignature = false;     ///< sign the first version's field string, not the whole licence
+    bool tamperAfterSigning = false;  ///< change data.address after signing (a field the old form left out)
+    bool expiredAnnotation = false;   ///< annotate (and sign) an expires_at in the past
+    bool foreignRequester = false;    ///< annotate (and sign) another requester
 };
 
 struct GovSimOptions {

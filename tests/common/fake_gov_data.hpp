@@ -1,6 +1,6 @@
 #pragma once
 // The government platform as a unit test scripts it: holders with a phone on record and licences,
-// signed with a key of its own (SM2-SM3 over security::canonicalString, as the platform signs),
+// signed with a key of its own (SM2-SM3 over a stand-in for the licence's canonical JSON),
 // annotated for the purpose and requester asked. A failure can be set per call. Records the last
 // licence query, so a test can check what the gateway asked for.
 #include <map>
@@ -81,7 +81,12 @@ public:
             l.annotationExpiresAt = q.copyExpiresAt;
             l.signatureAlg = "SM2-SM3";
             l.signatureKeyId = keyId_;
-            l.signatureValue = key_.sign(security::SignatureAlg::kSm2Sm3, security::canonicalString(l));
+            // Below the decoder there is no JSON: the fake signs a text that stands for the licence's
+            // canonical form and hands it over as what was signed, as the decoder would.
+            l.signatureCovers = "jcs";
+            l.signedText = "fake-jcs|" + security::canonicalString(l) + "|" + l.holder + "|" + l.annotationPurpose + "|" +
+                           l.annotationRequester;
+            l.signatureValue = key_.sign(security::SignatureAlg::kSm2Sm3, l.signedText);
             if (corruptSignatures) l.signatureValue[l.signatureValue.size() / 2] ^= 0x5a;
             out.push_back(std::move(l));
         }

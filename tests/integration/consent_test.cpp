@@ -304,6 +304,35 @@ TEST(Consent, WrongAppSecretIsRefusedByThePlatform) {
     EXPECT_EQ(r.jsonString("code"), "upstream_refused");
 }
 
+// Issue 18: "the licence signature leaves holder, issuer, data and the annotation's purpose
+// unsigned, and the signed annotation.expires_at is never checked". The simulator signs each of
+// these licences with its real key; each must still be refused, and nothing stored.
+TEST(Consent, ALicenceIsSignedWholeAndItsAnnotationSaysWhatWasAsked) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    struct Case {
+        const char* fault;
+        const char* code;
+        const char* says;
+    };
+    for (auto [fault, code, says] : std::vector<Case>{{"legacy_signature", "licence_signature_invalid", "some fields only"},
+                                                      {"tamper_after_signing", "licence_signature_invalid", "does not verify"},
+                                                      {"expired_annotation", "licence_rejected", "expired"},
+                                                      {"foreign_requester", "licence_rejected", "requester"}}) {
+        auto grant = grantFor(s, c, "enterprise", enterprise());
+        s.faults({{fault, true}});
+        auto r = fetch(c, grant);
+        s.faults({});
+        EXPECT_EQ(r.status, 502) << fault << ": " << r.body;
+        EXPECT_EQ(r.jsonString("code"), code) << fault;
+        EXPECT_NE(r.jsonString("detail").find(says), std::string::npos) << fault << ": " << r.body;
+        EXPECT_EQ(blobCount(s.gw->dataDir), 0u) << fault;
+    }
+    // And with no fault the same simulator's licences verify: its canonical JSON is the gateway's.
+    auto grant = grantFor(s, c, "enterprise", enterprise());
+    EXPECT_EQ(fetch(c, grant).status, 200);
+}
+
 TEST(Consent, SimulatorRejectsReplayedNoncesStaleTimestampsAndBadSignatures) {
     SimGateway s;
     HttpClient c(s.sim->port());

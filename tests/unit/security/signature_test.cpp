@@ -43,6 +43,8 @@ TEST(Signature, PemRoundTripAndGarbage) {
 }
 
 namespace {
+// A licence signed whole (signature.covers = "jcs"). Below the decoder there is no JSON: signedText
+// stands for the canonical form the decoder makes of every field (tests/unit/adapters checks that).
 struct SignedLicence {
     PrivateKey key = PrivateKey::generate(SignatureAlg::kSm2Sm3);
     PlatformKeys keys{{"gov-2026", key.publicKey()}};
@@ -55,17 +57,24 @@ struct SignedLicence {
         l.validFrom = "2015-03-18";
         l.fileBytes = "png bytes";
         l.annotationPurpose = "业扩报装";
+        l.annotationRequester = "91110000MA0000DL13";
         l.annotationExpiresAt = "2026-12-23T00:00:00Z";
         l.signatureAlg = "SM2-SM3";
         l.signatureKeyId = "gov-2026";
+        l.signatureCovers = "jcs";
         resign();
     }
-    void resign() { l.signatureValue = key.sign(SignatureAlg::kSm2Sm3, canonicalString(l)); }
+    void resign() {
+        l.signedText = "jcs-stand-in|" + canonicalString(l) + "|" + l.annotationPurpose + "|" + l.annotationRequester;
+        l.signatureValue = key.sign(SignatureAlg::kSm2Sm3, l.signedText);
+    }
 };
-const LicenceExpectations kExpect{"91110102MA01C7Q59Y", "业扩报装"};
+constexpr std::int64_t kNow = 1796083200000;          // 2026-12-01T00:00:00Z
+constexpr std::int64_t kCopyExpires = 1798588800000;  // 2026-12-30T00:00:00Z
+const LicenceExpectations kExpect{"91110102MA01C7Q59Y", "业扩报装", "91110000MA0000DL13", kCopyExpires, kNow};
 }  // namespace
 
-TEST(LicenceVerifier, CanonicalStringFollowsUpstreams) {
+TEST(LicenceVerifier, CanonicalStringFollowsTheFirstVersion) {
     SignedLicence s;
     EXPECT_EQ(canonicalString(s.l), s.l.identifier + "|business_licence|N-1|91110102MA01C7Q59Y|2015-03-18||" +
                                         sha256Hex("png bytes") + "|2026-12-23T00:00:00Z");
@@ -77,17 +86,21 @@ TEST(LicenceVerifier, AcceptsAGoodLicence) {
     EXPECT_TRUE(v.ok) << v.reason;
 }
 
-TEST(LicenceVerifier, EverySignedFieldIsCovered) {
-    for (int field = 0; field < 4; ++field) {
-        SignedLicence s;
-        if (field == 0) s.l.fileBytes += "x";
-        if (field == 1) s.l.validTo = "2030-01-01";
-        if (field == 2) s.l.number = "N-2";
-        if (field == 3) s.l.annotationExpiresAt = "2099-01-01T00:00:00Z";
-        auto v = verifyLicence(s.l, s.keys, kExpect);
-        EXPECT_FALSE(v.ok) << field;
-        EXPECT_EQ(v.code, "licence_signature_invalid") << field;
-    }
+// Issue 18: the first version signed some fields only (holder, issuer, data, purpose unsigned).
+TEST(LicenceVerifier, AFieldOnlySignatureIsRefused) {
+    SignedLicence s;
+    s.l.signatureCovers.clear();
+    s.l.signatureValue = s.key.sign(SignatureAlg::kSm2Sm3, canonicalString(s.l));
+    auto v = verifyLicence(s.l, s.keys, kExpect);
+    EXPECT_FALSE(v.ok);
+    EXPECT_EQ(v.code, "licence_signature_invalid");
+    EXPECT_NE(v.reason.find("some fields only"), std::string::npos) << v.reason;
+}
+
+TEST(LicenceVerifier, AnyChangeToWhatWasSignedBreaksIt) {
+    SignedLicence s;
+    s.l.signedText[s.l.signedText.size() / 2] ^= 1;
+    EXPECT_EQ(verifyLicence(s.l, s.keys, kExpect).code, "licence_signature_invalid");
 }
 
 TEST(LicenceVerifier, UnknownKeyAndAlgorithm) {
@@ -114,6 +127,28 @@ TEST(LicenceVerifier, IdentifierHolderAndPurpose) {
     c.l.annotationPurpose = "其他用途";
     c.resign();
     EXPECT_NE(verifyLicence(c.l, c.keys, kExpect).reason.find("purpose"), std::string::npos);
+}
+
+// Issue 18: the signed annotation.expires_at was never checked.
+TEST(LicenceVerifier, TheAnnotationMustSayWhatWasAsked) {
+    SignedLicence other;
+    other.l.annotationRequester = "91110000MA00OTHER0";
+    other.resign();
+    EXPECT_NE(verifyLicence(other.l, other.keys, kExpect).reason.find("requester"), std::string::npos);
+    SignedLicence longer;
+    longer.l.annotationExpiresAt = "2027-06-01T00:00:00Z";
+    longer.resign();
+    EXPECT_NE(verifyLicence(longer.l, longer.keys, kExpect).reason.find("later than"), std::string::npos);
+    SignedLicence over;
+    over.l.annotationExpiresAt = "2026-11-30T23:59:59+08:00";
+    over.resign();
+    auto v = verifyLicence(over.l, over.keys, kExpect);
+    EXPECT_EQ(v.code, "licence_rejected");
+    EXPECT_NE(v.reason.find("expired"), std::string::npos) << v.reason;
+    SignedLicence garbled;
+    garbled.l.annotationExpiresAt = "next year";
+    garbled.resign();
+    EXPECT_NE(verifyLicence(garbled.l, garbled.keys, kExpect).reason.find("RFC 3339"), std::string::npos);
 }
 
 TEST(ConsentCodes, SixDigitsAndHmacBoundToConsent) {
