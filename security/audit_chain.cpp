@@ -104,12 +104,32 @@ ChainVerdict ChainVerifier::finish() {
         lastGoodCheckpoint = cp.seq;
         ++v_.checkpoints;
     }
+    if (mustReach_ > last) {
+        fail(last + 1, "the chain ends at seq " + std::to_string(last) + ", but this gateway has recorded seq " +
+                           std::to_string(mustReach_) + ": events were cut off the end");
+        return v_;
+    }
+    if (every_ > 0 && key_) {
+        // Checkpoints are signed every `every_` events: a longer stretch without one lost it.
+        std::int64_t previous = firstSeq_ - 1;
+        for (auto& cp : checkpoints_) {
+            if (cp.seq < firstSeq_) continue;
+            if (cp.seq - previous > every_) break;
+            previous = cp.seq;
+        }
+        if (last - previous > every_) {
+            fail(previous + 1, "no signed checkpoint between seq " + std::to_string(previous + 1) + " and " +
+                                   std::to_string(std::min(last, previous + every_ + 1)) + " (one is signed every " +
+                                   std::to_string(every_) + " events): a checkpoint was deleted");
+            return v_;
+        }
+    }
     return v_;
 }
 
 std::string exportHeaderLine(std::int64_t fromSeq, std::int64_t toSeq, const std::string& publicKeyPem) {
     return json::serialize(json::object{{"type", "header"},
-                                        {"format", "licence-gateway-audit-1"},
+                                        {"format", kExportFormat},
                                         {"from_seq", fromSeq},
                                         {"to_seq", toSeq},
                                         {"checkpoint_alg", "ECDSA-P256-SHA256"},
@@ -133,6 +153,24 @@ std::string exportCheckpointLine(const AuditCheckpoint& cp) {
            "\n";
 }
 
+std::string trailerMessage(const ExportTrailer& t) {
+    return std::string(kExportFormat) + "|trailer|" + std::to_string(t.fromSeq) + "|" + std::to_string(t.toSeq) + "|" +
+           std::to_string(t.events) + "|" + std::to_string(t.checkpoints) + "|" + t.headHash + "|" + std::to_string(t.at);
+}
+
+std::string exportTrailerLine(const ExportTrailer& t) {
+    return json::serialize(json::object{{"type", "trailer"},
+                                        {"format", kExportFormat},
+                                        {"from_seq", t.fromSeq},
+                                        {"to_seq", t.toSeq},
+                                        {"events", t.events},
+                                        {"checkpoints", t.checkpoints},
+                                        {"head_hash", t.headHash},
+                                        {"at", t.at},
+                                        {"signature", t.signature}}) +
+           "\n";
+}
+
 namespace {
 
 std::string str(const json::object& o, const char* k) {
@@ -146,69 +184,137 @@ std::int64_t num(const json::object& o, const char* k) {
     return v->as_int64();
 }
 
+AuditEvent eventOf(const json::object& o) {
+    AuditEvent e;
+    e.seq = num(o, "seq");
+    e.at = num(o, "at");
+    e.actor = str(o, "actor");
+    e.role = str(o, "role");
+    e.action = str(o, "action");
+    e.target = str(o, "target");
+    e.applicationId = str(o, "application_id");
+    e.subject = str(o, "subject");
+    e.outcome = str(o, "outcome");
+    e.requestId = str(o, "request_id");
+    e.detailJson = str(o, "detail");
+    auto* alert = o.if_contains("alert");
+    if (!alert || !alert->is_bool()) throw std::invalid_argument("alert is missing or not a boolean");
+    e.alert = alert->as_bool();
+    e.prevHash = str(o, "prev_hash");
+    e.hash = str(o, "hash");
+    return e;
+}
+
+// Reads an export line by line; the first fault found, with its line, ends it.
+class ExportReader {
+public:
+    explicit ExportReader(const std::optional<std::string>& trustedKeyPem) : trustedPem_(trustedKeyPem) {}
+
+    ChainVerdict read(const std::string& ndjson) {
+        std::istringstream in(ndjson);
+        std::string line;
+        try {
+            while (std::getline(in, line)) {
+                ++lineNo_;
+                if (line.empty()) continue;
+                if (trailer_) return bad("a line after the trailer");
+                boost::system::error_code ec;
+                auto parsed = json::parse(line, ec);
+                if (ec || !parsed.is_object()) return bad("not a JSON object");
+                if (auto fault = take(parsed.as_object())) return bad(*fault);
+            }
+        } catch (const std::exception& ex) {
+            return bad(ex.what());
+        }
+        if (!verifier_) return bad("empty export");
+        if (!trailer_) return bad("no trailer: the export ends early (cut off after line " + std::to_string(lineNo_) + ")");
+        auto v = verifier_->finish();
+        if (!v.ok) return v;
+        if (auto fault = checkTrailer(v)) return bad(*fault, trailerLine_);
+        v.authenticated = trustedPem_.has_value();
+        return v;
+    }
+
+private:
+    std::optional<std::string> take(const json::object& o) {
+        const std::string type = str(o, "type");
+        if (type == "header") {
+            if (verifier_) return "a second header";
+            const std::string format = str(o, "format");
+            if (format == "licence-gateway-audit-1")
+                return "format licence-gateway-audit-1 has no signed trailer and cannot show a cut; export again";
+            if (format != kExportFormat) return "unknown export format \"" + format + "\"";
+            const std::string pem = trustedPem_ ? *trustedPem_ : str(o, "checkpoint_public_key");
+            if (!pem.empty()) {
+                key_ = PublicKey::fromPem(pem);
+                if (!key_) return "the checkpoint public key is not a PEM P-256 or SM2 key";
+            }
+            fromSeq_ = num(o, "from_seq");
+            verifier_.emplace(key_, fromSeq_ == 1 ? std::optional<std::string>(std::string(64, '0')) : std::nullopt);
+            return std::nullopt;
+        }
+        if (!verifier_) return "the export must start with its header";
+        if (type == "event") {
+            AuditEvent e = eventOf(o);
+            verifier_->add(e);
+            lastSeq_ = e.seq;
+            head_ = e.hash;
+            ++events_;
+            return std::nullopt;
+        }
+        if (type == "checkpoint") {
+            AuditCheckpoint cp{num(o, "seq"), str(o, "head_hash"), num(o, "at"), str(o, "signature")};
+            // Written right after the event it covers: one anywhere else was moved or inserted.
+            if (cp.seq != lastSeq_)
+                return "the checkpoint for seq " + std::to_string(cp.seq) + " is not right after its event";
+            verifier_->addCheckpoint(cp);
+            ++checkpoints_;
+            return std::nullopt;
+        }
+        if (type == "trailer") {
+            trailer_ = ExportTrailer{num(o, "from_seq"), num(o, "to_seq"), num(o, "events"), num(o, "checkpoints"),
+                                     str(o, "head_hash"), num(o, "at"), str(o, "signature")};
+            trailerLine_ = lineNo_;
+            return std::nullopt;
+        }
+        return "unknown line type \"" + type + "\"";
+    }
+
+    std::optional<std::string> checkTrailer(const ChainVerdict& v) const {
+        const ExportTrailer& t = *trailer_;
+        if (t.fromSeq != fromSeq_ || t.toSeq != lastSeq_ || t.events != events_ || t.checkpoints != checkpoints_ ||
+            t.headHash != v.head)
+            return "the trailer does not match the export (seq " + std::to_string(t.fromSeq) + ".." +
+                   std::to_string(t.toSeq) + ", " + std::to_string(t.events) + " events, " +
+                   std::to_string(t.checkpoints) + " checkpoints signed; found " + std::to_string(fromSeq_) + ".." +
+                   std::to_string(lastSeq_) + ", " + std::to_string(events_) + ", " + std::to_string(checkpoints_) + ")";
+        if (!key_) return trustedPem_ ? std::optional<std::string>("no key to verify the trailer") : std::nullopt;
+        auto sig = base64Decode(t.signature);
+        if (!sig || !key_->verify(key_->alg(), trailerMessage(t), *sig)) return "the trailer's signature does not verify";
+        return std::nullopt;
+    }
+
+    ChainVerdict bad(std::string why, std::int64_t line = 0) const {
+        ChainVerdict v;
+        v.ok = false;
+        v.firstBadLine = line ? line : lineNo_;
+        v.reason = "line " + std::to_string(v.firstBadLine) + ": " + why;
+        return v;
+    }
+
+    std::optional<std::string> trustedPem_;
+    std::optional<PublicKey> key_;
+    std::optional<ChainVerifier> verifier_;
+    std::optional<ExportTrailer> trailer_;
+    std::int64_t lineNo_ = 0, trailerLine_ = 0, fromSeq_ = 0, lastSeq_ = 0, events_ = 0, checkpoints_ = 0;
+    std::string head_;
+};
+
 }  // namespace
 
 ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::string>& trustedKeyPem) {
-    std::istringstream in(ndjson);
-    std::string line;
-    std::optional<ChainVerifier> verifier;
-    std::int64_t lineNo = 0;
-    auto bad = [&](std::string why) {
-        ChainVerdict v;
-        v.ok = false;
-        v.reason = "line " + std::to_string(lineNo) + ": " + why;
-        return v;
-    };
-    try {
-        while (std::getline(in, line)) {
-            ++lineNo;
-            if (line.empty()) continue;
-            boost::system::error_code ec;
-            auto parsed = json::parse(line, ec);
-            if (ec || !parsed.is_object()) return bad("not a JSON object");
-            auto& o = parsed.as_object();
-            std::string type = str(o, "type");
-            if (type == "header") {
-                if (verifier) return bad("a second header");
-                if (str(o, "format") != "licence-gateway-audit-1") return bad("unknown export format");
-                std::string pem = trustedKeyPem ? *trustedKeyPem : str(o, "checkpoint_public_key");
-                auto key = PublicKey::fromPem(pem);
-                if (!key) return bad("the checkpoint public key is not a PEM P-256 key");
-                std::int64_t from = num(o, "from_seq");
-                verifier.emplace(key, from == 1 ? std::optional<std::string>(std::string(64, '0')) : std::nullopt);
-                continue;
-            }
-            if (!verifier) return bad("the export must start with its header");
-            if (type == "event") {
-                AuditEvent e;
-                e.seq = num(o, "seq");
-                e.at = num(o, "at");
-                e.actor = str(o, "actor");
-                e.role = str(o, "role");
-                e.action = str(o, "action");
-                e.target = str(o, "target");
-                e.applicationId = str(o, "application_id");
-                e.subject = str(o, "subject");
-                e.outcome = str(o, "outcome");
-                e.requestId = str(o, "request_id");
-                e.detailJson = str(o, "detail");
-                auto* alert = o.if_contains("alert");
-                if (!alert || !alert->is_bool()) return bad("alert is missing or not a boolean");
-                e.alert = alert->as_bool();
-                e.prevHash = str(o, "prev_hash");
-                e.hash = str(o, "hash");
-                verifier->add(e);
-            } else if (type == "checkpoint") {
-                verifier->addCheckpoint({num(o, "seq"), str(o, "head_hash"), num(o, "at"), str(o, "signature")});
-            } else {
-                return bad("unknown line type \"" + type + "\"");
-            }
-        }
-    } catch (const std::exception& ex) {
-        return bad(ex.what());
-    }
-    if (!verifier) return bad("empty export");
-    return verifier->finish();
+    ExportReader reader(trustedKeyPem);
+    return reader.read(ndjson);
 }
 
 }  // namespace lgw::security

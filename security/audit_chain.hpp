@@ -30,7 +30,11 @@ struct ChainVerdict {
     std::string head;            ///< hash of the last event
     std::int64_t checkpoints = 0;
     std::int64_t firstBadSeq = 0;
+    std::int64_t firstBadLine = 0;  ///< an export's line, when the fault is the file's, not an event's
     std::string reason;
+    /// An export: the trailer's signature verified under a key the caller trusts. Without one the
+    /// file may be whole and consistent and still be anyone's (exit 2, "unverified").
+    bool authenticated = false;
 };
 
 /// What a checkpoint signs.
@@ -44,6 +48,11 @@ public:
     ChainVerifier(std::optional<PublicKey> key, std::optional<std::string> expectedFirstPrev);
     void add(const AuditEvent& e);
     void addCheckpoint(const AuditCheckpoint& cp);
+    /// Also fail when more than `every` events pass without a signed checkpoint (a checkpoint
+    /// deleted); the events after the last checkpoint may be fewer than `every`.
+    void requireCheckpointEvery(int every) { every_ = every; }
+    /// Also fail when the chain ends before `seq` (events this gateway recorded were cut off).
+    void requireReaching(std::int64_t seq) { mustReach_ = seq; }
     ChainVerdict finish();
 
 private:
@@ -54,16 +63,35 @@ private:
     std::int64_t firstSeq_ = 0;
     std::vector<std::pair<std::int64_t, std::string>> hashes_;  // seq -> hash, for checkpoint checks
     std::vector<AuditCheckpoint> checkpoints_;
+    int every_ = 0;
+    std::int64_t mustReach_ = 0;
     ChainVerdict v_;
 };
 
-/// NDJSON export: a header line, one line per event, one per checkpoint.
+/// NDJSON export, format licence-gateway-audit-2: a header line; the events, oldest first, each
+/// signed checkpoint right after the event it covers; a signed trailer over the whole (format,
+/// seq range, event and checkpoint counts, head hash, time), so that a cut, a deletion, an
+/// insertion, a reordering or a stripped checkpoint anywhere shows.
+inline constexpr const char* kExportFormat = "licence-gateway-audit-2";
 std::string exportHeaderLine(std::int64_t fromSeq, std::int64_t toSeq, const std::string& publicKeyPem);
 std::string exportEventLine(const AuditEvent& e);
 std::string exportCheckpointLine(const AuditCheckpoint& cp);
 
-/// Verifies an export offline. `trustedKeyPem` overrides the key carried in the header (an auditor
-/// should pass the gateway's published key rather than trust the file's own).
+struct ExportTrailer {
+    std::int64_t fromSeq = 0, toSeq = 0, events = 0, checkpoints = 0;
+    std::string headHash;
+    std::int64_t at = 0;
+    std::string signature;  ///< base64, under the audit key; empty when the gateway has none
+};
+/// What the trailer's signature covers.
+std::string trailerMessage(const ExportTrailer& t);
+std::string exportTrailerLine(const ExportTrailer& t);
+
+/// Verifies an export offline: whole (header first, trailer last and matching what came between),
+/// every event's hash and link, every checkpoint in its place and signed. With `trustedKeyPem`
+/// (the gateway's published key) the checkpoints and trailer are verified under it and a good file
+/// is `authenticated`; without, the file's own key is used and the verdict can at best be ok but
+/// unauthenticated. Never throws.
 ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::string>& trustedKeyPem);
 
 }  // namespace lgw::security

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <cstdio>
 
 #include "gateway/services/audit.hpp"
@@ -103,6 +104,11 @@ asio::awaitable<HttpResponse> verifyChain(AuditCtx c, HttpRequest req) {
     co_await auditRead(c, req, "audit.verify");
     std::function<ChainVerdict()> job = [c] {
         ChainVerifier v(c.auditor->publicKey(), std::string(64, '0'));
+        // The checkpoint table and the events are both the store's: someone who rewrote events
+        // could delete checkpoints too. So no stretch may lack one, and no head be older than
+        // what this gateway has recorded itself.
+        v.requireCheckpointEvery(c.auditor->checkpointEvery());
+        v.requireReaching(c.auditor->highestSeq());
         for (std::int64_t from = 1;; from += 1000) {
             auto page = c.s->store.auditRange(from, from + 999);
             for (auto& e : page) v.add(e);
@@ -151,10 +157,24 @@ asio::awaitable<HttpResponse> exportChain(AuditCtx c, HttpRequest req) {
         std::int64_t first = picked.empty() ? 1 : picked.front().seq, last = picked.empty() ? 0 : picked.back().seq;
         auto key = c.auditor->publicKey();
         out += exportHeaderLine(first, last, key ? key->pem() : std::string());
-        if (!picked.empty())
-            for (auto& e : c.s->store.auditRange(first, last)) out += exportEventLine(e);
+        // Each checkpoint right after the event it signs, where it was made.
+        std::multimap<std::int64_t, store::AuditCheckpoint> bySeq;
         for (auto& cp : c.s->store.checkpoints())
-            if (cp.seq >= first && cp.seq <= last) out += exportCheckpointLine(cp);
+            if (cp.seq >= first && cp.seq <= last) bySeq.emplace(cp.seq, cp);
+        ExportTrailer trailer;
+        trailer.fromSeq = first;
+        if (!picked.empty())
+            for (auto& e : c.s->store.auditRange(first, last)) {
+                out += exportEventLine(e);
+                ++trailer.events;
+                trailer.toSeq = e.seq;
+                trailer.headHash = e.hash;
+                for (auto [it, end] = bySeq.equal_range(e.seq); it != end; ++it) {
+                    out += exportCheckpointLine(it->second);
+                    ++trailer.checkpoints;
+                }
+            }
+        out += exportTrailerLine(c.auditor->signTrailer(trailer));
         return out;
     };
     HttpResponse r;

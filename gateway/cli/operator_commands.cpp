@@ -16,29 +16,36 @@
 
 namespace lgw::gateway::cli {
 
+// Exit 0: whole, unaltered and signed under the trusted key; 1: broken (the first bad seq or
+// line named) or unreadable; 2: whole and consistent, but without --public-key nothing shows
+// whose it is ("unverified": anyone can write a consistent file with a key of their own).
 int auditVerify(const std::string& file, const std::string& keyFile) {
     auto exported = readWholeFile(file);
     if (!exported) {
-        std::cerr << "cannot read " << file << "\n";
-        return 2;
+        std::cerr << "audit verify: cannot read " << file << "\n";
+        return 1;
     }
     std::optional<std::string> key;
     if (!keyFile.empty()) {
         key = readWholeFile(keyFile);
         if (!key) {
-            std::cerr << "cannot read " << keyFile << "\n";
-            return 2;
+            std::cerr << "audit verify: cannot read the public key " << keyFile << "\n";
+            return 1;
         }
     }
     auto v = verifyExport(*exported, key);
-    boost::json::object o{{"ok", v.ok}, {"events", v.events}, {"checkpoints", v.checkpoints}, {"head", v.head}};
+    const char* status = !v.ok ? "broken" : v.authenticated ? "verified" : "unverified";
+    boost::json::object o{{"ok", v.ok}, {"status", status},      {"events", v.events},
+                          {"checkpoints", v.checkpoints}, {"head", v.head}};
     if (!v.ok) {
-        o["first_bad_seq"] = v.firstBadSeq;
+        if (v.firstBadSeq) o["first_bad_seq"] = v.firstBadSeq;
+        if (v.firstBadLine) o["first_bad_line"] = v.firstBadLine;
         o["reason"] = v.reason;
     }
-    if (!key) o["warning"] = "the checkpoint key was taken from the file itself; pass --public-key to trust the gateway's";
+    if (!key)
+        o["warning"] = "unverified: without --public-key (the gateway's published audit key) the file could be anyone's";
     std::cout << boost::json::serialize(o) << "\n";
-    return v.ok ? 0 : 1;
+    return !v.ok ? 1 : v.authenticated ? 0 : 2;
 }
 
 // The key commands work on the files and the store directly, so they run beside serving gateways

@@ -28,11 +28,18 @@ Auditor::Auditor(store::AuditLog& log, BlockingPool& blocking, Metrics& metrics,
       hasher_(std::move(hasher)), clock_(std::move(clock)) {
     auto cps = store_.checkpoints();
     if (!cps.empty()) lastCheckpoint_ = cps.back().seq;
+    if (auto head = store_.auditHead()) highestSeq_ = head->seq;
 }
 
 std::optional<security::PublicKey> Auditor::publicKey() const {
     if (!key_) return std::nullopt;
     return key_->publicKey();
+}
+
+security::ExportTrailer Auditor::signTrailer(security::ExportTrailer t) const {
+    t.at = clock_->nowMs();
+    if (key_) t.signature = security::base64Encode(key_->sign(key_->alg(), security::trailerMessage(t)));
+    return t;
 }
 
 std::optional<store::AuditCheckpoint> Auditor::checkpointNow() {
@@ -61,6 +68,8 @@ boost::asio::awaitable<store::AuditEvent> Auditor::record(store::AuditEvent even
     if (event.at == 0) event.at = clock_->nowMs();
     std::function<store::AuditEvent()> job = [this, event] {
         auto stored = store_.appendAudit(event, hasher_);
+        for (auto seen = highestSeq_.load(); stored.seq > seen && !highestSeq_.compare_exchange_weak(seen, stored.seq);) {
+        }
         if (key_ && stored.seq - lastCheckpoint_.load() >= every_) checkpointNow();
         return stored;
     };

@@ -28,6 +28,8 @@ using security::ChainVerdict;
 using security::ChainVerifier;
 using security::checkpointMessage;
 using security::exportCheckpointLine;
+using security::exportTrailerLine;
+using security::ExportTrailer;
 using security::exportEventLine;
 using security::exportHeaderLine;
 using security::verifyExport;
@@ -53,6 +55,12 @@ public:
     /// nullopt when the log is empty or there is no key.
     std::optional<store::AuditCheckpoint> checkpointNow();
     std::optional<security::PublicKey> publicKey() const;
+    /// An export's trailer signed with the audit key (its signature left empty without one).
+    security::ExportTrailer signTrailer(security::ExportTrailer trailer) const;
+    /// The highest seq this gateway has recorded or found at start: a chain that ends before it
+    /// was cut. Thread-safe.
+    std::int64_t highestSeq() const { return highestSeq_.load(); }
+    int checkpointEvery() const { return every_; }
 
     /// From now on an event's `subject` (a credit code or ID number) is stored as its keyed
     /// reference (security::subjectReference): the export holds no complete code, and a search by
@@ -69,6 +77,7 @@ private:
     int every_;
     store::AuditHasher hasher_;
     std::atomic<std::int64_t> lastCheckpoint_{0};
+    std::atomic<std::int64_t> highestSeq_{0};
     std::string subjectKey_;
     std::shared_ptr<const Clock> clock_;
 };

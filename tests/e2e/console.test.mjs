@@ -255,8 +255,11 @@ test('auditor: find the front desk events, verify the chain, export it, and see 
   await page.getByRole('button', { name: '导出 NDJSON' }).click();
   const file = join(artefacts, 'audit-export.ndjson');
   await (await download).saveAs(file);
-  const verdict = execFileSync(binary, ['audit', 'verify', file], { encoding: 'utf8' });
-  assert.match(verdict, /ok|true/i);
+  // As an auditor would: under the gateway's published key, not the one the file carries.
+  const key = join(dataDir, 'keys', 'audit-signing.pem.pub');
+  const verdict = JSON.parse(execFileSync(binary, ['audit', 'verify', file, '--public-key', key], { encoding: 'utf8' }));
+  assert.equal(verdict.ok, true);
+  assert.equal(verdict.status, 'verified');
 
   // A denied access (an auditor may not download a document's content) becomes an alert.
   const denied = await page.evaluate(async () => {

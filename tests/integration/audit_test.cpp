@@ -109,6 +109,26 @@ TEST(Audit, VerifyDetectsEditDeleteAndTruncationInTheStore) {
     }
 }
 
+// Issue 18: "the online /v1/audit/verify trusts the checkpoint table: deleting checkpoint rows and
+// rewriting events after them passes".
+TEST(Audit, VerifyDoesNotTrustTheCheckpointTable) {
+    for (std::string tamper : {"checkpoints deleted", "checkpoints and the tail deleted"}) {
+        SimGateway s([](config::Config& c) { c.audit.checkpointEvery = 3; });
+        HttpClient c(s.gw->port);
+        makeEvents(s, c, 3);
+        ASSERT_TRUE(verifyApi(c).at("ok").as_bool());
+        auto db = s.gw->dataDir / "gateway.db";
+        sql(db, "DELETE FROM audit_checkpoints WHERE seq > 3");
+        if (tamper != "checkpoints deleted") sql(db, "DELETE FROM audit_events WHERE seq > 5");
+        auto v = verifyApi(c);
+        EXPECT_FALSE(v.at("ok").as_bool()) << tamper << " " << json::serialize(v);
+        EXPECT_GE(v.at("first_bad_seq").as_int64(), 4) << tamper << " " << json::serialize(v);
+        const std::string reason(v.at("reason").as_string());
+        EXPECT_TRUE(reason.find("checkpoint was deleted") != std::string::npos || reason.find("cut off") != std::string::npos)
+            << reason;
+    }
+}
+
 TEST(Audit, ExportVerifiesOfflineAndEveryTamperIsNamed) {
     SimGateway s([](config::Config& c) { c.audit.checkpointEvery = 1000; });
     HttpClient c(s.gw->port);
@@ -120,9 +140,11 @@ TEST(Audit, ExportVerifiesOfflineAndEveryTamperIsNamed) {
     std::string key((std::istreambuf_iterator<char>(keyFile)), {});
     auto good = security::verifyExport(exp.body, key);
     ASSERT_TRUE(good.ok) << good.reason;
+    EXPECT_TRUE(good.authenticated);
     EXPECT_GE(good.checkpoints, 1);  // the export signs the head first
     auto l = lines(exp.body);
-    ASSERT_GE(l.size(), 8u);  // header, events..., checkpoint
+    ASSERT_GE(l.size(), 9u);  // header, events..., the head's checkpoint, the trailer
+    ASSERT_NE(l.back().find("\"type\":\"trailer\""), std::string::npos);
 
     auto edited = l;
     auto pos = edited[3].find("demo-frontdesk");
@@ -144,16 +166,35 @@ TEST(Audit, ExportVerifiesOfflineAndEveryTamperIsNamed) {
     EXPECT_FALSE(vr.ok);
     EXPECT_EQ(vr.firstBadSeq, 2);
 
-    // Cut the last two events but keep the signed checkpoint: the cut is detected.
-    auto truncated = l;
-    auto checkpoint = truncated.back();
-    truncated.resize(truncated.size() - 3);
-    truncated.push_back(checkpoint);
-    auto vt = security::verifyExport(joinLines(truncated), key);
-    EXPECT_FALSE(vt.ok);
-    EXPECT_NE(vt.reason.find("truncated"), std::string::npos) << vt.reason;
+    auto inserted = l;
+    inserted.insert(inserted.begin() + 4, l[4]);
+    EXPECT_FALSE(security::verifyExport(joinLines(inserted), key).ok) << "an event twice";
 
-    // A forged checkpoint does not verify under the gateway's key.
+    // Issue 18: an export cut anywhere inside the events verified, as the checkpoints came last.
+    for (std::size_t keep = 1; keep < l.size(); ++keep) {
+        std::vector<std::string> cut(l.begin(), l.begin() + static_cast<std::ptrdiff_t>(keep));
+        auto vc = security::verifyExport(joinLines(cut), key);
+        EXPECT_FALSE(vc.ok) << "cut after line " << keep;
+        EXPECT_NE(vc.reason.find("no trailer"), std::string::npos) << vc.reason;
+        // ... and with the trailer put back, it does not match what is left.
+        if (keep + 1 == l.size()) continue;  // only the trailer was cut: putting it back makes it whole
+        cut.push_back(l.back());
+        EXPECT_FALSE(security::verifyExport(joinLines(cut), key).ok) << "cut after line " << keep << ", trailer kept";
+    }
+    // A checkpoint stripped, or moved away from its event.
+    auto stripped = l;
+    stripped.erase(stripped.end() - 2);
+    auto vs = security::verifyExport(joinLines(stripped), key);
+    EXPECT_FALSE(vs.ok);
+    EXPECT_NE(vs.reason.find("trailer does not match"), std::string::npos) << vs.reason;
+    auto moved = l;
+    std::swap(moved[moved.size() - 2], moved[moved.size() - 3]);
+    EXPECT_FALSE(security::verifyExport(joinLines(moved), key).ok);
+
+    // Without the gateway's key, a whole file is only unverified; a forged key verifies nothing.
+    auto untrusted = security::verifyExport(exp.body, std::nullopt);
+    EXPECT_TRUE(untrusted.ok) << untrusted.reason;
+    EXPECT_FALSE(untrusted.authenticated);
     auto forgedKey = security::PrivateKey::generate(security::SignatureAlg::kEcdsaP256Sha256).publicKey().pem();
     EXPECT_FALSE(security::verifyExport(exp.body, forgedKey).ok);
     EXPECT_FALSE(security::verifyExport("not json\n", std::nullopt).ok);

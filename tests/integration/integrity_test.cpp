@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <fstream>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -116,6 +117,35 @@ TEST(Integrity, MetricsDoNotGrowASeriesPerInventedMethod) {
     ASSERT_EQ(metrics.status, 200);
     EXPECT_EQ(metrics.body.find("BREW"), std::string::npos);
     EXPECT_NE(metrics.body.find("method=\"other\""), std::string::npos) << metrics.body.substr(0, 2000);
+}
+
+// ---- "audit verify accepts an export cut anywhere inside the events ... Verifying with the key the
+// ---- file carries itself also exits 0" -------------------------------------------------------------
+TEST(Integrity, AuditVerifyExitsZeroOnlyForAWholeExportUnderTheGatewaysKey) {
+    Gateway gw;
+    ASSERT_TRUE(gw.up()) << gw.log();
+    for (int i = 0; i < 5; ++i)
+        ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-AUDIT-" + std::to_string(i),
+                          R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
+                      .status,
+                  201);
+    auto exported = gw.call("GET", "/v1/audit/export", "", kAuditor);
+    ASSERT_EQ(exported.status, 200);
+    const fs::path whole = gw.dir / "whole.ndjson", cut = gw.dir / "cut.ndjson";
+    std::ofstream(whole) << exported.body;
+    std::ofstream(cut) << exported.body.substr(0, exported.body.find("\n", exported.body.size() / 2) + 1);
+    const std::string key = (gw.dir / "data" / "keys" / "audit-signing.pem.pub").string();
+    auto verify = [&](const fs::path& file, bool withKey) {
+        std::vector<std::string> args{"audit", "verify", file.string()};
+        if (withKey) args.insert(args.end(), {"--public-key", key});
+        Process p(args, gw.dir / "verify.log", {});
+        return p.wait();
+    };
+    EXPECT_EQ(verify(whole, true), 0) << readFile(gw.dir / "verify.log");
+    EXPECT_EQ(verify(whole, false), 2) << "whole, but without the gateway's key nobody can say whose";
+    EXPECT_EQ(verify(cut, true), 1) << "cut in the middle of the events";
+    EXPECT_EQ(verify(cut, false), 1);
+    EXPECT_NE(readFile(gw.dir / "verify.log").find("no trailer"), std::string::npos) << readFile(gw.dir / "verify.log");
 }
 
 }  // namespace
