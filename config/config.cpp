@@ -180,6 +180,9 @@ void readGovdataSection(const toml::table* t, Config& c, std::vector<ConfigError
     });
     gr.finish();
     if (g.mode == "http" && g.url.empty()) gr.error("url", "is required when mode = \"http\"");
+    // Issue 18: the platform's answers carry people's licences and phones; plain HTTP only in demo.
+    if (g.mode == "http" && !c.demo && g.url.rfind("https://", 0) != 0)
+        gr.error("url", "must be https:// outside demo mode (the platform's answers carry personal data)");
     if (g.mode == "http" && g.keys.empty())
         gr.error("keys", "list the platform's public keys ([[govdata.keys]]) when mode = \"http\"");
     if (!g.orgCode.empty() && !security::validateCreditCode(g.orgCode).valid)

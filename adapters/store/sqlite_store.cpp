@@ -62,6 +62,8 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
         if (options_.path != ":memory:") exec(db_, "PRAGMA journal_mode=WAL");
         exec(db_, "PRAGMA synchronous=FULL");
         exec(db_, "PRAGMA foreign_keys=ON");
+        // Deleted rows (a shredded key, a consent's phone) are overwritten, not left in free pages.
+        exec(db_, "PRAGMA secure_delete=ON");
         migrate();
     } catch (const std::exception& e) {
         impl::StmtCache::forget(db_);

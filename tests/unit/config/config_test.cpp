@@ -224,6 +224,11 @@ TEST(Config, ProductionMustNameTheGovernmentPlatform) {
                           "[govdata]\nmode = \"http\"\nurl = \"https://gov.example:8443\"\n"
                           "[[govdata.keys]]\nkey_id = \"gov-2026\"\npublic_key_file = \"/etc/lgw/gov.pem\"\n", "t");
     EXPECT_TRUE(ok.config) << (ok.errors.empty() ? "" : ok.errors[0].str());
+    // Issue 18: plain HTTP to the platform only in demo mode.
+    const std::string plain = "[govdata]\nmode = \"http\"\nurl = \"http://gov.example:8080\"\n"
+                              "[[govdata.keys]]\nkey_id = \"gov-2026\"\npublic_key_file = \"/etc/lgw/gov.pem\"\n";
+    EXPECT_TRUE(hasError(errorsOf(plain), "govdata.url: must be https:// outside demo mode"));
+    EXPECT_FALSE(hasError(errorsOf("demo = true\n" + plain), "govdata.url"));
 }
 
 TEST(Config, ConsentSection) {
@@ -238,4 +243,11 @@ TEST(Config, ConsentSection) {
     EXPECT_TRUE(hasError(e, "consent.reminder_days: must be a list of integers"));
     EXPECT_TRUE(hasError(e, "consent.per_phone.max: must be 1..1000000, got 0"));
     EXPECT_TRUE(hasError(e, "consent.per_phone.windw_s: unknown key"));
+    auto d = parseConfig("demo = true\n", "t");
+    ASSERT_TRUE(d.config);
+    EXPECT_EQ(d.config->consent.maxResends, 3);
+    EXPECT_EQ(d.config->consent.lifetimeS, 900);
+    EXPECT_TRUE(hasError(errorsOf("demo = true\n[consent]\nlifetime_s = 120\ncode_ttl_s = 300\n"),
+                         "consent.lifetime_s: must be at least code_ttl_s (300)"));
+    EXPECT_TRUE(hasError(errorsOf("demo = true\n[consent]\nmax_resends = 11\n"), "consent.max_resends: must be 0..10"));
 }
