@@ -137,4 +137,13 @@ ClientResponse putApplication(HttpClient& c, const std::string& id, const std::s
                      {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}});
 }
 
+bool answersHealthz(std::uint16_t port) {
+    try {
+        HttpClient c(port);
+        return c.request("GET", "/healthz").status == 200;
+    } catch (const std::exception&) {
+        return false;  // not listening yet
+    }
+}
+
 }  // namespace lgw::testing

@@ -52,4 +52,7 @@ private:
 /// first (API.md, "Who may act on what"). The answer: 201 created, 200 updated, 403 not_owner.
 ClientResponse putApplication(HttpClient& c, const std::string& id, const std::string& key = "demo-frontdesk");
 
+/// True when a gateway on `port` answers GET /healthz with 200 (false while it is not listening).
+bool answersHealthz(std::uint16_t port);
+
 }  // namespace lgw::testing

@@ -33,18 +33,7 @@ public:
                                              "\"" + sourceDir() + "/config/");
         cfg = std::regex_replace(cfg, std::regex("resend_interval_s = 60"), "resend_interval_s = 1");
         start(cfg, {"--listen", "127.0.0.1:" + std::to_string(port), "--data-dir", (dir / "data").string()});
-        up_ = waitUntil(
-            [&] {
-                if (!process->running()) return true;
-                try {
-                    HttpClient c(port);
-                    return c.request("GET", "/healthz").status == 200;
-                } catch (const std::exception&) {
-                    return false;
-                }
-            },
-            30s) &&
-              process->running();
+        up_ = waitServing([&] { return answersHealthz(port); });
     }
     bool up() const { return up_; }
     ClientResponse call(const std::string& method, const std::string& target, const std::string& body = "",

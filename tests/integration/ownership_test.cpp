@@ -43,18 +43,7 @@ public:
               {"--listen", listenHost + ":" + std::to_string(port), "--data-dir", (dir / "data").string()});
     }
     bool up() {
-        return waitUntil(
-            [&] {
-                if (!process->running()) return true;
-                try {
-                    HttpClient c(port);
-                    return c.request("GET", "/healthz").status == 200;
-                } catch (const std::exception&) {
-                    return false;  // not listening yet
-                }
-            },
-            30s) &&
-               process->running();
+        return waitServing([&] { return answersHealthz(port); });
     }
 
     ClientResponse call(const std::string& key, const std::string& method, const std::string& target,

@@ -140,6 +140,10 @@ public:
         args.insert(args.end(), extraArgs.begin(), extraArgs.end());
         process = std::make_unique<Process>(args, dir / "gateway.log", std::map<std::string, std::string>{});
     }
+    /// Waits until `serving` holds or the process ends; true when it serves (and still runs).
+    bool waitServing(const std::function<bool()>& serving, std::chrono::seconds limit = std::chrono::seconds(30)) {
+        return waitUntil([&] { return !process->running() || serving(); }, limit) && process->running();
+    }
     std::string log() const {
         std::ifstream in(dir / "gateway.log");
         return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
