@@ -1,5 +1,7 @@
 #include "gateway/app/app.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 
@@ -19,6 +21,7 @@
 #include "gateway/services/reminder_scheduler.hpp"
 #include "gateway/services/retention.hpp"
 #include "gateway/api/packages.hpp"
+#include "gateway/services/periodic.hpp"
 #include "gateway/services/push_worker.hpp"
 #include "gateway/api/scans.hpp"
 #include "gateway/app/store_factory.hpp"
@@ -146,6 +149,14 @@ config::Config refuseDemoOffLoopback(config::Config c) {
     return c;
 }
 
+}  // namespace
+
+namespace {
+// The outbox figures /metrics shows, as last read on the blocking pool.
+struct OutboxGauge {
+    std::atomic<bool> known{false};
+    std::atomic<std::int64_t> depth{0}, oldestAgeMs{0}, delivered{0}, deadLetters{0};
+};
 }  // namespace
 
 struct App::Impl {
@@ -299,15 +310,17 @@ struct App::Impl {
         packages = std::make_unique<PackageService>(
             PackageService::Deps{services, auditor, materials, [worker] { worker->wake(); }});
         addPackageRoutes(router, services, auditor, *packages);
-        store::Store* st = store.get();
-        auto clock = services.clock;
-        metrics.addCollector([st, clock](std::string& out) {
+        // Issue 18: a scrape (no authentication) queried the store on the I/O thread. The gauge is
+        // refreshed on the blocking pool on the push worker's cadence (refreshOutboxGauge, started
+        // by run()); a scrape only reads the last values.
+        std::shared_ptr<OutboxGauge> gauge = outboxGauge;
+        metrics.addCollector([gauge](std::string& out) {
+            if (!gauge->known.load()) return;  // not read yet, or the store failed: /readyz says which
             store::OutboxStats s;
-            try {
-                s = st->outboxStats(clock->nowMs());
-            } catch (const std::exception&) {
-                return;  // /readyz reports the store; a scrape must not fail
-            }
+            s.depth = gauge->depth.load();
+            s.oldestAgeMs = gauge->oldestAgeMs.load();
+            s.delivered = gauge->delivered.load();
+            s.deadLetters = gauge->deadLetters.load();
             out += "# HELP lgw_outbox_depth Packages queued for the marketing system and not yet delivered nor dead.\n"
                    "# TYPE lgw_outbox_depth gauge\nlgw_outbox_depth " + std::to_string(s.depth) + "\n";
             out += "# HELP lgw_outbox_oldest_age_seconds Age of the oldest undelivered package.\n"
@@ -318,6 +331,26 @@ struct App::Impl {
             out += "# HELP lgw_outbox_dead_letters Packages in dead_letter.\n# TYPE lgw_outbox_dead_letters gauge\n"
                    "lgw_outbox_dead_letters " + std::to_string(s.deadLetters) + "\n";
         });
+    }
+
+    // One refresh of the outbox gauge, on the blocking pool; a failing store leaves it unknown.
+    asio::awaitable<int> refreshOutboxGauge() {
+        std::function<std::optional<store::OutboxStats>()> job = [this]() -> std::optional<store::OutboxStats> {
+            try {
+                return store->outboxStats(services.nowMs());
+            } catch (const std::exception&) {
+                return std::nullopt;
+            }
+        };
+        auto s = co_await blocking.call(std::move(job));
+        if (s) {
+            outboxGauge->depth = s->depth;
+            outboxGauge->oldestAgeMs = s->oldestAgeMs;
+            outboxGauge->delivered = s->delivered;
+            outboxGauge->deadLetters = s->deadLetters;
+        }
+        outboxGauge->known = s.has_value();
+        co_return 0;
     }
 
     void setUpSms() {
@@ -362,6 +395,7 @@ struct App::Impl {
     std::unique_ptr<adapters::marketing::MarketingSimulator> marketingSim;
     std::unique_ptr<adapters::marketing::MarketingSystem> marketingClient;
     std::unique_ptr<PackageService> packages;
+    std::shared_ptr<OutboxGauge> outboxGauge = std::make_shared<OutboxGauge>();
     std::unique_ptr<PushWorker> pushWorker;
 };
 
@@ -403,6 +437,13 @@ void App::run(bool handleSignals) {
     asio::co_spawn(impl_->server->executor(), impl_->pushWorker->run(), [](std::exception_ptr e) {
         if (e) logger("push")->error("push worker stopped unexpectedly");
     });
+    const auto gaugeEveryMs = std::clamp<std::int64_t>(c.marketing.pollIntervalMs, 50, 10000);
+    Impl* impl = impl_.get();
+    asio::co_spawn(impl_->server->executor(),
+                   runPeriodically("metrics", "outbox gauge refresh", gaugeEveryMs, [impl] { return impl->refreshOutboxGauge(); }),
+                   [](std::exception_ptr e) {
+                       if (e) logger("metrics")->error("outbox gauge refresh stopped unexpectedly");
+                   });
     impl_->server->run(handleSignals);
     impl_->blocking.join();
     logger("main")->info("stopped");

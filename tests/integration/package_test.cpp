@@ -183,8 +183,14 @@ TEST(Packages, APushIsDeliveredExactlyOnceWithWatermarkedDocuments) {
     application(r, c, "YK-PKG-3B", true);
     std::string unpushed(build(c, "YK-PKG-3B").at("items").as_array()[0].as_object().at("document_id").as_string());
     EXPECT_EQ(c.request("GET", "/v1/documents/" + unpushed, "", {{"Authorization", "Bearer demo-marketing"}}).status, 403);
-    auto metrics = c.request("GET", "/metrics", "", {}).body;
-    EXPECT_NE(metrics.find("lgw_outbox_delivered 1"), std::string::npos);
+    // The gauge is refreshed on the pool on the worker's cadence (20 ms here), never by the scrape.
+    std::string metrics;
+    for (int i = 0; i < 100; ++i) {
+        metrics = c.request("GET", "/metrics", "", {}).body;
+        if (metrics.find("lgw_outbox_delivered 1") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_NE(metrics.find("lgw_outbox_delivered 1"), std::string::npos) << metrics;
     EXPECT_NE(metrics.find("lgw_outbox_depth 0"), std::string::npos);
 }
 
