@@ -258,7 +258,6 @@ private:
             AuditEvent e = eventOf(o);
             verifier_->add(e);
             lastSeq_ = e.seq;
-            head_ = e.hash;
             ++events_;
             return std::nullopt;
         }
@@ -307,7 +306,6 @@ private:
     std::optional<ChainVerifier> verifier_;
     std::optional<ExportTrailer> trailer_;
     std::int64_t lineNo_ = 0, trailerLine_ = 0, fromSeq_ = 0, lastSeq_ = 0, events_ = 0, checkpoints_ = 0;
-    std::string head_;
 };
 
 }  // namespace

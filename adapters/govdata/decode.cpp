@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "adapters/error_category.hpp"
 #include "adapters/govdata/jcs.hpp"
 #include "security/crypto.hpp"
 
@@ -23,20 +24,8 @@ const char* toString(GovErrorCode code) {
     return "upstream_unavailable";
 }
 
-namespace {
-// Boost's error_category has a protected non-virtual destructor by design (categories are static).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class GovdataCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "lgw.govdata"; }
-    std::string message(int ev) const override { return toString(static_cast<GovErrorCode>(ev)); }
-};
-#pragma GCC diagnostic pop
-}  // namespace
-
 const boost::system::error_category& govdataCategory() {
-    static const GovdataCategory category;
+    static const CodeCategory<GovErrorCode> category("lgw.govdata", &toString);
     return category;
 }
 

@@ -26,8 +26,6 @@ struct Ctx {
     ConsentService* consents;
 };
 
-Actor actorOf(const HttpRequest& req) { return Actor{req.principal->id, req.principal->role, req.requestId}; }
-
 json::value orNull(const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); }
 
 json::array typesJson(const std::vector<std::string>& types) {

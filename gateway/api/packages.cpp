@@ -21,8 +21,6 @@ struct Ctx {
     Services& s() const { return *services; }
 };
 
-Actor actorOf(const HttpRequest& req) { return Actor{req.principal->id, req.principal->role, req.requestId}; }
-
 // The body in the one package format (adapters/store/package_body) as a JSON object to add to.
 json::object bodyJson(const store::PackageBody& body) {
     return json::parse(store::encodePackageBody(body)).as_object();

@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include "gateway/http/router.hpp"
+#include "gateway/services/actor.hpp"
 #include "gateway/services/services.hpp"
 #include "security/identity_codes.hpp"
 
@@ -34,6 +35,10 @@ inline store::AuditEvent requestEvent(const HttpRequest& req, std::string action
     e.requestId = req.requestId;
     return e;
 }
+
+/// Who acts, for a service: the authenticated principal and the request id (a route that calls a
+/// service has one: its roles admit no anonymous caller).
+inline Actor actorOf(const HttpRequest& req) { return Actor{req.principal->id, req.principal->role, req.requestId}; }
 
 /// JSON helpers shared by handlers.
 HttpResponse jsonResponse(int status, const boost::json::value& body);

@@ -3,9 +3,8 @@
 #include <boost/system/system_error.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 
+#include "adapters/error_category.hpp"
 #include "adapters/sms/template_params.hpp"
 #include "adapters/store/document_fields.hpp"
 #include "gateway/services/time_text.hpp"
@@ -14,6 +13,7 @@
 #include "security/crypto.hpp"
 #include "security/identity_codes.hpp"
 #include "security/masking.hpp"
+#include "text/rfc3339.hpp"
 
 namespace lgw::gateway {
 
@@ -26,48 +26,41 @@ namespace {
 
 constexpr Millis kDay = 86400000;
 
-// Boost's error_category has a protected non-virtual destructor by design (categories are static).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class ConsentCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "lgw.consent"; }
-    std::string message(int ev) const override {
-        switch (static_cast<ConsentErrc>(ev)) {
-            case ConsentErrc::kInvalidSubjectCode: return "invalid_subject_code";
-            case ConsentErrc::kRateLimited: return "rate_limited";
-            case ConsentErrc::kConsentNotFound: return "consent_not_found";
-            case ConsentErrc::kConsentLocked: return "consent_locked";
-            case ConsentErrc::kConsentUsed: return "consent_used";
-            case ConsentErrc::kConsentExpired: return "consent_expired";
-            case ConsentErrc::kCodeMismatch: return "code_mismatch";
-            case ConsentErrc::kGrantNotFound: return "grant_not_found";
-            case ConsentErrc::kGrantUsed: return "grant_used";
-            case ConsentErrc::kGrantExpired: return "grant_expired";
-            case ConsentErrc::kGrantScope: return "grant_scope";
-            case ConsentErrc::kUpstream: return "upstream";
-            case ConsentErrc::kSmsFailed: return "sms_failed";
-            case ConsentErrc::kLicenceRejected: return "licence_rejected";
-            case ConsentErrc::kResendLimit: return "resend_limit";
-        }
-        return "consent_error";
+const char* codeOf(ConsentErrc e) {
+    switch (e) {
+        case ConsentErrc::kInvalidSubjectCode: return "invalid_subject_code";
+        case ConsentErrc::kRateLimited: return "rate_limited";
+        case ConsentErrc::kConsentNotFound: return "consent_not_found";
+        case ConsentErrc::kConsentLocked: return "consent_locked";
+        case ConsentErrc::kConsentUsed: return "consent_used";
+        case ConsentErrc::kConsentExpired: return "consent_expired";
+        case ConsentErrc::kCodeMismatch: return "code_mismatch";
+        case ConsentErrc::kGrantNotFound: return "grant_not_found";
+        case ConsentErrc::kGrantUsed: return "grant_used";
+        case ConsentErrc::kGrantExpired: return "grant_expired";
+        case ConsentErrc::kGrantScope: return "grant_scope";
+        case ConsentErrc::kUpstream: return "upstream";
+        case ConsentErrc::kSmsFailed: return "sms_failed";
+        case ConsentErrc::kLicenceRejected: return "licence_rejected";
+        case ConsentErrc::kResendLimit: return "resend_limit";
     }
-};
-#pragma GCC diagnostic pop
+    return "consent_error";
+}
 
 ConsentFailure failure(ConsentErrc code, std::string detail) { return ConsentFailure{code, std::move(detail)}; }
 
 // Whole seconds to wait, at least one (what Retry-After says).
 std::int64_t secondsUp(Millis ms) { return std::max<Millis>(1, (ms + 999) / 1000); }
 
-// "YYYY-MM-DD" -> Unix ms at 00:00 UTC; nullopt if malformed.
+// "YYYY-MM-DD" -> Unix ms at 00:00 UTC, read by the one RFC 3339 reader; nullopt if malformed.
 std::optional<Millis> dateMs(const std::string& d) {
-    int y, m, day;
-    if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d", &y, &m, &day) != 3) return std::nullopt;
-    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
-                                    std::chrono::day{static_cast<unsigned>(day)}};
-    if (!ymd.ok()) return std::nullopt;
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::sys_days{ymd}.time_since_epoch()).count();
+    if (d.size() != 10) return std::nullopt;
+    return text::parseRfc3339Ms(d + "T00:00:00Z");
+}
+
+ConsentFailure resendLimit(int maxResends) {
+    return failure(ConsentErrc::kResendLimit,
+                   "a consent takes at most " + std::to_string(maxResends) + " new codes; start a new consent");
 }
 
 store::AuditEvent event(const Actor& who, std::string action, std::string target, std::string app, std::string subject,
@@ -88,7 +81,7 @@ adapters::sms::SmsMessage codeMessage(std::string phone, const std::string& code
 }  // namespace
 
 const boost::system::error_category& consentCategory() {
-    static const ConsentCategory category;
+    static const adapters::CodeCategory<ConsentErrc> category("lgw.consent", &codeOf);
     return category;
 }
 
@@ -231,9 +224,7 @@ std::optional<ConsentFailure> ConsentService::refuseResend(const store::Consent&
     if (now >= c.createdAt + cfg().lifetimeS * 1000LL)
         return failure(ConsentErrc::kConsentExpired, "this consent ended " + std::to_string(cfg().lifetimeS / 60) +
                                                          " minutes after it started; start a new consent");
-    if (c.resends >= cfg().maxResends)
-        return failure(ConsentErrc::kResendLimit, "a consent takes at most " + std::to_string(cfg().maxResends) +
-                                                      " new codes; start a new consent");
+    if (c.resends >= cfg().maxResends) return resendLimit(cfg().maxResends);
     if (now < c.resendAfter) {
         ConsentFailure f = failure(ConsentErrc::kRateLimited, "");
         f.retryAfterS = secondsUp(c.resendAfter - now);
@@ -267,9 +258,7 @@ asio::awaitable<ConsentResult<CodeResent>> ConsentService::resend(Actor who, std
     auto outcome = co_await d_.services.blocking.call(std::move(job));
     if (outcome == store::ResendOutcome::kTooSoon)
         co_return failure(ConsentErrc::kRateLimited, "a new code was sent moments ago");
-    if (outcome == store::ResendOutcome::kTooMany)
-        co_return failure(ConsentErrc::kResendLimit, "a consent takes at most " + std::to_string(maxResends) +
-                                                         " new codes; start a new consent");
+    if (outcome == store::ResendOutcome::kTooMany) co_return resendLimit(maxResends);
     if (outcome != store::ResendOutcome::kOk)
         co_return failure(ConsentErrc::kConsentUsed, "this consent can no longer be resent");
     auto msg = codeMessage(consent->phone, smsCode, static_cast<int>((expires - now) / 1000), id);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "adapters/error_category.hpp"
 #include "adapters/sms/template_params.hpp"
 #include "gateway/services/time_text.hpp"
 #include "security/crypto.hpp"
@@ -17,25 +18,17 @@ namespace {
 
 constexpr Millis kDay = 86400000;
 
-// Boost's error_category has a protected non-virtual destructor by design (categories are static).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class PackageCategory final : public boost::system::error_category {
-public:
-    const char* name() const noexcept override { return "lgw.package"; }
-    std::string message(int ev) const override {
-        switch (static_cast<PackageErrc>(ev)) {
-            case PackageErrc::kApplicationNotFound: return "application_not_found";
-            case PackageErrc::kUnknownCategory: return "unknown_customer_category";
-            case PackageErrc::kIdentityProofMissing: return "identity_proof_missing";
-            case PackageErrc::kPackageNotFound: return "package_not_found";
-            case PackageErrc::kPackageSuspended: return "package_suspended";
-            case PackageErrc::kNotDeadLetter: return "not_dead_letter";
-        }
-        return "package_error";
+const char* codeOf(PackageErrc e) {
+    switch (e) {
+        case PackageErrc::kApplicationNotFound: return "application_not_found";
+        case PackageErrc::kUnknownCategory: return "unknown_customer_category";
+        case PackageErrc::kIdentityProofMissing: return "identity_proof_missing";
+        case PackageErrc::kPackageNotFound: return "package_not_found";
+        case PackageErrc::kPackageSuspended: return "package_suspended";
+        case PackageErrc::kNotDeadLetter: return "not_dead_letter";
     }
-};
-#pragma GCC diagnostic pop
+    return "package_error";
+}
 
 PackageFailure failure(PackageErrc code, std::string detail) { return PackageFailure{code, std::move(detail), {}}; }
 
@@ -137,7 +130,7 @@ void suspendIfPastDue(store::Store& st, const std::string& id, Millis now) {
 }  // namespace
 
 const boost::system::error_category& packageCategory() {
-    static const PackageCategory category;
+    static const adapters::CodeCategory<PackageErrc> category("lgw.package", &codeOf);
     return category;
 }
 
