@@ -87,6 +87,8 @@ void readKeysSection(const toml::table* t, Config& c, std::vector<ConfigError>& 
     kr.string("file", c.keys.file);
     kr.string("env", c.keys.env);
     kr.integer("min_decryption_version", c.keys.minDecryptionVersion, 0, 1000000);
+    kr.string("watermark_secret_file", c.keys.watermarkSecretFile);
+    kr.string("watermark_secret_env", c.keys.watermarkSecretEnv);
     kr.finish();
     if (c.keys.file.empty() && c.keys.env.empty()) kr.error("file", "set file or env: the keyring must come from somewhere");
 }

@@ -61,6 +61,10 @@ struct KeysConfig {
     std::string file = "keys/kek.keyring";  ///< relative paths are under data_dir
     std::string env;                         ///< when set, the keyring is read from this variable instead
     int minDecryptionVersion = 0;            ///< KEK versions below this are retired (0: none)
+    /// The secret the invisible mark of copies is keyed with (data_dir); generated in demo. Changing
+    /// it makes the marks of earlier copies unreadable: keep it with the keyring's backups.
+    std::string watermarkSecretFile = "keys/watermark.secret";
+    std::string watermarkSecretEnv;
 };
 
 struct ApiKey {

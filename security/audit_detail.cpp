@@ -6,8 +6,10 @@ namespace lgw::security {
 
 std::string AuditDetail::json() const {
     boost::json::object o;
-    for (auto& [k, value] : items_)
-        std::visit([&o, &k](const auto& x) { o[k] = x; }, value.v);
+    for (auto& item : items_) {
+        const auto& key = item.first;  // not the structured binding: clang 14 cannot capture one
+        std::visit([&o, &key](const auto& x) { o[key] = x; }, item.second.v);
+    }
     return boost::json::serialize(o);
 }
 

@@ -3,8 +3,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/kdf.h>
 #include <openssl/rand.h>
 
+#include <memory>
 #include <stdexcept>
 
 namespace lgw::security {
@@ -44,6 +46,20 @@ std::string hmacSha256(std::string_view key, std::string_view data) {
               data.size(), md, &len))
         throw std::runtime_error("HMAC(sha256) failed");
     return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string hkdfSha256(std::string_view ikm, std::string_view salt, std::string_view info, std::size_t length) {
+    std::string out(length, '\0');
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr),
+                                                                    EVP_PKEY_CTX_free);
+    auto u = [](std::string_view v) { return reinterpret_cast<const unsigned char*>(v.data()); };
+    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_hkdf_md(ctx.get(), EVP_sha256()) != 1 ||
+        EVP_PKEY_CTX_set1_hkdf_salt(ctx.get(), u(salt), static_cast<int>(salt.size())) != 1 ||
+        EVP_PKEY_CTX_set1_hkdf_key(ctx.get(), u(ikm), static_cast<int>(ikm.size())) != 1 ||
+        EVP_PKEY_CTX_add1_hkdf_info(ctx.get(), u(info), static_cast<int>(info.size())) != 1 ||
+        EVP_PKEY_derive(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &length) != 1 || length != out.size())
+        throw std::runtime_error("HKDF-SHA256 failed");
+    return out;
 }
 
 std::string randomBytes(std::size_t n) {

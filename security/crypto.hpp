@@ -17,6 +17,8 @@ std::string hmacSha256(std::string_view key, std::string_view data);  ///< raw 3
 std::string sm3(std::string_view data);          ///< raw 32 bytes (GB/T 32905)
 std::string sm3Hex(std::string_view data);       ///< lower-case hex
 std::string hmacSm3(std::string_view key, std::string_view data);     ///< raw 32 bytes
+/// HKDF-SHA256 (RFC 5869): `length` bytes of key for `info`, from the secret `ikm` and `salt`.
+std::string hkdfSha256(std::string_view ikm, std::string_view salt, std::string_view info, std::size_t length);
 
 /// Cryptographically secure random bytes (OpenSSL's DRBG). Throws only if the DRBG is broken.
 std::string randomBytes(std::size_t n);

@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "imaging/canvas.hpp"
+#include "security/crypto.hpp"
 
 namespace lgw::security {
 namespace {
 
 constexpr int kGrid = 64;                 // cells per side
 constexpr int kCells = kGrid * kGrid;
-constexpr int kBits = 80;                 // 64 payload + 16 CRC
+constexpr int kBits = 96;                 // 64 payload + 32 tag
 constexpr double kAmplitude = 7.0;        // luminance levels at the middle of a cell
 constexpr double kMeanBump = 4.0 / (std::numbers::pi * std::numbers::pi);  // mean of sin(pi u) sin(pi v)
 constexpr int kMinSide = 2 * kGrid;
@@ -34,7 +35,7 @@ struct Layout {
     explicit Layout(const MarkKey& key) {
         std::array<int, kCells> order{};
         for (int i = 0; i < kCells; ++i) order[static_cast<std::size_t>(i)] = i;
-        std::uint64_t s = key.seed;
+        std::uint64_t s = key.layoutSeed;
         for (int i = kCells - 1; i > 0; --i)
             std::swap(order[static_cast<std::size_t>(i)], order[splitmix(s) % static_cast<std::uint64_t>(i + 1)]);
         for (int k = 0; k < kCells; ++k) {
@@ -44,16 +45,6 @@ struct Layout {
         }
     }
 };
-
-std::uint16_t crc16(std::uint64_t v) {  // CRC-16/CCITT-FALSE over the 8 bytes, big-endian
-    std::uint16_t crc = 0xFFFF;
-    for (int i = 7; i >= 0; --i) {
-        crc = static_cast<std::uint16_t>(crc ^ (((v >> (8 * i)) & 0xFF) << 8));
-        for (int b = 0; b < 8; ++b)
-            crc = static_cast<std::uint16_t>((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
-    }
-    return crc;
-}
 
 // For one axis of n pixels: the cell of each pixel and the bump's profile sin(pi u) at its centre.
 struct Axis {
@@ -71,14 +62,35 @@ struct Axis {
 
 }  // namespace
 
+MarkKey MarkKey::derive(std::string_view secret) {
+    MarkKey k;
+    auto seed = hkdfSha256(secret, "licence-gateway", "watermark layout v1", 8);
+    for (unsigned char b : seed) k.layoutSeed = (k.layoutSeed << 8) | b;
+    auto tag = hkdfSha256(secret, "licence-gateway", "watermark tag v1", k.tagKey.size());
+    std::copy(tag.begin(), tag.end(), k.tagKey.begin());
+    return k;
+}
+
+std::uint32_t markTag(std::uint64_t payload, const MarkKey& key) {
+    std::string id(8, '\0');
+    for (int i = 0; i < 8; ++i) id[static_cast<std::size_t>(i)] = static_cast<char>((payload >> (56 - 8 * i)) & 0xFF);
+    auto mac = hmacSha256({reinterpret_cast<const char*>(key.tagKey.data()), key.tagKey.size()}, "lgw mark v1:" + id);
+    std::uint32_t tag = 0;
+    for (int i = 0; i < 4; ++i) tag = (tag << 8) | static_cast<unsigned char>(mac[static_cast<std::size_t>(i)]);
+    return tag;
+}
+
 bool embedMark(imaging::Canvas& canvas, std::uint64_t payload, const MarkKey& key) {
+    return embedMarkWithTag(canvas, payload, markTag(payload, key), key);
+}
+
+bool embedMarkWithTag(imaging::Canvas& canvas, std::uint64_t payload, std::uint32_t tag, const MarkKey& key) {
     const int w = canvas.width(), h = canvas.height();
     if (w < kMinSide || h < kMinSide) return false;
     const Layout layout(key);
     std::array<int, kBits> bits{};
-    std::uint16_t crc = crc16(payload);
     for (int i = 0; i < 64; ++i) bits[static_cast<std::size_t>(i)] = (payload >> (63 - i)) & 1 ? 1 : -1;
-    for (int i = 0; i < 16; ++i) bits[static_cast<std::size_t>(64 + i)] = (crc >> (15 - i)) & 1 ? 1 : -1;
+    for (int i = 0; i < 32; ++i) bits[static_cast<std::size_t>(64 + i)] = (tag >> (31 - i)) & 1 ? 1 : -1;
 
     Axis ax(w), ay(h);
     // Leave head-room so that neither white paper nor black ink clips the bump. Fixed point (1/16
@@ -157,24 +169,27 @@ std::optional<MarkReading> readMark(const imaging::Canvas& canvas, const MarkKey
     strength /= kBits;
     // Pages without a mark read about 0.8 (the mean of |N(0,1)|); a mark reads 2 and up.
     if (strength < kMinStrength) return std::nullopt;
-    // Hard decision, and if the CRC fails, a Chase search: flip the kChase least certain bits in
-    // every combination (2^6 tries keep the odds of a false read under 1 in 1,000).
+    // Hard decision, and if the tag fails, a Chase search: flip the kChase least certain bits in
+    // every combination (2^6 tries against a 32-bit tag: a false read 1 in 67 million).
     std::array<int, kBits> weakest{};
     for (int i = 0; i < kBits; ++i) weakest[static_cast<std::size_t>(i)] = i;
     std::partial_sort(weakest.begin(), weakest.begin() + kChase, weakest.end(), [&](int a, int b) {
         return std::abs(soft[static_cast<std::size_t>(a)]) < std::abs(soft[static_cast<std::size_t>(b)]);
     });
+    std::uint64_t asRead = 0;
     for (unsigned flips = 0; flips < (1u << kChase); ++flips) {
         std::array<bool, kBits> bit{};
         for (int i = 0; i < kBits; ++i) bit[static_cast<std::size_t>(i)] = soft[static_cast<std::size_t>(i)] > 0;
         for (int k = 0; k < kChase; ++k)
             if (flips & (1u << k)) bit[static_cast<std::size_t>(weakest[static_cast<std::size_t>(k)])] ^= true;
         std::uint64_t payload = 0;
-        std::uint16_t crc = 0;
+        std::uint32_t tag = 0;
         for (int i = 0; i < 64; ++i) payload = (payload << 1) | (bit[static_cast<std::size_t>(i)] ? 1 : 0);
-        for (int i = 64; i < kBits; ++i) crc = static_cast<std::uint16_t>((crc << 1) | (bit[static_cast<std::size_t>(i)] ? 1 : 0));
-        if (crc16(payload) == crc) return MarkReading{payload, strength};
+        for (int i = 64; i < kBits; ++i) tag = (tag << 1) | (bit[static_cast<std::size_t>(i)] ? 1 : 0);
+        if (flips == 0) asRead = payload;
+        if (markTag(payload, key) == tag) return MarkReading{payload, strength, true};
     }
+    if (strength >= kForgedStrength) return MarkReading{asRead, strength, false};
     return std::nullopt;
 }
 

@@ -1,20 +1,19 @@
 #include "security/watermark.hpp"
 
 #include <algorithm>
-#include <mutex>
+#include <memory>
 
 #include "imaging/canvas.hpp"
 #include "security/spread_spectrum_mark.hpp"
 
 namespace lgw::security {
 
-std::optional<std::string> watermarkImage(std::string_view imageBytes, const WatermarkText& t) {
+std::optional<std::string> watermarkImage(std::string_view imageBytes, const WatermarkText& t, const MarkKey& key) {
     auto canvas = imaging::Canvas::decode(imageBytes);
     if (!canvas) return std::nullopt;
-    // One FreeType face, shared; FreeType faces are not thread-safe.
-    static std::mutex fontMutex;
-    static std::unique_ptr<imaging::Font> font;
-    std::lock_guard lock(fontMutex);
+    // A FreeType face is not thread-safe, and each Font has a library and a face of its own: one per
+    // thread that draws (the pool's few threads), so decode, draw and encode run side by side.
+    thread_local std::unique_ptr<imaging::Font> font;
     if (!font) font = std::make_unique<imaging::Font>(imaging::findCjkFont());
 
     int w = canvas->width(), h = canvas->height();
@@ -39,7 +38,7 @@ std::optional<std::string> watermarkImage(std::string_view imageBytes, const Wat
         }
     }
     // Last, so that the visible text carries the invisible mark too.
-    if (auto payload = payloadFromDownloadId(t.downloadId)) embedMark(*canvas, *payload);
+    if (auto payload = payloadFromDownloadId(t.downloadId)) embedMark(*canvas, *payload, key);
     return canvas->encodePng();
 }
 

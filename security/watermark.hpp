@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "security/spread_spectrum_mark.hpp"
+
 namespace lgw::security {
 
 struct WatermarkText {
@@ -18,8 +20,9 @@ struct WatermarkText {
 
 inline constexpr std::string_view kWatermarkPurpose = "仅限业扩报装使用";
 
-/// Decodes the image (PNG, JPEG, TIFF), stamps the tiled watermark and encodes a PNG.
-/// nullopt when the bytes are not an image it can read. Thread-safe.
-std::optional<std::string> watermarkImage(std::string_view imageBytes, const WatermarkText& text);
+/// Decodes the image (PNG, JPEG, TIFF), stamps the tiled watermark, embeds the download id under
+/// `key` and encodes a PNG. nullopt when the bytes are not an image it can read. Thread-safe, and
+/// without a lock: each thread draws with a font face of its own.
+std::optional<std::string> watermarkImage(std::string_view imageBytes, const WatermarkText& text, const MarkKey& key);
 
 }  // namespace lgw::security

@@ -187,7 +187,7 @@ asio::awaitable<HttpResponse> exportChain(AuditCtx c, HttpRequest req) {
 // A leaked copy, uploaded by an auditor: which request issued it. The lookup is audited too.
 asio::awaitable<HttpResponse> identifyCopy(AuditCtx c, HttpRequest req) {
     auto body = std::make_shared<std::string>(std::move(req.body));
-    std::function<CopyTrace()> job = [c, body] { return traceCopy(*body, &c.s->store); };
+    std::function<CopyTrace()> job = [c, body] { return traceCopy(*body, &c.s->store, c.s->markKey); };
     auto trace = co_await c.s->blocking.call(std::move(job));
     if (trace.status == CopyTrace::Status::NotAnImage)
         co_return toResponse(makeProblem(422, "image_unreadable",

@@ -12,6 +12,7 @@ boost::json::object traceJson(const CopyTrace& t) {
     switch (t.status) {
         case Status::NotAnImage: o["status"] = "not_an_image"; break;
         case Status::NoMark: o["status"] = "no_mark"; break;
+        case Status::Forged: o["status"] = "forged"; break;
         case Status::NotInAuditTrail: o["status"] = "not_in_audit_trail"; break;
         case Status::Identified: o["status"] = "identified"; break;
     }

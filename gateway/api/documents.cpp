@@ -117,7 +117,7 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
     std::function<std::optional<std::string>()> render = [c, meta, text]() -> std::optional<std::string> {
         auto plain = c.vault->get(meta);
         if (!plain) return std::nullopt;
-        return security::watermarkImage(*plain, text);
+        return security::watermarkImage(*plain, text, c.s->markKey);
     };
     auto copy = co_await c.s->blocking.call(std::move(render));
     if (!copy) {

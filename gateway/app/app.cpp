@@ -96,7 +96,8 @@ std::string readFile(const std::string& path, const std::string& what) {
 
 // A secret from an environment variable, or a file under data_dir; in demo mode a missing file is
 // generated (mode 0600) with a warning. The value is never logged.
-std::string loadSecret(const config::Config& cfg, const std::string& file, const std::string& env, const std::string& what) {
+std::string loadSecret(const config::Config& cfg, const std::string& file, const std::string& env, const std::string& what,
+                       bool generateInDemo = true) {
     if (!env.empty()) {
         const char* v = std::getenv(env.c_str());
         if (!v || !*v) throw std::runtime_error(what + ": environment variable " + env + " is not set");
@@ -105,7 +106,7 @@ std::string loadSecret(const config::Config& cfg, const std::string& file, const
     if (file.empty()) throw std::runtime_error(what + ": set a secret file or environment variable");
     auto path = cfg.dataPath(file);
     if (!std::filesystem::exists(path)) {
-        if (!cfg.demo)
+        if (!cfg.demo || !generateInDemo)
             throw std::runtime_error(what + ": \"" + path + "\" does not exist; create it with: umask 077; "
                                      "openssl rand -hex 32 > " + path);
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
@@ -151,6 +152,11 @@ config::Config refuseDemoOffLoopback(config::Config c) {
 
 }  // namespace
 
+security::MarkKey loadMarkKey(const config::Config& cfg, bool generateInDemo) {
+    return security::MarkKey::derive(loadSecret(cfg, cfg.keys.watermarkSecretFile, cfg.keys.watermarkSecretEnv,
+                                                "keys.watermark_secret_file", generateInDemo));
+}
+
 namespace {
 // The outbox figures /metrics shows, as last read on the blocking pool.
 struct OutboxGauge {
@@ -173,6 +179,7 @@ struct App::Impl {
           auditor(*store, blocking, metrics, services.clock, loadAuditKey(cfg), cfg.audit.checkpointEvery,
                   auditHasher(cfg.crypto.national())) {
         services.access = std::make_shared<AccessPolicy>(cfg.access);
+        services.markKey = loadMarkKey(cfg, true);
         auto ring = prepareKeys(cfg);
         server = std::make_unique<Server>(cfg.server, dispatcher);
         vault = openVault(cfg, opened, std::move(ring));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "security/spread_spectrum_mark.hpp"
 
 namespace lgw::gateway {
 
@@ -38,6 +39,10 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+/// The key of the copies' invisible mark, from [keys] watermark_secret_file (or _env). A missing
+/// file is generated in demo mode when `generateInDemo`; otherwise it throws naming the fix.
+security::MarkKey loadMarkKey(const config::Config& cfg, bool generateInDemo);
 
 /// The command line: serve, check-config, validate, version. Returns the process exit code.
 int runCli(int argc, char** argv);

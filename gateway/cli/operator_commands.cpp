@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "gateway/api/copy_trace_json.hpp"
+#include "gateway/app/app.hpp"
 #include "gateway/app/store_factory.hpp"
 #include "gateway/cli/commands.hpp"
 #include "gateway/http/logging.hpp"
@@ -142,29 +143,35 @@ int packagesReplay(const std::string& configPath, const std::string& packageId) 
     }
 }
 
-// Reads the download id from a copy and names the request from the store of the configuration.
+// Reads the download id from a copy (under the config's watermark key) and names the request from
+// the audit trail of the config's store.
 int watermarkIdentify(const std::string& file, const std::string& configPath, bool noStore) {
     auto copy = readWholeFile(file);
     if (!copy) {
         std::cerr << "watermark identify: cannot read " << file << "\n";
         return 1;
     }
+    auto loaded = loadOrReport(configPath);
+    if (!loaded) return 1;
     std::unique_ptr<store::Store> st;
-    if (!noStore) {
-        auto loaded = loadOrReport(configPath);
-        if (!loaded) return 1;
-        try {
-            st = openStore(*loaded).store;
-        } catch (const std::exception& ex) {
-            std::cerr << "watermark identify: " << ex.what() << " (pass --no-store to read the id only)\n";
-            return 1;
-        }
+    security::MarkKey key;
+    try {
+        key = loadMarkKey(*loaded, false);
+        if (!noStore) st = openStore(*loaded).store;
+    } catch (const std::exception& ex) {
+        std::cerr << "watermark identify: " << ex.what() << (noStore ? "" : " (pass --no-store to read the id only)") << "\n";
+        return 1;
     }
-    auto trace = traceCopy(*copy, st.get());
+    auto trace = traceCopy(*copy, st.get(), key);
     std::cout << boost::json::serialize(traceJson(trace)) << "\n";
-    if (trace.status == CopyTrace::Status::NotAnImage) std::cerr << file << " is not a PNG, JPEG or TIFF image\n";
-    if (trace.status == CopyTrace::Status::NoMark) std::cerr << "no download id found in " << file << "\n";
-    return trace.status == CopyTrace::Status::Identified || (noStore && !trace.downloadId.empty()) ? 0 : 1;
+    using Status = CopyTrace::Status;
+    if (trace.status == Status::NotAnImage) std::cerr << file << " is not a PNG, JPEG or TIFF image\n";
+    if (trace.status == Status::NoMark) std::cerr << "no download id found in " << file << "\n";
+    if (trace.status == Status::Forged)
+        std::cerr << "the mark in " << file << " is forged or altered: its tag does not match download id "
+                  << trace.downloadId << " under this deployment's watermark secret; it names nobody\n";
+    bool idRead = trace.status == Status::NotInAuditTrail || trace.status == Status::Identified;
+    return trace.status == Status::Identified || (noStore && idRead) ? 0 : 1;
 }
 
 }  // namespace lgw::gateway::cli

@@ -7,17 +7,21 @@
 
 namespace lgw::gateway {
 
-CopyTrace traceCopy(std::string_view imageBytes, store::Store* store) {
+CopyTrace traceCopy(std::string_view imageBytes, store::Store* store, const security::MarkKey& key) {
     CopyTrace t;
     auto canvas = imaging::Canvas::decode(imageBytes);
     if (!canvas) return t;
-    auto mark = security::readMark(*canvas);
+    auto mark = security::readMark(*canvas, key);
     if (!mark) {
         t.status = CopyTrace::Status::NoMark;
         return t;
     }
     t.downloadId = security::downloadIdFromPayload(mark->payload);
     t.strength = mark->strength;
+    if (!mark->authentic) {
+        t.status = CopyTrace::Status::Forged;
+        return t;
+    }
     t.status = CopyTrace::Status::NotInAuditTrail;
     if (!store) return t;
     store::AuditFilter f;

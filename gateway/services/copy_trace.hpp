@@ -8,11 +8,14 @@
 #include <string_view>
 
 #include "adapters/store/store.hpp"
+#include "security/spread_spectrum_mark.hpp"
 
 namespace lgw::gateway {
 
 struct CopyTrace {
-    enum class Status { NotAnImage, NoMark, NotInAuditTrail, Identified };
+    /// Forged: a clear mark whose tag does not match its id under the deployment's key (an id
+    /// altered or embedded without the secret); it names nobody, and the id is shown only as read.
+    enum class Status { NotAnImage, NoMark, Forged, NotInAuditTrail, Identified };
     Status status = Status::NotAnImage;
     std::string downloadId;
     double strength = 0;
@@ -20,6 +23,6 @@ struct CopyTrace {
 };
 
 /// `store` may be null: then only the download id is read.
-CopyTrace traceCopy(std::string_view imageBytes, store::Store* store);
+CopyTrace traceCopy(std::string_view imageBytes, store::Store* store, const security::MarkKey& key);
 
 }  // namespace lgw::gateway

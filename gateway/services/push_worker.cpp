@@ -59,7 +59,7 @@ Built buildBody(Services& s, adapters::blob::DocumentVault& vault, const std::st
         }
         std::string downloadId = security::randomId128().substr(0, 16);
         security::WatermarkText text{pkg->applicationId, "营销系统", utcFormat(now, "%Y-%m-%d %H:%M UTC"), downloadId};
-        auto copy = security::watermarkImage(*bytes, text);
+        auto copy = security::watermarkImage(*bytes, text, s.markKey);
         if (!copy) {
             b.error = "document " + m.documentId + " is not an image the watermark can be drawn on";
             return b;

@@ -8,6 +8,7 @@
 #include "adapters/store/store.hpp"
 #include "config/config.hpp"
 #include "security/access_policy.hpp"
+#include "security/spread_spectrum_mark.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/metrics.hpp"
 #include "gateway/services/clock.hpp"
@@ -32,6 +33,8 @@ struct Services {
     std::function<std::string()> govCircuitState = [] { return std::string("n/a"); };
     /// Who may do what ([access] of the config, or the defaults).
     std::shared_ptr<const AccessPolicy> access = std::make_shared<AccessPolicy>(config::AccessConfig{});
+    /// The key of the copies' invisible mark, derived from [keys] watermark_secret_file by the App.
+    security::MarkKey markKey{};
 
     /// Wall time in Unix milliseconds, from the clock.
     std::int64_t nowMs() const { return clock->nowMs(); }

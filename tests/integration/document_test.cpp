@@ -234,15 +234,19 @@ TEST(Documents, ALeakedCopyIsTracedBackToItsDownload) {
     auto file = s.gw->dataDir / "leaked.jpg";
     std::ofstream(file, std::ios::binary) << leaked;
     std::string fileArg = file.string();
-    const char* argv[] = {"licence-gateway", "watermark", "identify", fileArg.c_str(), "--no-store"};
+    // The key comes from the deployment's watermark secret: the command reads it through the config.
+    auto configFile = s.gw->dataDir / "identify.toml";
+    std::ofstream(configFile) << "demo = true\ndata_dir = \"" << s.gw->dataDir.string() << "\"\n";
+    std::string configArg = configFile.string();
+    const char* argv[] = {"licence-gateway", "watermark", "identify", fileArg.c_str(), "--config", configArg.c_str(), "--no-store"};
     ::testing::internal::CaptureStdout();
-    int rc = gateway::runCli(5, const_cast<char**>(argv));
+    int rc = gateway::runCli(7, const_cast<char**>(argv));
     auto out = ::testing::internal::GetCapturedStdout();
     EXPECT_EQ(rc, 0);
     EXPECT_NE(out.find(r.header("x-download-id")), std::string::npos) << out;
     // With the store, the same trace as the API.
     store::SqliteStore st({(s.gw->dataDir / "gateway.db").string(), 5000});
-    auto trace = gateway::traceCopy(leaked, &st);
+    auto trace = gateway::traceCopy(leaked, &st, gateway::loadMarkKey(s.gw->app().config(), false));
     EXPECT_EQ(trace.status, gateway::CopyTrace::Status::Identified);
     EXPECT_EQ(trace.read->requestId, r.header("x-request-id"));
 }

@@ -10,6 +10,9 @@
 #include <sstream>
 #include <thread>
 
+#include "imaging/canvas.hpp"
+#include "security/spread_spectrum_mark.hpp"
+#include "tests/common/blank_page.hpp"
 #include "tests/common/files.hpp"
 #include "tests/integration/http_client.hpp"
 #include "tests/integration/process_harness.hpp"
@@ -135,6 +138,43 @@ TEST(Integrity, AuditVerifyExitsZeroOnlyForAWholeExportUnderTheGatewaysKey) {
     EXPECT_EQ(verify(cut, true), 1) << "cut in the middle of the events";
     EXPECT_EQ(verify(cut, false), 1);
     EXPECT_NE(readFile(gw.dir / "verify.log").find("no trailer"), std::string::npos) << readFile(gw.dir / "verify.log");
+}
+
+// ---- "The invisible mark's key is a constant in the source and its payload has only a CRC, so an
+// ---- insider can strip a mark or embed a colleague's download id" --------------------------------
+TEST(Integrity, AMarkMadeWithoutTheDeploymentSecretNamesNobody) {
+    Gateway gw;
+    ASSERT_TRUE(gw.up()) << gw.log();
+    ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-MARK",
+                      R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
+                  .status,
+              201);
+    auto scan = gw.call("POST", "/v1/scans?application_id=INT-MARK", blankPage(900, 640, IFF_PNG),
+                        {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", "image/png"}});
+    ASSERT_EQ(scan.status, 201) << scan.body;
+    auto copy = gw.call("GET", "/v1/documents/" + scan.jsonString("document_id"), "", {{"Authorization", "Bearer demo-frontdesk"}});
+    ASSERT_EQ(copy.status, 200);
+    const std::string colleagueId = copy.header("x-download-id");
+    auto identify = [&](const std::string& image) {
+        auto r = gw.call("POST", "/v1/audit/identify", image, {{"Authorization", "Bearer demo-auditor"}, {"Content-Type", "image/png"}});
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.jsonString("status");
+    };
+    ASSERT_EQ(identify(copy.body), "identified") << "the genuine copy names its download";
+
+    // The insider's page carries the colleague's download id under the key the source used to hold.
+    auto page = *imaging::Canvas::decode(blankPage(900, 640, IFF_PNG));
+    security::MarkKey sourceKey;
+    sourceKey.layoutSeed = 0x4c47572d6d61726bULL;
+    ASSERT_TRUE(security::embedMark(page, *security::payloadFromDownloadId(colleagueId), sourceKey));
+    EXPECT_EQ(identify(page.encodePng()), "no_mark");
+
+    // Even knowing where the cells are, without the tag key the id is forged, never the colleague.
+    auto deployment = security::MarkKey::derive(readFile(gw.dir / "data" / "keys" / "watermark.secret").substr(0, 64));
+    auto forged = *imaging::Canvas::decode(blankPage(900, 640, IFF_PNG));
+    auto payload = *security::payloadFromDownloadId(colleagueId);
+    ASSERT_TRUE(security::embedMarkWithTag(forged, payload, security::markTag(payload, deployment) + 1, deployment));
+    EXPECT_EQ(identify(forged.encodePng()), "forged");
 }
 
 }  // namespace

@@ -125,6 +125,7 @@ TEST(Server, DemoKeysAreRefusedOutsideDemoMode) {
     SimGateway s([](config::Config& c) {
         c.demo = false;
         c.consent.secretEnv = "LGW_TEST_CONSENT_SECRET";
+        c.keys.watermarkSecretEnv = "LGW_TEST_CONSENT_SECRET";
         c.marketing.mode = "http";
         c.marketing.url = "http://127.0.0.1:9/api/packages";  // never called here
         c.marketing.secretEnv = "LGW_TEST_CONSENT_SECRET";

@@ -14,6 +14,15 @@ TEST(Crypto, HmacSha256Rfc4231Case2) {
               "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+// RFC 5869, test case 1 (the watermark's keys are derived with it).
+TEST(Crypto, HkdfSha256Rfc5869Case1) {
+    auto ikm = *fromHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
+    auto salt = *fromHex("000102030405060708090a0b0c");
+    auto info = *fromHex("f0f1f2f3f4f5f6f7f8f9");
+    EXPECT_EQ(toHex(hkdfSha256(ikm, salt, info, 42)),
+              "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+}
+
 TEST(Crypto, RandomIdsDiffer) {
     auto a = randomId128(), b = randomId128();
     EXPECT_EQ(a.size(), 32u);

@@ -2,6 +2,8 @@
 // and a 50% downscale (issue 5), read back by the same code `watermark identify` uses.
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "imaging/canvas.hpp"
 #include "security/spread_spectrum_mark.hpp"
 #include "security/watermark.hpp"
@@ -30,6 +32,8 @@ imaging::Canvas page(int w, int h) {
     return c;
 }
 
+const MarkKey kKey = MarkKey::derive("a deployment's watermark secret, 32+ bytes");
+
 imaging::Canvas decode(const std::string& bytes) {
     auto c = imaging::Canvas::decode(bytes);
     EXPECT_TRUE(c.has_value());
@@ -46,29 +50,70 @@ TEST(SpreadSpectrumMark, DownloadIdRoundTripsAsHex) {
 
 TEST(SpreadSpectrumMark, ReadsBackFromALosslessCopy) {
     auto c = page(900, 640);
-    ASSERT_TRUE(embedMark(c, 0x0123456789abcdefULL));
-    auto r = readMark(c);
+    ASSERT_TRUE(embedMark(c, 0x0123456789abcdefULL, kKey));
+    auto r = readMark(c, kKey);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->payload, 0x0123456789abcdefULL);
+    EXPECT_TRUE(r->authentic);
 }
 
 TEST(SpreadSpectrumMark, AnUnmarkedPageCarriesNoMark) {
-    EXPECT_FALSE(readMark(page(900, 640)));
-    EXPECT_FALSE(readMark(decode(page(1240, 1754).encodeJpeg(75))));
+    EXPECT_FALSE(readMark(page(900, 640), kKey));
+    EXPECT_FALSE(readMark(decode(page(1240, 1754).encodeJpeg(75)), kKey));
     imaging::Canvas flat(400, 400, {255, 255, 255});
-    EXPECT_FALSE(readMark(flat));
+    EXPECT_FALSE(readMark(flat, kKey));
 }
 
-TEST(SpreadSpectrumMark, AnotherKeyReadsNothing) {
+// A mark made without the deployment's secret reads as nothing: the cells and carrier come from it.
+TEST(SpreadSpectrumMark, AnotherSecretReadsNothing) {
     auto c = page(900, 640);
-    ASSERT_TRUE(embedMark(c, 42));
-    EXPECT_FALSE(readMark(c, MarkKey{12345}));
+    ASSERT_TRUE(embedMark(c, 42, MarkKey::derive("another deployment's secret, 32+ b")));
+    EXPECT_FALSE(readMark(c, kKey));
+    // The key of the source code before issue 18 (a constant) is no key at all now.
+    MarkKey old;
+    old.layoutSeed = 0x4c47572d6d61726bULL;
+    auto d = page(900, 640);
+    ASSERT_TRUE(embedMark(d, 42, old));
+    EXPECT_FALSE(readMark(d, kKey));
+}
+
+// An insider who knows where the cells are (the layout) but not the tag key: a colleague's id with
+// any tag but the right one reads as forged, never as the colleague's download; so does an id
+// altered in a real mark.
+TEST(SpreadSpectrumMark, AWrongTagReadsAsForged) {
+    const std::uint64_t colleague = 0x5eed0a11c0ffee42ULL;
+    auto c = page(900, 640);
+    ASSERT_TRUE(embedMarkWithTag(c, colleague, markTag(colleague, kKey) ^ 0x00010000u, kKey));
+    auto r = readMark(c, kKey);
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->authentic);
+    EXPECT_EQ(r->payload, colleague);
+    EXPECT_GE(r->strength, kForgedStrength);
+
+    MarkKey sameCellsOtherTagKey = kKey;
+    sameCellsOtherTagKey.tagKey[0] ^= 1;
+    auto d = page(900, 640);
+    ASSERT_TRUE(embedMark(d, colleague, sameCellsOtherTagKey));
+    auto q = readMark(d, kKey);
+    ASSERT_TRUE(q);
+    EXPECT_FALSE(q->authentic);
+    // The tag is an HMAC of the id: flipping one bit of the id changes about half of it.
+    EXPECT_NE(markTag(colleague, kKey), markTag(colleague ^ 1, kKey));
+}
+
+TEST(SpreadSpectrumMark, KeysAreDerivedDeterministicallyAndApart) {
+    auto a = MarkKey::derive("secret one, long enough to use"), b = MarkKey::derive("secret one, long enough to use");
+    EXPECT_EQ(a.layoutSeed, b.layoutSeed);
+    EXPECT_EQ(a.tagKey, b.tagKey);
+    auto c = MarkKey::derive("secret two, long enough to use");
+    EXPECT_NE(a.layoutSeed, c.layoutSeed);
+    EXPECT_NE(a.tagKey, c.tagKey);
 }
 
 TEST(SpreadSpectrumMark, TooSmallAPageIsLeftUnchanged) {
     imaging::Canvas c(100, 300, {255, 255, 255});
     auto before = c.pixels();
-    EXPECT_FALSE(embedMark(c, 1));
+    EXPECT_FALSE(embedMark(c, 1, kKey));
     EXPECT_EQ(c.pixels(), before);
 }
 
@@ -79,25 +124,27 @@ TEST(Watermark, DownloadIdSurvivesJpeg75AndAHalfDownscale) {
     for (Size s : {Size{2480, 3508} /* A4 at 300 DPI */, Size{1240, 1754}, Size{900, 640} /* a licence image */}) {
         SCOPED_TRACE(std::to_string(s.w) + "x" + std::to_string(s.h));
         const std::string id = "5eed0a11c0ffee42";
-        auto copy = watermarkImage(page(s.w, s.h).encodePng(), {"APP-2026-0001", "frontdesk-01", "2026-11-24 10:00 UTC", id});
+        auto copy = watermarkImage(page(s.w, s.h).encodePng(), {"APP-2026-0001", "frontdesk-01", "2026-11-24 10:00 UTC", id}, kKey);
         ASSERT_TRUE(copy);
         auto marked = decode(*copy);
 
         auto jpegThenHalf = decode(marked.encodeJpeg(75)).scaled(s.w / 2, s.h / 2);
-        auto a = readMark(decode(jpegThenHalf.encodeJpeg(75)));
+        auto a = readMark(decode(jpegThenHalf.encodeJpeg(75)), kKey);
         ASSERT_TRUE(a) << "JPEG 75, half size, JPEG 75 again";
         EXPECT_EQ(downloadIdFromPayload(a->payload), id);
+        EXPECT_TRUE(a->authentic);
 
         auto halfThenJpeg = decode(marked.scaled(s.w / 2, s.h / 2).encodeJpeg(75));
-        auto b = readMark(halfThenJpeg);
+        auto b = readMark(halfThenJpeg, kKey);
         ASSERT_TRUE(b) << "half size, then JPEG 75";
         EXPECT_EQ(downloadIdFromPayload(b->payload), id);
+        EXPECT_TRUE(b->authentic);
         EXPECT_GT(b->strength, 2.5);
     }
 }
 
 TEST(Watermark, StampsOnlyReadableImages) {
-    EXPECT_FALSE(watermarkImage("not an image", {"A", "B", "C", "0000000000000001"}));
+    EXPECT_FALSE(watermarkImage("not an image", {"A", "B", "C", "0000000000000001"}, kKey));
 }
 
 TEST(Canvas, AHugeDeclaredPageIsRefusedBeforeDecoding) {
