@@ -31,6 +31,7 @@ void readServer(const toml::table* t, ServerConfig& s, std::vector<ConfigError>&
     r.integer("max_connections", s.maxConnections, 1, 100000);
     r.integer("max_connections_per_client", s.maxConnectionsPerClient, 0, 100000);
     r.integer("probe_connections", s.probeConnections, 0, 1024);
+    r.integer("large_upload_slots", s.largeUploadSlots, 1, 10000);
     // Beast keeps a header field in at most 64 KiB: a larger limit could not be honoured.
     r.integer("header_limit_bytes", s.headerLimitBytes, 1024, 60 * 1024);
     r.integer("body_limit_bytes", s.bodyLimitBytes, 1024, 64LL * 1024 * 1024);

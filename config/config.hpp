@@ -33,6 +33,9 @@ struct ServerConfig {
     std::uint32_t headerLimitBytes = 16 * 1024;  ///< the request line and header; also a chunked body's trailer
     std::uint64_t bodyLimitBytes = 1024 * 1024;
     std::uint64_t scanBodyLimitBytes = 20 * 1024 * 1024;
+    /// Admitted requests with a body over 1 MiB (or chunked to a route that takes more) in flight at
+    /// once; one more is answered 503 upload_slots_full with Retry-After, its body unread.
+    int largeUploadSlots = 8;
     int readTimeoutMs = 15000;
     int writeTimeoutMs = 15000;
     int idleTimeoutMs = 60000;

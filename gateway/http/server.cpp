@@ -38,6 +38,8 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+/// A body over this is a large upload and needs one of server.large_upload_slots.
+constexpr std::uint64_t kLargeBody = 1024 * 1024;
 
 namespace {
 
@@ -88,6 +90,7 @@ struct Server::Impl {
     std::atomic<int> connections{0};
     std::atomic<std::uint64_t> accepted{0};
     std::atomic<int> activeRequests{0};
+    std::atomic<int> largeUploads{0};  ///< admitted bodies over kLargeBody being read or served
     std::atomic<bool> stopping{false};
     bool tlsOn = false;
     ssl::context sslCtx;
@@ -113,7 +116,7 @@ struct Server::Impl {
     /// Answers `p` on a connection that is closed after it (lingering when a body may still come).
     template <class Stream>
     awaitable<void> refuse(Stream& stream, const std::string& method, Problem p, const std::string& requestId,
-                           unsigned version, bool linger, int timeoutMs = 0);
+                           unsigned version, bool linger, int timeoutMs = 0, int retryAfterS = 1);
 
     impl::ReadLimits readLimits(bool firstRequest, bool probesOnly) const {
         impl::ReadLimits l;
@@ -344,10 +347,10 @@ awaitable<void> Server::Impl::lingeringClose(Stream& stream) {
 
 template <class Stream>
 awaitable<void> Server::Impl::refuse(Stream& stream, const std::string& method, Problem p, const std::string& requestId,
-                                     unsigned version, bool linger, int timeoutMs) {
+                                     unsigned version, bool linger, int timeoutMs, int retryAfterS) {
     dispatcher.recordTransportError(method, p.status);
     HttpResponse resp = toResponse(p, requestId);
-    if (p.status == 503) resp.headers.emplace_back("Retry-After", "1");
+    if (p.status == 503) resp.headers.emplace_back("Retry-After", std::to_string(retryAfterS));
     co_await writeResponse(stream, std::move(resp), requestId, false, version, timeoutMs);
     if (linger) co_await lingeringClose(stream);
 }
@@ -477,6 +480,28 @@ awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& 
                                             " bytes; this route accepts at most " + std::to_string(limit)),
                             requestId, version, true);
             co_return;
+        }
+        // Large bodies (scans, copies to identify: up to 20 MiB each) pass a semaphore before a byte
+        // is read, so memory for bodies is bounded by the slots, not by the connection count.
+        const bool large = !admission.answer && bodyFollows &&
+                           (contentLength ? *contentLength > kLargeBody : limit > kLargeBody);
+        struct Slot {
+            std::atomic<int>* n = nullptr;
+            ~Slot() {
+                if (n) --*n;
+            }
+        } slot;
+        if (large) {
+            if (largeUploads.fetch_add(1) >= cfg.largeUploadSlots) {
+                --largeUploads;
+                co_await refuse(stream, method,
+                                makeProblem(503, "upload_slots_full",
+                                            "the gateway is receiving " + std::to_string(cfg.largeUploadSlots) +
+                                                " large uploads already; send this one again in a few seconds"),
+                                requestId, version, true, cfg.writeTimeoutMs, 2);
+                co_return;
+            }
+            slot.n = &largeUploads;
         }
         bool refusedUnread = admission.answer.has_value() && bodyFollows;
         if (refusedUnread && !headerParser.chunked() && *contentLength <= impl::kDrainLimit) {

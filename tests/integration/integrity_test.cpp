@@ -31,10 +31,12 @@ const std::vector<std::pair<std::string, std::string>> kAuditor = {{"Authorizati
 
 class Gateway : public ServedBinary {
 public:
-    Gateway() : ServedBinary("integrity") {
+    /// `serverLines` are added to the config's [server] table.
+    explicit Gateway(const std::string& serverLines = "") : ServedBinary("integrity") {
         std::string cfg = std::regex_replace(readFile(sourceDir() + "/config/gateway.toml"), std::regex("\"config/"),
                                              "\"" + sourceDir() + "/config/");
         cfg = std::regex_replace(cfg, std::regex("resend_interval_s = 60"), "resend_interval_s = 1");
+        cfg = std::regex_replace(cfg, std::regex("\\[server\\]\n"), "[server]\n" + serverLines);
         start(cfg, {"--listen", "127.0.0.1:" + std::to_string(port), "--data-dir", (dir / "data").string()});
         up_ = waitServing([&] { return answersHealthz(port); });
     }
@@ -138,6 +140,49 @@ TEST(Integrity, AuditVerifyExitsZeroOnlyForAWholeExportUnderTheGatewaysKey) {
     EXPECT_EQ(verify(cut, true), 1) << "cut in the middle of the events";
     EXPECT_EQ(verify(cut, false), 1);
     EXPECT_NE(readFile(gw.dir / "verify.log").find("no trailer"), std::string::npos) << readFile(gw.dir / "verify.log");
+}
+
+// ---- "A 16 MiB body without any credentials is read to the end before the 401 (every one of the
+// ---- 1,024 allowed connections may hold 20 MiB before authentication)": and authenticated ones
+// ---- pass a semaphore ---------------------------------------------------------------------------
+TEST(Integrity, LargeUploadsBeyondTheSlotsAre503BeforeTheirBodyIsRead) {
+    Gateway gw("large_upload_slots = 2\n");
+    ASSERT_TRUE(gw.up()) << gw.log();
+    ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-SLOTS",
+                      R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
+                  .status,
+              201);
+    const std::string head = "POST /v1/scans?application_id=INT-SLOTS HTTP/1.1\r\nHost: x\r\n"
+                             "Authorization: Bearer demo-frontdesk\r\nContent-Type: image/png\r\n"
+                             "Content-Length: 5000000\r\n\r\n";
+    // Two slow uploads hold both slots: their heads and a first megabyte are sent, the rest waits.
+    std::vector<std::unique_ptr<HttpClient>> holding;
+    for (int i = 0; i < 2; ++i) {
+        holding.push_back(std::make_unique<HttpClient>(gw.port));
+        holding.back()->writeRaw(head + std::string(1'000'000, 'x'));
+    }
+    std::this_thread::sleep_for(300ms);
+    HttpClient third(gw.port);
+    third.writeRaw(head);
+    auto busy = third.readResponse();
+    EXPECT_EQ(busy.status, 503) << busy.body;
+    EXPECT_EQ(busy.jsonString("code"), "upload_slots_full");
+    EXPECT_EQ(busy.header("retry-after"), "2");
+    // Small bodies and unauthenticated large ones do not need a slot (the latter is refused on its head).
+    EXPECT_EQ(gw.call("GET", "/v1/applications/INT-SLOTS").status, 200);
+    HttpClient anonymous(gw.port);
+    anonymous.writeRaw("POST /v1/scans?application_id=INT-SLOTS HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                       "Content-Length: 16777216\r\n\r\n");
+    EXPECT_EQ(anonymous.readResponse().status, 401);
+    // When the holders finish (here: give up), their slots are free again.
+    holding.clear();
+    std::this_thread::sleep_for(300ms);
+    HttpClient after(gw.port);
+    after.writeRaw(head);
+    after.writeRaw(std::string(5'000'000, 'x'));
+    auto served = after.readResponse();
+    EXPECT_NE(served.status, 503) << served.body;
+    EXPECT_EQ(served.jsonString("code"), "unsupported_media_type") << "read to the end and judged: " << served.body;
 }
 
 // ---- "The invisible mark's key is a constant in the source and its payload has only a CRC, so an
