@@ -124,7 +124,11 @@ void readAuthSection(const toml::table* t, Config& c, std::vector<ConfigError>& 
         if (rule.role.empty()) cr.error("role", "is required");
         c.auth.clientCerts.push_back(std::move(rule));
     });
+    ar.string("metrics_key_sha256", c.auth.metricsKeySha256);
     ar.finish();
+    if (!c.auth.metricsKeySha256.empty() && !isLowerHex64(c.auth.metricsKeySha256))
+        ar.error("metrics_key_sha256", "must be the 64 lower-case hex characters of the scrape key's SHA-256 "
+                                       "(printf %s KEY | sha256sum), or absent to leave /metrics open");
 }
 
 void readConsentSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {

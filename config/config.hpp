@@ -85,6 +85,9 @@ struct ClientCertRule {
 struct AuthConfig {
     std::vector<ApiKey> apiKeys;
     std::vector<ClientCertRule> clientCerts;
+    /// When set, GET /metrics asks for `Authorization: Bearer KEY` with this SHA-256 (lower-case
+    /// hex); "" leaves it open, like /healthz and /readyz.
+    std::string metricsKeySha256;
 };
 
 struct RateLimitConfig {

@@ -1,7 +1,11 @@
-// GET /healthz, /readyz, /metrics: no authentication, so that probes and scrapers need no key.
+// GET /healthz, /readyz, /metrics: no API key, so that probes and scrapers need none. /metrics may
+// ask for a scrape key of its own (auth.metrics_key_sha256): a bearer key that is no API key and
+// admits nothing else.
 #include <boost/json/serialize.hpp>
 
 #include "gateway/api/routes.hpp"
+#include "gateway/http/problem.hpp"
+#include "security/crypto.hpp"
 
 namespace lgw::gateway {
 
@@ -30,7 +34,26 @@ asio::awaitable<HttpResponse> readyz(Services* s, HttpRequest) {
     co_return jsonResponse(ready ? 200 : 503, {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}});
 }
 
-asio::awaitable<HttpResponse> metrics(Services* s, HttpRequest) {
+// True when no scrape key is configured, or the request carries it.
+bool scrapeAdmitted(const Services& s, const HttpRequest& req) {
+    const std::string& want = s.config.auth.metricsKeySha256;
+    if (want.empty()) return true;
+    const std::string* header = req.header("authorization");
+    std::string_view auth = header ? std::string_view(*header) : std::string_view();
+    constexpr std::string_view kBearer = "Bearer ";
+    if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer) return false;
+    return security::constantTimeEquals(security::sha256Hex(auth.substr(kBearer.size())), want);
+}
+
+asio::awaitable<HttpResponse> metrics(Services* s, HttpRequest req) {
+    if (!scrapeAdmitted(*s, req)) {
+        auto r = toResponse(makeProblem(401, "metrics_key_required",
+                                        "/metrics asks for the scrape key: send Authorization: Bearer <key> "
+                                        "(the key whose SHA-256 is auth.metrics_key_sha256)"),
+                            req.requestId);
+        r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"metrics\"");
+        co_return r;
+    }
     HttpResponse r;
     r.contentType = "text/plain; version=0.0.4; charset=utf-8";
     r.body = s->metrics.render();

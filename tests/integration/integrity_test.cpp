@@ -6,11 +6,13 @@
 #include <boost/json.hpp>
 
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
 #include <thread>
 
 #include "imaging/canvas.hpp"
+#include "security/crypto.hpp"
 #include "security/spread_spectrum_mark.hpp"
 #include "tests/common/blank_page.hpp"
 #include "tests/common/files.hpp"
@@ -31,12 +33,12 @@ const std::vector<std::pair<std::string, std::string>> kAuditor = {{"Authorizati
 
 class Gateway : public ServedBinary {
 public:
-    /// `serverLines` are added to the config's [server] table.
-    explicit Gateway(const std::string& serverLines = "") : ServedBinary("integrity") {
+    /// `edit` changes the config text before the gateway starts on it.
+    explicit Gateway(const std::function<std::string(std::string)>& edit = {}) : ServedBinary("integrity") {
         std::string cfg = std::regex_replace(readFile(sourceDir() + "/config/gateway.toml"), std::regex("\"config/"),
                                              "\"" + sourceDir() + "/config/");
         cfg = std::regex_replace(cfg, std::regex("resend_interval_s = 60"), "resend_interval_s = 1");
-        cfg = std::regex_replace(cfg, std::regex("\\[server\\]\n"), "[server]\n" + serverLines);
+        if (edit) cfg = edit(cfg);
         start(cfg, {"--listen", "127.0.0.1:" + std::to_string(port), "--data-dir", (dir / "data").string()});
         up_ = waitServing([&] { return answersHealthz(port); });
     }
@@ -113,6 +115,29 @@ TEST(Integrity, MetricsDoNotGrowASeriesPerInventedMethod) {
     EXPECT_NE(metrics.body.find("method=\"other\""), std::string::npos) << metrics.body.substr(0, 2000);
 }
 
+// ---- "/metrics (no auth)": an optional scrape key -------------------------------------------------
+TEST(Integrity, MetricsMayAskForAScrapeKey) {
+    Gateway keyed([](std::string cfg) {
+        return std::regex_replace(cfg, std::regex("\\[\\[auth.api_keys\\]\\]"),
+                                  "[auth]\nmetrics_key_sha256 = \"" + security::sha256Hex("scrape-key-for-tests") +
+                                      "\"\n\n[[auth.api_keys]]",
+                                  std::regex_constants::format_first_only);
+    });
+    ASSERT_TRUE(keyed.up()) << keyed.log();
+    auto open = keyed.call("GET", "/metrics", "", {});
+    EXPECT_EQ(open.status, 401);
+    EXPECT_EQ(open.jsonString("code"), "metrics_key_required");
+    EXPECT_EQ(keyed.call("GET", "/metrics", "", {{"Authorization", "Bearer scrape-key-for-tests0"}}).status, 401);
+    EXPECT_EQ(keyed.call("GET", "/metrics", "", {{"Authorization", "Bearer demo-auditor"}}).status, 401)
+        << "an API key is not the scrape key";
+    auto scraped = keyed.call("GET", "/metrics", "", {{"Authorization", "Bearer scrape-key-for-tests"}});
+    EXPECT_EQ(scraped.status, 200);
+    EXPECT_NE(scraped.body.find("lgw_"), std::string::npos);
+    // The scrape key admits nothing else.
+    EXPECT_EQ(keyed.call("GET", "/v1/audit/events", "", {{"Authorization", "Bearer scrape-key-for-tests"}}).status, 401);
+    EXPECT_EQ(keyed.call("GET", "/healthz", "", {}).status, 200) << "probes stay open";
+}
+
 // ---- "audit verify accepts an export cut anywhere inside the events ... Verifying with the key the
 // ---- file carries itself also exits 0" -------------------------------------------------------------
 TEST(Integrity, AuditVerifyExitsZeroOnlyForAWholeExportUnderTheGatewaysKey) {
@@ -146,7 +171,9 @@ TEST(Integrity, AuditVerifyExitsZeroOnlyForAWholeExportUnderTheGatewaysKey) {
 // ---- 1,024 allowed connections may hold 20 MiB before authentication)": and authenticated ones
 // ---- pass a semaphore ---------------------------------------------------------------------------
 TEST(Integrity, LargeUploadsBeyondTheSlotsAre503BeforeTheirBodyIsRead) {
-    Gateway gw("large_upload_slots = 2\n");
+    Gateway gw([](std::string cfg) {
+        return std::regex_replace(cfg, std::regex("\\[server\\]\n"), "[server]\nlarge_upload_slots = 2\n");
+    });
     ASSERT_TRUE(gw.up()) << gw.log();
     ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-SLOTS",
                       R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
@@ -218,7 +245,7 @@ TEST(Integrity, AMarkMadeWithoutTheDeploymentSecretNamesNobody) {
     auto deployment = security::MarkKey::derive(readFile(gw.dir / "data" / "keys" / "watermark.secret").substr(0, 64));
     auto forged = *imaging::Canvas::decode(blankPage(900, 640, IFF_PNG));
     auto payload = *security::payloadFromDownloadId(colleagueId);
-    ASSERT_TRUE(security::embedMarkWithTag(forged, payload, security::markTag(payload, deployment) + 1, deployment));
+    ASSERT_TRUE(security::embedMarkWithTag(forged, payload, ~security::markTag(payload, deployment), deployment));
     EXPECT_EQ(identify(forged.encodePng()), "forged");
 }
 

@@ -78,12 +78,13 @@ TEST(SpreadSpectrumMark, AnotherSecretReadsNothing) {
 }
 
 // An insider who knows where the cells are (the layout) but not the tag key: a colleague's id with
-// any tag but the right one reads as forged, never as the colleague's download; so does an id
-// altered in a real mark.
+// a guessed tag reads as forged, never as the colleague's download; so does a mark made under
+// another tag key. (A tag one or two bits off the right one is what the Chase search corrects in
+// damaged copies: a guess lands there with odds of 1 in 2^26.)
 TEST(SpreadSpectrumMark, AWrongTagReadsAsForged) {
     const std::uint64_t colleague = 0x5eed0a11c0ffee42ULL;
     auto c = page(900, 640);
-    ASSERT_TRUE(embedMarkWithTag(c, colleague, markTag(colleague, kKey) ^ 0x00010000u, kKey));
+    ASSERT_TRUE(embedMarkWithTag(c, colleague, ~markTag(colleague, kKey), kKey));
     auto r = readMark(c, kKey);
     ASSERT_TRUE(r);
     EXPECT_FALSE(r->authentic);
