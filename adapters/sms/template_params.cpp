@@ -16,8 +16,10 @@ std::map<std::string, std::string> decodeTemplateParams(const std::string& json)
 
 std::string encodeTemplateParams(std::initializer_list<std::pair<std::string, TemplateValue>> params) {
     boost::json::object o;
-    for (auto& [name, value] : params)
-        std::visit([&o, &name](const auto& v) { o[name] = v; }, value.v);
+    for (auto& param : params) {
+        const auto& name = param.first;  // not a structured binding: clang 14 cannot capture one
+        std::visit([&o, &name](const auto& v) { o[name] = v; }, param.second.v);
+    }
     return boost::json::serialize(o);
 }
 

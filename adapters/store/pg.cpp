@@ -111,6 +111,7 @@ void Conn::connect() {
 }
 
 bool Conn::healthy() const { return c_ && PQstatus(c_) == CONNECTION_OK; }
+bool Conn::inTransaction() const { return c_ && PQtransactionStatus(c_) != PQTRANS_IDLE; }
 void Conn::reconnect() { connect(); }
 
 void Conn::run(const std::string& sql) {
@@ -164,7 +165,15 @@ Pool::Pool(std::string conninfo, std::string schema, int size) : conninfo_(std::
 }
 Pool::~Pool() = default;
 
+namespace {
+thread_local Conn* tBound = nullptr;
+}
+
+Pool::Binding::Binding(Conn& conn) : previous_(tBound) { tBound = &conn; }
+Pool::Binding::~Binding() { tBound = previous_; }
+
 Pool::Lease Pool::acquire() {
+    if (tBound) return Lease(tBound);
     std::unique_ptr<Conn> c;
     {
         std::unique_lock lock(mutex_);
@@ -180,7 +189,7 @@ Pool::Lease Pool::acquire() {
 }
 
 Pool::Lease::~Lease() {
-    if (!conn_) return;
+    if (!conn_ || !pool_) return;
     std::lock_guard lock(pool_->mutex_);
     pool_->idle_.push_back(std::move(conn_));
     pool_->freed_.notify_one();
@@ -189,7 +198,7 @@ Pool::Lease::~Lease() {
 Tx::~Tx() {
     if (done_) return;
     try {
-        c_.run("ROLLBACK");
+        c_.run(nested_ ? "ROLLBACK TO SAVEPOINT lgw_nested; RELEASE SAVEPOINT lgw_nested" : "ROLLBACK");
     } catch (...) {
         // The connection is gone; the server rolled the transaction back when it went.
     }

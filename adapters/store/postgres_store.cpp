@@ -1,5 +1,7 @@
 #include "adapters/store/postgres_store.hpp"
 
+#include "adapters/transient_error.hpp"
+
 #include <openssl/crypto.h>
 
 #include <algorithm>
@@ -275,37 +277,68 @@ std::vector<DocumentMeta> PostgresStore::documentsWrappedBelow(std::uint32_t ver
     return out;
 }
 
-std::vector<std::string> PostgresStore::purgeDocumentsBefore(Millis cutoff, Millis now) {
+std::vector<std::string> PostgresStore::documentsCreatedBefore(Millis cutoff, int limit) {
     auto c = pool_->acquire();
-    auto r = c->exec("UPDATE documents SET wrapped_key=NULL, purged_at=$1 WHERE created_at < $2 AND purged_at = 0 "
-                     "RETURNING id",
-                     {now, cutoff});
+    auto r = c->exec("SELECT id FROM documents WHERE created_at < $1 AND purged_at = 0 ORDER BY created_at LIMIT $2",
+                     {cutoff, static_cast<std::int64_t>(limit)});
     std::vector<std::string> ids;
     for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
     return ids;
 }
 
-// ---- audit --------------------------------------------------------------------------------------
-AuditEvent PostgresStore::appendAudit(AuditEvent e, const AuditHasher& hasher) {
+bool PostgresStore::purgeDocument(const std::string& id, Millis now) {
     auto c = pool_->acquire();
     Tx tx(*c);
-    // Appends from every instance take turns here, so each reads the head the previous one wrote;
-    // the primary key on seq would refuse a second event with the same seq even without the lock.
-    c->exec(kLockAudit);
-    auto head = c->exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
-    if (head.rows()) {
-        e.seq = head.i64(0, 0) + 1;
-        e.prevHash = head.text(0, 1);
-    } else {
-        e.seq = 1;
-        e.prevHash = std::string(64, '0');
-    }
-    e.hash = hasher(e);
-    c->exec(std::string("INSERT INTO audit_events (") + kAuditCols +
-                ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
-            {e.seq, e.at, e.actor, e.role, e.action, e.target, e.applicationId, e.subject, e.outcome, e.requestId,
-             e.detailJson, e.alert ? 1 : 0, e.prevHash, e.hash});
+    auto r = c->exec("UPDATE documents SET wrapped_key=NULL, fields_json='{}', purged_at=$1 WHERE id=$2 AND purged_at = 0 "
+                     "RETURNING id",
+                     {now, id});
+    if (r.rows() == 0) return false;
+    c->exec("DELETE FROM licences WHERE document_id=$1", {id});
     tx.commit();
+    return true;
+}
+
+// ---- audit --------------------------------------------------------------------------------------
+AuditEvent PostgresStore::appendAudit(AuditEvent e, const AuditHasher& hasher) {
+    return *appendAuditWith(std::move(e), hasher, [](AuditEvent&) { return true; });
+}
+
+std::optional<AuditEvent> PostgresStore::appendAuditWith(AuditEvent e, const AuditHasher& hasher,
+                                                         const AuditedAction& action) {
+    auto c = pool_->acquire();
+    std::optional<Tx> tx;
+    try {
+        tx.emplace(*c);
+        // Appends from every instance take turns here, so each reads the head the previous one
+        // wrote; the primary key on seq would refuse a second event with the same seq even without
+        // the lock. Taken before the action: the lock order is always audit, then rows.
+        c->exec(kLockAudit);
+    } catch (const std::exception& ex) {
+        throw adapters::AuditUnavailable(std::string("the audit log cannot be locked for writing: ") + ex.what());
+    }
+    {
+        // The action's store calls run on this connection, inside this transaction.
+        pg::Pool::Binding bound(*c);
+        if (!action(e)) return std::nullopt;  // rolled back
+    }
+    try {
+        auto head = c->exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+        if (head.rows()) {
+            e.seq = head.i64(0, 0) + 1;
+            e.prevHash = head.text(0, 1);
+        } else {
+            e.seq = 1;
+            e.prevHash = std::string(64, '0');
+        }
+        e.hash = hasher(e);
+        c->exec(std::string("INSERT INTO audit_events (") + kAuditCols +
+                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+                {e.seq, e.at, e.actor, e.role, e.action, e.target, e.applicationId, e.subject, e.outcome, e.requestId,
+                 e.detailJson, e.alert ? 1 : 0, e.prevHash, e.hash});
+        tx->commit();
+    } catch (const std::exception& ex) {
+        throw adapters::AuditUnavailable(std::string("the audit event cannot be written: ") + ex.what());
+    }
     return e;
 }
 

@@ -58,8 +58,11 @@ public:
     bool rewrapDocumentKey(const std::string& id, std::uint32_t oldVersion, std::uint32_t newVersion,
                            const std::string& wrappedKey) override;
     std::vector<DocumentMeta> documentsWrappedBelow(std::uint32_t version, int limit) override;
-    std::vector<std::string> purgeDocumentsBefore(Millis cutoff, Millis now) override;
+    std::vector<std::string> documentsCreatedBefore(Millis cutoff, int limit) override;
+    bool purgeDocument(const std::string& id, Millis now) override;
     AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) override;
+    std::optional<AuditEvent> appendAuditWith(AuditEvent event, const AuditHasher& hasher,
+                                              const AuditedAction& action) override;
     std::vector<AuditEvent> auditEvents(const AuditFilter& filter) override;
     std::vector<AuditEvent> auditRange(std::int64_t fromSeq, std::int64_t toSeq) override;
     std::optional<AuditEvent> auditHead() override;

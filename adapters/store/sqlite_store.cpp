@@ -1,5 +1,7 @@
 #include "adapters/store/sqlite_store.hpp"
 
+#include "adapters/transient_error.hpp"
+
 #include <openssl/crypto.h>
 
 #include <sstream>
@@ -330,39 +332,76 @@ std::vector<DocumentMeta> SqliteStore::documentsWrappedBelow(std::uint32_t versi
     return out;
 }
 
-std::vector<std::string> SqliteStore::purgeDocumentsBefore(Millis cutoff, Millis now) {
+std::vector<std::string> SqliteStore::documentsCreatedBefore(Millis cutoff, int limit) {
     std::lock_guard lock(mutex_);
-    Tx tx(db_);
     std::vector<std::string> ids;
-    Stmt s(db_, "SELECT id FROM documents WHERE created_at < ? AND purged_at = 0");
-    s.bind(1, cutoff);
+    Stmt s(db_, "SELECT id FROM documents WHERE created_at < ? AND purged_at = 0 ORDER BY created_at LIMIT ?");
+    s.bind(1, cutoff).bind(2, static_cast<std::int64_t>(limit));
     while (s.step()) ids.push_back(s.text(0));
-    Stmt u(db_, "UPDATE documents SET wrapped_key=NULL, purged_at=? WHERE created_at < ? AND purged_at = 0");
-    u.bind(1, now).bind(2, cutoff);
-    u.run();
-    tx.commit();
     return ids;
 }
 
-// ---- audit --------------------------------------------------------------------------------------
-AuditEvent SqliteStore::appendAudit(AuditEvent e, const AuditHasher& hasher) {
+bool SqliteStore::purgeDocument(const std::string& id, Millis now) {
     std::lock_guard lock(mutex_);
     Tx tx(db_);
-    Stmt head(db_, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
-    if (head.step()) {
-        e.seq = head.i64(0) + 1;
-        e.prevHash = head.text(1);
-    } else {
-        e.seq = 1;
-        e.prevHash = std::string(64, '0');
-    }
-    e.hash = hasher(e);
-    Stmt s(db_, std::string("INSERT INTO audit_events (") + kAuditCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    s.bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.role).bind(5, e.action).bind(6, e.target);
-    s.bind(7, e.applicationId).bind(8, e.subject).bind(9, e.outcome).bind(10, e.requestId).bind(11, e.detailJson);
-    s.bind(12, e.alert).bind(13, e.prevHash).bind(14, e.hash);
-    s.run();
+    Stmt u(db_, "UPDATE documents SET wrapped_key=NULL, fields_json='{}', purged_at=? WHERE id=? AND purged_at = 0");
+    u.bind(1, now).bind(2, id);
+    u.run();
+    if (sqlite3_changes(db_) == 0) return false;
+    Stmt d(db_, "DELETE FROM licences WHERE document_id=?");
+    d.bind(1, id);
+    d.run();
     tx.commit();
+    return true;
+}
+
+// ---- audit --------------------------------------------------------------------------------------
+namespace {
+
+// The chain's next link, inside the caller's transaction.
+AuditEvent appendLink(sqlite3* db, AuditEvent e, const AuditHasher& hasher) {
+    try {
+        Stmt head(db, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+        if (head.step()) {
+            e.seq = head.i64(0) + 1;
+            e.prevHash = head.text(1);
+        } else {
+            e.seq = 1;
+            e.prevHash = std::string(64, '0');
+        }
+        e.hash = hasher(e);
+        Stmt s(db, std::string("INSERT INTO audit_events (") + kAuditCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        s.bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.role).bind(5, e.action).bind(6, e.target);
+        s.bind(7, e.applicationId).bind(8, e.subject).bind(9, e.outcome).bind(10, e.requestId).bind(11, e.detailJson);
+        s.bind(12, e.alert).bind(13, e.prevHash).bind(14, e.hash);
+        s.run();
+        return e;
+    } catch (const std::exception& ex) {
+        throw adapters::AuditUnavailable(std::string("the audit event cannot be written: ") + ex.what());
+    }
+}
+
+}  // namespace
+
+AuditEvent SqliteStore::appendAudit(AuditEvent e, const AuditHasher& hasher) {
+    return *appendAuditWith(std::move(e), hasher, [](AuditEvent&) { return true; });
+}
+
+std::optional<AuditEvent> SqliteStore::appendAuditWith(AuditEvent e, const AuditHasher& hasher, const AuditedAction& action) {
+    std::lock_guard lock(mutex_);
+    std::optional<Tx> tx;
+    try {
+        tx.emplace(db_);
+    } catch (const std::exception& ex) {
+        throw adapters::AuditUnavailable(std::string("the audit log cannot be opened for writing: ") + ex.what());
+    }
+    if (!action(e)) return std::nullopt;  // rolled back
+    e = appendLink(db_, std::move(e), hasher);
+    try {
+        tx->commit();
+    } catch (const std::exception& ex) {
+        throw adapters::AuditUnavailable(std::string("the audited action and its event cannot be committed: ") + ex.what());
+    }
     return e;
 }
 

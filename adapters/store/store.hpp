@@ -243,16 +243,31 @@ public:
                                    const std::string& wrappedKey) = 0;
     /// Documents (not purged) whose data key is wrapped under a KEK older than `version`.
     virtual std::vector<DocumentMeta> documentsWrappedBelow(std::uint32_t version, int limit) = 0;
-    /// Crypto-shredding: destroys the wrapped keys of documents created before `cutoff`. Returns ids.
-    virtual std::vector<std::string> purgeDocumentsBefore(Millis cutoff, Millis now) = 0;
+    /// Up to `limit` documents, not purged, created before `cutoff`: the ones retention shreds next.
+    virtual std::vector<std::string> documentsCreatedBefore(Millis cutoff, int limit) = 0;
+    /// Crypto-shredding of one document: its wrapped data key is destroyed (the blob never opens
+    /// again), the fields read from it are erased and its e-licence record deleted. False when it
+    /// does not exist or was purged already.
+    virtual bool purgeDocument(const std::string& id, Millis now) = 0;
 };
 
 /// The hash-chained, gap-free audit log and its signed checkpoints.
+/// What an audited store operation does inside the event's transaction (see appendAuditWith).
+using AuditedAction = std::function<bool(AuditEvent& event)>;
+
 class AuditLog {
 public:
     virtual ~AuditLog() = default;
     /// Appends under a lock: seq = head + 1, prevHash = head hash, hash = hasher(event). Returns it.
+    /// Throws adapters::AuditUnavailable when the event cannot be written.
     virtual AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) = 0;
+    /// Runs `action` (calls of this same store, on this thread) and appends `event` in one
+    /// transaction: both commit or neither. The action may complete the event (its detail) and
+    /// returns false when there is nothing to record: then all is rolled back and nullopt returned.
+    /// Throws adapters::AuditUnavailable when the event cannot be written, the action rolled back;
+    /// what `action` throws passes through, nothing committed.
+    virtual std::optional<AuditEvent> appendAuditWith(AuditEvent event, const AuditHasher& hasher,
+                                                      const AuditedAction& action) = 0;
     /// Newest first, filtered, paged by beforeSeq.
     virtual std::vector<AuditEvent> auditEvents(const AuditFilter& filter) = 0;
     /// Oldest first, seq in [fromSeq, toSeq], for verification and export.

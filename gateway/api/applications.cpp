@@ -1,11 +1,12 @@
 // PUT/GET /v1/applications/{application_id}: the application (业扩报装申请) that consents, scans,
 // documents and packages hang off. It belongs to its creator and to whom [[access.assignments]]
 // give it: anyone else's PUT is 403 not_owner, `If-None-Match: *` creates only (412 when it
-// exists), and every write is audited with its changes masked.
+// exists), and every write commits with its audit event (changes masked), every read is audited.
 #include <regex>
 
 #include <boost/json.hpp>
 
+#include "adapters/transient_error.hpp"
 #include "gateway/api/access_checks.hpp"
 #include "gateway/api/routes.hpp"
 #include "gateway/http/json_body.hpp"
@@ -86,49 +87,49 @@ asio::awaitable<HttpResponse> putApplication(Ctx c, HttpRequest req) {
     if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
 
     store::Application app{id, *category, *name, *phone, req.principal->id, s->nowMs(), s->nowMs()};
+    // Every write commits with its audit event, or neither happens (503 audit_unavailable).
     // Create if absent (atomic: of two desks creating one id, one creates and the other is judged
     // against the stored creator); otherwise an update, which only who works on it may make.
-    struct Written {
-        bool created = false;
-        std::optional<store::Application> before;
-        std::optional<store::Application> after;
+    auto written = std::make_shared<std::optional<store::Application>>();
+    store::AuditEvent created = requestEvent(req, "application.write");
+    created.target = id;
+    created.applicationId = id;
+    created.outcome = "allowed";
+    created.detailJson = json::serialize(json::object{{"created", true}, {"changes", maskedChanges(std::nullopt, app)}});
+    store::AuditedAction create = [s, app](store::AuditEvent&) { return s->store.insertApplication(app); };
+    auto creating = c.auditor->recordWith(std::move(created), std::move(create));
+    if (co_await std::move(creating)) co_return jsonResponse(201, toJson(app));
+
+    std::function<std::optional<store::Application>()> read = [s, id] { return s->store.application(id); };
+    auto before = co_await s->blocking.call(std::move(read));
+    if (!before) throw adapters::TransientError("application " + id + " vanished between its insert and its read");
+    if (createOnly)
+        co_return toResponse(makeProblem(412, "application_exists",
+                                         "application " + id + " exists (If-None-Match: * creates only); choose another id"),
+                             req.requestId);
+    auto decision = s->access->decide(req.principal->role, "application.write", applicationFacts(*s->access, *req.principal, *before));
+    if (!decision.allowed)
+        co_return co_await refuse(*c.auditor, req, "application.write", id, id,
+                                  makeProblem(403, "not_owner",
+                                              "application " + id + " belongs to " + before->createdBy +
+                                                  " (and whom the access rules assign it to): " + decision.reason));
+    app.createdBy = before->createdBy;
+    app.createdAt = before->createdAt;
+    store::AuditEvent updated = requestEvent(req, "application.write");
+    updated.target = id;
+    updated.applicationId = id;
+    updated.outcome = "allowed";
+    // The changes against the row as it is inside the transaction, not as first read.
+    store::AuditedAction update = [s, app, written](store::AuditEvent& e) {
+        auto old = s->store.application(app.id);
+        s->store.upsertApplication(app);
+        *written = s->store.application(app.id);
+        e.detailJson = json::serialize(json::object{{"created", false}, {"changes", maskedChanges(old, **written)}});
+        return true;
     };
-    std::function<Written()> create = [s, app] {
-        Written w;
-        w.created = s->store.insertApplication(app);
-        if (!w.created) w.before = s->store.application(app.id);
-        return w;
-    };
-    Written w = co_await s->blocking.call(std::move(create));
-    if (!w.created) {
-        const auto& before = *w.before;
-        if (createOnly)
-            co_return toResponse(makeProblem(412, "application_exists",
-                                             "application " + id + " exists (If-None-Match: * creates only); choose another id"),
-                                 req.requestId);
-        auto decision = s->access->decide(req.principal->role, "application.write", applicationFacts(*s->access, *req.principal, before));
-        if (!decision.allowed)
-            co_return co_await refuse(*c.auditor, req, "application.write", id, id,
-                                      makeProblem(403, "not_owner",
-                                                  "application " + id + " belongs to " + before.createdBy +
-                                                      " (and whom the access rules assign it to): " + decision.reason));
-        app.createdBy = before.createdBy;
-        app.createdAt = before.createdAt;
-        std::function<std::optional<store::Application>()> update = [s, app] {
-            s->store.upsertApplication(app);
-            return s->store.application(app.id);
-        };
-        w.after = co_await s->blocking.call(std::move(update));
-    } else {
-        w.after = app;
-    }
-    store::AuditEvent e = requestEvent(req, "application.write");
-    e.target = id;
-    e.applicationId = id;
-    e.outcome = "allowed";
-    e.detailJson = json::serialize(json::object{{"created", w.created}, {"changes", maskedChanges(w.before, *w.after)}});
-    co_await c.auditor->record(std::move(e));
-    co_return jsonResponse(w.created ? 201 : 200, toJson(*w.after));
+    auto updating = c.auditor->recordWith(std::move(updated), std::move(update));
+    co_await std::move(updating);
+    co_return jsonResponse(200, toJson(**written));
 }
 
 asio::awaitable<HttpResponse> getApplication(Ctx c, HttpRequest req) {
@@ -136,6 +137,12 @@ asio::awaitable<HttpResponse> getApplication(Ctx c, HttpRequest req) {
     if (auto p = checkId(id)) co_return toResponse(*p, req.requestId);
     ApplicationAccess access = co_await accessApplication(*c.s, *c.auditor, req, "application.read", id);
     if (access.refusal) co_return std::move(*access.refusal);
+    // A read of personal data is audited before it is answered: no event, no answer.
+    store::AuditEvent e = requestEvent(req, "application.read");
+    e.target = id;
+    e.applicationId = id;
+    e.outcome = "allowed";
+    co_await c.auditor->record(std::move(e));
     co_return jsonResponse(200, toJson(*access.app));
 }
 

@@ -274,11 +274,15 @@ asio::awaitable<HttpResponse> correctFields(ScanService::Impl* c, HttpRequest re
                                              {"new", security::maskValue(value)}});
     }
     const std::string fieldsJson = json::serialize(o.fields);
-    std::function<bool()> save = [c, id, fieldsJson] { return c->s.store.updateDocumentFields(id, fieldsJson); };
-    co_await c->s.blocking.call(std::move(save));
     e.outcome = "allowed";
     e.detailJson = json::serialize(json::object{{"changes", maskedChanges}});
-    co_await c->auditor.record(std::move(e));
+    // The correction commits with its event, or neither (503 audit_unavailable).
+    store::AuditedAction save = [c, id, fieldsJson](store::AuditEvent&) {
+        return c->s.store.updateDocumentFields(id, fieldsJson);
+    };
+    auto saving = c->auditor.recordWith(std::move(e), std::move(save));
+    if (!co_await std::move(saving))
+        co_return toResponse(makeProblem(404, "document_not_found", "scan " + id + " no longer exists"), req.requestId);
     co_return jsonResponse(200, json::object{{"document_id", id}, {"fields", o.fields}, {"changes", changed}});
 }
 

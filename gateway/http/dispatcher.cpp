@@ -157,6 +157,15 @@ asio::awaitable<HttpResponse> Dispatcher::serve(Admission a, HttpRequest req) {
         try {
             auto task = a.route->handler(std::move(req));
             resp = co_await std::move(task);
+        } catch (const adapters::AuditUnavailable& e) {
+            // Nothing the request asked for happened: an audited action commits with its event.
+            logger("http")->error("audit log unavailable request_id={} route=\"{} {}\" what=\"{}\"", requestId, method,
+                                  a.label, e.what());
+            resp = toResponse(makeProblem(503, "audit_unavailable",
+                                          "the audit log cannot be written right now, so nothing was done; retry "
+                                          "shortly (request_id " + requestId + ")"),
+                              requestId);
+            resp.headers.emplace_back("Retry-After", "1");
         } catch (const adapters::TransientError& e) {
             logger("http")->error("dependency unavailable request_id={} route=\"{} {}\" what=\"{}\"", requestId,
                                   method, a.label, e.what());

@@ -64,20 +64,28 @@ std::string Auditor::subjectReference(std::string_view code) const {
 }
 
 boost::asio::awaitable<store::AuditEvent> Auditor::record(store::AuditEvent event) {
+    auto recording = recordWith(std::move(event), [](store::AuditEvent&) { return true; });
+    auto stored = co_await std::move(recording);
+    co_return std::move(*stored);
+}
+
+boost::asio::awaitable<std::optional<store::AuditEvent>> Auditor::recordWith(store::AuditEvent event,
+                                                                              store::AuditedAction action) {
     event.subject = subjectReference(event.subject);
     if (event.at == 0) event.at = clock_->nowMs();
-    std::function<store::AuditEvent()> job = [this, event] {
-        auto stored = store_.appendAudit(event, hasher_);
-        for (auto seen = highestSeq_.load(); stored.seq > seen && !highestSeq_.compare_exchange_weak(seen, stored.seq);) {
+    std::function<std::optional<store::AuditEvent>()> job = [this, event, action] {
+        auto stored = store_.appendAuditWith(event, hasher_, action);
+        if (!stored) return stored;
+        for (auto seen = highestSeq_.load(); stored->seq > seen && !highestSeq_.compare_exchange_weak(seen, stored->seq);) {
         }
-        if (key_ && stored.seq - lastCheckpoint_.load() >= every_) checkpointNow();
+        if (key_ && stored->seq - lastCheckpoint_.load() >= every_) checkpointNow();
         return stored;
     };
     auto stored = co_await blocking_.call(std::move(job));
-    if (stored.alert) {
-        metrics_.count("lgw_alerts_total", "action=\"" + promEscape(stored.action) + "\"");
-        logger("audit")->warn("ALERT seq={} action={} actor={} target={} outcome={} request_id={}", stored.seq,
-                              stored.action, stored.actor, stored.target, stored.outcome, stored.requestId);
+    if (stored && stored->alert) {
+        metrics_.count("lgw_alerts_total", "action=\"" + promEscape(stored->action) + "\"");
+        logger("audit")->warn("ALERT seq={} action={} actor={} target={} outcome={} request_id={}", stored->seq,
+                              stored->action, stored->actor, stored->target, stored->outcome, stored->requestId);
     }
     co_return stored;
 }

@@ -50,7 +50,13 @@ public:
             std::optional<security::PrivateKey> signingKey = std::nullopt, int checkpointEvery = 100,
             store::AuditHasher hasher = &auditHash);
     /// Appends on the blocking pool. An alert also goes to the warning log and lgw_alerts_total.
+    /// Throws adapters::AuditUnavailable (503 audit_unavailable) when the event cannot be written.
     boost::asio::awaitable<store::AuditEvent> record(store::AuditEvent event);
+    /// The store operation `action` and its event in one transaction, on the blocking pool: both
+    /// commit or neither (store::AuditLog::appendAuditWith). nullopt when the action found nothing
+    /// to do (returned false). Throws adapters::AuditUnavailable when the event cannot be written:
+    /// the action did not happen either.
+    boost::asio::awaitable<std::optional<store::AuditEvent>> recordWith(store::AuditEvent event, store::AuditedAction action);
     /// Signs a checkpoint at the current head now (blocking; call on the pool). Returns it, or
     /// nullopt when the log is empty or there is no key.
     std::optional<store::AuditCheckpoint> checkpointNow();

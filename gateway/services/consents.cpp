@@ -430,14 +430,18 @@ asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::G
     store::LicenceRecord rec{doc.id, g.applicationId, l.identifier, l.type, l.number, l.holder, l.holderCode,
                              l.issuer, l.issuedOn, l.validFrom, l.validTo.value_or(""), doc.fieldsJson};
     std::string file = std::move(l.fileBytes);
-    std::function<void()> save = [this, &doc, &rec, &file] {
-        d_.vault.put(doc, file);
-        d_.services.store.insertLicenceDocument(doc, rec);
-    };
-    co_await d_.services.blocking.run(std::move(save));
+    // The sealed blob first (without its metadata row it is unreadable), then the row and its
+    // event in one transaction: a licence is stored audited or not at all (503 audit_unavailable).
+    std::function<void()> seal = [this, &doc, &file] { d_.vault.put(doc, file); };
+    co_await d_.services.blocking.run(std::move(seal));
     auto ev12 = event(who, "licence.store", doc.id, g.applicationId, g.subjectCode, "allowed",
                          {{"type", l.type}, {"identifier", l.identifier}});
-    co_await audit(std::move(ev12));
+    store::AuditedAction insert = [this, doc, rec](store::AuditEvent&) {
+        d_.services.store.insertLicenceDocument(doc, rec);
+        return true;
+    };
+    auto storing = d_.auditor.recordWith(std::move(ev12), std::move(insert));
+    co_await std::move(storing);
     auto within = co_await scheduleExpiryReminders(l, phone, now);
     co_return FetchedLicence{doc.id, std::move(l), within};
 }

@@ -13,15 +13,23 @@ asio::awaitable<int> retentionPass(Services& s, Auditor& auditor) {
     if (days <= 0) co_return 0;
     const std::int64_t now = s.nowMs();
     const std::int64_t cutoff = now - static_cast<std::int64_t>(days) * 86400000;
-    std::function<std::vector<std::string>()> purge = [&s, cutoff, now] { return s.store.purgeDocumentsBefore(cutoff, now); };
-    auto ids = co_await s.blocking.call(std::move(purge));
-    for (auto& id : ids) {
-        auto e = actorEvent(Actor{"retention", "system", ""}, "document.purge", id, "", "allowed",
-                            {{"retention_days", days}});
-        co_await auditor.record(std::move(e));
+    int purged = 0;
+    // A batch at a time; each document is shredded in one transaction with its audit event, so a
+    // failing audit log leaves it whole (and the pass stops, to try again on its next run).
+    for (;;) {
+        std::function<std::vector<std::string>()> due = [&s, cutoff] { return s.store.documentsCreatedBefore(cutoff, 100); };
+        auto ids = co_await s.blocking.call(std::move(due));
+        for (auto& id : ids) {
+            auto e = actorEvent(Actor{"retention", "system", ""}, "document.purge", id, "", "allowed",
+                                {{"retention_days", days}, {"shredded", "data key, fields read, e-licence record"}});
+            store::AuditedAction shred = [&s, id, now](store::AuditEvent&) { return s.store.purgeDocument(id, now); };
+            auto shredding = auditor.recordWith(std::move(e), std::move(shred));
+            if (co_await std::move(shredding)) ++purged;
+        }
+        if (ids.size() < 100) break;
     }
-    if (!ids.empty()) logger("retention")->info("purged documents={} older_than_days={}", ids.size(), days);
-    co_return static_cast<int>(ids.size());
+    if (purged) logger("retention")->info("purged documents={} older_than_days={}", purged, days);
+    co_return purged;
 }
 
 asio::awaitable<void> runRetention(Services& s, Auditor& auditor) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <sqlite3.h>
 
 #include <fstream>
 #include <functional>
@@ -247,6 +248,56 @@ TEST(Integrity, AMarkMadeWithoutTheDeploymentSecretNamesNobody) {
     auto payload = *security::payloadFromDownloadId(colleagueId);
     ASSERT_TRUE(security::embedMarkWithTag(forged, payload, ~security::markTag(payload, deployment), deployment));
     EXPECT_EQ(identify(forged.encodePng()), "forged");
+}
+
+// ---- "Audit events are written after the action, in another transaction: a store error between
+// ---- them leaves an unaudited correction, fetch or purge" ----------------------------------------
+// The audit log is made to refuse writes (a trigger, from outside the gateway, on its own database):
+// no write happens, no read is answered, and every one of them says 503 audit_unavailable.
+TEST(Integrity, NothingHappensThatTheAuditLogCannotRecord) {
+    Gateway gw;
+    ASSERT_TRUE(gw.up()) << gw.log();
+    const std::string app = R"({"customer_category":"high_voltage","customer_name":"合成示例甲","phone":"13800001111"})";
+    ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-ATOMIC", app).status, 201);
+    auto scan = gw.call("POST", "/v1/scans?application_id=INT-ATOMIC",
+                        readFile(sourceDir() + "/tests/data/scans/0-id_card_front.png"),
+                        {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", "image/png"}});
+    ASSERT_EQ(scan.status, 201) << scan.body;
+    const std::string doc = scan.jsonString("document_id");
+
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((gw.dir / "data" / "gateway.db").string().c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    auto exec = [&](const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); };
+    ASSERT_EQ(exec("CREATE TRIGGER audit_refuses BEFORE INSERT ON audit_events BEGIN "
+                   "SELECT RAISE(ABORT, 'the audit disk is full'); END"),
+              SQLITE_OK);
+    auto refused = [&](const ClientResponse& r) {
+        EXPECT_EQ(r.status, 503) << r.body;
+        EXPECT_EQ(r.jsonString("code"), "audit_unavailable") << r.body;
+        EXPECT_FALSE(r.header("retry-after").empty());
+    };
+    refused(gw.call("PUT", "/v1/applications/INT-ATOMIC",
+                    R"({"customer_category":"high_voltage","customer_name":"合成示例乙","phone":"13800002222"})"));
+    refused(gw.call("PUT", "/v1/applications/INT-ATOMIC-NEW", app));
+    refused(gw.call("GET", "/v1/applications/INT-ATOMIC"));
+    refused(gw.call("PATCH", "/v1/scans/" + doc + "/fields", R"({"fields":{"name":"合成示例乙"}})"));
+
+    ASSERT_EQ(exec("DROP TRIGGER audit_refuses"), SQLITE_OK);
+    sqlite3_close(db);
+    auto now = gw.call("GET", "/v1/applications/INT-ATOMIC");
+    ASSERT_EQ(now.status, 200);
+    EXPECT_EQ(now.jsonString("customer_name"), "合成示例甲") << "the refused update did not happen";
+    EXPECT_EQ(gw.call("GET", "/v1/applications/INT-ATOMIC-NEW").status, 404) << "nor the refused creation";
+    auto meta = gw.call("GET", "/v1/documents/" + doc + "/meta");
+    ASSERT_EQ(meta.status, 200);
+    EXPECT_EQ(meta.body.find("合成示例乙"), std::string::npos) << "nor the refused correction: " << meta.body;
+    // What did happen is all in the trail, and the trail is whole.
+    auto reads = json::parse(
+        gw.call("GET", "/v1/audit/events?action=application.read&outcome=allowed", "", kAuditor).body).as_object();
+    EXPECT_EQ(reads.at("events").as_array().size(), 1u) << "the answered read, not the refused one";
+    auto verify = json::parse(gw.call("GET", "/v1/audit/verify", "", kAuditor).body).as_object();
+    EXPECT_TRUE(verify.at("ok").as_bool()) << json::serialize(verify);
 }
 
 }  // namespace

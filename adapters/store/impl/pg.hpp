@@ -71,6 +71,8 @@ public:
     void run(const std::string& sql);
     /// False when the connection was lost; reconnect() tries again.
     bool healthy() const;
+    /// True inside BEGIN ... COMMIT (a Tx on it then nests as a savepoint).
+    bool inTransaction() const;
     void reconnect();
 
 private:
@@ -90,17 +92,34 @@ public:
 
     class Lease {
     public:
-        Lease(Pool& pool, std::unique_ptr<Conn> conn) : pool_(&pool), conn_(std::move(conn)) {}
+        Lease(Pool& pool, std::unique_ptr<Conn> conn) : pool_(&pool), conn_(std::move(conn)), at_(conn_.get()) {}
+        /// The connection this thread has bound (Binding): used, not owned.
+        explicit Lease(Conn* bound) : pool_(nullptr), at_(bound) {}
         ~Lease();
         Lease(Lease&& o) noexcept = default;
-        Conn* operator->() { return conn_.get(); }
-        Conn& operator*() { return *conn_; }
+        Conn* operator->() { return at_; }
+        Conn& operator*() { return *at_; }
 
     private:
         Pool* pool_;
         std::unique_ptr<Conn> conn_;
+        Conn* at_;
     };
+    /// A free connection, or the one this thread has bound.
     Lease acquire();
+
+    /// While alive, every acquire() on this thread answers `conn`: the store's methods called inside
+    /// one audited transaction run on its connection (their Tx nest as savepoints).
+    class Binding {
+    public:
+        explicit Binding(Conn& conn);
+        ~Binding();
+        Binding(const Binding&) = delete;
+        Binding& operator=(const Binding&) = delete;
+
+    private:
+        Conn* previous_;
+    };
 
 private:
     std::string conninfo_, schema_;
@@ -109,20 +128,22 @@ private:
     std::vector<std::unique_ptr<Conn>> idle_;
 };
 
-/// BEGIN on construction; ROLLBACK on destruction unless commit() ran.
+/// BEGIN on construction; ROLLBACK on destruction unless commit() ran. Inside a transaction already
+/// open on the connection, a savepoint instead (released on commit, rolled back to otherwise).
 class Tx {
 public:
-    explicit Tx(Conn& c) : c_(c) { c_.run("BEGIN"); }
+    explicit Tx(Conn& c) : c_(c), nested_(c.inTransaction()) { c_.run(nested_ ? "SAVEPOINT lgw_nested" : "BEGIN"); }
     ~Tx();
     Tx(const Tx&) = delete;
     Tx& operator=(const Tx&) = delete;
     void commit() {
-        c_.run("COMMIT");
+        c_.run(nested_ ? "RELEASE SAVEPOINT lgw_nested" : "COMMIT");
         done_ = true;
     }
 
 private:
     Conn& c_;
+    bool nested_;
     bool done_ = false;
 };
 

@@ -155,14 +155,19 @@ private:
 };
 
 /// BEGIN IMMEDIATE (write lock taken up front, so read-then-write is atomic); rolls back unless committed.
+/// BEGIN on construction, ROLLBACK on destruction unless commit() ran. Inside a transaction already
+/// open (an audited action: SqliteStore::appendAuditWith), a savepoint instead.
 class Tx {
 public:
-    explicit Tx(sqlite3* db, bool write = true) : db_(db) { exec(db_, write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+    explicit Tx(sqlite3* db, bool write = true) : db_(db), nested_(sqlite3_get_autocommit(db) == 0) {
+        exec(db_, nested_ ? "SAVEPOINT lgw_nested" : write ? "BEGIN IMMEDIATE" : "BEGIN");
+    }
     ~Tx() {
-        if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        if (!done_)
+            sqlite3_exec(db_, nested_ ? "ROLLBACK TO lgw_nested; RELEASE lgw_nested" : "ROLLBACK", nullptr, nullptr, nullptr);
     }
     void commit() {
-        exec(db_, "COMMIT");
+        exec(db_, nested_ ? "RELEASE lgw_nested" : "COMMIT");
         done_ = true;
     }
     Tx(const Tx&) = delete;
@@ -170,6 +175,7 @@ public:
 
 private:
     sqlite3* db_;
+    bool nested_;
     bool done_ = false;
 };
 

@@ -206,7 +206,7 @@ TEST(PostgresStore, DocumentBlobsAreSharedAndEncrypted) {
     EXPECT_EQ(raw.find("synthetic bytes"), std::string::npos);
     EXPECT_GT(raw.size(), plain.size());
     // Crypto-shredding works the same: the key goes, the blob no longer opens.
-    a.purgeDocumentsBefore(1, 2);
+    ASSERT_TRUE(a.purgeDocument("doc-1", 2));
     EXPECT_FALSE(vb.get(*b.document("doc-1")));
 }
 

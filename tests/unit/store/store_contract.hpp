@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "adapters/store/store.hpp"
+#include "adapters/transient_error.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::store::testing {
@@ -229,12 +230,63 @@ TEST_P(StoreContract, RewrapAndCryptoShredding) {
     EXPECT_TRUE(s().rewrapDocumentKey("d1", 1, 2, "w2"));
     EXPECT_EQ(s().document("d1")->keyVersion, 2u);
     EXPECT_TRUE(s().documentsWrappedBelow(2, 10).empty());
-    auto purged = s().purgeDocumentsBefore(150, 1000);
-    ASSERT_EQ(purged.size(), 1u);
+    auto due = s().documentsCreatedBefore(150, 10);
+    ASSERT_EQ(due, std::vector<std::string>{"d1"});
+    EXPECT_TRUE(s().documentsCreatedBefore(100, 10).empty()) << "created at 100: not before 100";
+    EXPECT_TRUE(s().purgeDocument("d1", 1000));
     auto got = s().document("d1");
     EXPECT_EQ(got->purgedAt, 1000);
     EXPECT_TRUE(got->wrappedKey.empty());
-    EXPECT_TRUE(s().purgeDocumentsBefore(150, 2000).empty());
+    EXPECT_EQ(got->fieldsJson, "{}") << "the fields read from it go with the key";
+    EXPECT_FALSE(s().purgeDocument("d1", 2000)) << "purged once";
+    EXPECT_FALSE(s().purgeDocument("no-such-document", 2000));
+    EXPECT_TRUE(s().documentsCreatedBefore(150, 10).empty());
+}
+
+// Retention shreds what was read from an e-licence with its key: the licence record goes too.
+TEST_P(StoreContract, PurgingALicenceDeletesItsRecord) {
+    DocumentMeta d{"d1", "YK1", "e_licence", "business_licence", "image/png", 1, "h", "b", 1, "w", "{\"name\":\"x\"}", "x", 1, 0};
+    LicenceRecord l{"d1", "YK1", "i", "t", "n", "合成示例持有人", "c", "is", "", "", "", "{}"};
+    s().insertLicenceDocument(d, l);
+    ASSERT_TRUE(s().licence("d1"));
+    EXPECT_TRUE(s().purgeDocument("d1", 5));
+    EXPECT_FALSE(s().licence("d1"));
+    EXPECT_EQ(s().document("d1")->fieldsJson, "{}");
+}
+
+// An audited action commits with its event or not at all (issue 18, "atomic audit").
+TEST_P(StoreContract, AnAuditedActionCommitsWithItsEventOrNotAtAll) {
+    Application app{"YK-AUDITED", "high_voltage", "合成示例", "13800001111", "desk", 1, 1};
+    AuditEvent e;
+    e.action = "application.write";
+    e.outcome = "allowed";
+    // The event cannot be written (here its hash cannot be computed): the insert is rolled back.
+    auto failing = [](const AuditEvent&) -> std::string { throw std::runtime_error("audit disk full"); };
+    EXPECT_THROW(s().appendAuditWith(e, failing, [&](AuditEvent&) { return s().insertApplication(app); }),
+                 adapters::AuditUnavailable);
+    EXPECT_FALSE(s().application("YK-AUDITED"));
+    EXPECT_FALSE(s().auditHead());
+    // The action fails: no event.
+    EXPECT_THROW(s().appendAuditWith(e, &StoreContract::hasher,
+                                     [&](AuditEvent&) -> bool {
+                                         s().insertApplication(app);
+                                         throw std::runtime_error("the action's own failure");
+                                     }),
+                 std::runtime_error);
+    EXPECT_FALSE(s().application("YK-AUDITED"));
+    EXPECT_FALSE(s().auditHead());
+    // Nothing to do: nothing recorded.
+    EXPECT_FALSE(s().appendAuditWith(e, &StoreContract::hasher, [](AuditEvent&) { return false; }));
+    EXPECT_FALSE(s().auditHead());
+    // Both: the action may complete its event.
+    auto stored = s().appendAuditWith(e, &StoreContract::hasher, [&](AuditEvent& ev) {
+        ev.detailJson = R"({"created":true})";
+        return s().insertApplication(app);
+    });
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->seq, 1);
+    EXPECT_TRUE(s().application("YK-AUDITED"));
+    EXPECT_EQ(s().auditHead()->detailJson, R"({"created":true})");
 }
 
 TEST_P(StoreContract, AuditChainIsGapFreeUnderConcurrency) {
