@@ -73,6 +73,11 @@ CREATE INDEX sessions_expiry ON sessions(expires_at);
     R"sql(
 ALTER TABLE consents ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 4: when a document's use ends (issue 18: e-licence copies are shredded at copy_expires_at).
+    R"sql(
+ALTER TABLE documents ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX documents_expiry ON documents(expires_at) WHERE expires_at > 0 AND purged_at = 0;
+)sql",
 };
 
 const std::size_t kPostgresMigrationCount = std::size(kPostgresMigrations);

@@ -37,9 +37,9 @@ constexpr const char* kLockAudit = "SELECT pg_advisory_xact_lock(hashtext(curren
 
 void insertDocumentRow(pg::Conn& c, const DocumentMeta& d) {
     c.exec(std::string("INSERT INTO documents (") + kDocCols +
-               ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+               ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
            {d.id, d.applicationId, d.source, d.docType, d.contentType, d.size, d.sha256, d.blobRef, d.keyVersion,
-            bytea(d.wrappedKey), d.fieldsJson, d.createdBy, d.createdAt, d.purgedAt});
+            bytea(d.wrappedKey), d.fieldsJson, d.createdBy, d.createdAt, d.purgedAt, d.expiresAt});
 }
 
 }  // namespace
@@ -281,6 +281,16 @@ std::vector<std::string> PostgresStore::documentsCreatedBefore(Millis cutoff, in
     auto c = pool_->acquire();
     auto r = c->exec("SELECT id FROM documents WHERE created_at < $1 AND purged_at = 0 ORDER BY created_at LIMIT $2",
                      {cutoff, static_cast<std::int64_t>(limit)});
+    std::vector<std::string> ids;
+    for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
+    return ids;
+}
+
+std::vector<std::string> PostgresStore::documentsExpiredBy(Millis now, int limit) {
+    auto c = pool_->acquire();
+    auto r = c->exec("SELECT id FROM documents WHERE expires_at > 0 AND expires_at <= $1 AND purged_at = 0 "
+                     "ORDER BY expires_at LIMIT $2",
+                     {now, static_cast<std::int64_t>(limit)});
     std::vector<std::string> ids;
     for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
     return ids;

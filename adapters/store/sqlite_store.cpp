@@ -30,10 +30,10 @@ using impl::Tx;
 
 
 void insertDocumentRow(sqlite3* db, const DocumentMeta& d) {
-    Stmt s(db, std::string("INSERT INTO documents (") + kDocCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt s(db, std::string("INSERT INTO documents (") + kDocCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, d.id).bind(2, d.applicationId).bind(3, d.source).bind(4, d.docType).bind(5, d.contentType);
     s.bind(6, d.size).bind(7, d.sha256).bind(8, d.blobRef).bind(9, d.keyVersion).bindBlob(10, d.wrappedKey);
-    s.bind(11, d.fieldsJson).bind(12, d.createdBy).bind(13, d.createdAt).bind(14, d.purgedAt);
+    s.bind(11, d.fieldsJson).bind(12, d.createdBy).bind(13, d.createdAt).bind(14, d.purgedAt).bind(15, d.expiresAt);
     s.run();
 }
 
@@ -337,6 +337,16 @@ std::vector<std::string> SqliteStore::documentsCreatedBefore(Millis cutoff, int 
     std::vector<std::string> ids;
     Stmt s(db_, "SELECT id FROM documents WHERE created_at < ? AND purged_at = 0 ORDER BY created_at LIMIT ?");
     s.bind(1, cutoff).bind(2, static_cast<std::int64_t>(limit));
+    while (s.step()) ids.push_back(s.text(0));
+    return ids;
+}
+
+std::vector<std::string> SqliteStore::documentsExpiredBy(Millis now, int limit) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> ids;
+    Stmt s(db_, "SELECT id FROM documents WHERE expires_at > 0 AND expires_at <= ? AND purged_at = 0 "
+                "ORDER BY expires_at LIMIT ?");
+    s.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
     while (s.step()) ids.push_back(s.text(0));
     return ids;
 }

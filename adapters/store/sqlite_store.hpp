@@ -50,6 +50,7 @@ public:
                            const std::string& wrappedKey) override;
     std::vector<DocumentMeta> documentsWrappedBelow(std::uint32_t version, int limit) override;
     std::vector<std::string> documentsCreatedBefore(Millis cutoff, int limit) override;
+    std::vector<std::string> documentsExpiredBy(Millis now, int limit) override;
     bool purgeDocument(const std::string& id, Millis now) override;
     AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) override;
     std::optional<AuditEvent> appendAuditWith(AuditEvent event, const AuditHasher& hasher,

@@ -93,6 +93,9 @@ struct DocumentMeta {
     std::string createdBy;
     Millis createdAt = 0;
     Millis purgedAt = 0;       ///< crypto-shredded: wrapped key destroyed
+    /// When its use ends (an e-licence copy: its annotation's expires_at): retention shreds it then.
+    /// 0: never.
+    Millis expiresAt = 0;
 };
 
 struct LicenceRecord {
@@ -245,6 +248,8 @@ public:
     virtual std::vector<DocumentMeta> documentsWrappedBelow(std::uint32_t version, int limit) = 0;
     /// Up to `limit` documents, not purged, created before `cutoff`: the ones retention shreds next.
     virtual std::vector<std::string> documentsCreatedBefore(Millis cutoff, int limit) = 0;
+    /// Up to `limit` documents, not purged, whose expires_at has come by `now`.
+    virtual std::vector<std::string> documentsExpiredBy(Millis now, int limit) = 0;
     /// Crypto-shredding of one document: its wrapped data key is destroyed (the blob never opens
     /// again), the fields read from it are erased and its e-licence record deleted. False when it
     /// does not exist or was purged already.

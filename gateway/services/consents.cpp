@@ -427,6 +427,9 @@ asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::G
     doc.createdBy = who.id;
     doc.createdAt = now;
     doc.fieldsJson = store::encodeLicenceFields(l.data);
+    // The copy is ours to use until its signed annotation says (verified: no later than the
+    // copy_expires_at we asked for); retention shreds it then.
+    doc.expiresAt = text::parseRfc3339Ms(l.annotationExpiresAt).value_or(0);
     store::LicenceRecord rec{doc.id, g.applicationId, l.identifier, l.type, l.number, l.holder, l.holderCode,
                              l.issuer, l.issuedOn, l.validFrom, l.validTo.value_or(""), doc.fieldsJson};
     std::string file = std::move(l.fileBytes);

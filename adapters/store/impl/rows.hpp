@@ -57,7 +57,7 @@ Grant readGrant(const Row& s) {
 
 inline constexpr const char* kDocCols =
     "id, application_id, source, doc_type, content_type, size, sha256, blob_ref, key_version, wrapped_key, "
-    "fields_json, created_by, created_at, purged_at";
+    "fields_json, created_by, created_at, purged_at, expires_at";
 
 template <class Row>
 DocumentMeta readDoc(const Row& s) {
@@ -76,6 +76,7 @@ DocumentMeta readDoc(const Row& s) {
     d.createdBy = s.text(11);
     d.createdAt = s.i64(12);
     d.purgedAt = s.i64(13);
+    d.expiresAt = s.i64(14);
     return d;
 }
 

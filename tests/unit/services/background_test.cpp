@@ -159,6 +159,29 @@ TEST_F(BackgroundTest, RetentionShredsWhatIsOlderThanItsDaysOnTheClock) {
     EXPECT_EQ(runCoroutine(retentionPass(services, auditor)), 0) << "once";
 }
 
+// An e-licence copy ends at its annotation's expiry (copy_expires_at), whatever documents_days says.
+TEST_F(BackgroundTest, RetentionShredsAnELicenceCopyWhenItsCopyExpires) {
+    cfg.retention.documentsDays = 0;
+    store::DocumentMeta d{"D-COPY", "APP", "e_licence", "business_licence", "image/png", 1, "h", "b", 1, "w",
+                          R"({"name":"合成示例"})", "desk", clock->nowMs(), 0};
+    d.expiresAt = clock->nowMs() + 3600000;
+    store::LicenceRecord l{"D-COPY", "APP", "i", "business_licence", "n", "合成示例", "c", "is", "", "", "", "{}"};
+    store.insertLicenceDocument(d, l);
+    EXPECT_EQ(runCoroutine(retentionPass(services, auditor)), 0) << "an hour to go";
+    clock->advance(std::chrono::minutes(61));
+    EXPECT_EQ(runCoroutine(retentionPass(services, auditor)), 1);
+    auto doc = store.document("D-COPY");
+    EXPECT_NE(doc->purgedAt, 0);
+    EXPECT_TRUE(doc->wrappedKey.empty());
+    EXPECT_EQ(doc->fieldsJson, "{}");
+    EXPECT_FALSE(store.licence("D-COPY")) << "the licence record goes with it";
+    store::AuditFilter f;
+    f.action = "document.purge";
+    auto events = store.auditEvents(f);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_NE(events[0].detailJson.find("copy_expired"), std::string::npos) << events[0].detailJson;
+}
+
 TEST(Auditor, SignsACheckpointEveryNEventsStampedByTheClock) {
     testing::ServiceHarness h;
     gateway::Auditor signing(h.store, h.pool, h.metrics, h.clock,
