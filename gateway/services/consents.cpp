@@ -191,7 +191,17 @@ asio::awaitable<ConsentResult<ConsentStarted>> ConsentService::start(Actor who, 
     const std::string smsCode = security::generateSmsCode();
     consent.codeHmac = security::smsCodeHmac(d_.codeSecret, consent.id, smsCode);
 
-    // Send first, store second: a failed send leaves no consent that anyone could verify.
+    // Store first (with its event, one transaction), send second: no SMS goes out with a code the
+    // gateway did not keep, even if it stops between the two. A failed send leaves a consent that
+    // nobody can use: its id is answered to no one, and the code reached no one.
+    auto ev3 = event(who, "consent.create", consent.id, rq.applicationId, code, "allowed",
+                     {{"masked_phone", security::maskPhone(phone)}, {"checksum_warning", checksumWarning}});
+    store::AuditedAction insert = [this, consent](store::AuditEvent&) {
+        d_.services.store.insertConsent(consent);
+        return true;
+    };
+    auto inserting = d_.auditor.recordWith(std::move(ev3), std::move(insert));
+    co_await std::move(inserting);
     auto msg = codeMessage(phone, smsCode, cfg().codeTtlS, consent.id);
     auto sent = co_await d_.sms.send(std::move(msg));
     if (!sent) {
@@ -203,11 +213,6 @@ asio::awaitable<ConsentResult<ConsentStarted>> ConsentService::start(Actor who, 
         f.cause = smsError;
         co_return f;
     }
-    std::function<void()> insert = [this, consent] { d_.services.store.insertConsent(consent); };
-    co_await d_.services.blocking.run(std::move(insert));
-    auto ev3 = event(who, "consent.create", consent.id, rq.applicationId, code, "allowed",
-                         {{"masked_phone", security::maskPhone(phone)}, {"checksum_warning", checksumWarning}});
-    co_await audit(std::move(ev3));
     co_return ConsentStarted{consent.id, security::maskPhone(phone), consent.codeExpiresAt, cfg().resendIntervalS,
                              checksumWarning, checksumWarning ? verdict.reason : std::string()};
 }

@@ -228,16 +228,23 @@ TEST_F(ConsentServiceTest, AnotherCallersConsentIsNotFound) {
               ConsentErrc::kConsentNotFound);
 }
 
-TEST_F(ConsentServiceTest, AFailedSendLeavesNothingToVerify) {
+// The code is kept (with its consent.create event) before the SMS leaves (issue 18), so no SMS
+// carries a code the gateway does not hold; a failed send answers no consent id, so the consent it
+// leaves is one nobody can name, resend or verify.
+TEST_F(ConsentServiceTest, TheCodeIsStoredBeforeTheSmsLeavesAndAFailedSendNamesNoConsent) {
     sms.failWith = adapters::sms::SmsError{"provider said no"};
     auto r = start(request());
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ConsentErrc::kSmsFailed);
     ASSERT_TRUE(std::holds_alternative<adapters::sms::SmsError>(r.error().cause));
-    auto e = events("consent.sms");
-    ASSERT_EQ(e.size(), 1u);
-    EXPECT_EQ(e[0].outcome, "error");
-    EXPECT_TRUE(events("consent.create").empty()) << "no consent was created";
+    auto failed = events("consent.sms");
+    ASSERT_EQ(failed.size(), 1u);
+    EXPECT_EQ(failed[0].outcome, "error");
+    auto created = events("consent.create");
+    ASSERT_EQ(created.size(), 1u);
+    EXPECT_LT(created[0].seq, failed[0].seq) << "stored and recorded first, then sent";
+    EXPECT_EQ(created[0].target, failed[0].target);
+    EXPECT_TRUE(store.consent(created[0].target)) << "the code the SMS would have carried is the stored one";
 }
 
 TEST_F(ConsentServiceTest, TheLimitPerPhoneHoldsAcrossSubjectsOfThatPhone) {
