@@ -44,6 +44,12 @@ public:
         up_ = waitServing([&] { return answersHealthz(port); });
     }
     bool up() const { return up_; }
+    /// PUT of a synthetic application under the front desk's key: its status.
+    int putApplication(const std::string& id) {
+        return call("PUT", "/v1/applications/" + id,
+                    R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
+            .status;
+    }
     ClientResponse call(const std::string& method, const std::string& target, const std::string& body = "",
                         const std::vector<std::pair<std::string, std::string>>& headers = kDesk) {
         HttpClient c(port);
@@ -58,10 +64,7 @@ private:
 TEST(Integrity, AConsentCanNoLongerBeResentWithoutEnd) {
     Gateway gw;
     ASSERT_TRUE(gw.up()) << gw.log();
-    ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-RESEND",
-                      R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
-                  .status,
-              201);
+    ASSERT_EQ(gw.putApplication("INT-RESEND"), 201);
     auto consent = gw.call("POST", "/v1/consents",
                            R"({"application_id":"INT-RESEND","subject":{"type":"enterprise","code":"91110102E80346803Q"},)"
                            R"("licence_types":["business_licence"],"purpose":"power_connection"})");
@@ -145,10 +148,7 @@ TEST(Integrity, AuditVerifyExitsZeroOnlyForAWholeExportUnderTheGatewaysKey) {
     Gateway gw;
     ASSERT_TRUE(gw.up()) << gw.log();
     for (int i = 0; i < 5; ++i)
-        ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-AUDIT-" + std::to_string(i),
-                          R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
-                      .status,
-                  201);
+        ASSERT_EQ(gw.putApplication("INT-AUDIT-" + std::to_string(i)), 201);
     auto exported = gw.call("GET", "/v1/audit/export", "", kAuditor);
     ASSERT_EQ(exported.status, 200);
     const fs::path whole = gw.dir / "whole.ndjson", cut = gw.dir / "cut.ndjson";
@@ -176,10 +176,7 @@ TEST(Integrity, LargeUploadsBeyondTheSlotsAre503BeforeTheirBodyIsRead) {
         return std::regex_replace(cfg, std::regex("\\[server\\]\n"), "[server]\nlarge_upload_slots = 2\n");
     });
     ASSERT_TRUE(gw.up()) << gw.log();
-    ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-SLOTS",
-                      R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
-                  .status,
-              201);
+    ASSERT_EQ(gw.putApplication("INT-SLOTS"), 201);
     const std::string head = "POST /v1/scans?application_id=INT-SLOTS HTTP/1.1\r\nHost: x\r\n"
                              "Authorization: Bearer demo-frontdesk\r\nContent-Type: image/png\r\n"
                              "Content-Length: 5000000\r\n\r\n";
@@ -218,10 +215,7 @@ TEST(Integrity, LargeUploadsBeyondTheSlotsAre503BeforeTheirBodyIsRead) {
 TEST(Integrity, AMarkMadeWithoutTheDeploymentSecretNamesNobody) {
     Gateway gw;
     ASSERT_TRUE(gw.up()) << gw.log();
-    ASSERT_EQ(gw.call("PUT", "/v1/applications/INT-MARK",
-                      R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
-                  .status,
-              201);
+    ASSERT_EQ(gw.putApplication("INT-MARK"), 201);
     auto scan = gw.call("POST", "/v1/scans?application_id=INT-MARK", blankPage(900, 640, IFF_PNG),
                         {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", "image/png"}});
     ASSERT_EQ(scan.status, 201) << scan.body;
