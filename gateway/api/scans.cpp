@@ -99,6 +99,7 @@ struct Stored {
     ocr::ScanResult result;
     std::string documentId;
     json::value crossCheck = nullptr;
+    store::DocumentMeta meta;  ///< sealed, not yet in the store: it goes in with its event
 };
 
 asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) {
@@ -142,7 +143,7 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
         co_await c->auditor.record(std::move(e));
         co_return scanResponse(*err, req.requestId);
     }
-    // Encrypting and storing are CPU and disk work: on the blocking pool.
+    // Encrypting and the cross-check are CPU and disk work: on the blocking pool.
     std::function<Stored()> job = [c, appId, app, caller, mediaType, now, who, bodyView,
                                    read = std::get<ocr::ScanResult>(outcome)]() {
         Stored out;
@@ -159,8 +160,8 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
         meta.createdAt = now;
         meta.fieldsJson = json::serialize(fields);
         c->vault.put(meta, *bodyView);
-        c->s.store.insertDocument(meta);
         out.documentId = meta.id;
+        out.meta = meta;
         // Cross-check with an e-licence of the same kind, when the application holds one.
         if (auto* p = pairingFor(r->docType)) {
             for (auto& d : c->s.store.documentsOf(appId)) {
@@ -196,7 +197,14 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
     }
     auto e = event("allowed", {{"doc_type", r.docType}, {"needs_review", review}, {"corrected", corrected}});
     e.target = stored.documentId;
-    co_await c->auditor.record(std::move(e));
+    // The document row commits with its scan.create event, or neither (503 audit_unavailable; the
+    // sealed blob without its row is never readable).
+    store::AuditedAction insert = [c, meta = stored.meta](store::AuditEvent&) {
+        c->s.store.insertDocument(meta);
+        return true;
+    };
+    auto inserting = c->auditor.recordWith(std::move(e), std::move(insert));
+    co_await std::move(inserting);
     auto answer = ocr::scanJson(r, stored.documentId);
     answer["cross_check"] = stored.crossCheck;
     co_return jsonResponse(201, answer);

@@ -276,6 +276,8 @@ TEST(Integrity, NothingHappensThatTheAuditLogCannotRecord) {
     refused(gw.call("PUT", "/v1/applications/INT-ATOMIC-NEW", app));
     refused(gw.call("GET", "/v1/applications/INT-ATOMIC"));
     refused(gw.call("PATCH", "/v1/scans/" + doc + "/fields", R"({"fields":{"name":"合成示例乙"}})"));
+    refused(gw.call("POST", "/v1/scans?application_id=INT-ATOMIC", readFile(sourceDir() + "/tests/data/scans/0-id_card_front.png"),
+                    {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", "image/png"}}));
 
     ASSERT_EQ(exec("DROP TRIGGER audit_refuses"), SQLITE_OK);
     sqlite3_close(db);
@@ -286,6 +288,8 @@ TEST(Integrity, NothingHappensThatTheAuditLogCannotRecord) {
     auto meta = gw.call("GET", "/v1/documents/" + doc + "/meta");
     ASSERT_EQ(meta.status, 200);
     EXPECT_EQ(meta.body.find("合成示例乙"), std::string::npos) << "nor the refused correction: " << meta.body;
+    auto scans = json::parse(gw.call("GET", "/v1/audit/events?action=scan.create", "", kAuditor).body).as_object();
+    EXPECT_EQ(scans.at("events").as_array().size(), 1u) << "the refused scan stored nothing to record";
     // What did happen is all in the trail, and the trail is whole.
     auto reads = json::parse(
         gw.call("GET", "/v1/audit/events?action=application.read&outcome=allowed", "", kAuditor).body).as_object();
