@@ -41,6 +41,29 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 /// A body over this is a large upload and needs one of server.large_upload_slots.
 constexpr std::uint64_t kLargeBody = 1024 * 1024;
 
+/// One of server.large_upload_slots while a large body is received and served; empty otherwise.
+class UploadSlot {
+public:
+    UploadSlot() = default;
+    ~UploadSlot() {
+        if (inUse_) --*inUse_;
+    }
+    UploadSlot(const UploadSlot&) = delete;
+    UploadSlot& operator=(const UploadSlot&) = delete;
+    /// Takes a slot of `slots`; false when all are in use.
+    bool take(std::atomic<int>& inUse, int slots) {
+        if (inUse.fetch_add(1) >= slots) {
+            --inUse;
+            return false;
+        }
+        inUse_ = &inUse;
+        return true;
+    }
+
+private:
+    std::atomic<int>* inUse_ = nullptr;
+};
+
 namespace {
 
 std::string newRequestId() {
@@ -117,6 +140,27 @@ struct Server::Impl {
     template <class Stream>
     awaitable<void> refuse(Stream& stream, const std::string& method, Problem p, const std::string& requestId,
                            unsigned version, bool linger, int timeoutMs = 0, int retryAfterS = 1);
+
+    /// Why an admitted request's body is refused before a byte of it is read (413 over the route's
+    /// limit, 503 when it is large and every upload slot is taken), or nullopt with `slot` taken
+    /// when it is large.
+    std::optional<Problem> bodyRefusal(const Dispatcher::Admission& admission, boost::optional<std::uint64_t> contentLength,
+                                       bool bodyFollows, UploadSlot& slot) {
+        if (admission.answer) return std::nullopt;
+        const std::uint64_t limit = admission.bodyLimit;
+        if (contentLength && *contentLength > limit)
+            return makeProblem(413, "too_large",
+                               "the body has " + std::to_string(*contentLength) + " bytes; this route accepts at most " +
+                                   std::to_string(limit));
+        // Large bodies (scans, copies to identify: up to 20 MiB each) pass a semaphore, so memory for
+        // bodies is bounded by the slots, not by the connection count.
+        const bool large = bodyFollows && (contentLength ? *contentLength > kLargeBody : limit > kLargeBody);
+        if (large && !slot.take(largeUploads, cfg.largeUploadSlots))
+            return makeProblem(503, "upload_slots_full",
+                               "the gateway is receiving " + std::to_string(cfg.largeUploadSlots) +
+                                   " large uploads already; send this one again in a few seconds");
+        return std::nullopt;
+    }
 
     impl::ReadLimits readLimits(bool firstRequest, bool probesOnly) const {
         impl::ReadLimits l;
@@ -473,35 +517,11 @@ awaitable<void> Server::Impl::serveRequests(Stream& stream, beast::flat_buffer& 
         auto admitting = dispatcher.admit(in);
         Dispatcher::Admission admission = co_await std::move(admitting);
         const std::uint64_t limit = admission.bodyLimit;
-        if (!admission.answer && contentLength && *contentLength > limit) {
-            co_await refuse(stream, method,
-                            makeProblem(413, "too_large",
-                                        "the body has " + std::to_string(*contentLength) +
-                                            " bytes; this route accepts at most " + std::to_string(limit)),
-                            requestId, version, true);
+        UploadSlot slot;
+        if (auto p = bodyRefusal(admission, contentLength, bodyFollows, slot)) {
+            const int retryAfterS = p->status == 503 ? 2 : 1;
+            co_await refuse(stream, method, std::move(*p), requestId, version, true, cfg.writeTimeoutMs, retryAfterS);
             co_return;
-        }
-        // Large bodies (scans, copies to identify: up to 20 MiB each) pass a semaphore before a byte
-        // is read, so memory for bodies is bounded by the slots, not by the connection count.
-        const bool large = !admission.answer && bodyFollows &&
-                           (contentLength ? *contentLength > kLargeBody : limit > kLargeBody);
-        struct Slot {
-            std::atomic<int>* n = nullptr;
-            ~Slot() {
-                if (n) --*n;
-            }
-        } slot;
-        if (large) {
-            if (largeUploads.fetch_add(1) >= cfg.largeUploadSlots) {
-                --largeUploads;
-                co_await refuse(stream, method,
-                                makeProblem(503, "upload_slots_full",
-                                            "the gateway is receiving " + std::to_string(cfg.largeUploadSlots) +
-                                                " large uploads already; send this one again in a few seconds"),
-                                requestId, version, true, cfg.writeTimeoutMs, 2);
-                co_return;
-            }
-            slot.n = &largeUploads;
         }
         bool refusedUnread = admission.answer.has_value() && bodyFollows;
         if (refusedUnread && !headerParser.chunked() && *contentLength <= impl::kDrainLimit) {
