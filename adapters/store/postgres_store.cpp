@@ -277,23 +277,28 @@ std::vector<DocumentMeta> PostgresStore::documentsWrappedBelow(std::uint32_t ver
     return out;
 }
 
-std::vector<std::string> PostgresStore::documentsCreatedBefore(Millis cutoff, int limit) {
-    auto c = pool_->acquire();
-    auto r = c->exec("SELECT id FROM documents WHERE created_at < $1 AND purged_at = 0 ORDER BY created_at LIMIT $2",
-                     {cutoff, static_cast<std::int64_t>(limit)});
+namespace {
+// The ids a retention query ($1 `at`, $2 `limit`) answers.
+std::vector<std::string> documentIds(pg::Conn& c, const std::string& sql, Millis at, int limit) {
+    auto r = c.exec(sql, {at, static_cast<std::int64_t>(limit)});
     std::vector<std::string> ids;
     for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
     return ids;
 }
+}  // namespace
+
+std::vector<std::string> PostgresStore::documentsCreatedBefore(Millis cutoff, int limit) {
+    auto c = pool_->acquire();
+    return documentIds(*c, "SELECT id FROM documents WHERE created_at < $1 AND purged_at = 0 ORDER BY created_at LIMIT $2",
+                       cutoff, limit);
+}
 
 std::vector<std::string> PostgresStore::documentsExpiredBy(Millis now, int limit) {
     auto c = pool_->acquire();
-    auto r = c->exec("SELECT id FROM documents WHERE expires_at > 0 AND expires_at <= $1 AND purged_at = 0 "
-                     "ORDER BY expires_at LIMIT $2",
-                     {now, static_cast<std::int64_t>(limit)});
-    std::vector<std::string> ids;
-    for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
-    return ids;
+    return documentIds(*c,
+                       "SELECT id FROM documents WHERE expires_at > 0 AND expires_at <= $1 AND purged_at = 0 "
+                       "ORDER BY expires_at LIMIT $2",
+                       now, limit);
 }
 
 bool PostgresStore::purgeDocument(const std::string& id, Millis now) {

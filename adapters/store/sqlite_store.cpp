@@ -329,23 +329,29 @@ std::vector<DocumentMeta> SqliteStore::documentsWrappedBelow(std::uint32_t versi
     return out;
 }
 
-std::vector<std::string> SqliteStore::documentsCreatedBefore(Millis cutoff, int limit) {
-    std::lock_guard lock(mutex_);
+namespace {
+// The ids a retention query (`at`, then `limit` as its parameters) answers.
+std::vector<std::string> documentIds(sqlite3* db, const char* sql, Millis at, int limit) {
     std::vector<std::string> ids;
-    Stmt s(db_, "SELECT id FROM documents WHERE created_at < ? AND purged_at = 0 ORDER BY created_at LIMIT ?");
-    s.bind(1, cutoff).bind(2, static_cast<std::int64_t>(limit));
+    Stmt s(db, sql);
+    s.bind(1, at).bind(2, limit);
     while (s.step()) ids.push_back(s.text(0));
     return ids;
+}
+}  // namespace
+
+std::vector<std::string> SqliteStore::documentsCreatedBefore(Millis cutoff, int limit) {
+    std::lock_guard lock(mutex_);
+    return documentIds(db_, "SELECT id FROM documents WHERE created_at < ? AND purged_at = 0 ORDER BY created_at LIMIT ?",
+                       cutoff, limit);
 }
 
 std::vector<std::string> SqliteStore::documentsExpiredBy(Millis now, int limit) {
     std::lock_guard lock(mutex_);
-    std::vector<std::string> ids;
-    Stmt s(db_, "SELECT id FROM documents WHERE expires_at > 0 AND expires_at <= ? AND purged_at = 0 "
-                "ORDER BY expires_at LIMIT ?");
-    s.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
-    while (s.step()) ids.push_back(s.text(0));
-    return ids;
+    return documentIds(db_,
+                       "SELECT id FROM documents WHERE expires_at > 0 AND expires_at <= ? AND purged_at = 0 "
+                       "ORDER BY expires_at LIMIT ?",
+                       now, limit);
 }
 
 bool SqliteStore::purgeDocument(const std::string& id, Millis now) {

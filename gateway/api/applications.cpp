@@ -41,6 +41,15 @@ struct Ctx {
     Auditor* auditor;
 };
 
+// An allowed event of `action` on application `id`, by the caller of `req`.
+store::AuditEvent applicationEvent(const HttpRequest& req, std::string action, const std::string& id) {
+    store::AuditEvent e = requestEvent(req, std::move(action));
+    e.target = id;
+    e.applicationId = id;
+    e.outcome = "allowed";
+    return e;
+}
+
 // The changes a write makes, masked for the audit trail (names and phones are personal data).
 json::array maskedChanges(const std::optional<store::Application>& old, const store::Application& now) {
     json::array out;
@@ -91,10 +100,7 @@ asio::awaitable<HttpResponse> putApplication(Ctx c, HttpRequest req) {
     // Create if absent (atomic: of two desks creating one id, one creates and the other is judged
     // against the stored creator); otherwise an update, which only who works on it may make.
     auto written = std::make_shared<std::optional<store::Application>>();
-    store::AuditEvent created = requestEvent(req, "application.write");
-    created.target = id;
-    created.applicationId = id;
-    created.outcome = "allowed";
+    store::AuditEvent created = applicationEvent(req, "application.write", id);
     created.detailJson = json::serialize(json::object{{"created", true}, {"changes", maskedChanges(std::nullopt, app)}});
     store::AuditedAction create = [s, app](store::AuditEvent&) { return s->store.insertApplication(app); };
     auto creating = c.auditor->recordWith(std::move(created), std::move(create));
@@ -115,10 +121,7 @@ asio::awaitable<HttpResponse> putApplication(Ctx c, HttpRequest req) {
                                                   " (and whom the access rules assign it to): " + decision.reason));
     app.createdBy = before->createdBy;
     app.createdAt = before->createdAt;
-    store::AuditEvent updated = requestEvent(req, "application.write");
-    updated.target = id;
-    updated.applicationId = id;
-    updated.outcome = "allowed";
+    store::AuditEvent updated = applicationEvent(req, "application.write", id);
     // The changes against the row as it is inside the transaction, not as first read.
     store::AuditedAction update = [s, app, written](store::AuditEvent& e) {
         auto old = s->store.application(app.id);
@@ -138,10 +141,7 @@ asio::awaitable<HttpResponse> getApplication(Ctx c, HttpRequest req) {
     ApplicationAccess access = co_await accessApplication(*c.s, *c.auditor, req, "application.read", id);
     if (access.refusal) co_return std::move(*access.refusal);
     // A read of personal data is audited before it is answered: no event, no answer.
-    store::AuditEvent e = requestEvent(req, "application.read");
-    e.target = id;
-    e.applicationId = id;
-    e.outcome = "allowed";
+    store::AuditEvent e = applicationEvent(req, "application.read", id);
     co_await c.auditor->record(std::move(e));
     co_return jsonResponse(200, toJson(*access.app));
 }

@@ -9,10 +9,8 @@ namespace lgw::gateway {
 namespace asio = boost::asio;
 
 namespace {
-constexpr int kRetentionBatch = 100;
-}
 
-namespace {
+constexpr int kRetentionBatch = 100;
 
 // Shreds the documents `due` names, a batch at a time; each in one transaction with its audit
 // event, so a failing audit log leaves it whole (it is due again on the next pass).
