@@ -150,10 +150,14 @@ asio::awaitable<HttpResponse> signIn(Ctx* c, HttpRequest req) {
     const std::int64_t now = c->s.nowMs();
     store::Session session{security::sha256Hex(token), a.principal->id, a.principal->role, now, now,
                            now + c->absoluteMs()};
-    std::function<void()> job = [c, session] { c->s.store.insertSession(session); };
-    co_await c->s.blocking.run(std::move(job));
+    // The session exists only with its sign-in event (one transaction).
     auto e = event(req, "session.sign_in", a.principal->id, a.principal->role, "allowed");
-    co_await c->auditor.record(std::move(e));
+    store::AuditedAction insert = [c, session](store::AuditEvent&) {
+        c->s.store.insertSession(session);
+        return true;
+    };
+    auto signing = c->auditor.recordWith(std::move(e), std::move(insert));
+    co_await std::move(signing);
     auto resp = jsonResponse(201, sessionJson(session, ConsoleService::csrfFor(token), c->idleMs()));
     resp.headers.emplace_back("Set-Cookie", c->cookie(token, c->absoluteMs() / 1000));
     resp.headers.emplace_back("Cache-Control", "no-store");
@@ -178,13 +182,14 @@ asio::awaitable<HttpResponse> getSession(Ctx* c, HttpRequest req) {
 
 asio::awaitable<HttpResponse> signOut(Ctx* c, HttpRequest req) {
     const std::string token = cookieValue(req, kSessionCookie);
-    if (!token.empty()) {
-        std::string hash = security::sha256Hex(token);
-        std::function<bool()> job = [c, hash] { return c->s.store.deleteSession(hash); };
-        co_await c->s.blocking.call(std::move(job));
-    }
+    // The session ends with its sign-out event (one transaction).
     auto e = event(req, "session.sign_out", req.principal->id, req.principal->role, "allowed");
-    co_await c->auditor.record(std::move(e));
+    store::AuditedAction end = [c, hash = token.empty() ? std::string() : security::sha256Hex(token)](store::AuditEvent&) {
+        if (!hash.empty()) c->s.store.deleteSession(hash);
+        return true;
+    };
+    auto ending = c->auditor.recordWith(std::move(e), std::move(end));
+    co_await std::move(ending);
     auto resp = jsonResponse(200, {{"signed_out", true}});
     resp.headers.emplace_back("Set-Cookie", c->cookie("", 0));
     co_return resp;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "gateway/api/copy_trace_json.hpp"
@@ -13,6 +14,7 @@
 #include "gateway/services/audit.hpp"
 #include "gateway/services/key_admin.hpp"
 #include "security/audit_chain.hpp"
+#include "security/audit_detail.hpp"
 #include "security/keyring.hpp"
 
 namespace lgw::gateway::cli {
@@ -68,36 +70,48 @@ int keysCommand(const std::string& configPath, bool rotate) {
         e.actor = "cli";
         e.role = "admin";
         e.outcome = "allowed";
+        e.at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+        const auto hasher = auditHasher(cfg.crypto.national());
         std::string out;
         if (rotate) {
-            auto v = security::rotateKeyringFile(path);
-            if (auto* err = std::get_if<security::KeyringError>(&v)) {
-                std::cerr << "keys rotate: " << err->message << "\n";
+            // The new version is written inside the event's transaction: a failed write is recorded
+            // as an error, and an event that cannot be written fails the command (the file then
+            // holds an unused version, which the next rotate or rewrap reports).
+            e.action = "keys.rotate";
+            std::optional<security::KeyringError> failed;
+            store::AuditedAction write = [&](store::AuditEvent& ev) {
+                auto v = security::rotateKeyringFile(path);
+                if (auto* err = std::get_if<security::KeyringError>(&v)) {
+                    failed = *err;
+                    ev.outcome = "error";
+                    ev.detailJson = security::AuditDetail{{"error", err->message}}.json();
+                    return true;
+                }
+                ev.detailJson = security::AuditDetail{{"new_version", std::get<std::uint32_t>(v)}}.json();
+                out = "new KEK version " + std::to_string(std::get<std::uint32_t>(v)) + " written to " + path +
+                      "; restart the gateways so that new documents use it, then run keys rewrap";
+                return true;
+            };
+            st.appendAuditWith(e, hasher, write);
+            if (failed) {
+                std::cerr << "keys rotate: " << failed->message << "\n";
                 return 1;
             }
-            e.action = "keys.rotate";
-            e.detailJson = boost::json::serialize(boost::json::object{{"new_version", std::get<std::uint32_t>(v)}});
-            out = "new KEK version " + std::to_string(std::get<std::uint32_t>(v)) +
-                  " written to " + path + "; restart the gateways so that new documents use it, then run keys rewrap";
         } else {
             auto ring = security::loadKeyringFile(path);
             if (auto* err = std::get_if<security::KeyringError>(&ring)) {
                 std::cerr << "keys rewrap: " << err->message << "\n";
                 return 1;
             }
-            auto report = rewrapAll(st, std::get<security::Keyring>(ring));
             e.action = "keys.rewrap";
+            const auto& keyring = std::get<security::Keyring>(ring);
+            auto report = rewrapAll(st, keyring, hasher, e);
             e.outcome = report.failed ? "error" : "allowed";
-            e.detailJson = boost::json::serialize(boost::json::object{
-                {"rewrapped", report.rewrapped}, {"failed", report.failed},
-                {"to_version", std::get<security::Keyring>(ring).newest()}});
             out = std::to_string(report.rewrapped) + " data key(s) re-wrapped under version " +
-                  std::to_string(std::get<security::Keyring>(ring).newest()) +
+                  std::to_string(keyring.newest()) +
                   (report.failed ? "; " + std::to_string(report.failed) + " could not be unwrapped (KEK missing)" : "");
         }
-        e.at = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count();
-        st.appendAudit(e, auditHasher(cfg.crypto.national()));
         std::cout << out << "\n";
         return e.outcome == "allowed" ? 0 : 1;
     } catch (const std::exception& ex) {
@@ -121,7 +135,7 @@ int packagesReplay(const std::string& configPath, const std::string& packageId) 
             std::cerr << "packages replay: no package " << packageId << "\n";
             return 1;
         }
-        bool ok = st.requeueDeadLetter(packageId, now);
+        bool ok = false;
         store::AuditEvent e;
         e.at = now;
         e.actor = "cli";
@@ -129,8 +143,12 @@ int packagesReplay(const std::string& configPath, const std::string& packageId) 
         e.action = "package.replay";
         e.target = packageId;
         e.applicationId = pkg->applicationId;
-        e.outcome = ok ? "allowed" : "denied";
-        st.appendAudit(e, auditHasher(cfg.crypto.national()));
+        store::AuditedAction requeue = [&](store::AuditEvent& ev) {  // requeued with its event, or neither
+            ok = st.requeueDeadLetter(packageId, now);
+            ev.outcome = ok ? "allowed" : "denied";
+            return true;
+        };
+        st.appendAuditWith(e, auditHasher(cfg.crypto.national()), requeue);
         if (!ok) {
             std::cerr << "packages replay: " << packageId << " is " << pkg->status << ", not a dead letter\n";
             return 1;

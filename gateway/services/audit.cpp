@@ -71,10 +71,15 @@ boost::asio::awaitable<store::AuditEvent> Auditor::record(store::AuditEvent even
 
 boost::asio::awaitable<std::optional<store::AuditEvent>> Auditor::recordWith(store::AuditEvent event,
                                                                               store::AuditedAction action) {
-    event.subject = subjectReference(event.subject);
     if (event.at == 0) event.at = clock_->nowMs();
-    std::function<std::optional<store::AuditEvent>()> job = [this, event, action] {
-        auto stored = store_.appendAuditWith(event, hasher_, action);
+    // The action may complete the event, its subject too: the subject is referenced after it.
+    store::AuditedAction completed = [this, action = std::move(action)](store::AuditEvent& e) {
+        if (!action(e)) return false;
+        e.subject = subjectReference(e.subject);
+        return true;
+    };
+    std::function<std::optional<store::AuditEvent>()> job = [this, event, completed] {
+        auto stored = store_.appendAuditWith(event, hasher_, completed);
         if (!stored) return stored;
         for (auto seen = highestSeq_.load(); stored->seq > seen && !highestSeq_.compare_exchange_weak(seen, stored->seq);) {
         }

@@ -54,7 +54,8 @@ public:
     boost::asio::awaitable<store::AuditEvent> record(store::AuditEvent event);
     /// The store operation `action` and its event in one transaction, on the blocking pool: both
     /// commit or neither (store::AuditLog::appendAuditWith). nullopt when the action found nothing
-    /// to do (returned false). Throws adapters::AuditUnavailable when the event cannot be written:
+    /// to do (returned false). The action may complete the event (outcome, detail, application,
+    /// subject as the raw code: it is referenced after the action). Throws adapters::AuditUnavailable when the event cannot be written:
     /// the action did not happen either.
     boost::asio::awaitable<std::optional<store::AuditEvent>> recordWith(store::AuditEvent event, store::AuditedAction action);
     /// Signs a checkpoint at the current head now (blocking; call on the pool). Returns it, or

@@ -73,6 +73,14 @@ store::AuditEvent event(const Actor& who, std::string action, std::string target
     return e;
 }
 
+// An event's outcome decided inside its audited action (the subject is still the raw code there).
+void complete(store::AuditEvent& e, std::string outcome, security::AuditDetail detail = {}, bool alert = false) {
+    if (!e.subject.empty()) detail.add("subject_masked", security::maskIdentityCode(e.subject));
+    e.outcome = std::move(outcome);
+    e.detailJson = detail.json();
+    e.alert = alert;
+}
+
 adapters::sms::SmsMessage codeMessage(std::string phone, const std::string& code, int ttlS, std::string consentId) {
     return {std::move(phone), "consent_code", {{"code", code}, {"valid_minutes", std::to_string(ttlS / 60)}},
             std::move(consentId)};
@@ -256,15 +264,21 @@ asio::awaitable<ConsentResult<CodeResent>> ConsentService::resend(Actor who, std
     const std::string hmac = security::smsCodeHmac(d_.codeSecret, id, smsCode);
     const Millis expires = std::min(now + cfg().codeTtlS * 1000LL, consent->createdAt + cfg().lifetimeS * 1000LL);
     const Millis resendAfter = now + cfg().resendIntervalS * 1000LL;
+    // The reservation and its event commit together; a send that fails after it is audited too.
     const int maxResends = cfg().maxResends;
-    std::function<store::ResendOutcome()> job = [this, id, hmac, expires, resendAfter, now, maxResends] {
-        return d_.services.store.replaceConsentCode(id, hmac, expires, resendAfter, now, maxResends);
+    auto outcome = std::make_shared<store::ResendOutcome>(store::ResendOutcome::kNotPending);
+    auto ev4 = event(who, "consent.resend", id, consent->applicationId, consent->subjectCode, "allowed",
+                     {{"resend", consent->resends + 1}});
+    store::AuditedAction reserve = [this, id, hmac, expires, resendAfter, now, maxResends, outcome](store::AuditEvent&) {
+        *outcome = d_.services.store.replaceConsentCode(id, hmac, expires, resendAfter, now, maxResends);
+        return *outcome == store::ResendOutcome::kOk;
     };
-    auto outcome = co_await d_.services.blocking.call(std::move(job));
-    if (outcome == store::ResendOutcome::kTooSoon)
+    auto reserving = d_.auditor.recordWith(std::move(ev4), std::move(reserve));
+    co_await std::move(reserving);
+    if (*outcome == store::ResendOutcome::kTooSoon)
         co_return failure(ConsentErrc::kRateLimited, "a new code was sent moments ago");
-    if (outcome == store::ResendOutcome::kTooMany) co_return resendLimit(maxResends);
-    if (outcome != store::ResendOutcome::kOk)
+    if (*outcome == store::ResendOutcome::kTooMany) co_return resendLimit(maxResends);
+    if (*outcome != store::ResendOutcome::kOk)
         co_return failure(ConsentErrc::kConsentUsed, "this consent can no longer be resent");
     auto msg = codeMessage(consent->phone, smsCode, static_cast<int>((expires - now) / 1000), id);
     auto sent = co_await d_.sms.send(std::move(msg));
@@ -277,9 +291,6 @@ asio::awaitable<ConsentResult<CodeResent>> ConsentService::resend(Actor who, std
         f.cause = smsError;
         co_return f;
     }
-    auto ev4 = event(who, "consent.resend", id, consent->applicationId, consent->subjectCode, "allowed",
-                     {{"resend", consent->resends + 1}});
-    co_await audit(std::move(ev4));
     co_return CodeResent{expires, cfg().resendIntervalS};
 }
 
@@ -294,46 +305,46 @@ asio::awaitable<ConsentResult<GrantIssued>> ConsentService::verify(Actor who, st
     grant.expiresAt = now + cfg().grantTtlS * 1000LL;
     const std::string presented = security::smsCodeHmac(d_.codeSecret, id, code);
     const int maxAttempts = cfg().maxAttempts;
-    std::function<store::VerifyResult()> job = [this, id, presented, now, maxAttempts, grant] {
-        return d_.services.store.verifyConsentCode(id, presented, now, maxAttempts, grant);
-    };
-    auto r = co_await d_.services.blocking.call(std::move(job));
-    const std::string app = consent->applicationId, subject = consent->subjectCode;
-    auto denied = [&](const char* reason, bool alert = false) {
-        return event(who, "consent.verify", id, app, subject, "denied", {{"reason", reason}}, alert);
-    };
-    switch (r.outcome) {
-        case store::VerifyOutcome::kVerified: {
-            auto ev5 = event(who, "consent.verify", id, app, subject, "allowed");
-            co_await audit(std::move(ev5));
-            co_return GrantIssued{grantId, grant.expiresAt, app, consent->licenceTypes, consent->purpose};
+    // The code's check (verified, attempt counted or locked) and its event commit together.
+    const bool wasPending = consent->status == store::ConsentStatus::kPending;
+    auto r = std::make_shared<store::VerifyResult>();
+    auto ev5 = event(who, "consent.verify", id, consent->applicationId, consent->subjectCode, "allowed");
+    store::AuditedAction check = [this, id, presented, now, maxAttempts, grant, wasPending, r](store::AuditEvent& e) {
+        *r = d_.services.store.verifyConsentCode(id, presented, now, maxAttempts, grant);
+        switch (r->outcome) {
+            case store::VerifyOutcome::kVerified: complete(e, "allowed"); return true;
+            case store::VerifyOutcome::kMismatch: complete(e, "denied", {{"reason", "code_mismatch"}}); return true;
+            // The attempt that locks it is an alert; later ones at a locked consent are not news.
+            case store::VerifyOutcome::kLocked:
+                complete(e, "denied", {{"reason", "consent_locked"}}, wasPending);
+                return true;
+            case store::VerifyOutcome::kExpired: complete(e, "denied", {{"reason", "consent_expired"}}); return true;
+            case store::VerifyOutcome::kUsed: complete(e, "denied", {{"reason", "consent_used"}}); return true;
+            case store::VerifyOutcome::kNotFound: return false;
         }
+        return false;
+    };
+    auto checking = d_.auditor.recordWith(std::move(ev5), std::move(check));
+    co_await std::move(checking);
+    switch (r->outcome) {
+        case store::VerifyOutcome::kVerified:
+            co_return GrantIssued{grantId, grant.expiresAt, consent->applicationId, consent->licenceTypes,
+                                  consent->purpose};
         case store::VerifyOutcome::kMismatch: {
-            auto ev6 = denied("code_mismatch");
-            co_await audit(std::move(ev6));
             ConsentFailure f = failure(ConsentErrc::kCodeMismatch, "the code does not match; " +
-                                                                       std::to_string(r.attemptsLeft) + " attempt(s) left");
-            f.attemptsLeft = r.attemptsLeft;
+                                                                       std::to_string(r->attemptsLeft) + " attempt(s) left");
+            f.attemptsLeft = r->attemptsLeft;
             co_return f;
         }
         case store::VerifyOutcome::kLocked: {
-            // The attempt that locks it is an alert; later ones at a locked consent are not news.
-            auto ev7 = denied("consent_locked", consent->status == store::ConsentStatus::kPending);
-            co_await audit(std::move(ev7));
             ConsentFailure f = failure(ConsentErrc::kConsentLocked, "too many wrong codes; start a new consent");
             f.attemptsLeft = 0;
             co_return f;
         }
-        case store::VerifyOutcome::kExpired: {
-            auto ev8 = denied("consent_expired");
-            co_await audit(std::move(ev8));
+        case store::VerifyOutcome::kExpired:
             co_return failure(ConsentErrc::kConsentExpired, "the code expired; send a new one with /resend");
-        }
-        case store::VerifyOutcome::kUsed: {
-            auto ev9 = denied("consent_used");
-            co_await audit(std::move(ev9));
+        case store::VerifyOutcome::kUsed:
             co_return failure(ConsentErrc::kConsentUsed, "this consent was verified already; it serves one grant");
-        }
         case store::VerifyOutcome::kNotFound: break;
     }
     co_return failure(ConsentErrc::kConsentNotFound, "no consent " + id);
@@ -454,15 +465,31 @@ asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::G
     co_return FetchedLicence{doc.id, std::move(l), within};
 }
 
+asio::awaitable<store::ConsumeResult> ConsentService::consumeGrant(Actor who, std::string idHash,
+                                                                  std::optional<std::string> appFilter,
+                                                                  std::string target, Millis now) {
+    auto used = std::make_shared<store::ConsumeResult>();
+    auto ev = event(who, "grant.consume", target, "", "", "allowed");
+    store::AuditedAction consume = [this, idHash, caller = who.id, appFilter, now, used](store::AuditEvent& e) {
+        *used = d_.services.store.consumeGrant(idHash, caller, appFilter, now);
+        if (used->outcome != store::ConsumeOutcome::kOk) return false;
+        e.applicationId = used->grant->applicationId;
+        e.subject = used->grant->subjectCode;
+        complete(e, "allowed", {{"consent_id", used->grant->consentId}});
+        return true;
+    };
+    auto consuming = d_.auditor.recordWith(std::move(ev), std::move(consume));
+    co_await std::move(consuming);
+    co_return std::move(*used);
+}
+
 asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Actor who, std::string grantId,
                                                                               std::optional<std::string> appFilter) {
     const std::string idHash = security::sha256Hex(grantId);
     const Millis now = d_.services.nowMs();
-    std::function<store::ConsumeResult()> consume = [this, idHash, caller = who.id, appFilter, now] {
-        return d_.services.store.consumeGrant(idHash, caller, appFilter, now);
-    };
-    auto used = co_await d_.services.blocking.call(std::move(consume));
     const std::string target = "grant:" + idHash.substr(0, 16);
+    // A grant is used up with its event or not at all; a refusal changes nothing and is audited below.
+    auto used = co_await consumeGrant(who, idHash, appFilter, target, now);
     if (auto refused = co_await refuseGrant(who, used, target)) co_return std::move(*refused);
     const store::Grant g = *used.grant;
     auto consent = co_await load(g.consentId);
@@ -485,8 +512,13 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
         const GovError e = result.error();
         // An outage is not the customer's fault: give the grant back for a retry within its lifetime.
         if (e.code == GovErrorCode::kUpstreamTimeout || e.code == GovErrorCode::kUpstreamUnavailable) {
-            std::function<void()> release = [this, idHash, now] { d_.services.store.releaseGrant(idHash, now); };
-            co_await d_.services.blocking.run(std::move(release));
+            auto released = event(who, "grant.release", target, g.applicationId, g.subjectCode, "allowed",
+                                  {{"reason", adapters::govdata::toString(e.code)}});
+            store::AuditedAction release = [this, idHash, now](store::AuditEvent&) {
+                return d_.services.store.releaseGrant(idHash, now);
+            };
+            auto releasing = d_.auditor.recordWith(std::move(released), std::move(release));
+            co_await std::move(releasing);
         }
         auto ev13 = event(who, "licences.fetch", target, g.applicationId, g.subjectCode, "error",
                              {{"reason", adapters::govdata::toString(e.code)}});

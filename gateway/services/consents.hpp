@@ -162,6 +162,10 @@ private:
     std::optional<ConsentFailure> refuseResend(const store::Consent& c, const std::string& caller,
                                                std::int64_t now) const;
     boost::asio::awaitable<store::AuditEvent> audit(store::AuditEvent e);
+    /// Marks the grant used with its grant.consume event in one transaction (nothing when refused).
+    boost::asio::awaitable<store::ConsumeResult> consumeGrant(Actor who, std::string idHash,
+                                                              std::optional<std::string> appFilter, std::string target,
+                                                              std::int64_t now);
     boost::asio::awaitable<std::optional<ConsentFailure>> refuseGrant(Actor who, store::ConsumeResult used,
                                                                       std::string target);
     boost::asio::awaitable<std::optional<ConsentFailure>> rejectUnverified(Actor who, store::Grant g, std::string target,

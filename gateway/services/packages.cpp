@@ -192,9 +192,6 @@ Judgement judgeMaterials(store::Store& st, const config::Category& cat, const st
     return j;
 }
 
-// Not a coroutine: the event moves into the auditor's frame before this returns (STYLE.md, g++ 12).
-asio::awaitable<store::AuditEvent> PackageService::audit(store::AuditEvent e) { return d_.auditor.record(std::move(e)); }
-
 asio::awaitable<PackageResult<Built>> PackageService::build(Actor who, std::string appId) {
     const Millis now = d_.services.nowMs();
     const std::string packageId = "PKG-" + security::randomId128().substr(0, 20);
@@ -203,15 +200,27 @@ asio::awaitable<PackageResult<Built>> PackageService::build(Actor who, std::stri
         const config::Category* cat = nullptr;
         Judgement judged;
     };
-    std::function<Outcome()> job = [this, appId, packageId, now] {
-        Outcome o;
+    // The package, its reminders and its event (built, or denied without identity) commit together.
+    auto out = std::make_shared<Outcome>();
+    auto ev = actorEvent(who, "package.build", packageId, appId, "allowed");
+    store::AuditedAction job = [this, appId, packageId, now, out](store::AuditEvent& e) {
+        Outcome& o = *out;
         auto& st = d_.services.store;
         o.app = st.application(appId);
-        if (!o.app) return o;
+        if (!o.app) return false;
         o.cat = d_.materials.category(o.app->customerCategory);
-        if (!o.cat) return o;
+        if (!o.cat) return false;
         o.judged = judgeMaterials(st, *o.cat, *o.app, packageId, now);
-        if (o.judged.identityPresent) {
+        if (!o.judged.identityPresent) {
+            e.target.clear();
+            e.outcome = "denied";
+            e.detailJson = security::AuditDetail{{"reason", "identity_proof_missing"}}.json();
+            return true;
+        }
+        e.detailJson = security::AuditDetail{{"complete", o.judged.package.complete},
+                                             {"deficiencies", o.judged.package.deficiencies.size()}}
+                           .json();
+        {
             store::Package p;
             p.id = packageId;
             p.applicationId = appId;
@@ -222,25 +231,21 @@ asio::awaitable<PackageResult<Built>> PackageService::build(Actor who, std::stri
             st.insertPackage(p);
             scheduleMaterialReminders(st, *o.cat, *o.app, o.judged.package, now);
         }
-        return o;
+        return true;
     };
-    auto o = co_await d_.services.blocking.call(std::move(job));
+    auto building = d_.auditor.recordWith(std::move(ev), std::move(job));
+    co_await std::move(building);
+    Outcome& o = *out;
     if (auto f = unjudgeable(appId, o.app, o.cat)) co_return std::move(*f);
     if (!o.judged.identityPresent) {
         std::string names;
         for (auto& m : o.judged.identityMaterials) names += (names.empty() ? "" : " or ") + m;
-        auto denied = actorEvent(who, "package.build", "", appId, "denied", {{"reason", "identity_proof_missing"}});
-        co_await audit(std::move(denied));
         PackageFailure f = failure(PackageErrc::kIdentityProofMissing,
                                    "一证启动: a package starts with one valid identity proof (" + names +
                                        "); fetch it as an e-licence or scan it, then build again");
         f.items = std::move(o.judged.package.items);
         co_return f;
     }
-    auto built = actorEvent(who, "package.build", packageId, appId, "allowed",
-                            {{"complete", o.judged.package.complete},
-                             {"deficiencies", o.judged.package.deficiencies.size()}});
-    co_await audit(std::move(built));
     co_return Built{std::move(o.judged.package), std::move(*o.app)};
 }
 
@@ -269,38 +274,56 @@ asio::awaitable<PackageResult<Checklist>> PackageService::checklist(std::string 
 
 asio::awaitable<PackageResult<PushQueued>> PackageService::push(Actor who, std::string id) {
     const Millis now = d_.services.nowMs();
-    std::function<std::pair<store::EnqueueOutcome, std::optional<store::Package>>()> job = [this, id, now] {
+    // Queued (or found suspended) with its event in one transaction.
+    auto out = std::make_shared<std::pair<store::EnqueueOutcome, std::optional<store::Package>>>();
+    auto ev = actorEvent(who, "package.push", id, "", "allowed");
+    store::AuditedAction job = [this, id, now, out](store::AuditEvent& e) {
         auto& st = d_.services.store;
         suspendIfPastDue(st, id, now);
-        auto r = st.enqueuePush(id, now);
-        return std::make_pair(r, st.package(id));
+        out->first = st.enqueuePush(id, now);
+        out->second = st.package(id);
+        if (out->first == store::EnqueueOutcome::kNotFound) return false;
+        if (out->second) e.applicationId = out->second->applicationId;
+        if (out->first == store::EnqueueOutcome::kNotPushable) {
+            e.outcome = "denied";
+            e.detailJson = security::AuditDetail{{"reason", "suspended"}}.json();
+        } else {
+            e.detailJson = security::AuditDetail{{"already_queued", out->first == store::EnqueueOutcome::kAlreadyQueued}}.json();
+        }
+        return true;
     };
-    auto [r, p] = co_await d_.services.blocking.call(std::move(job));
+    auto pushing = d_.auditor.recordWith(std::move(ev), std::move(job));
+    co_await std::move(pushing);
+    const auto r = out->first;
+    const auto& p = out->second;
     if (r == store::EnqueueOutcome::kNotFound) co_return failure(PackageErrc::kPackageNotFound, "no package " + id);
     const std::string app = p ? p->applicationId : "";
     if (r == store::EnqueueOutcome::kNotPushable) {
-        auto denied = actorEvent(who, "package.push", id, app, "denied", {{"reason", "suspended"}});
-        co_await audit(std::move(denied));
         co_return failure(PackageErrc::kPackageSuspended,
                           "a deferred material is past its due date; bring it, build a new package and push that");
     }
     if (r == store::EnqueueOutcome::kQueued) d_.wakePusher();
-    auto pushed = actorEvent(who, "package.push", id, app, "allowed",
-                             {{"already_queued", r == store::EnqueueOutcome::kAlreadyQueued}});
-    co_await audit(std::move(pushed));
     co_return PushQueued{app, r == store::EnqueueOutcome::kQueued ? std::string("queued") : p->status};
 }
 
 asio::awaitable<PackageResult<PushQueued>> PackageService::replay(Actor who, std::string id) {
     const Millis now = d_.services.nowMs();
-    std::function<std::pair<bool, std::optional<store::Package>>()> job = [this, id, now] {
-        bool ok = d_.services.store.requeueDeadLetter(id, now);
-        return std::make_pair(ok, d_.services.store.package(id));
+    // Requeued (or refused) with its event in one transaction.
+    auto out = std::make_shared<std::pair<bool, std::optional<store::Package>>>();
+    auto ev = actorEvent(who, "package.replay", id, "", "allowed");
+    store::AuditedAction job = [this, id, now, out](store::AuditEvent& e) {
+        out->first = d_.services.store.requeueDeadLetter(id, now);
+        out->second = d_.services.store.package(id);
+        if (!out->second) return false;
+        e.applicationId = out->second->applicationId;
+        if (!out->first) e.outcome = "denied";
+        return true;
     };
-    auto [ok, p] = co_await d_.services.blocking.call(std::move(job));
+    auto replaying = d_.auditor.recordWith(std::move(ev), std::move(job));
+    co_await std::move(replaying);
+    const bool ok = out->first;
+    const auto& p = out->second;
     if (!p) co_return failure(PackageErrc::kPackageNotFound, "no package " + id);
-    auto e = actorEvent(who, "package.replay", id, p->applicationId, ok ? "allowed" : "denied");
-    co_await audit(std::move(e));
     if (!ok)
         co_return failure(PackageErrc::kNotDeadLetter, "package " + id + " is " + p->status + ", not a dead letter");
     d_.wakePusher();

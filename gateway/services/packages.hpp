@@ -105,7 +105,6 @@ public:
     boost::asio::awaitable<PackageResult<PushQueued>> replay(Actor who, std::string packageId);
 
 private:
-    boost::asio::awaitable<store::AuditEvent> audit(store::AuditEvent e);
     Deps d_;
 };
 

@@ -93,7 +93,6 @@ asio::awaitable<void> PushWorker::deliver(store::OutboxEntry row) {
     Built b = co_await s_.blocking.call(std::move(build));
     for (auto& e : b.copies) co_await auditor_.record(std::move(e));
     std::string outcome, error;
-    bool settled = false;
     if (!b.error.empty()) {
         outcome = "dead_letter";
         error = b.error;
@@ -111,20 +110,24 @@ asio::awaitable<void> PushWorker::deliver(store::OutboxEntry row) {
     }
     const Millis settleAt = s_.nowMs();
     const Millis next = settleAt + backoffMs(row.attempts);
-    std::function<bool()> settle = [this, id, outcome, error, settleAt, next] {
-        if (outcome == "delivered") return s_.store.markDelivered(id, owner_, settleAt);
-        if (outcome == "retrying") return s_.store.markRetry(id, owner_, error, next);
-        return s_.store.markDeadLetter(id, owner_, error);
-    };
-    settled = co_await s_.blocking.call(std::move(settle));
     s_.metrics.count("lgw_push_attempts_total", "outcome=\"" + outcome + "\"");
+    // The outbox row settles with its package.<outcome> event in one transaction.
+    auto settled = std::make_shared<bool>(false);
     store::AuditEvent e = actorEvent(Actor{owner_, "system", ""}, "package." + outcome, id, "",
-                                     outcome == "dead_letter" ? "error" : "allowed",
-                                     {{"attempt", row.attempts}, {"detail", error}, {"lease_held", settled}});
+                                     outcome == "dead_letter" ? "error" : "allowed");
     e.alert = outcome == "dead_letter";
-    if (!settled)
+    const int attempt = row.attempts;
+    store::AuditedAction settle = [this, id, outcome, error, settleAt, next, attempt, settled](store::AuditEvent& ev) {
+        if (outcome == "delivered") *settled = s_.store.markDelivered(id, owner_, settleAt);
+        else if (outcome == "retrying") *settled = s_.store.markRetry(id, owner_, error, next);
+        else *settled = s_.store.markDeadLetter(id, owner_, error);
+        ev.detailJson = security::AuditDetail{{"attempt", attempt}, {"detail", error}, {"lease_held", *settled}}.json();
+        return true;
+    };
+    auto settling = auditor_.recordWith(std::move(e), std::move(settle));
+    co_await std::move(settling);
+    if (!*settled)
         logger("push")->warn("package_id={} settled elsewhere: this worker's lease expired before {}", id, outcome);
-    co_await auditor_.record(std::move(e));
 }
 
 asio::awaitable<int> PushWorker::tick() {

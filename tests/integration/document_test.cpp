@@ -8,6 +8,7 @@
 
 #include "gateway/app/app.hpp"
 #include "security/audit_chain.hpp"
+#include "gateway/services/audit.hpp"
 #include "gateway/services/copy_trace.hpp"
 #include "gateway/services/key_admin.hpp"
 #include "imaging/canvas.hpp"
@@ -119,11 +120,27 @@ TEST(Documents, RotateRewrapAndRetireTheOldKey) {
         EXPECT_EQ(r.jsonString("code"), "document_unreadable") << r.body;
     }
     store::SqliteStore st({(dataDir / "gateway.db").string(), 5000});
-    auto report = gateway::rewrapAll(st, std::get<security::Keyring>(security::loadKeyringFile(keyFile)));
+    store::AuditEvent rewrapEvent;
+    rewrapEvent.actor = "cli";
+    rewrapEvent.role = "admin";
+    rewrapEvent.action = "keys.rewrap";
+    rewrapEvent.at = 1;
+    auto rewrap = [&] {
+        return gateway::rewrapAll(st, std::get<security::Keyring>(security::loadKeyringFile(keyFile)),
+                                  gateway::auditHasher(false), rewrapEvent);
+    };
+    auto report = rewrap();
     EXPECT_EQ(report.rewrapped, 1);
     EXPECT_EQ(report.failed, 0);
     EXPECT_EQ(st.document(ids[0])->keyVersion, 2u);
-    EXPECT_EQ(gateway::rewrapAll(st, std::get<security::Keyring>(security::loadKeyringFile(keyFile))).rewrapped, 0);
+    EXPECT_EQ(rewrap().rewrapped, 0);
+    // Each pass committed with its event: the batch that re-wrapped one key, and the empty pass.
+    store::AuditFilter byAction;
+    byAction.action = "keys.rewrap";
+    auto events = st.auditEvents(byAction);
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_NE(events[1].detailJson.find("\"rewrapped\":1"), std::string::npos) << events[1].detailJson;
+    EXPECT_NE(events[0].detailJson.find("\"rewrapped\":0"), std::string::npos) << events[0].detailJson;
     SimGateway later(retire);
     HttpClient l(later.gw->port);
     auto r = l.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-frontdesk"}});

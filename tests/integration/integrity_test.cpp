@@ -12,7 +12,9 @@
 #include <sstream>
 #include <thread>
 
+#include "adapters/store/sqlite_store.hpp"
 #include "imaging/canvas.hpp"
+#include "security/audit_chain.hpp"
 #include "security/crypto.hpp"
 #include "security/spread_spectrum_mark.hpp"
 #include "tests/common/blank_page.hpp"
@@ -50,6 +52,12 @@ public:
                     R"({"customer_category":"high_voltage","customer_name":"合成示例","phone":"13800001111"})")
             .status;
     }
+    /// A consent for the synthetic enterprise's business licence under application `app`.
+    ClientResponse startConsent(const std::string& app) {
+        return call("POST", "/v1/consents",
+                    R"({"application_id":")" + app + R"(","subject":{"type":"enterprise","code":"91110102E80346803Q"},)"
+                    R"("licence_types":["business_licence"],"purpose":"power_connection"})");
+    }
     ClientResponse call(const std::string& method, const std::string& target, const std::string& body = "",
                         const std::vector<std::pair<std::string, std::string>>& headers = kDesk) {
         HttpClient c(port);
@@ -60,14 +68,59 @@ private:
     bool up_ = false;
 };
 
+// ---- "The online /v1/audit/verify trusts the checkpoint table: deleting checkpoint rows and ---
+// ---- rewriting events after them passes" ------------------------------------------------------
+// Against the binary, its database edited from outside as an insider with file access would.
+TEST(Integrity, OnlineVerifyDoesNotTrustTheCheckpointTable) {
+    for (std::string tamper : {"checkpoints deleted", "checkpoints deleted, events after them rewritten",
+                               "checkpoints and the tail deleted"}) {
+        Gateway gw([](std::string cfg) {
+            return std::regex_replace(cfg, std::regex("checkpoint_every = 100"), "checkpoint_every = 3");
+        });
+        ASSERT_TRUE(gw.up()) << gw.log();
+        for (int i = 0; i < 6; ++i) ASSERT_EQ(gw.putApplication("INT-CP-" + std::to_string(i)), 201);
+        auto before = json::parse(gw.call("GET", "/v1/audit/verify", "", kAuditor).body).as_object();
+        ASSERT_TRUE(before.at("ok").as_bool()) << json::serialize(before);
+        ASSERT_GE(before.at("checkpoints").as_int64(), 2) << json::serialize(before);
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open((gw.dir / "data" / "gateway.db").string().c_str(), &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        auto exec = [&](const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); };
+        ASSERT_EQ(exec("DELETE FROM audit_checkpoints WHERE seq > 3"), SQLITE_OK);
+        if (tamper == "checkpoints deleted, events after them rewritten") {
+            // Rewritten as a careful insider would: every hash after the change recomputed, so the
+            // chain itself is consistent; only the signed checkpoints could tell.
+            store::SqliteStore st({(gw.dir / "data" / "gateway.db").string(), 5000});
+            auto events = st.auditRange(4, st.auditHead()->seq);
+            std::string prev = st.auditRange(3, 3).at(0).hash;
+            for (auto& e : events) {
+                e.actor = "someone-else";
+                e.prevHash = prev;
+                e.hash = security::auditHash(e);
+                prev = e.hash;
+                ASSERT_EQ(exec("UPDATE audit_events SET actor = 'someone-else', prev_hash = '" + e.prevHash + "', hash = '" +
+                               e.hash + "' WHERE seq = " + std::to_string(e.seq)),
+                          SQLITE_OK);
+            }
+        }
+        if (tamper == "checkpoints and the tail deleted") {
+            ASSERT_EQ(exec("DELETE FROM audit_events WHERE seq > 5"), SQLITE_OK);
+        }
+        sqlite3_close(db);
+        auto v = json::parse(gw.call("GET", "/v1/audit/verify", "", kAuditor).body).as_object();
+        EXPECT_FALSE(v.at("ok").as_bool()) << tamper << ": " << json::serialize(v);
+        if (v.contains("first_bad_seq")) {
+            EXPECT_GE(v.at("first_bad_seq").as_int64(), 4) << tamper;
+        }
+    }
+}
+
 // ---- "A consent can be resent without end (8 of 8 resends accepted with a 1 s interval)" --------
 TEST(Integrity, AConsentCanNoLongerBeResentWithoutEnd) {
     Gateway gw;
     ASSERT_TRUE(gw.up()) << gw.log();
     ASSERT_EQ(gw.putApplication("INT-RESEND"), 201);
-    auto consent = gw.call("POST", "/v1/consents",
-                           R"({"application_id":"INT-RESEND","subject":{"type":"enterprise","code":"91110102E80346803Q"},)"
-                           R"("licence_types":["business_licence"],"purpose":"power_connection"})");
+    auto consent = gw.startConsent("INT-RESEND");
     ASSERT_EQ(consent.status, 201) << consent.body;
     const std::string id = consent.jsonString("consent_id");
     std::vector<int> statuses;
@@ -294,6 +347,82 @@ TEST(Integrity, NothingHappensThatTheAuditLogCannotRecord) {
     auto reads = json::parse(
         gw.call("GET", "/v1/audit/events?action=application.read&outcome=allowed", "", kAuditor).body).as_object();
     EXPECT_EQ(reads.at("events").as_array().size(), 1u) << "the answered read, not the refused one";
+    auto verify = json::parse(gw.call("GET", "/v1/audit/verify", "", kAuditor).body).as_object();
+    EXPECT_TRUE(verify.at("ok").as_bool()) << json::serialize(verify);
+}
+
+// The same for the steps of a consent, a fetch, a package and a console session: each store change
+// commits with its event (issue 18), so a refused step leaves nothing changed to retry against.
+TEST(Integrity, NoConsentGrantPackageOrSessionStepHappensUnaudited) {
+    Gateway gw;
+    ASSERT_TRUE(gw.up()) << gw.log();
+    ASSERT_EQ(gw.putApplication("INT-ATOMIC2"), 201);
+    auto consent = gw.startConsent("INT-ATOMIC2");
+    ASSERT_EQ(consent.status, 201) << consent.body;
+    const std::string id = consent.jsonString("consent_id");
+    auto smsLines = [&] {
+        std::istringstream log(readFile(gw.dir / "data" / "sms.ndjson"));
+        std::vector<json::object> lines;
+        for (std::string line; std::getline(log, line);)
+            if (line.find(id) != std::string::npos) lines.push_back(json::parse(line).as_object());
+        return lines;
+    };
+    ASSERT_EQ(smsLines().size(), 1u);
+    const std::string code(smsLines()[0].at("params").as_object().at("code").as_string());
+
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((gw.dir / "data" / "gateway.db").string().c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    auto exec = [&](const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); };
+    auto count = [&](const char* sql) {
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+        int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+        sqlite3_finalize(st);
+        return n;
+    };
+    auto refuseAudit = [&] {
+        return exec("CREATE TRIGGER audit_refuses BEFORE INSERT ON audit_events BEGIN "
+                    "SELECT RAISE(ABORT, 'the audit disk is full'); END");
+    };
+    auto refused = [&](const ClientResponse& r, const char* what) {
+        EXPECT_EQ(r.status, 503) << what << ": " << r.body;
+        EXPECT_EQ(r.jsonString("code"), "audit_unavailable") << what << ": " << r.body;
+    };
+    ASSERT_EQ(refuseAudit(), SQLITE_OK);
+    std::this_thread::sleep_for(1100ms);  // past the resend interval
+    refused(gw.call("POST", "/v1/consents/" + id + "/resend"), "resend");
+    refused(gw.call("POST", "/v1/consents/" + id + "/verify", R"({"code":")" + code + "\"}"), "verify");
+    refused(gw.call("POST", "/v1/session", R"({"api_key":"demo-frontdesk"})"), "sign-in");
+    ASSERT_EQ(exec("DROP TRIGGER audit_refuses"), SQLITE_OK);
+    EXPECT_EQ(smsLines().size(), 1u) << "the refused resend sent no code";
+    EXPECT_EQ(count("SELECT count(*) FROM sessions"), 0) << "the refused sign-in made no session";
+    // The refused verify neither used the consent nor counted an attempt; the refused resend kept the code.
+    auto verified = gw.call("POST", "/v1/consents/" + id + "/verify", R"({"code":")" + code + "\"}");
+    ASSERT_EQ(verified.status, 200) << verified.body;
+    const std::string grant = verified.jsonString("grant_id");
+
+    ASSERT_EQ(refuseAudit(), SQLITE_OK);
+    refused(gw.call("POST", "/v1/grants/" + grant + "/licences"), "fetch");
+    ASSERT_EQ(exec("DROP TRIGGER audit_refuses"), SQLITE_OK);
+    auto fetched = gw.call("POST", "/v1/grants/" + grant + "/licences");
+    ASSERT_EQ(fetched.status, 200) << "the refused fetch did not use the grant up: " << fetched.body;
+
+    ASSERT_EQ(refuseAudit(), SQLITE_OK);
+    refused(gw.call("POST", "/v1/applications/INT-ATOMIC2/packages"), "package build");
+    ASSERT_EQ(exec("DROP TRIGGER audit_refuses"), SQLITE_OK);
+    EXPECT_EQ(count("SELECT count(*) FROM packages"), 0) << "the refused build stored no package";
+    auto built = gw.call("POST", "/v1/applications/INT-ATOMIC2/packages");
+    ASSERT_EQ(built.status, 201) << built.body;
+    const std::string pkg = built.jsonString("package_id");
+    ASSERT_EQ(refuseAudit(), SQLITE_OK);
+    refused(gw.call("POST", "/v1/packages/" + pkg + "/push"), "push");
+    ASSERT_EQ(exec("DROP TRIGGER audit_refuses"), SQLITE_OK);
+    EXPECT_EQ(count("SELECT count(*) FROM outbox"), 0) << "the refused push queued nothing";
+    sqlite3_close(db);
+
+    auto grants = json::parse(gw.call("GET", "/v1/audit/events?action=grant.consume", "", kAuditor).body).as_object();
+    EXPECT_EQ(grants.at("events").as_array().size(), 1u) << "one use of the grant, the answered one";
     auto verify = json::parse(gw.call("GET", "/v1/audit/verify", "", kAuditor).body).as_object();
     EXPECT_TRUE(verify.at("ok").as_bool()) << json::serialize(verify);
 }
