@@ -207,11 +207,35 @@ void readGovsimSection(const toml::table* t, Config& c, std::vector<ConfigError>
     sr.finish();
 }
 
+// The cloud providers' keys: what each needs, its endpoint, and https outside demo mode.
+void readCloudSms(TableReader& sr, SmsConfig& m, bool demo) {
+    const bool tencent = m.kind == "tencent_cloud", aliyun = m.kind == "aliyun";
+    if (!tencent && !aliyun) return;
+    if (m.endpoint.empty()) m.endpoint = tencent ? "https://sms.tencentcloudapi.com" : "https://dysmsapi.aliyuncs.com";
+    if (!demo && m.endpoint.rfind("https://", 0) != 0)
+        sr.error("endpoint", "must be https:// outside demo mode (messages carry consent codes)");
+    auto need = [&](const char* key, const std::string& v, const char* what) {
+        if (v.empty()) sr.error(key, std::string("is required when kind = \"") + m.kind + "\": " + what);
+    };
+    if (tencent) {
+        need("secret_id_file", m.secretIdFile, "the file holding the SecretId");
+        need("secret_key_file", m.secretKeyFile, "the file holding the SecretKey");
+        need("sdk_app_id", m.sdkAppId, "the SmsSdkAppId of the SMS application");
+    } else {
+        need("access_key_id_file", m.accessKeyIdFile, "the file holding the AccessKey ID");
+        need("access_key_secret_file", m.accessKeySecretFile, "the file holding the AccessKey secret");
+    }
+    need("sign_name", m.signName, "the approved sign name (签名)");
+    for (const char* name : {"consent_code", "licence_expiring", "materials_due", "package_suspended"})
+        if (!m.templates.count(name))
+            sr.error("templates", std::string("give the provider's template ") + (tencent ? "id" : "code") + " of " + name);
+}
+
 void readSmsSection(const toml::table* t, Config& c, std::vector<ConfigError>& errors) {
     if (!t) return;
     TableReader sr(t, "sms", errors);
     auto& m = c.sms;
-    sr.string("kind", m.kind, {"log", "http"});
+    sr.string("kind", m.kind, {"log", "http", "tencent_cloud", "aliyun"});
     sr.string("log_file", m.logFile);
     sr.string("url", m.url);
     sr.string("path", m.path);
@@ -220,7 +244,17 @@ void readSmsSection(const toml::table* t, Config& c, std::vector<ConfigError>& e
     sr.string("secret_env", m.secretEnv);
     sr.integer("timeout_ms", m.timeoutMs, 10, 600000);
     sr.integer("retries", m.retries, 0, 10);
+    sr.string("endpoint", m.endpoint);
+    sr.string("region", m.region);
+    sr.string("sdk_app_id", m.sdkAppId);
+    sr.string("sign_name", m.signName);
+    sr.string("secret_id_file", m.secretIdFile);
+    sr.string("secret_key_file", m.secretKeyFile);
+    sr.string("access_key_id_file", m.accessKeyIdFile);
+    sr.string("access_key_secret_file", m.accessKeySecretFile);
+    sr.stringMap("templates", m.templates);
     sr.finish();
+    readCloudSms(sr, m, c.demo);
     if (m.kind == "http" && m.url.empty()) sr.error("url", "is required when kind = \"http\"");
     if (m.kind == "http" && m.secretFile.empty() && m.secretEnv.empty())
         sr.error("secret_file", "set secret_file or secret_env for the provider's signing secret");

@@ -147,7 +147,7 @@ struct GovSimConfig {
 };
 
 struct SmsConfig {
-    std::string kind = "log";          ///< log | http
+    std::string kind = "log";          ///< log | http | tencent_cloud | aliyun
     std::string logFile = "sms.ndjson";  ///< data_dir
     std::string url;                   ///< http: base URL
     std::string path = "/sms/send";
@@ -156,6 +156,14 @@ struct SmsConfig {
     std::string secretEnv;
     int timeoutMs = 3000;
     int retries = 2;
+    // tencent_cloud and aliyun (UPSTREAMS.md): the endpoint defaults to the provider's.
+    std::string endpoint;
+    std::string region = "ap-guangzhou";  ///< tencent_cloud: X-TC-Region
+    std::string sdkAppId;                 ///< tencent_cloud: SmsSdkAppId
+    std::string signName;                 ///< both: the approved sign name
+    std::string secretIdFile, secretKeyFile;            ///< tencent_cloud (data_dir)
+    std::string accessKeyIdFile, accessKeySecretFile;   ///< aliyun (data_dir)
+    std::map<std::string, std::string> templates;       ///< template name → provider's id or code
 };
 
 /// Packages for the marketing system and their push (API.md section 4).

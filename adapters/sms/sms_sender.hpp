@@ -18,9 +18,21 @@ struct SmsMessage {
     std::string reference;  ///< what the message is about (a consent id, a document id); not shown to the customer
 };
 
-struct SmsError {
-    std::string detail;  ///< never contains the phone number or the parameters
+/// What went wrong, as far as the provider said: the same words for every provider.
+enum class SmsErrorKind {
+    kUnavailable,  ///< unreachable, timed out, 5xx or the provider's internal error (retried)
+    kThrottled,    ///< the provider's rate limits (per phone, per account)
+    kRejected,     ///< this message: an unapproved template or sign name, a bad number or parameter
+    kNoBalance,    ///< the account has no messages left
+    kAuth,         ///< the key, the secret or the signature was refused: a configuration fault
 };
+
+struct SmsError {
+    std::string detail;  ///< never contains the phone number, the parameters or a secret
+    SmsErrorKind kind = SmsErrorKind::kUnavailable;
+};
+
+const char* toString(SmsErrorKind kind);
 
 /// Lets SmsResult::value() throw (a bug: callers test the result first).
 [[noreturn]] void throw_exception_from_error(const SmsError& e, const boost::source_location& where);

@@ -13,6 +13,7 @@
 
 #include "adapters/govdata/http_gov_data_client.hpp"
 #include "simulators/govdata/gov_simulator.hpp"
+#include "adapters/sms/cloud_sms_senders.hpp"
 #include "adapters/sms/http_sms_sender.hpp"
 #include "adapters/sms/log_sms_sender.hpp"
 #include "gateway/services/audit.hpp"
@@ -366,6 +367,26 @@ struct App::Impl {
             BlockingPool* pool = &blocking;
             adapters::sms::Offload offload = [pool](std::function<void()> job) { return pool->run(std::move(job)); };
             sms = std::make_unique<adapters::sms::LogSmsSender>(cfg.dataPath(m.logFile), offload);
+            return;
+        }
+        if (m.kind == "tencent_cloud" || m.kind == "aliyun") {
+            const bool tencent = m.kind == "tencent_cloud";
+            adapters::sms::CloudSmsOptions o;
+            o.http.baseUrl = m.endpoint;
+            o.http.timeoutMs = m.timeoutMs;
+            o.keyId = loadSecret(cfg, tencent ? m.secretIdFile : m.accessKeyIdFile, "",
+                                 tencent ? "Tencent Cloud SecretId" : "Alibaba Cloud AccessKey ID", false);
+            o.keySecret = loadSecret(cfg, tencent ? m.secretKeyFile : m.accessKeySecretFile, "",
+                                     tencent ? "Tencent Cloud SecretKey" : "Alibaba Cloud AccessKey secret", false);
+            o.region = m.region;
+            o.sdkAppId = m.sdkAppId;
+            o.signName = m.signName;
+            o.templates = m.templates;
+            o.retries = m.retries;
+            auto clock = services.clock;
+            o.nowMs = [clock] { return clock->nowMs(); };
+            if (tencent) sms = std::make_unique<adapters::sms::TencentSmsSender>(server->executor(), o);
+            else sms = std::make_unique<adapters::sms::AliyunSmsSender>(server->executor(), o);
             return;
         }
         adapters::sms::HttpSmsOptions o;

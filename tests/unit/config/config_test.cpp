@@ -251,3 +251,28 @@ TEST(Config, ConsentSection) {
                          "consent.lifetime_s: must be at least code_ttl_s (300)"));
     EXPECT_TRUE(hasError(errorsOf("demo = true\n[consent]\nmax_resends = 11\n"), "consent.max_resends: must be 0..10"));
 }
+
+// Issue 22: a cloud SMS provider names what it lacks, and speaks https outside demo mode.
+TEST(Config, CloudSmsProvidersNameWhatTheyLackAndNeedHttpsOutsideDemo) {
+    auto tencent = errorsOf("[sms]\nkind = \"tencent_cloud\"\nendpoint = \"http://127.0.0.1:9\"\n");
+    EXPECT_TRUE(hasError(tencent, "sms.endpoint: must be https:// outside demo mode"));
+    EXPECT_TRUE(hasError(tencent, "sms.secret_id_file: is required when kind = \"tencent_cloud\""));
+    EXPECT_TRUE(hasError(tencent, "sms.secret_key_file"));
+    EXPECT_TRUE(hasError(tencent, "sms.sdk_app_id"));
+    EXPECT_TRUE(hasError(tencent, "sms.sign_name"));
+    EXPECT_TRUE(hasError(tencent, "give the provider's template id of consent_code"));
+    auto aliyun = errorsOf("[sms]\nkind = \"aliyun\"\n[sms.templates]\nconsent_code = \"SMS_1\"\n");
+    EXPECT_TRUE(hasError(aliyun, "sms.access_key_id_file"));
+    EXPECT_TRUE(hasError(aliyun, "sms.access_key_secret_file"));
+    EXPECT_TRUE(hasError(aliyun, "give the provider's template code of licence_expiring"));
+    for (auto& e : aliyun) EXPECT_EQ(e.find("consent_code"), std::string::npos) << e;
+    auto ok = parseConfig("demo = true\n[sms]\nkind = \"aliyun\"\naccess_key_id_file = \"a\"\naccess_key_secret_file = \"b\"\n"
+                          "sign_name = \"合成电力\"\n[sms.templates]\nconsent_code = \"SMS_1\"\nlicence_expiring = \"SMS_2\"\n"
+                          "materials_due = \"SMS_3\"\npackage_suspended = \"SMS_4\"\n",
+                          "ok.toml");
+    for (auto& e : ok.errors) ADD_FAILURE() << e.str();
+    ASSERT_TRUE(ok.config);
+    EXPECT_EQ(ok.config->sms.endpoint, "https://dysmsapi.aliyuncs.com") << "the provider's endpoint by default";
+    auto demo = errorsOf("demo = true\n[sms]\nkind = \"tencent_cloud\"\nendpoint = \"http://127.0.0.1:9\"\n");
+    for (auto& e : demo) EXPECT_EQ(e.find("https://"), std::string::npos) << "plain http is for demo tests: " << e;
+}
