@@ -350,6 +350,8 @@ void readOcrSection(const toml::table* t, Config& c, std::vector<ConfigError>& e
     orr.integer("worker_memory_mb", c.ocr.workerMemoryMb, 256, 65536);
     orr.integer("scan_cpu_seconds", c.ocr.scanCpuSeconds, 1, 3600);
     orr.integer("scan_timeout_ms", c.ocr.scanTimeoutMs, 1000, 3600000);
+    orr.integer("max_queued", c.ocr.maxQueued, 0, 10000);
+    orr.integer("queue_timeout_ms", c.ocr.queueTimeoutMs, 100, 3600000);
     orr.finish();
 }
 

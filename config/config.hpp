@@ -244,6 +244,8 @@ struct OcrConfig {
     int workerMemoryMb = 3072;    ///< address space one worker may use (RLIMIT_AS)
     int scanCpuSeconds = 60;      ///< CPU one scan may use before the kernel stops its worker
     int scanTimeoutMs = 90000;    ///< wall time one scan may take before its worker is killed
+    int maxQueued = 8;            ///< scans waiting for a worker beyond those being read; more: 503 ocr_busy
+    int queueTimeoutMs = 30000;   ///< a scan that waited this long for a worker is answered 503 ocr_busy, unread
 };
 
 /// The browser console (web/): static files and the session that replaces the API key in a page.

@@ -244,6 +244,17 @@ std::vector<DocumentMeta> PostgresStore::documentsOf(const std::string& applicat
     return out;
 }
 
+std::vector<ReviewCandidate> PostgresStore::scansAwaitingReview(int limit) {
+    auto c = pool_->acquire();
+    auto r = c->exec(std::string("SELECT ") + kDocCols + impl::kReviewQueueFrom + "$1::bigint", {std::to_string(limit)});
+    std::vector<ReviewCandidate> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        pg::Row row{r, i};
+        out.push_back({impl::readDoc(row), row.text(15)});
+    }
+    return out;
+}
+
 std::optional<LicenceRecord> PostgresStore::licence(const std::string& documentId) {
     auto c = pool_->acquire();
     auto r = c->exec("SELECT document_id, application_id, identifier, type, number, holder, holder_code, issuer, "

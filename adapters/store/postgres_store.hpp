@@ -61,6 +61,7 @@ public:
     std::vector<std::string> documentsCreatedBefore(Millis cutoff, int limit) override;
     std::vector<std::string> documentsExpiredBy(Millis now, int limit) override;
     bool purgeDocument(const std::string& id, Millis now) override;
+    std::vector<ReviewCandidate> scansAwaitingReview(int limit) override;
     AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) override;
     std::optional<AuditEvent> appendAuditWith(AuditEvent event, const AuditHasher& hasher,
                                               const AuditedAction& action) override;

@@ -293,6 +293,15 @@ std::vector<DocumentMeta> SqliteStore::documentsOf(const std::string& applicatio
     return out;
 }
 
+std::vector<ReviewCandidate> SqliteStore::scansAwaitingReview(int limit) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, std::string("SELECT ") + kDocCols + impl::kReviewQueueFrom + "?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<ReviewCandidate> out;
+    while (s.step()) out.push_back({impl::readDoc(s), s.text(15)});
+    return out;
+}
+
 std::optional<LicenceRecord> SqliteStore::licence(const std::string& documentId) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "SELECT document_id, application_id, identifier, type, number, holder, holder_code, issuer, issued_on, "

@@ -231,6 +231,12 @@ public:
 };
 
 /// Document metadata, e-licence records and the wrapped data keys.
+/// A scan for the review queue, with whom its application belongs to (the caller's scope).
+struct ReviewCandidate {
+    DocumentMeta doc;
+    std::string applicationCreatedBy;
+};
+
 class DocumentStore {
 public:
     virtual ~DocumentStore() = default;
@@ -254,6 +260,9 @@ public:
     /// again), the fields read from it are erased and its e-licence record deleted. False when it
     /// does not exist or was purged already.
     virtual bool purgeDocument(const std::string& id, Millis now) = 0;
+    /// Scans, not purged, whose fields may hold a needs_review (a text match: the caller checks
+    /// the fields), oldest first, at most `limit`, each with its application's creator.
+    virtual std::vector<ReviewCandidate> scansAwaitingReview(int limit) = 0;
 };
 
 /// The hash-chained, gap-free audit log and its signed checkpoints.

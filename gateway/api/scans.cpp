@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <mutex>
 
 #include "adapters/blob/document_vault.hpp"
@@ -38,8 +40,10 @@ struct ScanService::Impl {
     // Declared before the threads that use it, so that it outlives them: no read runs when it goes.
     std::unique_ptr<ocr::OcrProcessPool> pool;
     // The OCR waits (one per worker process) have threads of their own: scans never hold the shared
-    // blocking pool that store calls and sign-ins need.
+    // blocking pool that store calls and sign-ins need. Their queue is bounded (ocr.max_queued
+    // beyond the workers) and has a deadline (ocr.queue_timeout_ms): past either, 503 ocr_busy.
     BlockingPool ocrThreads;
+    std::atomic<int> admitted{0};  ///< scans being read or waiting for a worker
 
     // The workers start on the first scan (each loads chi_sim, about a second), not with the gateway.
     ocr::OcrProcessPool& engines() {
@@ -102,6 +106,76 @@ struct Stored {
     store::DocumentMeta meta;  ///< sealed, not yet in the store: it goes in with its event
 };
 
+ocr::ScanError busy(const std::string& why) { return ocr::ScanError{503, "ocr_busy", why + "; try again shortly"}; }
+
+// One place in the OCR queue, held from admission to the end of the read (RAII in the coroutine frame).
+struct OcrAdmission {
+    explicit OcrAdmission(ScanService::Impl& c)
+        : impl(c), admitted(c.admitted.fetch_add(1) < std::max(1, c.s.config.ocr.workers) + c.s.config.ocr.maxQueued) {}
+    ~OcrAdmission() { impl.admitted.fetch_sub(1); }
+    OcrAdmission(const OcrAdmission&) = delete;
+    OcrAdmission& operator=(const OcrAdmission&) = delete;
+    ScanService::Impl& impl;
+    const bool admitted;
+};
+
+// The names of the fields a person still has to look at (exactly: the store's match is textual).
+json::array fieldsToReview(const std::string& fieldsJson) {
+    json::array names;
+    boost::system::error_code ec;
+    auto fields = json::parse(fieldsJson, ec);
+    if (ec || !fields.is_object()) return names;
+    for (auto& [name, f] : fields.as_object()) {
+        auto* status = f.is_object() ? f.as_object().if_contains("status") : nullptr;
+        if (status && status->is_string() && status->as_string() == "needs_review") names.emplace_back(name);
+    }
+    return names;
+}
+
+// ---- GET /v1/scans?status=needs_review: the desk's work list ----
+// Oldest first, only scans of applications the caller may correct (worked_on), at most `limit`.
+asio::awaitable<HttpResponse> listForReview(ScanService::Impl* c, HttpRequest req) {
+    FieldErrors errs;
+    int limit = 50;
+    const auto status = req.queryParam("status");
+    if (status != "needs_review") errs.add("status", "is required and must be needs_review (GET /v1/scans?status=needs_review)");
+    if (auto l = req.queryParam("limit")) {
+        char* end = nullptr;
+        const long n = std::strtol(l->c_str(), &end, 10);
+        if (l->empty() || *end || n < 1 || n > 200) errs.add("limit", "must be 1..200");
+        else limit = static_cast<int>(n);
+    }
+    if (!errs.empty()) co_return toResponse(errs.problem(), req.requestId);
+    // The store's candidates are every desk's; the caller sees its own scope of them.
+    constexpr int kCandidates = 2000;
+    std::function<std::vector<store::ReviewCandidate>()> job = [c] { return c->s.store.scansAwaitingReview(kCandidates); };
+    auto candidates = co_await c->s.blocking.call(std::move(job));
+    const AccessPolicy& policy = *c->s.access;
+    json::array scans;
+    for (auto& cand : candidates) {
+        store::Application app;
+        app.id = cand.doc.applicationId;
+        app.createdBy = cand.applicationCreatedBy;
+        if (!policy.decide(req.principal->role, "scan.correct", documentFacts(policy, *req.principal, cand.doc, app, false))
+                 .allowed)
+            continue;
+        json::array names = fieldsToReview(cand.doc.fieldsJson);
+        if (names.empty()) continue;
+        scans.push_back(json::object{{"document_id", cand.doc.id},
+                                     {"application_id", cand.doc.applicationId},
+                                     {"doc_type", cand.doc.docType},
+                                     {"created_by", cand.doc.createdBy},
+                                     {"created_at", rfc3339Utc(cand.doc.createdAt)},
+                                     {"fields_to_review", std::move(names)}});
+        if (static_cast<int>(scans.size()) >= limit) break;
+    }
+    store::AuditEvent e = requestEvent(req, "scan.list");
+    e.outcome = "allowed";
+    e.detailJson = json::serialize(json::object{{"status", "needs_review"}, {"count", scans.size()}});
+    co_await c->auditor.record(std::move(e));
+    co_return jsonResponse(200, {{"scans", std::move(scans)}});
+}
+
 asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) {
     const auto appId = req.queryParam("application_id").value_or("");
     const auto hint = req.queryParam("hint").value_or("");
@@ -135,8 +209,22 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
     ocrJob.today = dateUtc(now);
     ocrJob.options.reviewBelow = static_cast<float>(c->s.config.ocr.reviewBelowPercent) / 100.0f;
     auto bodyView = std::make_shared<const std::string>(std::move(body));
-    std::function<ocr::ScanOutcome()> reading = [c, ocrJob, bodyView] { return c->engines().read(ocrJob, *bodyView); };
-    ocr::ScanOutcome outcome = co_await c->ocrThreads.call(std::move(reading));
+    // No co_await inside a conditional expression (STYLE.md, g++ 12): the branches are statements.
+    OcrAdmission admission(*c);
+    ocr::ScanOutcome outcome = busy("every OCR worker is busy and " + std::to_string(c->s.config.ocr.maxQueued) +
+                                    " scans are waiting");
+    if (admission.admitted) {
+        std::function<ocr::ScanOutcome()> reading = [c, ocrJob, bodyView,
+                                                     queuedAt = c->s.clock->steadyNow()]() -> ocr::ScanOutcome {
+            const auto waited =
+                std::chrono::duration_cast<std::chrono::milliseconds>(c->s.clock->steadyNow() - queuedAt);
+            if (waited.count() > c->s.config.ocr.queueTimeoutMs)
+                return busy("the scan waited " + std::to_string(waited.count()) + " ms for an OCR worker");
+            return c->engines().read(ocrJob, *bodyView);
+        };
+        auto waiting = c->ocrThreads.call(std::move(reading));
+        outcome = co_await std::move(waiting);
+    }
     if (auto* err = std::get_if<ocr::ScanError>(&outcome)) {
         const bool unavailable = err->status == 503;
         auto e = event(unavailable ? "error" : "denied", {{"reason", err->code}});
@@ -301,6 +389,8 @@ void ScanService::addRoutes(Router& router) {
     auto& access = *c->s.access;
     router.add({"POST", "/v1/scans", access.rolesFor("scan.create"), c->s.config.server.scanBodyLimitBytes,
                 {"image/jpeg", "image/png", "image/tiff"}, [c](HttpRequest r) { return createScan(c, std::move(r)); }});
+    router.add({"GET", "/v1/scans", access.rolesFor("scan.correct"), 0, {},
+                [c](HttpRequest r) { return listForReview(c, std::move(r)); }});
     router.add({"PATCH", "/v1/scans/{document_id}/fields", access.rolesFor("scan.correct"), 0, {"application/json"},
                 [c](HttpRequest r) { return correctFields(c, std::move(r)); }});
 }

@@ -3,7 +3,8 @@
 // (ocr/impl/worker_limits.hpp), but instead of reading the image it does what the image's bytes
 // say: "ok" answers a scan of an ID card front, "abort" aborts, "segv" crashes, "hang" sleeps,
 // "spin" burns CPU, "oom" allocates until it cannot, "garbage" answers nonsense, "huge" announces a
-// frame larger than the limit, "exit" exits without a word, "retire" answers and asks to go.
+// frame larger than the limit, "exit" exits without a word, "retire" answers and asks to go,
+// "review" answers as "ok" with its one field needs_review.
 // FAKE_OCR_START in the environment: "fatal" refuses to start, "hang" never says ready, "crash"
 // dies before it does.
 #include <signal.h>
@@ -85,7 +86,7 @@ int main(int argc, char** argv) {
         FieldResult name;
         name.value = "张三";
         name.confidence = 0.95f;
-        name.status = FieldStatus::kOk;
+        name.status = what == "review" ? FieldStatus::kNeedsReview : FieldStatus::kOk;
         name.box = {10, 20, 30, 40};
         r.fields["name"] = name;
         r.checks.push_back({"id_number_checksum", "pass"});

@@ -16,8 +16,11 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <fstream>
+#include <future>
 #include <sstream>
+#include <thread>
 
 #include "tests/common/blank_page.hpp"
 #include "tests/integration/process_harness.hpp"
@@ -366,6 +369,37 @@ TEST(HostileClients, AnOcrWorkerThatAbortsCostsOnlyItsScan) {
     auto next = gw.request(scanRequest("YK-ABORT", "image/png", "ok"));
     EXPECT_EQ(next.status, 201) << next.body;
     EXPECT_NE(gw.log().find("replaced"), std::string::npos);
+}
+
+// Issue 18: "OCR and watermarking hold the shared blocking pool (four scans stall every store call
+// and sign-in)". Scans wait on OCR threads of their own, in a bounded queue with a deadline: with
+// one worker stuck on a page and one scan waiting, the next is 503 ocr_busy at once, the waiting
+// one is 503 ocr_busy when its wait passes ocr.queue_timeout_ms, and store calls answer meanwhile.
+TEST(HostileClients, TheOcrQueueIsBoundedAndHasADeadlineAndStoreCallsGoOn) {
+    Gateway gw({.ocr = "worker_binary = \"" + std::string(LGW_FAKE_OCR_WORKER) +
+                       "\"\nworkers = 1\nmax_queued = 1\nqueue_timeout_ms = 1000\nscan_timeout_ms = 4000"});
+    ASSERT_TRUE(gw.up()) << gw.log();
+    gw.createApplication("YK-QUEUE");
+    auto stuck = std::async(std::launch::async, [&] { return gw.request(scanRequest("YK-QUEUE", "image/png", "hang")); });
+    std::this_thread::sleep_for(500ms);  // the worker has taken it
+    auto waiting = std::async(std::launch::async, [&] { return gw.request(scanRequest("YK-QUEUE", "image/png", "ok")); });
+    std::this_thread::sleep_for(300ms);
+    auto over = gw.request(scanRequest("YK-QUEUE", "image/png", "ok"));
+    EXPECT_EQ(over.status, 503) << over.body;
+    EXPECT_EQ(over.code(), "ocr_busy");
+    EXPECT_NE(over.body.find("1 scans are waiting"), std::string::npos) << over.body;
+    // The store is not behind the OCR queue.
+    const auto t0 = std::chrono::steady_clock::now();
+    auto read = gw.request("GET /v1/applications/YK-QUEUE HTTP/1.1\r\nHost: x\r\n" + kFrontDesk + "\r\n");
+    EXPECT_EQ(read.status, 200) << read.body;
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s) << "a store call waited for the OCR queue";
+    auto late = waiting.get();
+    EXPECT_EQ(late.status, 503) << late.body;
+    EXPECT_EQ(late.code(), "ocr_busy");
+    EXPECT_NE(late.body.find("waited"), std::string::npos) << late.body;
+    EXPECT_EQ(stuck.get().status, 422) << "the hanging page is killed at scan_timeout_ms";
+    auto after = gw.request(scanRequest("YK-QUEUE", "image/png", "ok"));
+    EXPECT_EQ(after.status, 201) << "the queue is free again: " << after.body;
 }
 
 // ---- row 4: one client holding every connection with unfinished headers -------------------------

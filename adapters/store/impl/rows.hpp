@@ -59,6 +59,11 @@ inline constexpr const char* kDocCols =
     "id, application_id, source, doc_type, content_type, size, sha256, blob_ref, key_version, wrapped_key, "
     "fields_json, created_by, created_at, purged_at, expires_at";
 
+/// The review queue's query: kDocCols and the application's creator (column 15), oldest first.
+inline constexpr const char* kReviewQueueFrom =
+    ", (SELECT created_by FROM applications WHERE applications.id = documents.application_id) FROM documents "
+    "WHERE source = 'scan' AND purged_at = 0 AND fields_json LIKE '%needs_review%' ORDER BY created_at, id LIMIT ";
+
 template <class Row>
 DocumentMeta readDoc(const Row& s) {
     DocumentMeta d;
