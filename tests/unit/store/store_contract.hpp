@@ -243,6 +243,31 @@ TEST_P(StoreContract, RewrapAndCryptoShredding) {
     EXPECT_TRUE(s().documentsCreatedBefore(150, 10).empty());
 }
 
+// The review queue's candidates: scans (not e-licences, not purged) with a needs_review, oldest
+// first, each with its application's creator (issue 19 item 7).
+TEST_P(StoreContract, ScansAwaitingReviewAreOldestFirstWithTheirApplicationsCreator) {
+    Application app{"YK-R", "high_voltage", "合成示例", "13800001111", "desk-a", 1, 1};
+    ASSERT_TRUE(s().insertApplication(app));
+    const std::string review = R"({"name":{"value":"x","status":"needs_review"}})";
+    const std::string fine = R"({"name":{"value":"x","status":"ok"}})";
+    s().insertDocument({"r2", "YK-R", "scan", "id_card_front", "image/png", 1, "h", "b", 1, "w", review, "desk-a", 20, 0});
+    s().insertDocument({"r1", "YK-R", "scan", "id_card_front", "image/png", 1, "h", "b", 1, "w", review, "desk-a", 10, 0});
+    s().insertDocument({"ok", "YK-R", "scan", "id_card_front", "image/png", 1, "h", "b", 1, "w", fine, "desk-a", 5, 0});
+    s().insertDocument({"el", "YK-R", "e_licence", "id_card", "image/png", 1, "h", "b", 1, "w", review, "desk-a", 1, 0});
+    s().insertDocument({"gone", "YK-R", "scan", "id_card_front", "image/png", 1, "h", "b", 1, "w", review, "desk-a", 2, 0});
+    ASSERT_TRUE(s().purgeDocument("gone", 3));
+    auto got = s().scansAwaitingReview(10);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].doc.id, "r1");
+    EXPECT_EQ(got[1].doc.id, "r2");
+    EXPECT_EQ(got[0].applicationCreatedBy, "desk-a");
+    EXPECT_EQ(got[0].doc.fieldsJson, review);
+    EXPECT_EQ(s().scansAwaitingReview(1).size(), 1u);
+    ASSERT_TRUE(s().updateDocumentFields("r1", fine));
+    ASSERT_EQ(s().scansAwaitingReview(10).size(), 1u);
+    EXPECT_EQ(s().scansAwaitingReview(10)[0].doc.id, "r2");
+}
+
 // Retention shreds what was read from an e-licence with its key: the licence record goes too.
 TEST_P(StoreContract, PurgingALicenceDeletesItsRecord) {
     DocumentMeta d{"d1", "YK1", "e_licence", "business_licence", "image/png", 1, "h", "b", 1, "w", "{\"name\":\"x\"}", "x", 1, 0};
