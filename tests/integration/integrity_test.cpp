@@ -139,6 +139,58 @@ TEST(Integrity, AConsentCanNoLongerBeResentWithoutEnd) {
     EXPECT_EQ(codes, 4u);
 }
 
+// ---- "The licence signature leaves holder, issuer, data and the annotation's purpose unsigned, --
+// ---- and the signed annotation.expires_at is never checked" ------------------------------------
+// Against the binary, its in-process platform simulator switched to each fault through its test
+// control endpoint (govsim.test_mode): every such licence is 502 and nothing is stored.
+TEST(Integrity, ALicenceMustBeSignedWholeAndItsAnnotationMustSayWhatWasAsked) {
+    Gateway gw([](std::string cfg) {
+        cfg = std::regex_replace(cfg, std::regex("test_mode = false"), "test_mode = true");
+        return std::regex_replace(cfg, std::regex("per_phone = \\{ max = 5,"), "per_phone = { max = 50,");
+    });
+    ASSERT_TRUE(gw.up()) << gw.log();
+    std::smatch m;
+    const std::string log = gw.log();
+    ASSERT_TRUE(std::regex_search(log, m, std::regex("simulator at http://127\\.0\\.0\\.1:([0-9]+)"))) << log;
+    const int simPort = std::stoi(m[1]);
+    auto faults = [&](const std::string& body) {
+        HttpClient sim(simPort);
+        return sim.request("POST", "/_sim/faults", body, {{"Content-Type", "application/json"}}).status;
+    };
+    ASSERT_EQ(gw.putApplication("INT-SIGNED"), 201);
+    auto fetchOnce = [&] {
+        auto consent = gw.startConsent("INT-SIGNED");
+        EXPECT_EQ(consent.status, 201) << consent.body;
+        const std::string id = consent.jsonString("consent_id");
+        std::istringstream sms(readFile(gw.dir / "data" / "sms.ndjson"));
+        std::string code;
+        for (std::string line; std::getline(sms, line);)
+            if (line.find(id) != std::string::npos)
+                code = std::string(json::parse(line).at("params").at("code").as_string());
+        auto verified = gw.call("POST", "/v1/consents/" + id + "/verify", R"({"code":")" + code + "\"}");
+        EXPECT_EQ(verified.status, 200) << verified.body;
+        return gw.call("POST", "/v1/grants/" + verified.jsonString("grant_id") + "/licences");
+    };
+    struct Case {
+        const char *fault, *code, *says;
+    };
+    for (auto [fault, code, says] : std::vector<Case>{{"legacy_signature", "licence_signature_invalid", "some fields only"},
+                                                      {"tamper_after_signing", "licence_signature_invalid", "does not verify"},
+                                                      {"expired_annotation", "licence_rejected", "expired"},
+                                                      {"foreign_requester", "licence_rejected", "requester"}}) {
+        ASSERT_EQ(faults(std::string("{\"") + fault + "\":true}"), 200) << fault;
+        auto r = fetchOnce();
+        EXPECT_EQ(r.status, 502) << fault << ": " << r.body;
+        EXPECT_EQ(r.jsonString("code"), code) << fault << ": " << r.body;
+        EXPECT_NE(r.jsonString("detail").find(says), std::string::npos) << fault << ": " << r.body;
+    }
+    auto stored = json::parse(gw.call("GET", "/v1/audit/events?action=licence.store", "", kAuditor).body).as_object();
+    EXPECT_TRUE(stored.at("events").as_array().empty()) << "no refused licence was stored";
+    ASSERT_EQ(faults("{}"), 200);
+    auto ok = fetchOnce();
+    EXPECT_EQ(ok.status, 200) << "the same simulator's whole-signed licences verify: " << ok.body;
+}
+
 // ---- "GET /v1/audit/events?from=2026-01-01T00:00:00+ab:cd answers 500" ---------------------------
 TEST(Integrity, MalformedAuditQueryValuesAre422NamingTheParameter) {
     Gateway gw;
