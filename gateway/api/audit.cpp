@@ -10,6 +10,8 @@
 #include "gateway/api/copy_trace_json.hpp"
 #include "gateway/http/json_body.hpp"
 #include "gateway/api/routes.hpp"
+#include "security/identity_codes.hpp"
+#include "security/masking.hpp"
 #include "text/rfc3339.hpp"
 
 namespace lgw::gateway {
@@ -98,6 +100,47 @@ asio::awaitable<HttpResponse> listEvents(AuditCtx c, HttpRequest req, bool alert
     json::value next = nullptr;
     if (static_cast<int>(events.size()) == f.limit && !events.empty()) next = std::to_string(events.back().seq);
     co_return jsonResponse(200, {{alertsOnly ? "alerts" : "events", out}, {"next_cursor", next}});
+}
+
+// ---- GET /v1/audit/subjects/{code}: the subject's access record ----
+// Every event that touched data of this credit code or ID number — consents, fetches, stored
+// licences, each read and push of a licence copy, and the auditors' own looks at this record —
+// oldest first. Found by the code's keyed reference (events keep only that and a masked form).
+asio::awaitable<HttpResponse> subjectRecord(AuditCtx c, HttpRequest req) {
+    const std::string raw = req.pathParams.at("code");
+    const auto verdict = security::validateIdentityCode(raw);
+    if (!verdict.wellFormed) {
+        FieldErrors errs;
+        errs.add("code", "must be a unified social credit code or an ID number: " + verdict.reason);
+        co_return toResponse(errs.problem(), req.requestId);
+    }
+    const std::string code = verdict.normalized;
+    store::AuditEvent look = requestEvent(req, "audit.subject");
+    look.subject = code;
+    look.outcome = "allowed";
+    look.detailJson = json::serialize(json::object{{"subject_masked", security::maskIdentityCode(code)}});
+    co_await c.auditor->record(std::move(look));
+    constexpr int kPage = 1000, kMaxEvents = 20000;
+    const std::string ref = c.auditor->subjectReference(code);
+    std::function<std::pair<std::vector<store::AuditEvent>, bool>()> job = [c, ref] {
+        std::vector<store::AuditEvent> all;
+        store::AuditFilter f;
+        f.subject = ref;
+        f.limit = kPage;
+        for (;;) {
+            auto page = c.s->store.auditEvents(f);
+            all.insert(all.end(), page.begin(), page.end());
+            if (static_cast<int>(page.size()) < kPage) return std::make_pair(std::move(all), false);
+            if (static_cast<int>(all.size()) >= kMaxEvents) return std::make_pair(std::move(all), true);
+            f.beforeSeq = page.back().seq;
+        }
+    };
+    auto [events, truncated] = co_await c.s->blocking.call(std::move(job));
+    json::array out;
+    for (auto it = events.rbegin(); it != events.rend(); ++it) out.push_back(eventJson(*it));  // oldest first
+    co_return jsonResponse(200, {{"subject_masked", security::maskIdentityCode(code)},
+                                 {"events", std::move(out)},
+                                 {"truncated", truncated}});
 }
 
 asio::awaitable<HttpResponse> verifyChain(AuditCtx c, HttpRequest req) {
@@ -212,6 +255,8 @@ void addAuditRoutes(Router& router, Services& services, Auditor& auditor) {
     const auto roles = services.access->rolesFor("audit.read");
     router.add({"GET", "/v1/audit/events", roles, 0, {}, [c](HttpRequest r) { return listEvents(c, std::move(r), false); }});
     router.add({"GET", "/v1/audit/alerts", roles, 0, {}, [c](HttpRequest r) { return listEvents(c, std::move(r), true); }});
+    router.add({"GET", "/v1/audit/subjects/{code}", roles, 0, {},
+                [c](HttpRequest r) { return subjectRecord(c, std::move(r)); }});
     router.add({"GET", "/v1/audit/verify", roles, 0, {}, [c](HttpRequest r) { return verifyChain(c, std::move(r)); }});
     router.add({"GET", "/v1/audit/export", roles, 0, {}, [c](HttpRequest r) { return exportChain(c, std::move(r)); }});
     router.add({"POST", "/v1/audit/identify", services.access->rolesFor("audit.identify"), services.config.server.scanBodyLimitBytes,

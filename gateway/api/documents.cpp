@@ -62,6 +62,7 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         std::optional<store::DocumentMeta> doc;
         std::optional<store::Application> app;
         bool pushed = false;
+        std::string holderCode;  ///< an e-licence's holder: the subject of its reads (their access record)
     };
     const bool marketing = req.principal->role == "marketing";
     std::function<Loaded()> load = [c, id, marketing] {
@@ -69,6 +70,8 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         l.doc = c.s->store.document(id);
         if (l.doc) l.app = c.s->store.application(l.doc->applicationId);
         if (l.doc && marketing) l.pushed = inDeliveredPackage(c.s->store, *l.doc);
+        if (l.doc && l.doc->source == "e_licence")
+            if (auto rec = c.s->store.licence(id)) l.holderCode = rec->holderCode;
         return l;
     };
     auto loaded = co_await c.s->blocking.call(std::move(load));
@@ -83,6 +86,7 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         co_return toResponse(makeProblem(404, "document_not_found", "no document " + id), req.requestId);
     }
     e.applicationId = doc->applicationId;
+    e.subject = loaded.holderCode;
     auto& policy = *c.s->access;
     const auto facts = documentFacts(policy, *req.principal, *doc, app, loaded.pushed);
     auto decision = policy.decide(req.principal->role, content ? "document.read" : "document.meta", facts);

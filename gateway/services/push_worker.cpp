@@ -69,6 +69,9 @@ Built buildBody(Services& s, adapters::blob::DocumentVault& vault, const std::st
         b.copies.push_back(actorEvent(Actor{owner, "system", ""}, "document.push", m.documentId, pkg->applicationId,
                                       "allowed",
                                       {{"package_id", packageId}, {"download_id", downloadId}, {"sha256_of_copy", sha}}));
+        // A licence copy that leaves is in its holder's access record.
+        if (meta->source == "e_licence")
+            if (auto rec = s.store.licence(m.documentId)) b.copies.back().subject = rec->holderCode;
     }
     b.body = body->serialize(packageId, pkg->applicationId);
     return b;

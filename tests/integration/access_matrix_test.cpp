@@ -130,6 +130,8 @@ std::vector<Row> matrix() {
          },
          {403, 403, 403, 403, 401, 201}, Statuses{404, 403, 403, 403, 401, 404}},
         // The work list: every front desk may ask, each sees its own scope (the test below).
+        {"GET /v1/audit/subjects/{code}", [=](auto&, bool, Caller) { return get("/v1/audit/subjects/" + personOfRecord()); },
+         auditors, {}},
         {"GET /v1/scans", [=](auto&, bool, Caller) { return get("/v1/scans?status=needs_review"); },
          {200, 403, 403, 403, 401, 200}, {}},
         {"PATCH /v1/scans/{document_id}/fields",

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "security/audit_chain.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
@@ -217,4 +219,62 @@ TEST(Audit, AlertsListDeniedAccessAndLockouts) {
     ASSERT_EQ(alerts.at("alerts").as_array().size(), 1u);
     EXPECT_EQ(alerts.at("alerts").as_array()[0].as_object().at("action").as_string(), "consent.verify");
     EXPECT_TRUE(alerts.at("alerts").as_array()[0].as_object().at("alert").as_bool());
+}
+
+// Issue 22: "the subject record of a walkthrough's customer names each read of their licences".
+// The record is found by the code although events keep only its keyed reference and a mask; it
+// holds the consent, the fetch, the stored licence, each read of it and the auditors' own looks,
+// oldest first, and nothing of another subject. Beside it the abuse cases: the desk, nobody, a
+// malformed code.
+TEST(Audit, ASubjectsAccessRecordNamesEveryReadOfTheirLicences) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    const std::vector<std::pair<std::string, std::string>> desk{{"Authorization", "Bearer demo-frontdesk"},
+                                                                {"Content-Type", "application/json"}};
+    const std::string code = "91110102E80346803Q";
+    putApplication(c, "YK-SUBJECT");
+    auto consent = c.request("POST", "/v1/consents",
+                             R"({"application_id":"YK-SUBJECT","subject":{"type":"enterprise","code":")" + code +
+                                 R"("},"licence_types":["business_licence"],"purpose":"power_connection"})",
+                             desk);
+    ASSERT_EQ(consent.status, 201) << consent.body;
+    const std::string id = consent.jsonString("consent_id");
+    auto verified = c.request("POST", "/v1/consents/" + id + "/verify", R"({"code":")" + s.smsCode(id) + "\"}", desk);
+    ASSERT_EQ(verified.status, 200) << verified.body;
+    auto fetched = c.request("POST", "/v1/grants/" + verified.jsonString("grant_id") + "/licences", "", desk);
+    ASSERT_EQ(fetched.status, 200) << fetched.body;
+    const std::string doc(json::parse(fetched.body).at("licences").at(0).at("document_id").as_string());
+    ASSERT_EQ(c.request("GET", "/v1/documents/" + doc, "", desk).status, 200);
+    ASSERT_EQ(c.request("GET", "/v1/documents/" + doc + "/meta", "", desk).status, 200);
+    makeEvents(s, c, 1);  // another subject's consent
+
+    // Lower case and spaces name the same subject.
+    auto r = c.request("GET", "/v1/audit/subjects/91110102e8034%206803q", "", kAuditor);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body.find(code), std::string::npos) << "the record names its subject masked only";
+    auto record = json::parse(r.body).as_object();
+    std::vector<std::string> actions;
+    std::int64_t lastSeq = 0;
+    for (auto& e : record.at("events").as_array()) {
+        actions.emplace_back(e.at("action").as_string());
+        EXPECT_GT(e.at("seq").as_int64(), lastSeq) << "oldest first";
+        lastSeq = e.at("seq").as_int64();
+    }
+    for (const char* want : {"consent.create", "consent.verify", "grant.consume", "licence.store", "licences.fetch",
+                             "document.read", "document.meta", "audit.subject"})
+        EXPECT_NE(std::find(actions.begin(), actions.end(), want), actions.end()) << want << " missing from " << r.body;
+    EXPECT_EQ(actions.back(), "audit.subject") << "this look is in the record too";
+    EXPECT_FALSE(record.at("truncated").as_bool());
+    // Another subject's record holds none of this.
+    Holders h;
+    const std::string other = h.find([](const json::object& o) { return o.at("holder_code_type").as_string() == "ID"; }, 0);
+    auto theirs = json::parse(c.request("GET", "/v1/audit/subjects/" + other, "", kAuditor).body).as_object();
+    for (auto& e : theirs.at("events").as_array()) EXPECT_NE(e.at("target").as_string(), doc);
+    EXPECT_GE(theirs.at("events").as_array().size(), 2u) << "their consent and this look";
+    // Abuse: a desk, nobody, a malformed code.
+    EXPECT_EQ(c.request("GET", "/v1/audit/subjects/" + code, "", desk).status, 403);
+    EXPECT_EQ(c.request("GET", "/v1/audit/subjects/" + code, "", {}).status, 401);
+    auto bad = c.request("GET", "/v1/audit/subjects/not-a-code", "", kAuditor);
+    EXPECT_EQ(bad.status, 422) << bad.body;
+    EXPECT_NE(bad.body.find("\"field\":\"code\""), std::string::npos) << bad.body;
 }
