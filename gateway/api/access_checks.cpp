@@ -22,8 +22,9 @@ ResourceFacts documentFacts(const AccessPolicy& policy, const Principal& who, co
 namespace {
 
 asio::awaitable<HttpResponse> refusing(Auditor& auditor, const HttpRequest& req, std::string attempted, std::string target,
-                                       std::string applicationId, Problem problem) {
+                                       std::string applicationId, Problem problem, std::string subject) {
     store::AuditEvent e = requestEvent(req, "access.denied");
+    e.subject = std::move(subject);
     e.target = std::move(target);
     e.applicationId = std::move(applicationId);
     e.outcome = "denied";
@@ -52,7 +53,7 @@ asio::awaitable<ApplicationAccess> accessing(Services& services, Auditor& audito
     auto decision = services.access->decide(req.principal->role, action, applicationFacts(*services.access, *req.principal, *out.app));
     if (!decision.allowed) {
         Problem denied = makeProblem(403, "access_denied", decision.reason);
-        auto refusal = co_await refusing(auditor, req, action, id, id, std::move(denied));
+        auto refusal = co_await refusing(auditor, req, action, id, id, std::move(denied), std::string());
         out.refusal = std::move(refusal);
         out.app.reset();
     }
@@ -62,8 +63,9 @@ asio::awaitable<ApplicationAccess> accessing(Services& services, Auditor& audito
 }  // namespace
 
 asio::awaitable<HttpResponse> refuse(Auditor& auditor, const HttpRequest& req, std::string attempted, std::string target,
-                                     std::string applicationId, Problem problem) {
-    return refusing(auditor, req, std::move(attempted), std::move(target), std::move(applicationId), std::move(problem));
+                                     std::string applicationId, Problem problem, std::string subject) {
+    return refusing(auditor, req, std::move(attempted), std::move(target), std::move(applicationId), std::move(problem),
+                    std::move(subject));
 }
 
 asio::awaitable<ApplicationAccess> accessApplication(Services& services, Auditor& auditor, const HttpRequest& req,

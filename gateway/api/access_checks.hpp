@@ -21,11 +21,12 @@ ResourceFacts applicationFacts(const AccessPolicy& policy, const Principal& who,
 ResourceFacts documentFacts(const AccessPolicy& policy, const Principal& who, const store::DocumentMeta& doc,
                             const std::optional<store::Application>& app, bool pushed);
 
-/// Records the refusal of `attempted` on `target` as an access.denied alert and answers `problem`.
+/// Records the refusal of `attempted` on `target` as an access.denied alert and answers `problem`;
+/// `subject` is the credit code or ID number whose data was asked for, when known (their record).
 /// Not a coroutine itself: its arguments move into the coroutine's frame before it returns, so
 /// temporaries in the caller's co_await expression are safe (STYLE.md, g++ 12).
 asio::awaitable<HttpResponse> refuse(Auditor& auditor, const HttpRequest& req, std::string attempted, std::string target,
-                                     std::string applicationId, Problem problem);
+                                     std::string applicationId, Problem problem, std::string subject = {});
 
 /// An application the caller may act on, or the answer that refuses it.
 struct ApplicationAccess {

@@ -42,6 +42,27 @@ bool inDeliveredPackage(store::Store& st, const store::DocumentMeta& doc) {
     return false;
 }
 
+// Whose data a document is: an e-licence's holder; a scan's credit code or ID number when the page
+// gave one that passed its checks (ok or corrected by a person), else nobody known.
+std::string subjectOf(store::Store& st, const store::DocumentMeta& doc) {
+    if (doc.source == "e_licence") {
+        auto rec = st.licence(doc.id);
+        return rec ? rec->holderCode : std::string();
+    }
+    boost::system::error_code ec;
+    auto fields = json::parse(doc.fieldsJson, ec);
+    if (ec || !fields.is_object()) return {};
+    for (const char* name : {"credit_code", "id_number"}) {
+        auto* f = fields.as_object().if_contains(name);
+        if (!f || !f->is_object()) continue;
+        auto* value = f->as_object().if_contains("value");
+        auto* status = f->as_object().if_contains("status");
+        if (value && value->is_string() && status && status->is_string() && status->as_string() != "needs_review")
+            return std::string(value->as_string());
+    }
+    return {};
+}
+
 // A document's fields without what was read: each field keeps its status, box and confidence.
 json::value fieldNamesOnly(const json::value& fields) {
     if (!fields.is_object()) return nullptr;
@@ -62,7 +83,7 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         std::optional<store::DocumentMeta> doc;
         std::optional<store::Application> app;
         bool pushed = false;
-        std::string holderCode;  ///< an e-licence's holder: the subject of its reads (their access record)
+        std::string subject;  ///< whose data it is: the subject of its reads (their access record)
     };
     const bool marketing = req.principal->role == "marketing";
     std::function<Loaded()> load = [c, id, marketing] {
@@ -70,8 +91,7 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         l.doc = c.s->store.document(id);
         if (l.doc) l.app = c.s->store.application(l.doc->applicationId);
         if (l.doc && marketing) l.pushed = inDeliveredPackage(c.s->store, *l.doc);
-        if (l.doc && l.doc->source == "e_licence")
-            if (auto rec = c.s->store.licence(id)) l.holderCode = rec->holderCode;
+        if (l.doc) l.subject = subjectOf(c.s->store, *l.doc);
         return l;
     };
     auto loaded = co_await c.s->blocking.call(std::move(load));
@@ -86,13 +106,13 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         co_return toResponse(makeProblem(404, "document_not_found", "no document " + id), req.requestId);
     }
     e.applicationId = doc->applicationId;
-    e.subject = loaded.holderCode;
+    e.subject = loaded.subject;
     auto& policy = *c.s->access;
     const auto facts = documentFacts(policy, *req.principal, *doc, app, loaded.pushed);
     auto decision = policy.decide(req.principal->role, content ? "document.read" : "document.meta", facts);
     if (!decision.allowed)
         co_return co_await refuse(*c.auditor, req, content ? "document.read" : "document.meta", id, doc->applicationId,
-                                  makeProblem(403, "access_denied", decision.reason));
+                                  makeProblem(403, "access_denied", decision.reason), loaded.subject);
     if (!content) {
         // The values read from the document are its content: only for who may read that.
         const bool withValues = policy.decide(req.principal->role, "document.read", facts).allowed;

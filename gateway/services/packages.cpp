@@ -220,17 +220,15 @@ asio::awaitable<PackageResult<Built>> PackageService::build(Actor who, std::stri
         e.detailJson = security::AuditDetail{{"complete", o.judged.package.complete},
                                              {"deficiencies", o.judged.package.deficiencies.size()}}
                            .json();
-        {
-            store::Package p;
-            p.id = packageId;
-            p.applicationId = appId;
-            p.status = o.judged.package.status;
-            p.complete = o.judged.package.complete;
-            p.bodyJson = store::encodePackageBody(o.judged.package);
-            p.createdAt = now;
-            st.insertPackage(p);
-            scheduleMaterialReminders(st, *o.cat, *o.app, o.judged.package, now);
-        }
+        store::Package p;
+        p.id = packageId;
+        p.applicationId = appId;
+        p.status = o.judged.package.status;
+        p.complete = o.judged.package.complete;
+        p.bodyJson = store::encodePackageBody(o.judged.package);
+        p.createdAt = now;
+        st.insertPackage(p);
+        scheduleMaterialReminders(st, *o.cat, *o.app, o.judged.package, now);
         return true;
     };
     auto building = d_.auditor.recordWith(std::move(ev), std::move(job));

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "security/audit_chain.hpp"
+#include "tests/common/files.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;
@@ -246,6 +247,8 @@ TEST(Audit, ASubjectsAccessRecordNamesEveryReadOfTheirLicences) {
     const std::string doc(json::parse(fetched.body).at("licences").at(0).at("document_id").as_string());
     ASSERT_EQ(c.request("GET", "/v1/documents/" + doc, "", desk).status, 200);
     ASSERT_EQ(c.request("GET", "/v1/documents/" + doc + "/meta", "", desk).status, 200);
+    // A refused read is in the record too: the marketing system before the licence was pushed to it.
+    ASSERT_EQ(c.request("GET", "/v1/documents/" + doc, "", {{"Authorization", "Bearer demo-marketing"}}).status, 403);
     makeEvents(s, c, 1);  // another subject's consent
 
     // Lower case and spaces name the same subject.
@@ -261,7 +264,7 @@ TEST(Audit, ASubjectsAccessRecordNamesEveryReadOfTheirLicences) {
         lastSeq = e.at("seq").as_int64();
     }
     for (const char* want : {"consent.create", "consent.verify", "grant.consume", "licence.store", "licences.fetch",
-                             "document.read", "document.meta", "audit.subject"})
+                             "document.read", "document.meta", "access.denied", "audit.subject"})
         EXPECT_NE(std::find(actions.begin(), actions.end(), want), actions.end()) << want << " missing from " << r.body;
     EXPECT_EQ(actions.back(), "audit.subject") << "this look is in the record too";
     EXPECT_FALSE(record.at("truncated").as_bool());
@@ -272,6 +275,21 @@ TEST(Audit, ASubjectsAccessRecordNamesEveryReadOfTheirLicences) {
     for (auto& e : theirs.at("events").as_array()) EXPECT_NE(e.at("target").as_string(), doc);
     EXPECT_GE(theirs.at("events").as_array().size(), 2u) << "their consent and this look";
     // Abuse: a desk, nobody, a malformed code.
+    // A scan is its holder's data when its code passed the checks: reading it is in their record.
+    auto scan = c.request("POST", "/v1/scans?application_id=YK-SUBJECT",
+                          readFile(sourceDir() + "/tests/data/scans/0-id_card_front.png"),
+                          {{"Authorization", "Bearer demo-frontdesk"}, {"Content-Type", "image/png"}});
+    ASSERT_EQ(scan.status, 201) << scan.body;
+    auto scanFields = json::parse(scan.body).at("fields").as_object();
+    ASSERT_EQ(scanFields.at("id_number").at("status").as_string(), "ok") << scan.body;
+    const std::string person(scanFields.at("id_number").at("value").as_string());
+    const std::string scanId = scan.jsonString("document_id");
+    ASSERT_EQ(c.request("GET", "/v1/documents/" + scanId + "/meta", "", desk).status, 200);
+    auto personal = json::parse(c.request("GET", "/v1/audit/subjects/" + person, "", kAuditor).body).as_object();
+    bool metaRead = false;
+    for (auto& e : personal.at("events").as_array())
+        metaRead = metaRead || (e.at("action").as_string() == "document.meta" && e.at("target").as_string() == scanId);
+    EXPECT_TRUE(metaRead) << json::serialize(personal);
     EXPECT_EQ(c.request("GET", "/v1/audit/subjects/" + code, "", desk).status, 403);
     EXPECT_EQ(c.request("GET", "/v1/audit/subjects/" + code, "", {}).status, 401);
     auto bad = c.request("GET", "/v1/audit/subjects/not-a-code", "", kAuditor);
