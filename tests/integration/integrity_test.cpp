@@ -58,6 +58,16 @@ public:
                     R"({"application_id":")" + app + R"(","subject":{"type":"enterprise","code":"91110102E80346803Q"},)"
                     R"("licence_types":["business_licence"],"purpose":"power_connection"})");
     }
+    /// The messages the log SMS sender wrote about `reference` (a consent id), oldest first.
+    std::vector<json::object> smsTo(const std::string& reference) const {
+        std::istringstream log(readFile(dir / "data" / "sms.ndjson"));
+        std::vector<json::object> out;
+        for (std::string line; std::getline(log, line);) {
+            auto m = json::parse(line).as_object();
+            if (m.at("reference").as_string() == reference) out.push_back(std::move(m));
+        }
+        return out;
+    }
     ClientResponse call(const std::string& method, const std::string& target, const std::string& body = "",
                         const std::vector<std::pair<std::string, std::string>>& headers = kDesk) {
         HttpClient c(port);
@@ -132,11 +142,7 @@ TEST(Integrity, AConsentCanNoLongerBeResentWithoutEnd) {
     auto fourth = gw.call("POST", "/v1/consents/" + id + "/resend");
     EXPECT_EQ(fourth.jsonString("code"), "resend_limit") << fourth.body;
     // What went out: the first code and three new ones, never more.
-    std::istringstream log(readFile(gw.dir / "data" / "sms.ndjson"));
-    std::size_t codes = 0;
-    for (std::string line; std::getline(log, line);)
-        if (line.find(id) != std::string::npos) ++codes;
-    EXPECT_EQ(codes, 4u);
+    EXPECT_EQ(gw.smsTo(id).size(), 4u);
 }
 
 // ---- "The licence signature leaves holder, issuer, data and the annotation's purpose unsigned, --
@@ -162,11 +168,8 @@ TEST(Integrity, ALicenceMustBeSignedWholeAndItsAnnotationMustSayWhatWasAsked) {
         auto consent = gw.startConsent("INT-SIGNED");
         EXPECT_EQ(consent.status, 201) << consent.body;
         const std::string id = consent.jsonString("consent_id");
-        std::istringstream sms(readFile(gw.dir / "data" / "sms.ndjson"));
-        std::string code;
-        for (std::string line; std::getline(sms, line);)
-            if (line.find(id) != std::string::npos)
-                code = std::string(json::parse(line).at("params").at("code").as_string());
+        const auto sent = gw.smsTo(id);
+        const std::string code = sent.empty() ? "" : std::string(sent.back().at("params").at("code").as_string());
         auto verified = gw.call("POST", "/v1/consents/" + id + "/verify", R"({"code":")" + code + "\"}");
         EXPECT_EQ(verified.status, 200) << verified.body;
         return gw.call("POST", "/v1/grants/" + verified.jsonString("grant_id") + "/licences");
@@ -412,15 +415,8 @@ TEST(Integrity, NoConsentGrantPackageOrSessionStepHappensUnaudited) {
     auto consent = gw.startConsent("INT-ATOMIC2");
     ASSERT_EQ(consent.status, 201) << consent.body;
     const std::string id = consent.jsonString("consent_id");
-    auto smsLines = [&] {
-        std::istringstream log(readFile(gw.dir / "data" / "sms.ndjson"));
-        std::vector<json::object> lines;
-        for (std::string line; std::getline(log, line);)
-            if (line.find(id) != std::string::npos) lines.push_back(json::parse(line).as_object());
-        return lines;
-    };
-    ASSERT_EQ(smsLines().size(), 1u);
-    const std::string code(smsLines()[0].at("params").as_object().at("code").as_string());
+    ASSERT_EQ(gw.smsTo(id).size(), 1u);
+    const std::string code(gw.smsTo(id)[0].at("params").as_object().at("code").as_string());
 
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((gw.dir / "data" / "gateway.db").string().c_str(), &db), SQLITE_OK);
@@ -447,7 +443,7 @@ TEST(Integrity, NoConsentGrantPackageOrSessionStepHappensUnaudited) {
     refused(gw.call("POST", "/v1/consents/" + id + "/verify", R"({"code":")" + code + "\"}"), "verify");
     refused(gw.call("POST", "/v1/session", R"({"api_key":"demo-frontdesk"})"), "sign-in");
     ASSERT_EQ(exec("DROP TRIGGER audit_refuses"), SQLITE_OK);
-    EXPECT_EQ(smsLines().size(), 1u) << "the refused resend sent no code";
+    EXPECT_EQ(gw.smsTo(id).size(), 1u) << "the refused resend sent no code";
     EXPECT_EQ(count("SELECT count(*) FROM sessions"), 0) << "the refused sign-in made no session";
     // The refused verify neither used the consent nor counted an attempt; the refused resend kept the code.
     auto verified = gw.call("POST", "/v1/consents/" + id + "/verify", R"({"code":")" + code + "\"}");
