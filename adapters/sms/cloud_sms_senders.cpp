@@ -1,9 +1,5 @@
 #include "adapters/sms/cloud_sms_senders.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
@@ -11,8 +7,8 @@
 #include <ctime>
 #include <stdexcept>
 
-#include "adapters/http/backoff.hpp"
 #include "adapters/sms/cloud_signing.hpp"
+#include "adapters/sms/impl/retrying_send.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::adapters::sms {
@@ -39,39 +35,6 @@ std::int64_t nowMsOf(const CloudSmsOptions& o) {
 // Mainland numbers on record are 11 digits; both providers take E.164 (+86…). Alibaba takes them without +.
 std::string e164(const std::string& phone) { return phone.rfind('+', 0) == 0 ? phone : "+86" + phone; }
 
-// One attempt's outcome: sent, or an error and whether another attempt may help.
-struct Attempt {
-    bool sent = false;
-    bool retry = false;
-    SmsError error;
-};
-
-using Build = std::function<http::OutboundRequest()>;
-using Judge = std::function<Attempt(const http::OutboundResponse&)>;
-
-// Named coroutine, parameters by value (STYLE.md, g++ 12).
-asio::awaitable<SmsResult> sendWithRetries(http::HttpClient& client, int retries, int backoffMs, Build build,
-                                           Judge judge, std::string provider) {
-    SmsError last{provider + ": not attempted"};
-    for (int attempt = 0; attempt <= retries; ++attempt) {
-        if (attempt > 0) {
-            const auto wait = http::fullJitterBackoffMs(attempt - 1, backoffMs, backoffMs << 6);
-            asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(wait));
-            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-        }
-        http::OutboundRequest req = build();  // signed anew: a new timestamp and nonce every time
-        auto r = co_await client.send(std::move(req));
-        if (auto* e = std::get_if<http::NetError>(&r)) {
-            last = SmsError{provider + " unreachable: " + e->detail, SmsErrorKind::kUnavailable};
-            continue;
-        }
-        Attempt a = judge(std::get<http::OutboundResponse>(r));
-        if (a.sent) co_return SmsResult();
-        last = a.error;
-        if (!a.retry) break;
-    }
-    co_return last;
-}
 
 Attempt fromVerdict(ProviderVerdict v, const std::string& provider, const std::string& code, const std::string& requestId) {
     Attempt a;
