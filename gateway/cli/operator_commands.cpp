@@ -77,7 +77,7 @@ int keysCommand(const std::string& configPath, bool rotate) {
         if (rotate) {
             // The new version is written inside the event's transaction: a failed write is recorded
             // as an error, and an event that cannot be written fails the command (the file then
-            // holds an unused version, which the next rotate or rewrap reports).
+            // holds a version no event records: nothing reports it yet — see the README).
             e.action = "keys.rotate";
             std::optional<security::KeyringError> failed;
             store::AuditedAction write = [&](store::AuditEvent& ev) {
