@@ -40,6 +40,16 @@ void readServer(const toml::table* t, ServerConfig& s, std::vector<ConfigError>&
     r.integer("write_timeout_ms", s.writeTimeoutMs, 100, 600000);
     r.integer("idle_timeout_ms", s.idleTimeoutMs, 100, 3600000);
     r.integer("shutdown_grace_ms", s.shutdownGraceMs, 0, 600000);
+    r.string("public_url", s.publicUrl);
+    if (!s.publicUrl.empty()) {
+        while (!s.publicUrl.empty() && s.publicUrl.back() == '/') s.publicUrl.pop_back();
+        const bool scheme = s.publicUrl.rfind("https://", 0) == 0 || s.publicUrl.rfind("http://", 0) == 0;
+        const bool clean = s.publicUrl.find_first_of(" \t\r\n?#\"<>") == std::string::npos;
+        const auto hostStart = s.publicUrl.find("://") + 3;
+        if (!scheme || !clean || s.publicUrl.size() <= hostStart)
+            r.error("public_url", "must be an absolute http:// or https:// address without query or fragment, "
+                                  "e.g. \"https://yk.example-utility.cn\" (the checklist QR code points there)");
+    }
     if (auto* tls = r.table("tls")) {
         TableReader tr(tls, "server.tls", errors);
         tr.string("cert_file", s.tls.certFile);

@@ -41,6 +41,10 @@ struct ServerConfig {
     int idleTimeoutMs = 60000;
     int shutdownGraceMs = 10000;
     TlsConfig tls;
+    /// The address customers reach the gateway's public pages at (the counter's checklist QR code
+    /// points there), e.g. "https://yk.example-utility.cn"; without a trailing slash. Empty: the
+    /// listen address, which only a demo on one machine can use.
+    std::string publicUrl;
 };
 
 struct LogConfig {

@@ -14,6 +14,8 @@ PACKAGES=(
   postgresql
   # imaging: licence images, watermarks (FreeType + a CJK font), PNG/JPEG/TIFF via Leptonica
   libfreetype-dev libleptonica-dev libpng-dev fonts-wqy-microhei
+  # the counter's checklist QR code (libqrencode); zbarimg reads it back in the tests
+  libqrencode-dev zbar-tools
   # more Chinese faces for the synthetic scans (tools/gen_scans.cpp): a second sans and a Ming/Song
   fonts-wqy-zenhei fonts-arphic-uming
   # OCR of front-desk scans: Tesseract 5 with simplified Chinese (LSTM) and orientation data
@@ -46,12 +48,18 @@ if ((${#missing[@]} > 0)); then
   echo "bootstrap: done" >&2
 fi
 
-# playwright-core from the npm registry, at the version package-lock.json pins (it drives Debian's
-# chromium; it downloads no browser of its own). Skipped when that version is already there.
+# The browser tests' tools from the npm registry at the versions package-lock.json pins:
+# playwright-core (it drives Debian's chromium; it downloads no browser of its own) and the OpenAPI
+# validator. Skipped when every pinned package is already there at its version.
 e2e="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e"
-want=$(node -e 'const l=require(process.argv[1]);console.log(l.packages["node_modules/playwright-core"].version)' "$e2e/package-lock.json")
-have=$(node -e 'try{console.log(require(process.argv[1]).version)}catch{console.log("")}' "$e2e/node_modules/playwright-core/package.json")
-if [[ "$have" != "$want" ]]; then
-  echo "bootstrap: npm ci in tests/e2e (playwright-core $want)" >&2
+stale=$(node -e '
+  const fs = require("fs"), lock = require(process.argv[1] + "/package-lock.json");
+  for (const name of Object.keys(lock.packages[""].dependencies || {})) {
+    let have = "";
+    try { have = JSON.parse(fs.readFileSync(process.argv[1] + "/node_modules/" + name + "/package.json")).version; } catch {}
+    if (have !== lock.packages["node_modules/" + name].version) console.log(name);
+  }' "$e2e")
+if [[ -n "$stale" ]]; then
+  echo "bootstrap: npm ci in tests/e2e ($(echo $stale))" >&2
   (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -1,6 +1,7 @@
 // GET /healthz, /readyz, /metrics: no API key, so that probes and scrapers need none. /metrics may
 // ask for a scrape key of its own (auth.metrics_key_sha256): a bearer key that is no API key and
-// admits nothing else.
+// admits nothing else. GET /v1/openapi.json: the OpenAPI document (gateway/api/openapi.json,
+// compiled in), public like any API description.
 #include <boost/json/serialize.hpp>
 
 #include "gateway/api/routes.hpp"
@@ -8,6 +9,8 @@
 #include "security/crypto.hpp"
 
 namespace lgw::gateway {
+
+extern const std::string_view kOpenApiDocument;  // openapi_document.cpp, generated from openapi.json
 
 HttpResponse jsonResponse(int status, const boost::json::value& body) {
     HttpResponse r;
@@ -60,6 +63,20 @@ asio::awaitable<HttpResponse> metrics(Services* s, HttpRequest req) {
     co_return r;
 }
 
+asio::awaitable<HttpResponse> openApi(const std::string* etag, HttpRequest req) {
+    HttpResponse r;
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    r.headers.emplace_back("ETag", *etag);
+    const std::string* inm = req.header("if-none-match");
+    if (inm && *inm == *etag) {
+        r.status = 304;
+        r.contentType.clear();
+        co_return r;
+    }
+    r.body = std::string(kOpenApiDocument);
+    co_return r;
+}
+
 }  // namespace
 
 void addOpsRoutes(Router& router, Services& services) {
@@ -67,6 +84,8 @@ void addOpsRoutes(Router& router, Services& services) {
     router.add({"GET", "/healthz", {}, 0, {}, [s](HttpRequest r) { return healthz(s, std::move(r)); }});
     router.add({"GET", "/readyz", {}, 0, {}, [s](HttpRequest r) { return readyz(s, std::move(r)); }});
     router.add({"GET", "/metrics", {}, 0, {}, [s](HttpRequest r) { return metrics(s, std::move(r)); }});
+    auto etag = std::make_shared<const std::string>("\"" + security::sha256Hex(kOpenApiDocument).substr(0, 16) + "\"");
+    router.add({"GET", "/v1/openapi.json", {}, 0, {}, [etag](HttpRequest r) { return openApi(etag.get(), std::move(r)); }});
 }
 
 }  // namespace lgw::gateway

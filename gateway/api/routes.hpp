@@ -3,6 +3,7 @@
 // media types; the handlers are named coroutines (see STYLE.md on g++ 12).
 #include <boost/json/value.hpp>
 
+#include "config/materials.hpp"
 #include "gateway/http/router.hpp"
 #include "gateway/services/actor.hpp"
 #include "gateway/services/services.hpp"
@@ -15,6 +16,10 @@ void addOpsRoutes(Router& router, Services& services);
 void addApplicationRoutes(Router& router, Services& services, Auditor& auditor);
 void addIdentityCodeRoutes(Router& router, Services& services);
 void addAuditRoutes(Router& router, Services& services, Auditor& auditor);
+/// The counter's material checklists (public pages and their QR codes), built from `materials`;
+/// `publicBase` (no trailing slash) is where customers reach the pages, the QR codes point there.
+void addChecklistRoutes(Router& router, Services& services, const config::Materials& materials,
+                        std::string publicBase);
 }  // namespace lgw::gateway
 namespace lgw::adapters::blob {
 class DocumentVault;

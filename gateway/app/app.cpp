@@ -318,6 +318,11 @@ struct App::Impl {
         packages = std::make_unique<PackageService>(
             PackageService::Deps{services, auditor, materials, [worker] { worker->wake(); }});
         addPackageRoutes(router, services, auditor, *packages);
+        // Without server.public_url the QR codes point at the listen address: right for a demo on one machine.
+        const std::string publicBase = cfg.server.publicUrl.empty()
+                                           ? std::string(server->tls() ? "https://" : "http://") + server->listenAddress()
+                                           : cfg.server.publicUrl;
+        addChecklistRoutes(router, services, materials, publicBase);
         // Issue 18: a scrape (no authentication) queried the store on the I/O thread. The gauge is
         // refreshed on the blocking pool on the push worker's cadence (refreshOutboxGauge, started
         // by run()); a scrape only reads the last values.
@@ -442,6 +447,9 @@ App::App(config::Config cfg, std::shared_ptr<const Clock> clock)
     if (!impl_->server->tls() && c.server.host != "127.0.0.1" && c.server.host != "::1" && c.server.host != "localhost")
         log->warn("serving plain HTTP on {}: configure server.tls or put a TLS proxy in front",
                   impl_->server->listenAddress());
+    if (c.server.publicUrl.empty() && !c.demo)
+        log->warn("server.public_url is not set: the checklist QR codes point at {}, which customers' phones "
+                  "probably cannot reach", impl_->server->listenAddress());
     if (impl_->auth.keyCount() == 0 && c.auth.clientCerts.empty())
         log->warn("no API keys or client certificates are configured: every /v1 route will answer 401");
 }

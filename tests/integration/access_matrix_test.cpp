@@ -81,8 +81,18 @@ std::vector<Row> matrix() {
         {"GET /healthz", [=](auto&, bool, Caller) { return get("/healthz"); }, open, {}},
         {"GET /readyz", [=](auto&, bool, Caller) { return get("/readyz"); }, open, {}},
         {"GET /metrics", [=](auto&, bool, Caller) { return get("/metrics"); }, open, {}},
+        {"GET /v1/openapi.json", [=](auto&, bool, Caller) { return get("/v1/openapi.json"); }, open, {}},
         {"GET /", [=](auto&, bool, Caller) { return get("/"); }, open, {}},
         {"GET /assets/{file}", [=](auto&, bool, Caller) { return get("/assets/app.js"); }, open, {}},
+        // The counter's checklists are public; a category that does not exist is 404 for everyone.
+        {"GET /checklists/{category}",
+         [=](auto&, bool existing, Caller) { return get(existing ? "/checklists/high_voltage" : "/checklists/" + missing); },
+         open, Statuses{404, 404, 404, 404, 404, 404}},
+        {"GET /checklists/{category}/qr.png",
+         [=](auto&, bool existing, Caller) {
+             return get(existing ? "/checklists/low_voltage_residential/qr.png" : "/checklists/" + missing + "/qr.png");
+         },
+         open, Statuses{404, 404, 404, 404, 404, 404}},
         {"POST /v1/session", [=](auto&, bool, Caller) { return post("/v1/session", R"({"api_key":"wrong"})", "application/json"); },
          {401, 401, 401, 401, 401, 401}, {}},
         {"GET /v1/session", [=](auto&, bool, Caller) { return get("/v1/session"); }, {200, 200, 200, 200, 401, 200}, {}},

@@ -276,3 +276,15 @@ TEST(Config, CloudSmsProvidersNameWhatTheyLackAndNeedHttpsOutsideDemo) {
     auto demo = errorsOf("demo = true\n[sms]\nkind = \"tencent_cloud\"\nendpoint = \"http://127.0.0.1:9\"\n");
     for (auto& e : demo) EXPECT_EQ(e.find("https://"), std::string::npos) << "plain http is for demo tests: " << e;
 }
+
+// The checklist QR codes point at server.public_url: an address a phone can open, nothing else.
+TEST(Config, PublicUrlIsAnAbsoluteHttpAddressWithoutQuery) {
+    auto r = parseConfig("demo = true\n[server]\npublic_url = \"https://yk.example-utility.cn/\"\n", "t.toml");
+    ASSERT_TRUE(r.config) << r.errors.at(0).str();
+    EXPECT_EQ(r.config->server.publicUrl, "https://yk.example-utility.cn") << "the trailing slash is dropped";
+    for (const char* bad : {"yk.example-utility.cn", "ftp://yk.example-utility.cn", "https://", "https://yk.example.cn/?a=1",
+                            "https://yk.example.cn/#top", "https://yk example.cn", "javascript:alert(1)"}) {
+        auto e = errorsOf(std::string("[server]\npublic_url = \"") + bad + "\"\n");
+        EXPECT_TRUE(hasError(e, "server.public_url: must be an absolute http:// or https:// address")) << bad;
+    }
+}
