@@ -13,6 +13,7 @@
 #include "adapters/blob/document_vault.hpp"
 #include "gateway/api/access_checks.hpp"
 #include "gateway/api/error_mapping.hpp"
+#include "gateway/http/queue_deadline.hpp"
 #include "gateway/services/audit.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/json_body.hpp"
@@ -214,16 +215,19 @@ asio::awaitable<HttpResponse> createScan(ScanService::Impl* c, HttpRequest req) 
     ocr::ScanOutcome outcome = busy("every OCR worker is busy and " + std::to_string(c->s.config.ocr.maxQueued) +
                                     " scans are waiting");
     if (admission.admitted) {
-        std::function<ocr::ScanOutcome()> reading = [c, ocrJob, bodyView,
-                                                     queuedAt = c->s.clock->steadyNow()]() -> ocr::ScanOutcome {
-            const auto waited =
-                std::chrono::duration_cast<std::chrono::milliseconds>(c->s.clock->steadyNow() - queuedAt);
-            if (waited.count() > c->s.config.ocr.queueTimeoutMs)
-                return busy("the scan waited " + std::to_string(waited.count()) + " ms for an OCR worker");
+        // A scan still queued at ocr.queue_timeout_ms is answered then and never read, instead of
+        // holding its customer until a thread frees up (a real-time deadline: asio's timer, not the
+        // services' clock, which tests freeze).
+        std::function<ocr::ScanOutcome()> reading = [c, ocrJob, bodyView]() -> ocr::ScanOutcome {
             return c->engines().read(ocrJob, *bodyView);
         };
-        auto waiting = c->ocrThreads.call(std::move(reading));
-        outcome = co_await std::move(waiting);
+        const std::chrono::milliseconds deadline(c->s.config.ocr.queueTimeoutMs);
+        auto waiting = callUnlessQueuedPast(c->ocrThreads, std::move(reading), deadline);
+        std::optional<ocr::ScanOutcome> read = co_await std::move(waiting);
+        if (read)
+            outcome = std::move(*read);
+        else
+            outcome = busy("the scan waited " + std::to_string(deadline.count()) + " ms for an OCR worker");
     }
     if (auto* err = std::get_if<ocr::ScanError>(&outcome)) {
         const bool unavailable = err->status == 503;
