@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "adapters/crash_point.hpp"
+#include "adapters/transient_error.hpp"
 #include "security/crypto.hpp"
 #include "security/envelope.hpp"
 
@@ -90,7 +91,13 @@ std::string EncryptedFileVault::refFor(const std::string& id) {
 }
 
 void EncryptedFileVault::writeCiphertext(const std::string& ref, std::string_view ciphertext) {
-    writeDurably(fs::path(root_) / ref, ciphertext);
+    // A document that cannot be written (disk full, read-only, I/O error) is the storage being
+    // unavailable, not a bug: 503 store_unavailable with Retry-After, and nothing was stored.
+    try {
+        writeDurably(fs::path(root_) / ref, ciphertext);
+    } catch (const std::exception& e) {
+        throw TransientError(std::string("the document store cannot be written: ") + e.what());
+    }
 }
 
 std::optional<std::string> EncryptedFileVault::readCiphertext(const std::string& ref) {

@@ -1,6 +1,7 @@
 #include "adapters/blob/postgres_blob_vault.hpp"
 
 #include "adapters/crash_point.hpp"
+#include "adapters/transient_error.hpp"
 #include "adapters/store/impl/pg.hpp"
 
 namespace lgw::adapters::blob {
@@ -15,6 +16,8 @@ void PostgresBlobVault::writeCiphertext(const std::string& ref, std::string_view
     try {
         c->exec("INSERT INTO blobs (ref, data) VALUES ($1, $2) ON CONFLICT (ref) DO UPDATE SET data=excluded.data",
                 {ref, store::pg::bytea(std::string(ciphertext))});
+    } catch (const TransientError& e) {
+        throw TransientError("document blob " + ref + ": " + e.what());  // still worth a retry: 503
     } catch (const std::exception& e) {
         throw std::runtime_error("document blob " + ref + ": " + e.what());
     }

@@ -2,7 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <cstring>
 #include <functional>
+#include <string_view>
 
 #include "adapters/transient_error.hpp"
 
@@ -13,6 +15,11 @@ std::string serverMessage(pg_conn* c) {
     std::string m = c ? PQerrorMessage(c) : "out of memory";
     while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
     return m;
+}
+
+std::string sqlStateOf(const PGresult* r) {
+    const char* s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    return s ? s : "";
 }
 
 std::string quoteIdent(const std::string& s) {
@@ -120,15 +127,32 @@ void Conn::run(const std::string& sql) {
     auto st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         std::string m = serverMessage(c_);
+        std::string state = sqlStateOf(r);
         PQclear(r);
-        fail(m);
+        fail(m, state.c_str());
     }
     PQclear(r);
 }
 
-void Conn::fail(const std::string& message) const {
-    // A lost connection (server restart, network cut) is worth retrying; a refused statement is not.
+// SQLSTATEs (PostgreSQL appendix A) after which the same statement may succeed shortly: connection
+// exceptions (08), serialization failure and deadlock (40001, 40P01), insufficient resources (53),
+// lock not available (55P03: lock_timeout), query canceled (57014: statement_timeout), the server
+// shutting down or starting (57P01..57P03), system errors such as I/O (58).
+namespace {
+bool transientSqlState(const char* s) {
+    if (!s || std::strlen(s) != 5) return false;
+    const std::string_view st(s);
+    return st.substr(0, 2) == "08" || st == "40001" || st == "40P01" || st.substr(0, 2) == "53" || st == "55P03" ||
+           st == "57014" || st == "57P01" || st == "57P02" || st == "57P03" || st.substr(0, 2) == "58";
+}
+}  // namespace
+
+void Conn::fail(const std::string& message, const char* sqlstate) const {
+    // A lost connection (server restart, network cut) or a statement the server could not run now
+    // is worth retrying (503 store_unavailable); a refused statement is a bug (500).
     if (!healthy()) throw adapters::TransientError("PostgreSQL connection lost: " + message);
+    if (transientSqlState(sqlstate))
+        throw adapters::TransientError("PostgreSQL cannot run the statement now (" + std::string(sqlstate) + "): " + message);
     throw std::runtime_error("postgres: " + message);
 }
 
@@ -138,8 +162,9 @@ Result Conn::exec(const std::string& sql, const std::vector<Arg>& args) {
     if (!prepared_.count(name)) {
         PGresult* p = PQprepare(c_, name.c_str(), sql.c_str(), static_cast<int>(args.size()), nullptr);
         bool ok = PQresultStatus(p) == PGRES_COMMAND_OK;
+        std::string state = ok ? std::string() : sqlStateOf(p);
         PQclear(p);
-        if (!ok) fail("prepare: " + serverMessage(c_));
+        if (!ok) fail("prepare: " + serverMessage(c_), state.c_str());
         prepared_.insert(name);
     }
     std::vector<const char*> values;
@@ -154,8 +179,9 @@ Result Conn::exec(const std::string& sql, const std::vector<Arg>& args) {
     auto st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         std::string m = serverMessage(c_);
+        std::string state = sqlStateOf(r);
         PQclear(r);
-        fail(m);
+        fail(m, state.c_str());
     }
     return Result(r);
 }

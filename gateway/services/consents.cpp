@@ -465,6 +465,17 @@ asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::G
     co_return FetchedLicence{doc.id, std::move(l), within};
 }
 
+// The grant back for a retry within its lifetime, with its event (grant.release, the reason).
+asio::awaitable<void> ConsentService::releaseGrant(Actor who, store::Grant g, std::string idHash, std::string target,
+                                                   Millis now, std::string reason) {
+    auto released = event(who, "grant.release", target, g.applicationId, g.subjectCode, "allowed", {{"reason", reason}});
+    store::AuditedAction release = [this, idHash, now](store::AuditEvent&) {
+        return d_.services.store.releaseGrant(idHash, now);
+    };
+    auto releasing = d_.auditor.recordWith(std::move(released), std::move(release));
+    co_await std::move(releasing);
+}
+
 asio::awaitable<store::ConsumeResult> ConsentService::consumeGrant(Actor who, std::string idHash,
                                                                   std::optional<std::string> appFilter,
                                                                   std::string target, Millis now) {
@@ -512,12 +523,7 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
         const GovError e = result.error();
         // An outage is not the customer's fault: give the grant back for a retry within its lifetime.
         if (e.code == GovErrorCode::kUpstreamTimeout || e.code == GovErrorCode::kUpstreamUnavailable) {
-            auto released = event(who, "grant.release", target, g.applicationId, g.subjectCode, "allowed",
-                                  {{"reason", adapters::govdata::toString(e.code)}});
-            store::AuditedAction release = [this, idHash, now](store::AuditEvent&) {
-                return d_.services.store.releaseGrant(idHash, now);
-            };
-            auto releasing = d_.auditor.recordWith(std::move(released), std::move(release));
+            auto releasing = releaseGrant(who, g, idHash, target, now, adapters::govdata::toString(e.code));
             co_await std::move(releasing);
         }
         auto ev13 = event(who, "licences.fetch", target, g.applicationId, g.subjectCode, "error",
@@ -533,7 +539,23 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
 
     LicencesFetched out;
     out.autofill = autofillFrom(licences);
-    for (auto& l : licences) out.licences.push_back(co_await storeLicence(who, g, consent->phone, std::move(l), now));
+    // Verified licences that we fail to keep are our fault, not the customer's: the grant is given
+    // back (audited) before the failure goes on to its 503, so a retry needs no new consent. (No
+    // co_await in a catch handler: the failure is carried out of it.)
+    std::exception_ptr storeFailure;
+    try {
+        for (auto& l : licences) {
+            auto storing = storeLicence(who, g, consent->phone, std::move(l), now);
+            out.licences.push_back(co_await std::move(storing));
+        }
+    } catch (const std::exception&) {
+        storeFailure = std::current_exception();
+    }
+    if (storeFailure) {
+        auto releasing = releaseGrant(who, g, idHash, target, now, "store_unavailable");
+        co_await std::move(releasing);
+        std::rethrow_exception(storeFailure);
+    }
     auto ev14 = event(who, "licences.fetch", target, g.applicationId, g.subjectCode, "allowed",
                          {{"count", out.licences.size()}});
     co_await audit(std::move(ev14));

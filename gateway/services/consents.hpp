@@ -166,6 +166,9 @@ private:
     boost::asio::awaitable<store::ConsumeResult> consumeGrant(Actor who, std::string idHash,
                                                               std::optional<std::string> appFilter, std::string target,
                                                               std::int64_t now);
+    /// Gives a used grant back (it may be used once more within its lifetime) with its grant.release event.
+    boost::asio::awaitable<void> releaseGrant(Actor who, store::Grant g, std::string idHash, std::string target,
+                                              std::int64_t now, std::string reason);
     boost::asio::awaitable<std::optional<ConsentFailure>> refuseGrant(Actor who, store::ConsumeResult used,
                                                                       std::string target);
     boost::asio::awaitable<std::optional<ConsentFailure>> rejectUnverified(Actor who, store::Grant g, std::string target,

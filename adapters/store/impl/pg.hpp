@@ -77,7 +77,10 @@ public:
 
 private:
     void connect();
-    [[noreturn]] void fail(const std::string& message) const;
+    /// Throws TransientError when the connection is gone or `sqlstate` says the statement may
+    /// succeed if repeated (a lost connection, a timeout, a lock not granted, a deadlock or
+    /// serialization failure, the server short of resources or shutting down), else runtime_error.
+    [[noreturn]] void fail(const std::string& message, const char* sqlstate = nullptr) const;
     pg_conn* c_ = nullptr;
     std::string conninfo_;
     std::string schema_;

@@ -1,6 +1,7 @@
 #pragma once
 // Thin RAII over the SQLite C API: prepared statements with typed bind/column, and a transaction
-// guard that rolls back unless committed. Errors throw std::runtime_error with SQLite's message.
+// guard that rolls back unless committed. Errors throw std::runtime_error with SQLite's message
+// (adapters::TransientError when the statement may succeed if repeated shortly).
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -12,18 +13,42 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/transient_error.hpp"
+
 namespace lgw::store::impl {
 
+/// Result codes after which the same statement may succeed shortly (503 store_unavailable, not
+/// 500): the database busy or locked past busy_timeout, out of memory, an I/O error, the disk full,
+/// the file that cannot be opened or written right now.
+inline bool transientSqlite(int rc) {
+    switch (rc & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_NOMEM:
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_CANTOPEN:
+        case SQLITE_READONLY:
+        case SQLITE_PROTOCOL: return true;
+        default: return false;
+    }
+}
+
+[[noreturn]] inline void sqliteThrow(int rc, std::string message) {
+    if (transientSqlite(rc)) throw adapters::TransientError("SQLite cannot run the statement now: " + message);
+    throw std::runtime_error(std::move(message));
+}
+
 [[noreturn]] inline void sqliteFail(sqlite3* db, std::string_view what) {
-    throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
+    sqliteThrow(sqlite3_extended_errcode(db), std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
 inline void exec(sqlite3* db, const char* sql) {
     char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    if (int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err); rc != SQLITE_OK) {
         std::string msg = err ? err : "unknown error";
         sqlite3_free(err);
-        throw std::runtime_error(std::string("sqlite: ") + msg);
+        sqliteThrow(rc, std::string("sqlite: ") + msg);
     }
 }
 

@@ -284,6 +284,23 @@ TEST_F(ConsentServiceTest, AnOutageGivesTheGrantBack) {
     EXPECT_TRUE(fetch(grant)) << "the retry within the grant's lifetime works";
 }
 
+// Issue 23: "a store error while writing a fetched licence ... and the grant was already spent".
+TEST_F(ConsentServiceTest, AStoreFailureAfterVerificationGivesTheGrantBack) {
+    const std::string grant = granted();
+    vault.failNextPut = "No space left on device";
+    EXPECT_THROW(fetch(grant), adapters::TransientError) << "a 503 store_unavailable, not a 500";
+    EXPECT_TRUE(store.documentsOf("APP-1").empty());
+    auto released = events("grant.release");
+    ASSERT_EQ(released.size(), 1u);
+    EXPECT_NE(released[0].detailJson.find("store_unavailable"), std::string::npos) << released[0].detailJson;
+    auto retry = fetch(grant);
+    ASSERT_TRUE(retry) << "the customer's consent still serves its one fetch: " << retry.error().detail;
+    EXPECT_EQ(store.documentsOf("APP-1").size(), 1u);
+    auto twice = fetch(grant);
+    ASSERT_FALSE(twice);
+    EXPECT_EQ(twice.error().code, ConsentErrc::kGrantUsed) << "and only one";
+}
+
 TEST_F(ConsentServiceTest, ALicenceThatDoesNotVerifyStoresNothing) {
     const std::string grant = granted();
     gov.corruptSignatures = true;

@@ -233,3 +233,35 @@ TEST(PostgresStore, RecoversWhenItsConnectionIsKilled) {
 
 }  // namespace
 }  // namespace lgw::store::testing
+
+namespace lgw::store::testing {
+namespace {
+
+// Issue 23: a statement the server could not run *now* is a 503 store_unavailable (TransientError),
+// a statement it refuses is a bug (500). Each SQLSTATE made for real on the test server.
+TEST(PostgresStore, WhatTheServerCannotDoNowIsTransientAndWhatItRefusesIsNot) {
+    auto schema = freshSchema("transient");
+    { PostgresStore s(options(schema)); }
+    pg::Pool pool(testPostgresUrl(), schema, 2);
+    auto holder = pool.acquire();
+    auto waiter = pool.acquire();
+    holder->run("BEGIN; LOCK TABLE applications IN ACCESS EXCLUSIVE MODE");
+    waiter->run("SET lock_timeout = '100ms'");
+    EXPECT_THROW(waiter->exec("SELECT count(*) FROM applications"), adapters::TransientError) << "55P03 lock_not_available";
+    holder->run("ROLLBACK");
+    waiter->run("SET lock_timeout = 0; SET statement_timeout = '100ms'");
+    EXPECT_THROW(waiter->exec("SELECT pg_sleep(2)"), adapters::TransientError) << "57014 query_canceled";
+    waiter->run("SET statement_timeout = 0");
+    try {
+        waiter->exec("SELECT no_such_column FROM applications");
+        ADD_FAILURE() << "a bad statement ran";
+    } catch (const adapters::TransientError& e) {
+        ADD_FAILURE() << "a refused statement is no reason to retry: " << e.what();
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("no_such_column"), std::string::npos) << e.what();
+    }
+    EXPECT_NO_THROW(waiter->exec("SELECT 1")) << "the connection is fine after each";
+}
+
+}  // namespace
+}  // namespace lgw::store::testing

@@ -4,6 +4,10 @@
 
 #include <filesystem>
 
+#include <unistd.h>
+
+#include "adapters/store/impl/sqlite_util.hpp"
+#include "adapters/transient_error.hpp"
 #include "tests/unit/store/store_contract.hpp"
 
 namespace lgw::store::testing {
@@ -60,3 +64,35 @@ TEST(SqliteStore, UnopenableFileNamesThePath) {
 
 }  // namespace
 }  // namespace lgw::store::testing
+
+// Issue 23: a database locked past busy_timeout, a full disk or an I/O error is a 503
+// store_unavailable (TransientError); a constraint or a bad statement is a bug (500).
+TEST(SqliteStore, WhatTheDatabaseCannotDoNowIsTransientAndWhatItRefusesIsNot) {
+    using lgw::store::impl::sqliteThrow;
+    for (int rc : {SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR_WRITE, SQLITE_IOERR_FSYNC, SQLITE_FULL, SQLITE_CANTOPEN,
+                   SQLITE_READONLY_DBMOVED, SQLITE_NOMEM})
+        EXPECT_THROW(sqliteThrow(rc, "step: " + std::to_string(rc)), lgw::adapters::TransientError) << rc;
+    for (int rc : {SQLITE_CONSTRAINT_UNIQUE, SQLITE_ERROR, SQLITE_MISUSE, SQLITE_CORRUPT, SQLITE_MISMATCH}) {
+        try {
+            sqliteThrow(rc, "step");
+        } catch (const lgw::adapters::TransientError&) {
+            ADD_FAILURE() << rc << " is no reason to retry";
+        } catch (const std::runtime_error&) {
+        }
+    }
+    // For real: a second connection that finds the database locked past its busy timeout.
+    auto dir = std::filesystem::temp_directory_path() / ("lgw-busy-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "busy.db").string();
+    sqlite3 *a = nullptr, *b = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &a), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(path.c_str(), &b), SQLITE_OK);
+    lgw::store::impl::exec(a, "CREATE TABLE t (x INTEGER); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)");
+    sqlite3_busy_timeout(b, 50);
+    EXPECT_THROW(lgw::store::impl::exec(b, "INSERT INTO t VALUES (2)"), lgw::adapters::TransientError);
+    lgw::store::impl::exec(a, "COMMIT");
+    EXPECT_NO_THROW(lgw::store::impl::exec(b, "INSERT INTO t VALUES (2)"));
+    sqlite3_close(a);
+    sqlite3_close(b);
+    std::filesystem::remove_all(dir);
+}
