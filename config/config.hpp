@@ -62,6 +62,11 @@ struct StoreConfig {
     std::string postgresUrlFile;  ///< relative paths are under data_dir
     std::string postgresSchema = "public";
     int poolSize = 8;
+    /// PostgreSQL: every wait bounded, each answered 503 store_unavailable when it passes (issue 23):
+    /// a statement (statement_timeout), a lock (lock_timeout), a free pooled connection.
+    int statementTimeoutMs = 5000;
+    int lockTimeoutMs = 3000;
+    int poolAcquireTimeoutMs = 3000;
 };
 
 struct KeysConfig {

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <string_view>
@@ -109,6 +110,7 @@ void Conn::connect() {
             }
             run("SET search_path TO " + quoteIdent(schema_));
         }
+        if (!sessionSql_.empty()) run(sessionSql_);
     } catch (...) {
         // The constructor does not complete, so the destructor will not close the connection.
         PQfinish(c_);
@@ -120,6 +122,11 @@ void Conn::connect() {
 bool Conn::healthy() const { return c_ && PQstatus(c_) == CONNECTION_OK; }
 bool Conn::inTransaction() const { return c_ && PQtransactionStatus(c_) != PQTRANS_IDLE; }
 void Conn::reconnect() { connect(); }
+
+void Conn::setSessionSql(std::string sql) {
+    sessionSql_ = std::move(sql);
+    if (c_ && !sessionSql_.empty()) run(sessionSql_);
+}
 
 void Conn::run(const std::string& sql) {
     if (!c_) throw std::runtime_error("postgres: not connected");
@@ -186,8 +193,20 @@ Result Conn::exec(const std::string& sql, const std::vector<Arg>& args) {
     return Result(r);
 }
 
-Pool::Pool(std::string conninfo, std::string schema, int size) : conninfo_(std::move(conninfo)), schema_(std::move(schema)) {
-    for (int i = 0; i < std::max(1, size); ++i) idle_.push_back(std::make_unique<Conn>(conninfo_, schema_));
+Pool::Pool(std::string conninfo, std::string schema, int size)
+    : conninfo_(std::move(conninfo)), schema_(std::move(schema)), size_(std::max(1, size)) {
+    for (int i = 0; i < size_; ++i) idle_.push_back(std::make_unique<Conn>(conninfo_, schema_));
+}
+
+void Pool::bound(Bounds b) {
+    const std::string sql = "SET statement_timeout = " + std::to_string(std::max(0, b.statementTimeoutMs)) +
+                            "; SET lock_timeout = " + std::to_string(std::max(0, b.lockTimeoutMs));
+    // Taken out one at a time, as a caller would: the pool is full when this runs (at start-up).
+    std::vector<Lease> all;
+    for (int i = 0; i < size_; ++i) all.push_back(acquire());
+    for (auto& lease : all) lease->setSessionSql(sql);
+    std::lock_guard lock(mutex_);
+    bounds_ = b;
 }
 Pool::~Pool() = default;
 
@@ -203,7 +222,14 @@ Pool::Lease Pool::acquire() {
     std::unique_ptr<Conn> c;
     {
         std::unique_lock lock(mutex_);
-        freed_.wait(lock, [this] { return !idle_.empty(); });
+        auto free = [this] { return !idle_.empty(); };
+        if (bounds_.acquireTimeoutMs <= 0) {
+            freed_.wait(lock, free);
+        } else if (!freed_.wait_for(lock, std::chrono::milliseconds(bounds_.acquireTimeoutMs), free)) {
+            throw adapters::TransientError("no PostgreSQL connection of the pool came free within " +
+                                           std::to_string(bounds_.acquireTimeoutMs) + " ms (store.pool_size " +
+                                           std::to_string(size_) + ")");
+        }
         c = std::move(idle_.back());
         idle_.pop_back();
     }

@@ -50,6 +50,9 @@ PostgresStore::PostgresStore(PostgresOptions options) : options_(std::move(optio
     if (options_.conninfo.empty()) throw std::runtime_error("PostgreSQL: no connection string");
     pool_ = std::make_unique<pg::Pool>(options_.conninfo, options_.schema, options_.poolSize);
     migrate();
+    // After the migration: a second instance starting waits on the first one's migration lock for
+    // as long as that takes, but no request waits unbounded.
+    pool_->bound({options_.statementTimeoutMs, options_.lockTimeoutMs, options_.poolAcquireTimeoutMs});
 }
 
 PostgresStore::~PostgresStore() = default;

@@ -15,6 +15,11 @@ struct PostgresOptions {
     std::string conninfo;          ///< libpq connection string or postgresql:// URL (may hold a password)
     std::string schema = "public"; ///< tables live here; created if missing
     int poolSize = 8;
+    /// Bounds on every wait once migrated (0: none): statement_timeout and lock_timeout of each
+    /// session, and how long a call waits for a free connection. Each answers TransientError.
+    int statementTimeoutMs = 5000;
+    int lockTimeoutMs = 3000;
+    int poolAcquireTimeoutMs = 3000;
 };
 
 /// PostgreSQL implementation, for several gateway instances sharing one database. Everything that

@@ -40,7 +40,8 @@ OpenedStore openStore(const config::Config& cfg) {
     std::filesystem::permissions(cfg.dataDir, std::filesystem::perms::owner_all, ec);
     OpenedStore out;
     if (cfg.store.kind == "postgres") {
-        store::PostgresOptions o{postgresConninfo(cfg), cfg.store.postgresSchema, cfg.store.poolSize};
+        store::PostgresOptions o{postgresConninfo(cfg), cfg.store.postgresSchema, cfg.store.poolSize,
+                                 cfg.store.statementTimeoutMs, cfg.store.lockTimeoutMs, cfg.store.poolAcquireTimeoutMs};
         auto pg = std::make_unique<store::PostgresStore>(std::move(o));
         out.postgres = pg.get();
         out.store = std::move(pg);

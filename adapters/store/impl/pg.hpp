@@ -74,6 +74,8 @@ public:
     /// True inside BEGIN ... COMMIT (a Tx on it then nests as a savepoint).
     bool inTransaction() const;
     void reconnect();
+    /// Runs `sql` now and again after every reconnect (session settings such as timeouts).
+    void setSessionSql(std::string sql);
 
 private:
     void connect();
@@ -84,6 +86,7 @@ private:
     pg_conn* c_ = nullptr;
     std::string conninfo_;
     std::string schema_;
+    std::string sessionSql_;
     std::unordered_set<std::string> prepared_;
 };
 
@@ -108,8 +111,16 @@ public:
         std::unique_ptr<Conn> conn_;
         Conn* at_;
     };
-    /// A free connection, or the one this thread has bound.
+    /// A free connection, or the one this thread has bound. Throws TransientError when none is
+    /// free within the acquire bound (see bound()).
     Lease acquire();
+
+    /// Every wait bounded from now on (0: unbounded): statement_timeout and lock_timeout on every
+    /// connection of the pool (and after each reconnect), and acquire()'s wait for a free one.
+    struct Bounds {
+        int statementTimeoutMs = 0, lockTimeoutMs = 0, acquireTimeoutMs = 0;
+    };
+    void bound(Bounds b);
 
     /// While alive, every acquire() on this thread answers `conn`: the store's methods called inside
     /// one audited transaction run on its connection (their Tx nest as savepoints).
@@ -128,6 +139,8 @@ private:
     std::string conninfo_, schema_;
     std::mutex mutex_;
     std::condition_variable freed_;
+    Bounds bounds_;
+    int size_ = 1;
     std::vector<std::unique_ptr<Conn>> idle_;
 };
 

@@ -288,3 +288,19 @@ TEST(Config, PublicUrlIsAnAbsoluteHttpAddressWithoutQuery) {
         EXPECT_TRUE(hasError(e, "server.public_url: must be an absolute http:// or https:// address")) << bad;
     }
 }
+
+// Issue 23: every store wait is bounded, and a bound of nothing (0) or of hours is refused.
+TEST(Config, StoreWaitsAreBounded) {
+    auto r = parseConfig("demo = true\n[store]\nstatement_timeout_ms = 8000\nlock_timeout_ms = 2000\n"
+                         "pool_acquire_timeout_ms = 1500\n",
+                         "t.toml");
+    ASSERT_TRUE(r.config) << r.errors.at(0).str();
+    EXPECT_EQ(r.config->store.statementTimeoutMs, 8000);
+    EXPECT_EQ(r.config->store.lockTimeoutMs, 2000);
+    EXPECT_EQ(r.config->store.poolAcquireTimeoutMs, 1500);
+    auto e = errorsOf("[store]\nstatement_timeout_ms = 0\nlock_timeout_ms = 9999999\npool_acquire_timeout_ms = 5\n");
+    EXPECT_TRUE(hasError(e, "store.statement_timeout_ms: must be 100..600000, got 0"));
+    EXPECT_TRUE(hasError(e, "store.lock_timeout_ms: must be 100..600000"));
+    EXPECT_TRUE(hasError(e, "store.pool_acquire_timeout_ms: must be 100..600000, got 5"));
+    EXPECT_EQ(parseConfig("demo = true\n", "d.toml").config->store.lockTimeoutMs, 3000) << "bounded by default";
+}

@@ -4,6 +4,7 @@
 #include "adapters/store/postgres_store.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -261,6 +262,59 @@ TEST(PostgresStore, WhatTheServerCannotDoNowIsTransientAndWhatItRefusesIsNot) {
         EXPECT_NE(std::string(e.what()).find("no_such_column"), std::string::npos) << e.what();
     }
     EXPECT_NO_THROW(waiter->exec("SELECT 1")) << "the connection is fine after each";
+}
+
+}  // namespace
+}  // namespace lgw::store::testing
+
+namespace lgw::store::testing {
+namespace {
+
+// Issue 23: "no statement_timeout, lock_timeout or pool-acquire timeout". Each wait now has its
+// bound and answers TransientError (503 store_unavailable) when it passes, also after a reconnect.
+TEST(PostgresStore, EveryWaitHasItsBoundAndItHoldsAfterAReconnect) {
+    auto schema = freshSchema("bounded");
+    { PostgresStore s(options(schema)); }
+    using Clock = std::chrono::steady_clock;
+    pg::Pool pool(testPostgresUrl(), schema, 2);
+    pool.bound({300, 200, 250});
+    auto a = pool.acquire();
+    auto b = pool.acquire();
+    // No connection free: the third caller hears so within the acquire bound.
+    auto t0 = Clock::now();
+    EXPECT_THROW(pool.acquire(), adapters::TransientError);
+    EXPECT_LT(Clock::now() - t0, std::chrono::seconds(2));
+    // A statement past statement_timeout; a lock held past lock_timeout.
+    t0 = Clock::now();
+    EXPECT_THROW(a->exec("SELECT pg_sleep(3)"), adapters::TransientError);
+    EXPECT_LT(Clock::now() - t0, std::chrono::seconds(2));
+    a->run("BEGIN; LOCK TABLE applications IN ACCESS EXCLUSIVE MODE");
+    t0 = Clock::now();
+    EXPECT_THROW(b->exec("SELECT count(*) FROM applications"), adapters::TransientError);
+    EXPECT_LT(Clock::now() - t0, std::chrono::seconds(2));
+    a->run("ROLLBACK");
+    // A connection that was replaced keeps the bounds.
+    b->reconnect();
+    EXPECT_EQ(b->exec("SHOW statement_timeout").text(0, 0), "300ms");
+    EXPECT_EQ(b->exec("SHOW lock_timeout").text(0, 0), "200ms");
+}
+
+// The store as the gateway opens it: a table locked by someone else (an operator's LOCK TABLE, a
+// long migration) costs a request lock_timeout, not the lock's duration.
+TEST(PostgresStore, ALockedTableCostsARequestItsLockTimeoutNotTheLocksDuration) {
+    auto schema = freshSchema("locked");
+    PostgresOptions o = options(schema, 2);
+    o.lockTimeoutMs = 200;
+    PostgresStore store(o);
+    ASSERT_TRUE(store.upsertApplication({"YK-LOCK", "high_voltage", "n", "13800001111", "a", 1, 1}));
+    pg::Pool other(testPostgresUrl(), schema, 1);
+    auto locker = other.acquire();
+    locker->run("BEGIN; LOCK TABLE applications IN ACCESS EXCLUSIVE MODE");
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_THROW(store.application("YK-LOCK"), adapters::TransientError);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+    locker->run("ROLLBACK");
+    EXPECT_TRUE(store.application("YK-LOCK")) << "and the next call, the lock gone, is answered";
 }
 
 }  // namespace
