@@ -40,6 +40,7 @@ void readServer(const toml::table* t, ServerConfig& s, std::vector<ConfigError>&
     r.integer("write_timeout_ms", s.writeTimeoutMs, 100, 600000);
     r.integer("idle_timeout_ms", s.idleTimeoutMs, 100, 3600000);
     r.integer("shutdown_grace_ms", s.shutdownGraceMs, 0, 600000);
+    r.integer("readyz_timeout_ms", s.readyzTimeoutMs, 100, 60000);
     r.string("public_url", s.publicUrl);
     if (!s.publicUrl.empty()) {
         while (!s.publicUrl.empty() && s.publicUrl.back() == '/') s.publicUrl.pop_back();

@@ -40,6 +40,9 @@ struct ServerConfig {
     int writeTimeoutMs = 15000;
     int idleTimeoutMs = 60000;
     int shutdownGraceMs = 10000;
+    /// /readyz answers within this even when the store or the key material hangs, naming the check
+    /// that did not answer (a load balancer's probe must not hang with the dependency).
+    int readyzTimeoutMs = 2000;
     TlsConfig tls;
     /// The address customers reach the gateway's public pages at (the counter's checklist QR code
     /// points there), e.g. "https://yk.example-utility.cn"; without a trailing slash. Empty: the

@@ -6,6 +6,7 @@
 
 #include "gateway/api/routes.hpp"
 #include "gateway/http/problem.hpp"
+#include "gateway/http/queue_deadline.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::gateway {
@@ -23,14 +24,25 @@ namespace {
 
 asio::awaitable<HttpResponse> healthz(Services*, HttpRequest) { co_return jsonResponse(200, {{"status", "ok"}}); }
 
+// Each check has server.readyz_timeout_ms: a store that hangs (a lock, a dead server the pool has
+// not noticed) or a full blocking pool makes /readyz say which, in time, instead of hanging with it.
 asio::awaitable<HttpResponse> readyz(Services* s, HttpRequest) {
+    const std::chrono::milliseconds deadline(s->config.server.readyzTimeoutMs);
+    const std::string late = "no answer within " + std::to_string(deadline.count()) + " ms";
     std::function<bool()> ping = [s] { return s->store.ping(); };
-    bool storeOk = co_await s->blocking.call(std::move(ping));
+    auto pinging = callWithin(s->blocking, std::move(ping), deadline);
+    std::optional<bool> storeOk = co_await std::move(pinging);
     std::function<std::string()> keys = s->checkKeys;
-    std::string keyProblem = co_await s->blocking.call(std::move(keys));
-    bool ready = storeOk && keyProblem.empty();
-    boost::json::object checks{{"store", storeOk ? "ok" : "unreachable"},
-                               {"keys", keyProblem.empty() ? std::string("ok") : keyProblem},
+    auto checking = callWithin(s->blocking, std::move(keys), deadline);
+    std::optional<std::string> keyProblem = co_await std::move(checking);
+    std::string store = "ok", keysState = "ok";
+    if (!storeOk) store = late;
+    else if (!*storeOk) store = "unreachable";
+    if (!keyProblem) keysState = late;
+    else if (!keyProblem->empty()) keysState = *keyProblem;
+    const bool ready = store == "ok" && keysState == "ok";
+    boost::json::object checks{{"store", store},
+                               {"keys", keysState},
                                // Informational: an open circuit does not take the gateway out of rotation,
                                // since scans, documents and packages still work without the platform.
                                {"govdata_circuit", s->govCircuitState()}};

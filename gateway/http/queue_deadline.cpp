@@ -46,13 +46,14 @@ asio::awaitable<void> runAndSignal(BlockingPool* pool, std::shared_ptr<Race> rac
     race->timer.cancel();
 }
 
-}  // namespace
-
-asio::awaitable<bool> runUnlessQueuedPast(BlockingPool& pool, std::function<void()> job,
-                                          std::chrono::milliseconds queueDeadline) {
+// The one wait both entry points share: `awaitStarted` says whether a job that started in time is
+// awaited to its end (a queue deadline) or the caller answered at the deadline anyway (a probe's).
+asio::awaitable<bool> raceDeadline(BlockingPool* poolp, std::function<void()> job, std::chrono::milliseconds deadline,
+                                   bool awaitStarted) {
+    BlockingPool& pool = *poolp;
     auto exec = co_await asio::this_coro::executor;
     auto race = std::make_shared<Race>(exec);
-    race->timer.expires_after(queueDeadline);
+    race->timer.expires_after(deadline);
     auto signalling = runAndSignal(&pool, race, std::move(job));
     asio::co_spawn(exec, std::move(signalling), asio::detached);
     for (;;) {
@@ -61,11 +62,23 @@ asio::awaitable<bool> runUnlessQueuedPast(BlockingPool& pool, std::function<void
         if (race->done) break;  // the job ended (the timer was cancelled, or it ended as the deadline passed)
         int expected = kQueued;
         if (race->state.compare_exchange_strong(expected, kDropped)) co_return false;
+        if (!awaitStarted) co_return false;  // it runs on; its end cancels a timer nobody waits on
         // It started in time: wait for its end, without a deadline.
         race->timer.expires_at(asio::steady_timer::time_point::max());
     }
     if (race->error) std::rethrow_exception(race->error);
     co_return true;
+}
+
+}  // namespace
+
+asio::awaitable<bool> runUnlessQueuedPast(BlockingPool& pool, std::function<void()> job,
+                                          std::chrono::milliseconds queueDeadline) {
+    return raceDeadline(&pool, std::move(job), queueDeadline, true);
+}
+
+asio::awaitable<bool> runWithin(BlockingPool& pool, std::function<void()> job, std::chrono::milliseconds deadline) {
+    return raceDeadline(&pool, std::move(job), deadline, false);
 }
 
 }  // namespace lgw::gateway

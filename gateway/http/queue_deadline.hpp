@@ -21,6 +21,23 @@ namespace lgw::gateway {
 boost::asio::awaitable<bool> runUnlessQueuedPast(BlockingPool& pool, std::function<void()> job,
                                                  std::chrono::milliseconds queueDeadline);
 
+/// Like runUnlessQueuedPast, but the caller is answered false at the deadline whether or not the job
+/// has started: one that started runs on to its end unheard (its captures must outlive it — share
+/// them). For probes that must answer in time even when a dependency hangs (/readyz).
+boost::asio::awaitable<bool> runWithin(BlockingPool& pool, std::function<void()> job, std::chrono::milliseconds deadline);
+
+/// runWithin returning the job's value; nullopt when it did not end in time.
+template <class T>
+boost::asio::awaitable<std::optional<T>> callWithin(BlockingPool& pool, std::function<T()> fn,
+                                                    std::chrono::milliseconds deadline) {
+    auto out = std::make_shared<std::optional<T>>();  // shared: a late job writes it after this frame is gone
+    std::function<void()> job = [out, f = std::move(fn)]() { out->emplace(f()); };
+    auto running = runWithin(pool, std::move(job), deadline);
+    const bool ended = co_await std::move(running);
+    if (!ended) co_return std::nullopt;
+    co_return std::move(*out);
+}
+
 /// The same returning the job's value; nullopt when it did not start in time.
 template <class T>
 boost::asio::awaitable<std::optional<T>> callUnlessQueuedPast(BlockingPool& pool, std::function<T()> fn,
