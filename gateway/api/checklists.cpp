@@ -7,6 +7,7 @@
 #include <map>
 
 #include "gateway/api/routes.hpp"
+#include "gateway/http/conditional.hpp"
 #include "gateway/http/problem.hpp"
 #include "imaging/qr_code.hpp"
 #include "security/crypto.hpp"
@@ -145,19 +146,10 @@ HttpResponse unknown(const Ctx& c, const HttpRequest& req) {
 
 // Public and the same for everyone until the next start: caches and the counter's screen may keep
 // it five minutes.
-HttpResponse cacheable(const HttpRequest& req, const Checklist& l, std::string contentType, std::string body) {
-    HttpResponse resp;
-    resp.headers.emplace_back("Cache-Control", "public, max-age=300");
-    resp.headers.emplace_back("ETag", l.etag);
-    const std::string* inm = req.header("if-none-match");
-    if (inm && *inm == l.etag) {
-        resp.status = 304;
-        resp.contentType.clear();
-        return resp;
-    }
-    resp.contentType = std::move(contentType);
-    resp.body = std::move(body);
-    return resp;
+constexpr const char* kCacheControl = "public, max-age=300";
+
+HttpResponse cacheable(const HttpRequest& req, const Checklist& l, std::string contentType, std::string_view body) {
+    return conditionalResponse(req, l.etag, kCacheControl, std::move(contentType), body);
 }
 
 asio::awaitable<HttpResponse> page(Ctx* c, HttpRequest req) {
@@ -186,10 +178,11 @@ asio::awaitable<HttpResponse> qrCode(Ctx* c, HttpRequest req) {
                                  req.requestId);
         scale = static_cast<int>(n);
     }
-    if (scale == kDefaultModulePixels) co_return cacheable(req, *l, "image/png", l->qr);
+    // A client that holds this code is answered before one is drawn.
+    if (scale == kDefaultModulePixels || notModified(req, l->etag)) co_return cacheable(req, *l, "image/png", l->qr);
     std::function<std::string()> draw = [url = l->url, scale] { return imaging::qrPng(url, {scale}); };
     std::string png = co_await c->s->blocking.call(std::move(draw));
-    co_return cacheable(req, *l, "image/png", std::move(png));
+    co_return cacheable(req, *l, "image/png", png);
 }
 
 }  // namespace

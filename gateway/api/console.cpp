@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "gateway/services/audit.hpp"
+#include "gateway/http/conditional.hpp"
 #include "gateway/http/json_body.hpp"
 #include "gateway/http/logging.hpp"
 #include "gateway/http/problem.hpp"
@@ -199,18 +200,8 @@ asio::awaitable<HttpResponse> serveFile(Ctx* c, HttpRequest req, std::string nam
     auto it = c->files.find(name);
     if (it == c->files.end())
         co_return toResponse(makeProblem(404, "not_found", "the console has no file " + name), req.requestId);
-    HttpResponse resp;
+    auto resp = conditionalResponse(req, it->second.etag, "no-cache", it->second.contentType, it->second.body);
     resp.headers.emplace_back("Content-Security-Policy", kConsoleCsp);
-    resp.headers.emplace_back("Cache-Control", "no-cache");
-    resp.headers.emplace_back("ETag", it->second.etag);
-    const std::string* inm = req.header("if-none-match");
-    if (inm && *inm == it->second.etag) {
-        resp.status = 304;
-        resp.contentType.clear();
-        co_return resp;
-    }
-    resp.contentType = it->second.contentType;
-    resp.body = it->second.body;
     co_return resp;
 }
 

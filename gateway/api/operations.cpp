@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "gateway/api/routes.hpp"
+#include "gateway/http/conditional.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/http/queue_deadline.hpp"
 #include "security/crypto.hpp"
@@ -76,17 +77,7 @@ asio::awaitable<HttpResponse> metrics(Services* s, HttpRequest req) {
 }
 
 asio::awaitable<HttpResponse> openApi(const std::string* etag, HttpRequest req) {
-    HttpResponse r;
-    r.headers.emplace_back("Cache-Control", "no-cache");
-    r.headers.emplace_back("ETag", *etag);
-    const std::string* inm = req.header("if-none-match");
-    if (inm && *inm == *etag) {
-        r.status = 304;
-        r.contentType.clear();
-        co_return r;
-    }
-    r.body = std::string(kOpenApiDocument);
-    co_return r;
+    co_return conditionalResponse(req, *etag, "no-cache", "application/json", kOpenApiDocument);
 }
 
 }  // namespace

@@ -121,6 +121,10 @@ TEST(Checklists, TheQrCodeDecodesToThePagesPublicAddressAtEveryScale) {
     EXPECT_EQ(decodeQr(poster.body), "https://yk.example-utility.cn/checklists/low_voltage_residential");
     EXPECT_EQ(pngWidth(poster.body), pngWidth(getOnce(gw.port, "/checklists/low_voltage_residential/qr.png").body) * 3)
         << "scale 24 draws each module three times the default 8 pixels";
+    auto held = HttpClient(gw.port).request("GET", "/checklists/low_voltage_residential/qr.png?scale=24", "",
+                                            {{"If-None-Match", poster.header("etag")}});
+    EXPECT_EQ(held.status, 304) << "a poster the client holds is not drawn again";
+    EXPECT_TRUE(held.body.empty());
 }
 
 TEST(Checklists, WithoutAPublicUrlTheCodePointsAtTheListenAddressAndThatAddressAnswers) {
@@ -214,6 +218,14 @@ TEST(OpenApi, TheServedDocumentIsTheFileAndNamesEveryRouteWithItsRolesParameters
     const json::object doc = shippedOpenApi();
     EXPECT_EQ(json::parse(served.body).as_object(), doc) << "the binary serves gateway/api/openapi.json as built";
     EXPECT_EQ(c.request("GET", "/v1/openapi.json", "", {{"If-None-Match", served.header("etag")}}).status, 304);
+    // Abuse: no other method, a wrong key changes nothing, a validator that is not ours gets the document.
+    EXPECT_EQ(c.request("POST", "/v1/openapi.json", "{}", {{"Content-Type", "application/json"}}).status, 405);
+    auto wrongKey = c.request("GET", "/v1/openapi.json", "", {{"Authorization", "Bearer wrong"}});
+    EXPECT_EQ(wrongKey.status, 200);
+    EXPECT_EQ(wrongKey.body, served.body);
+    auto otherTag = c.request("GET", "/v1/openapi.json", "", {{"If-None-Match", "\"0000\""}});
+    EXPECT_EQ(otherTag.status, 200);
+    EXPECT_EQ(otherTag.body, served.body);
 
     const auto& paths = doc.at("paths").as_object();
     std::set<std::string> routed;
