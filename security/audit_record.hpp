@@ -28,6 +28,8 @@ struct AuditCheckpoint {
     std::string headHash;
     std::int64_t at = 0;
     std::string signature;
+    /// An RFC 3161 time-stamp token over checkpointMessage(), base64 DER; empty when none (issue 22).
+    std::string timestamp;
 };
 
 }  // namespace lgw::security

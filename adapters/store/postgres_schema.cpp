@@ -78,6 +78,10 @@ ALTER TABLE consents ADD COLUMN resends INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE documents ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX documents_expiry ON documents(expires_at) WHERE expires_at > 0 AND purged_at = 0;
 )sql",
+    // 5: RFC 3161 time-stamp tokens with the checkpoints they stamp (issue 22), base64 DER.
+    R"sql(
+ALTER TABLE audit_checkpoints ADD COLUMN timestamp_token TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 const std::size_t kPostgresMigrationCount = std::size(kPostgresMigrations);

@@ -425,16 +425,26 @@ std::optional<AuditEvent> PostgresStore::auditHead() {
 
 void PostgresStore::insertCheckpoint(const AuditCheckpoint& cp) {
     auto c = pool_->acquire();
-    c->exec("INSERT INTO audit_checkpoints VALUES ($1,$2,$3,$4) ON CONFLICT (seq) DO UPDATE SET "
-            "head_hash=excluded.head_hash, at=excluded.at, signature=excluded.signature",
+    c->exec("INSERT INTO audit_checkpoints (seq, head_hash, at, signature, timestamp_token) VALUES ($1,$2,$3,$4,'') "
+            "ON CONFLICT (seq) DO UPDATE SET head_hash=excluded.head_hash, at=excluded.at, signature=excluded.signature "
+            "WHERE audit_checkpoints.timestamp_token = ''",
             {cp.seq, cp.headHash, cp.at, cp.signature});
+}
+
+bool PostgresStore::setCheckpointTimestamp(const AuditCheckpoint& cp, const std::string& token) {
+    auto c = pool_->acquire();
+    auto r = c->exec("UPDATE audit_checkpoints SET timestamp_token=$1 WHERE seq=$2 AND head_hash=$3 AND at=$4 AND "
+                     "signature=$5 RETURNING seq",
+                     {token, cp.seq, cp.headHash, cp.at, cp.signature});
+    return r.rows() == 1;
 }
 
 std::vector<AuditCheckpoint> PostgresStore::checkpoints() {
     auto c = pool_->acquire();
-    auto r = c->exec("SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq");
+    auto r = c->exec("SELECT seq, head_hash, at, signature, timestamp_token FROM audit_checkpoints ORDER BY seq");
     std::vector<AuditCheckpoint> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back({r.i64(i, 0), r.text(i, 1), r.i64(i, 2), r.text(i, 3)});
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.i64(i, 0), r.text(i, 1), r.i64(i, 2), r.text(i, 3), r.text(i, 4)});
     return out;
 }
 

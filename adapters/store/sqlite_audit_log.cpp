@@ -114,16 +114,26 @@ std::optional<AuditEvent> SqliteStore::auditHead() {
 
 void SqliteStore::insertCheckpoint(const AuditCheckpoint& cp) {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "INSERT OR REPLACE INTO audit_checkpoints VALUES (?,?,?,?)");
+    Stmt s(db_, "INSERT INTO audit_checkpoints (seq, head_hash, at, signature, timestamp_token) VALUES (?,?,?,?,'') "
+                "ON CONFLICT (seq) DO UPDATE SET head_hash=excluded.head_hash, at=excluded.at, "
+                "signature=excluded.signature WHERE timestamp_token = ''");
     s.bind(1, cp.seq).bind(2, cp.headHash).bind(3, cp.at).bind(4, cp.signature);
     s.run();
 }
 
+bool SqliteStore::setCheckpointTimestamp(const AuditCheckpoint& cp, const std::string& token) {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "UPDATE audit_checkpoints SET timestamp_token=? WHERE seq=? AND head_hash=? AND at=? AND signature=?");
+    s.bind(1, token).bind(2, cp.seq).bind(3, cp.headHash).bind(4, cp.at).bind(5, cp.signature);
+    s.run();
+    return s.changes() == 1;
+}
+
 std::vector<AuditCheckpoint> SqliteStore::checkpoints() {
     std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq");
+    Stmt s(db_, "SELECT seq, head_hash, at, signature, timestamp_token FROM audit_checkpoints ORDER BY seq");
     std::vector<AuditCheckpoint> out;
-    while (s.step()) out.push_back({s.i64(0), s.text(1), s.i64(2), s.text(3)});
+    while (s.step()) out.push_back({s.i64(0), s.text(1), s.i64(2), s.text(3), s.text(4)});
     return out;
 }
 

@@ -60,6 +60,7 @@ public:
     std::vector<AuditEvent> auditRange(std::int64_t fromSeq, std::int64_t toSeq) override;
     std::optional<AuditEvent> auditHead() override;
     void insertCheckpoint(const AuditCheckpoint& cp) override;
+    bool setCheckpointTimestamp(const AuditCheckpoint& cp, const std::string& token) override;
     std::vector<AuditCheckpoint> checkpoints() override;
     void insertPackage(const Package& pkg) override;
     std::optional<Package> package(const std::string& id) override;

@@ -287,7 +287,12 @@ public:
     /// Oldest first, seq in [fromSeq, toSeq], for verification and export.
     virtual std::vector<AuditEvent> auditRange(std::int64_t fromSeq, std::int64_t toSeq) = 0;
     virtual std::optional<AuditEvent> auditHead() = 0;
+    /// A checkpoint. One signed again at the same seq replaces the row, unless that row carries a
+    /// time-stamp: a stamped checkpoint is kept, token and all.
     virtual void insertCheckpoint(const AuditCheckpoint& cp) = 0;
+    /// Keeps an RFC 3161 token (base64 DER) with the checkpoint it stamps; false when the row at
+    /// cp.seq is no longer that checkpoint (re-signed since): nothing is changed then.
+    virtual bool setCheckpointTimestamp(const AuditCheckpoint& cp, const std::string& token) = 0;
     virtual std::vector<AuditCheckpoint> checkpoints() = 0;
 };
 

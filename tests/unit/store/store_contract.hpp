@@ -394,6 +394,29 @@ TEST_P(StoreContract, Checkpoints) {
     EXPECT_EQ(cps[1].headHash, "h20");
 }
 
+// Issue 22: a TSA token is kept with the very checkpoint it stamps.
+TEST_P(StoreContract, ACheckpointKeepsItsTimeStamp) {
+    const AuditCheckpoint cp{10, "h10", 1, "sig"};
+    s().insertCheckpoint(cp);
+    EXPECT_TRUE(s().setCheckpointTimestamp(cp, "dG9rZW4="));
+    EXPECT_EQ(s().checkpoints().at(0).timestamp, "dG9rZW4=");
+    AuditCheckpoint resigned = cp;
+    resigned.at = 2;
+    resigned.signature = "sig-b";
+    EXPECT_FALSE(s().setCheckpointTimestamp(resigned, "eA==")) << "not the checkpoint that is stored";
+    EXPECT_EQ(s().checkpoints().at(0).timestamp, "dG9rZW4=");
+    s().insertCheckpoint(resigned);  // a stamped checkpoint is kept, token and all
+    EXPECT_EQ(s().checkpoints().at(0).timestamp, "dG9rZW4=");
+    EXPECT_EQ(s().checkpoints().at(0).signature, "sig");
+    s().insertCheckpoint({20, "h20", 3, "sig20"});
+    s().insertCheckpoint({20, "h20", 4, "sig20-b"});  // an unstamped one is replaced
+    EXPECT_EQ(s().checkpoints().at(1).signature, "sig20-b");
+    EXPECT_FALSE(s().setCheckpointTimestamp({20, "h20", 3, "sig20"}, "eA==")) << "the replaced one";
+    EXPECT_TRUE(s().setCheckpointTimestamp({20, "h20", 4, "sig20-b"}, "eA=="));
+    EXPECT_FALSE(s().setCheckpointTimestamp({99, "h99", 3, "s"}, "eA==")) << "no checkpoint at seq 99";
+    EXPECT_EQ(s().checkpoints().size(), 2u);
+}
+
 TEST_P(StoreContract, PackagesOfAnApplicationNewestFirst) {
     s().insertPackage({"p1", "YK1", "built", false, "{}", 1});
     s().insertPackage({"p2", "YK1", "built", true, "{}", 2});
