@@ -145,17 +145,17 @@ std::string exportEventLine(const AuditEvent& e) {
 }
 
 std::string exportCheckpointLine(const AuditCheckpoint& cp) {
-    return json::serialize(json::object{{"type", "checkpoint"},
-                                        {"seq", cp.seq},
-                                        {"head_hash", cp.headHash},
-                                        {"at", cp.at},
-                                        {"signature", cp.signature}}) +
-           "\n";
+    json::object o{{"type", "checkpoint"}, {"seq", cp.seq}, {"head_hash", cp.headHash}, {"at", cp.at},
+                   {"signature", cp.signature}};
+    if (!cp.timestamp.empty()) o["timestamp"] = cp.timestamp;
+    return json::serialize(o) + "\n";
 }
 
-std::string trailerMessage(const ExportTrailer& t) {
-    return std::string(kExportFormat) + "|trailer|" + std::to_string(t.fromSeq) + "|" + std::to_string(t.toSeq) + "|" +
-           std::to_string(t.events) + "|" + std::to_string(t.checkpoints) + "|" + t.headHash + "|" + std::to_string(t.at);
+std::string trailerMessage(const ExportTrailer& t, const std::string& format) {
+    const std::string counts = std::to_string(t.events) + "|" + std::to_string(t.checkpoints) + "|" +
+                               (format == kExportFormat2 ? std::string() : std::to_string(t.timestamps) + "|");
+    return format + "|trailer|" + std::to_string(t.fromSeq) + "|" + std::to_string(t.toSeq) + "|" + counts +
+           t.headHash + "|" + std::to_string(t.at);
 }
 
 std::string exportTrailerLine(const ExportTrailer& t) {
@@ -165,6 +165,7 @@ std::string exportTrailerLine(const ExportTrailer& t) {
                                         {"to_seq", t.toSeq},
                                         {"events", t.events},
                                         {"checkpoints", t.checkpoints},
+                                        {"timestamps", t.timestamps},
                                         {"head_hash", t.headHash},
                                         {"at", t.at},
                                         {"signature", t.signature}}) +
@@ -208,7 +209,8 @@ AuditEvent eventOf(const json::object& o) {
 // Reads an export line by line; the first fault found, with its line, ends it.
 class ExportReader {
 public:
-    explicit ExportReader(const std::optional<std::string>& trustedKeyPem) : trustedPem_(trustedKeyPem) {}
+    ExportReader(const std::optional<std::string>& trustedKeyPem, const TsaTrust* tsa)
+        : trustedPem_(trustedKeyPem), tsa_(tsa) {}
 
     ChainVerdict read(const std::string& ndjson) {
         std::istringstream in(ndjson);
@@ -232,6 +234,10 @@ public:
         if (!v.ok) return v;
         if (auto fault = checkTrailer(v)) return bad(*fault, trailerLine_);
         v.authenticated = trustedPem_.has_value();
+        v.timestamps = stamps_.timestamps;
+        v.timestampsUnverified = stamps_.timestampsUnverified;
+        v.timestampedToSeq = stamps_.timestampedToSeq;
+        v.timestampedAtMs = stamps_.timestampedAtMs;
         return v;
     }
 
@@ -243,7 +249,8 @@ private:
             const std::string format = str(o, "format");
             if (format == "licence-gateway-audit-1")
                 return "format licence-gateway-audit-1 has no signed trailer and cannot show a cut; export again";
-            if (format != kExportFormat) return "unknown export format \"" + format + "\"";
+            if (format != kExportFormat && format != kExportFormat2) return "unknown export format \"" + format + "\"";
+            format_ = format;
             const std::string pem = trustedPem_ ? *trustedPem_ : str(o, "checkpoint_public_key");
             if (!pem.empty()) {
                 key_ = PublicKey::fromPem(pem);
@@ -266,30 +273,60 @@ private:
             // Written right after the event it covers: one anywhere else was moved or inserted.
             if (cp.seq != lastSeq_)
                 return "the checkpoint for seq " + std::to_string(cp.seq) + " is not right after its event";
+            if (o.contains("timestamp")) {
+                if (format_ == kExportFormat2) return "a time-stamp in a " + format_ + " export, which has none";
+                cp.timestamp = str(o, "timestamp");
+                if (auto fault = checkTimestamp(cp)) return fault;
+            }
             verifier_->addCheckpoint(cp);
             ++checkpoints_;
             return std::nullopt;
         }
         if (type == "trailer") {
             trailer_ = ExportTrailer{num(o, "from_seq"), num(o, "to_seq"), num(o, "events"), num(o, "checkpoints"),
-                                     str(o, "head_hash"), num(o, "at"), str(o, "signature")};
+                                     str(o, "head_hash"), num(o, "at"), str(o, "signature"),
+                                     format_ == kExportFormat2 ? 0 : num(o, "timestamps")};
             trailerLine_ = lineNo_;
             return std::nullopt;
         }
         return "unknown line type \"" + type + "\"";
     }
 
+    // A checkpoint's token stamps exactly that checkpoint's message; verified when a TSA CA is given.
+    std::optional<std::string> checkTimestamp(const AuditCheckpoint& cp) {
+        const std::int64_t found = stamps_.timestamps + stamps_.timestampsUnverified + 1;
+        if (!tsa_) {
+            ++stamps_.timestampsUnverified;
+            return std::nullopt;
+        }
+        auto token = base64Decode(cp.timestamp);
+        if (!token) return "the time-stamp of the checkpoint at seq " + std::to_string(cp.seq) + " is not base64";
+        auto check = verifyTimestampToken(*token, checkpointMessage(cp), *tsa_);
+        if (!check.ok)
+            return "the time-stamp of the checkpoint at seq " + std::to_string(cp.seq) + " (token " +
+                   std::to_string(found) + ") does not verify: " + check.reason;
+        ++stamps_.timestamps;
+        if (cp.seq >= stamps_.timestampedToSeq) {
+            stamps_.timestampedToSeq = cp.seq;
+            stamps_.timestampedAtMs = check.genTimeMs;
+        }
+        return std::nullopt;
+    }
+
     std::optional<std::string> checkTrailer(const ChainVerdict& v) const {
         const ExportTrailer& t = *trailer_;
+        const std::int64_t tokens = stamps_.timestamps + stamps_.timestampsUnverified;
         if (t.fromSeq != fromSeq_ || t.toSeq != lastSeq_ || t.events != events_ || t.checkpoints != checkpoints_ ||
-            t.headHash != v.head)
+            t.timestamps != tokens || t.headHash != v.head)
             return "the trailer does not match the export (seq " + std::to_string(t.fromSeq) + ".." +
                    std::to_string(t.toSeq) + ", " + std::to_string(t.events) + " events, " +
-                   std::to_string(t.checkpoints) + " checkpoints signed; found " + std::to_string(fromSeq_) + ".." +
-                   std::to_string(lastSeq_) + ", " + std::to_string(events_) + ", " + std::to_string(checkpoints_) + ")";
+                   std::to_string(t.checkpoints) + " checkpoints, " + std::to_string(t.timestamps) +
+                   " time-stamps signed; found " + std::to_string(fromSeq_) + ".." + std::to_string(lastSeq_) + ", " +
+                   std::to_string(events_) + ", " + std::to_string(checkpoints_) + ", " + std::to_string(tokens) + ")";
         if (!key_) return trustedPem_ ? std::optional<std::string>("no key to verify the trailer") : std::nullopt;
         auto sig = base64Decode(t.signature);
-        if (!sig || !key_->verify(key_->alg(), trailerMessage(t), *sig)) return "the trailer's signature does not verify";
+        if (!sig || !key_->verify(key_->alg(), trailerMessage(t, format_), *sig))
+            return "the trailer's signature does not verify";
         return std::nullopt;
     }
 
@@ -302,6 +339,9 @@ private:
     }
 
     std::optional<std::string> trustedPem_;
+    const TsaTrust* tsa_ = nullptr;
+    std::string format_ = kExportFormat;
+    ChainVerdict stamps_;  // only its time-stamp counts
     std::optional<PublicKey> key_;
     std::optional<ChainVerifier> verifier_;
     std::optional<ExportTrailer> trailer_;
@@ -310,8 +350,9 @@ private:
 
 }  // namespace
 
-ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::string>& trustedKeyPem) {
-    ExportReader reader(trustedKeyPem);
+ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::string>& trustedKeyPem,
+                          const TsaTrust* tsa) {
+    ExportReader reader(trustedKeyPem, tsa);
     return reader.read(ndjson);
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "security/audit_record.hpp"
+#include "security/rfc3161.hpp"
 #include "security/signature.hpp"
 
 namespace lgw::security {
@@ -35,6 +36,12 @@ struct ChainVerdict {
     /// An export: the trailer's signature verified under a key the caller trusts. Without one the
     /// file may be whole and consistent and still be anyone's (exit 2, "unverified").
     bool authenticated = false;
+    /// An export's RFC 3161 tokens: verified against the TSA CA given, present but not checked
+    /// (no CA given), and the newest checkpoint a verified token covers with the token's time.
+    std::int64_t timestamps = 0;
+    std::int64_t timestampsUnverified = 0;
+    std::int64_t timestampedToSeq = 0;
+    std::int64_t timestampedAtMs = 0;
 };
 
 /// What a checkpoint signs.
@@ -68,11 +75,13 @@ private:
     ChainVerdict v_;
 };
 
-/// NDJSON export, format licence-gateway-audit-2: a header line; the events, oldest first, each
-/// signed checkpoint right after the event it covers; a signed trailer over the whole (format,
-/// seq range, event and checkpoint counts, head hash, time), so that a cut, a deletion, an
-/// insertion, a reordering or a stripped checkpoint anywhere shows.
-inline constexpr const char* kExportFormat = "licence-gateway-audit-2";
+/// NDJSON export, format licence-gateway-audit-3: a header line; the events, oldest first, each
+/// signed checkpoint right after the event it covers (with its RFC 3161 token, if it has one); a
+/// signed trailer over the whole (format, seq range, event, checkpoint and token counts, head hash,
+/// time), so that a cut, a deletion, an insertion, a reordering, a stripped checkpoint or a
+/// stripped token anywhere shows. Format 2 (no tokens, no token count) is still read.
+inline constexpr const char* kExportFormat = "licence-gateway-audit-3";
+inline constexpr const char* kExportFormat2 = "licence-gateway-audit-2";
 std::string exportHeaderLine(std::int64_t fromSeq, std::int64_t toSeq, const std::string& publicKeyPem);
 std::string exportEventLine(const AuditEvent& e);
 std::string exportCheckpointLine(const AuditCheckpoint& cp);
@@ -82,16 +91,19 @@ struct ExportTrailer {
     std::string headHash;
     std::int64_t at = 0;
     std::string signature;  ///< base64, under the audit key; empty when the gateway has none
+    std::int64_t timestamps = 0;  ///< checkpoints exported with a token (format 3)
 };
-/// What the trailer's signature covers.
-std::string trailerMessage(const ExportTrailer& t);
+/// What the trailer's signature covers, in `format` (3 counts the tokens, 2 did not).
+std::string trailerMessage(const ExportTrailer& t, const std::string& format = kExportFormat);
 std::string exportTrailerLine(const ExportTrailer& t);
 
 /// Verifies an export offline: whole (header first, trailer last and matching what came between),
 /// every event's hash and link, every checkpoint in its place and signed. With `trustedKeyPem`
 /// (the gateway's published key) the checkpoints and trailer are verified under it and a good file
 /// is `authenticated`; without, the file's own key is used and the verdict can at best be ok but
-/// unauthenticated. Never throws.
-ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::string>& trustedKeyPem);
+/// unauthenticated. With `tsa`, every checkpoint's RFC 3161 token is verified against it (a token
+/// that does not verify breaks the file); without, tokens are only counted. Never throws.
+ChainVerdict verifyExport(const std::string& ndjson, const std::optional<std::string>& trustedKeyPem,
+                          const TsaTrust* tsa = nullptr);
 
 }  // namespace lgw::security

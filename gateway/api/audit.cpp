@@ -215,6 +215,7 @@ asio::awaitable<HttpResponse> exportChain(AuditCtx c, HttpRequest req) {
                 for (auto [it, end] = bySeq.equal_range(e.seq); it != end; ++it) {
                     out += exportCheckpointLine(it->second);
                     ++trailer.checkpoints;
+                    if (!it->second.timestamp.empty()) ++trailer.timestamps;
                 }
             }
         out += exportTrailerLine(c.auditor->signTrailer(trailer));

@@ -39,7 +39,7 @@ int runCli(int argc, char** argv) {
 
     auto* versionCmd = app.add_subcommand("version", "Print the version");
 
-    std::string auditFile, auditKey;
+    std::string auditFile, auditKey, auditTsaCa;
     std::string keysConfig = "config/gateway.toml";
     auto* keysCmd = app.add_subcommand("keys", "Key-encryption key administration");
     keysCmd->require_subcommand(1);
@@ -52,6 +52,7 @@ int runCli(int argc, char** argv) {
     auto* auditVerifyCmd = auditCmd->add_subcommand("verify", "Verify an audit export offline; exit 0 ok, 1 broken");
     auditVerifyCmd->add_option("FILE", auditFile, "NDJSON from GET /v1/audit/export")->required();
     auditVerifyCmd->add_option("--public-key", auditKey, "The gateway's checkpoint public key (PEM)");
+    auditVerifyCmd->add_option("--tsa-ca", auditTsaCa, "The TSA's CA certificate(s) (PEM): verify the RFC 3161 time-stamps");
 
     std::string markFile, markConfig = "config/gateway.toml";
     bool markNoStore = false;
@@ -99,7 +100,7 @@ int runCli(int argc, char** argv) {
     if (*serveCmd) return serve(configPath, listen, dataDir);
     if (*checkCmd) return checkConfig(checkPath);
     if (*validateCmd) return validate(code, type);
-    if (*auditVerifyCmd) return auditVerify(auditFile, auditKey);
+    if (*auditVerifyCmd) return auditVerify(auditFile, auditKey, auditTsaCa);
     if (*rotateCmd) return keysCommand(keysConfig, true);
     if (*rewrapCmd) return keysCommand(keysConfig, false);
     if (*replayCmd) return packagesReplay(pkgConfig, pkgId);

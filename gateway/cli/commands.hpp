@@ -27,7 +27,7 @@ int validate(const std::string& code, const std::string& type);
 int govsim(const std::string& configPath, const std::string& listen, bool testMode);
 int marketingSim(const std::string& configPath, const std::string& listen, bool testMode);
 
-int auditVerify(const std::string& file, const std::string& keyFile);
+int auditVerify(const std::string& file, const std::string& keyFile, const std::string& tsaCaFile = "");
 int keysCommand(const std::string& configPath, bool rotate);
 int packagesReplay(const std::string& configPath, const std::string& packageId);
 int watermarkIdentify(const std::string& file, const std::string& configPath, bool noStore);

@@ -13,6 +13,7 @@
 #include "gateway/http/logging.hpp"
 #include "gateway/services/audit.hpp"
 #include "gateway/services/key_admin.hpp"
+#include "gateway/services/time_text.hpp"
 #include "security/audit_chain.hpp"
 #include "security/audit_detail.hpp"
 #include "security/keyring.hpp"
@@ -21,8 +22,10 @@ namespace lgw::gateway::cli {
 
 // Exit 0: whole, unaltered and signed under the trusted key; 1: broken (the first bad seq or
 // line named) or unreadable; 2: whole and consistent, but without --public-key nothing shows
-// whose it is ("unverified": anyone can write a consistent file with a key of their own).
-int auditVerify(const std::string& file, const std::string& keyFile) {
+// whose it is ("unverified": anyone can write a consistent file with a key of their own). With
+// --tsa-ca every RFC 3161 token is verified too (one that fails breaks the file), and the newest
+// checkpoint a token covers is named with the TSA's time: those events existed by then.
+int auditVerify(const std::string& file, const std::string& keyFile, const std::string& tsaCaFile) {
     auto exported = readWholeFile(file);
     if (!exported) {
         std::cerr << "audit verify: cannot read " << file << "\n";
@@ -36,10 +39,29 @@ int auditVerify(const std::string& file, const std::string& keyFile) {
             return 1;
         }
     }
-    auto v = verifyExport(*exported, key);
+    std::optional<security::TsaTrust> tsa;
+    if (!tsaCaFile.empty()) {
+        auto pem = readWholeFile(tsaCaFile);
+        std::string error;
+        if (pem) tsa = security::TsaTrust::fromPem(*pem, &error);
+        if (!tsa) {
+            std::cerr << "audit verify: --tsa-ca " << tsaCaFile << ": " << (pem ? error : "cannot read it") << "\n";
+            return 1;
+        }
+    }
+    auto v = verifyExport(*exported, key, tsa ? &*tsa : nullptr);
     const char* status = !v.ok ? "broken" : v.authenticated ? "verified" : "unverified";
-    boost::json::object o{{"ok", v.ok}, {"status", status},      {"events", v.events},
-                          {"checkpoints", v.checkpoints}, {"head", v.head}};
+    boost::json::object o{{"ok", v.ok},         {"status", status}, {"events", v.events}, {"checkpoints", v.checkpoints},
+                          {"timestamps", v.timestamps}, {"head", v.head}};
+    if (v.ok && v.timestamps > 0) {
+        o["timestamped_to_seq"] = v.timestampedToSeq;
+        o["timestamped_at"] = rfc3339Utc(v.timestampedAtMs);
+    }
+    if (v.ok && v.timestampsUnverified > 0) {
+        o["timestamps_unverified"] = v.timestampsUnverified;
+        o["timestamps_warning"] = std::to_string(v.timestampsUnverified) +
+                                  " RFC 3161 time-stamps were not checked: give --tsa-ca with the TSA's CA certificate";
+    }
     if (!v.ok) {
         if (v.firstBadSeq) o["first_bad_seq"] = v.firstBadSeq;
         if (v.firstBadLine) o["first_bad_line"] = v.firstBadLine;

@@ -27,7 +27,10 @@ Auditor::Auditor(store::AuditLog& log, BlockingPool& blocking, Metrics& metrics,
     : store_(log), blocking_(blocking), metrics_(metrics), key_(std::move(signingKey)), every_(checkpointEvery),
       hasher_(std::move(hasher)), clock_(std::move(clock)) {
     auto cps = store_.checkpoints();
-    if (!cps.empty()) lastCheckpoint_ = cps.back().seq;
+    if (!cps.empty()) {
+        lastCheckpoint_ = cps.back().seq;
+        last_ = cps.back();
+    }
     if (auto head = store_.auditHead()) highestSeq_ = head->seq;
 }
 
@@ -42,10 +45,14 @@ security::ExportTrailer Auditor::signTrailer(security::ExportTrailer t) const {
     return t;
 }
 
-std::optional<store::AuditCheckpoint> Auditor::checkpointNow() {
+std::optional<store::AuditCheckpoint> Auditor::checkpointNow(bool reuse) {
     if (!key_) return std::nullopt;
     auto head = store_.auditHead();
     if (!head) return std::nullopt;
+    if (reuse) {
+        std::lock_guard lock(lastMutex_);
+        if (last_ && last_->seq == head->seq && last_->headHash == head->hash) return last_;
+    }
     store::AuditCheckpoint cp;
     cp.seq = head->seq;
     cp.headHash = head->hash;
@@ -53,6 +60,8 @@ std::optional<store::AuditCheckpoint> Auditor::checkpointNow() {
     cp.signature = security::base64Encode(key_->sign(key_->alg(), checkpointMessage(cp)));
     store_.insertCheckpoint(cp);
     lastCheckpoint_ = cp.seq;
+    std::lock_guard lock(lastMutex_);
+    last_ = cp;
     return cp;
 }
 

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <optional>
 
 #include "adapters/store/store.hpp"
@@ -59,8 +60,10 @@ public:
     /// the action did not happen either.
     boost::asio::awaitable<std::optional<store::AuditEvent>> recordWith(store::AuditEvent event, store::AuditedAction action);
     /// Signs a checkpoint at the current head now (blocking; call on the pool). Returns it, or
-    /// nullopt when the log is empty or there is no key.
-    std::optional<store::AuditCheckpoint> checkpointNow();
+    /// nullopt when the log is empty or there is no key. With `reuse`, the last checkpoint this
+    /// gateway signed is returned unchanged while it still covers the head, so that an export or a
+    /// time-stamp pass does not re-sign the checkpoint that was just time-stamped.
+    std::optional<store::AuditCheckpoint> checkpointNow(bool reuse = true);
     std::optional<security::PublicKey> publicKey() const;
     /// An export's trailer signed with the audit key (its signature left empty without one).
     security::ExportTrailer signTrailer(security::ExportTrailer trailer) const;
@@ -84,6 +87,8 @@ private:
     int every_;
     store::AuditHasher hasher_;
     std::atomic<std::int64_t> lastCheckpoint_{0};
+    std::mutex lastMutex_;
+    std::optional<store::AuditCheckpoint> last_;  ///< guarded by lastMutex_
     std::atomic<std::int64_t> highestSeq_{0};
     std::string subjectKey_;
     std::shared_ptr<const Clock> clock_;
