@@ -89,7 +89,17 @@ HttpClient::~HttpClient() = default;
 ClientResponse HttpClient::readResponse() {
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
-    impl_->with([&](auto& s) { http::read(s, impl_->buffer, parser); });
+    impl_->with([&](auto& s) {
+        // With SO_RCVTIMEO set, Linux does not restart a read that a signal interrupted, not even
+        // an ignored SIGCHLD of a child process the test started (openssl, the CLI): read on.
+        for (;;) {
+            boost::system::error_code ec;
+            http::read(s, impl_->buffer, parser, ec);
+            if (ec == asio::error::interrupted) continue;
+            if (ec) throw boost::system::system_error(ec);
+            return;
+        }
+    });
     auto& res = parser.get();
     ClientResponse out;
     out.status = static_cast<int>(res.result_int());
