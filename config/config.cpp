@@ -301,6 +301,23 @@ void readAuditSection(const toml::table* t, Config& c, std::vector<ConfigError>&
     TableReader ar(t, "audit", errors);
     ar.string("signing_key_file", c.audit.signingKeyFile);
     ar.integer("checkpoint_every", c.audit.checkpointEvery, 1, 1000000);
+    if (auto* tsa = ar.table("tsa")) {
+        TableReader tr(tsa, "audit.tsa", errors);
+        auto& ts = c.audit.tsa;
+        tr.string("url", ts.url);
+        tr.string("ca_file", ts.caFile);
+        tr.integer("max_age_s", ts.maxAgeS, 1, 7 * 86400);
+        tr.string("on_stale", ts.onStale, {"alert", "refuse"});
+        tr.integer("timeout_ms", ts.timeoutMs, 100, 600000);
+        tr.finish();
+        const bool http = ts.url.rfind("https://", 0) == 0 || ts.url.rfind("http://", 0) == 0;
+        if (!ts.url.empty() && (!http || ts.url.find_first_of(" \t\r\n#") != std::string::npos ||
+                               ts.url.size() <= ts.url.find("://") + 3))
+            tr.error("url", "must be the TSA's http:// or https:// address, e.g. \"https://tsa.example.cn/tsa\"");
+        if (!ts.url.empty() && ts.caFile.empty())
+            tr.error("ca_file", "is required with url: the TSA's CA certificate (PEM), against which every token is checked");
+        if (ts.url.empty() && !ts.caFile.empty()) tr.error("url", "is required with ca_file: where to ask for time-stamps");
+    }
     ar.finish();
 }
 
@@ -496,6 +513,7 @@ std::vector<ConfigError> checkFiles(const Config& c) {
     readable(c.server.tls.certFile, "server.tls.cert_file");
     readable(c.server.tls.keyFile, "server.tls.key_file");
     readable(c.server.tls.clientCaFile, "server.tls.client_ca_file");
+    readable(c.audit.tsa.caFile, "audit.tsa.ca_file");
     return errors;
 }
 

@@ -195,9 +195,19 @@ struct MarketingConfig {
     std::string simDbFile = "marketing-sim.db";  ///< simulator: what it received (data_dir)
 };
 
+/// RFC 3161 time-stamps on the audit checkpoints (UPSTREAMS.md, "Time-stamping authority").
+struct TsaConfig {
+    std::string url;        ///< http(s)://host[:port]/path of the TSA; empty: no time-stamps
+    std::string caFile;     ///< the TSA's CA certificate(s), PEM; required with url
+    int maxAgeS = 3600;     ///< events no token covers for longer than this: stale
+    std::string onStale = "alert";  ///< alert | refuse (new consents and fetches answer 503)
+    int timeoutMs = 10000;  ///< per time-stamp request
+};
+
 struct AuditConfig {
     std::string signingKeyFile = "keys/audit-signing.pem";  ///< P-256 PEM (data_dir); generated in demo
     int checkpointEvery = 100;  ///< a signed checkpoint every this many events
+    TsaConfig tsa;
 };
 
 /// The cryptographic suite of a deployment: "international" (AES-256-GCM documents, SHA-256 audit

@@ -47,6 +47,7 @@ Problem consentProblem(const ConsentFailure& f) {
         case ConsentErrc::kUpstream: status = 502; break;  // only without a cause, which is a bug
         case ConsentErrc::kSmsFailed:
         case ConsentErrc::kLicenceRejected: status = 502; break;
+        case ConsentErrc::kTimestampingUnavailable: status = 503; break;
     }
     Problem p = makeProblem(status, f.code.message(), f.detail);
     if (f.attemptsLeft) p.extra["attempts_left"] = *f.attemptsLeft;
@@ -55,7 +56,10 @@ Problem consentProblem(const ConsentFailure& f) {
 
 HttpResponse consentResponse(const ConsentFailure& f, const std::string& requestId) {
     if (f.code == ConsentErrc::kRateLimited && f.retryAfterS > 0) return rateLimited(f.detail, f.retryAfterS, requestId);
-    return toResponse(consentProblem(f), requestId);
+    HttpResponse r = toResponse(consentProblem(f), requestId);
+    if (f.code == ConsentErrc::kTimestampingUnavailable && f.retryAfterS > 0)
+        r.headers.emplace_back("Retry-After", std::to_string(f.retryAfterS));
+    return r;
 }
 
 Problem packageProblem(const PackageFailure& f) {

@@ -16,7 +16,9 @@
 #include "adapters/sms/cloud_sms_senders.hpp"
 #include "adapters/sms/http_sms_sender.hpp"
 #include "adapters/sms/log_sms_sender.hpp"
+#include "adapters/tsa/rfc3161_http_tsa.hpp"
 #include "gateway/services/audit.hpp"
+#include "gateway/services/audit_timestamps.hpp"
 #include "gateway/api/consents.hpp"
 #include "gateway/api/console.hpp"
 #include "gateway/services/reminder_scheduler.hpp"
@@ -186,6 +188,7 @@ struct App::Impl {
         vault = openVault(cfg, opened, std::move(ring));
         setUpGovData();
         setUpSms();
+        setUpTimestamps();
         std::string consentSecret = loadSecret(cfg, cfg.consent.secretFile, cfg.consent.secretEnv, "consent code secret");
         // Subjects in the audit trail as keyed references, under a key of their own derived from
         // the consent secret (a new secret: old events are still found by their reference).
@@ -228,6 +231,31 @@ struct App::Impl {
         e.requestId = req.requestId;
         e.detailJson = boost::json::serialize(boost::json::object{{"reason", reason}});
         co_await auditor.record(std::move(e));
+    }
+
+    // RFC 3161 time-stamps on the audit checkpoints, when audit.tsa.url is set (issue 22).
+    void setUpTimestamps() {
+        const auto& t = cfg.audit.tsa;
+        if (t.url.empty()) return;
+        adapters::tsa::Rfc3161HttpOptions o;
+        o.url = t.url;
+        o.caPem = readFile(t.caFile, "audit.tsa.ca_file");
+        o.timeoutMs = t.timeoutMs;
+        try {
+            tsa = std::make_unique<adapters::tsa::Rfc3161HttpTsa>(server->executor(), o);
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error("audit.tsa (" + t.caFile + "): " + e.what());
+        }
+        timestamps = std::make_unique<AuditTimestamper>(
+            services, auditor, *tsa, AuditTimestamper::Options{t.maxAgeS * 1000LL, t.onStale == "refuse"});
+        AuditTimestamper* ts = timestamps.get();
+        services.timestampRefusal = [ts]() -> std::optional<Refusal> {
+            auto why = ts->refusal();
+            if (!why) return std::nullopt;
+            return Refusal{std::move(*why), std::max<std::int64_t>(1, (ts->intervalMs() + 999) / 1000)};
+        };
+        logger("audit")->info("audit checkpoints are time-stamped by {} (max_age_s={}, on_stale={})", t.url, t.maxAgeS,
+                              t.onStale);
     }
 
     void setUpGovData() {
@@ -422,6 +450,8 @@ struct App::Impl {
     security::PlatformKeys platformKeys;
     std::unique_ptr<adapters::govdata::GovDataPlatform> gov;
     std::unique_ptr<adapters::sms::SmsSender> sms;
+    std::unique_ptr<adapters::tsa::TimeStampAuthority> tsa;
+    std::unique_ptr<AuditTimestamper> timestamps;
     std::unique_ptr<ConsentService> consents;
     std::unique_ptr<ReminderScheduler> scheduler;
     config::Materials materials;
@@ -473,6 +503,10 @@ void App::run(bool handleSignals) {
     asio::co_spawn(impl_->server->executor(), impl_->pushWorker->run(), [](std::exception_ptr e) {
         if (e) logger("push")->error("push worker stopped unexpectedly");
     });
+    if (impl_->timestamps)
+        asio::co_spawn(impl_->server->executor(), impl_->timestamps->run(), [](std::exception_ptr e) {
+            if (e) logger("audit")->error("audit time-stamping stopped unexpectedly");
+        });
     const auto gaugeEveryMs = std::clamp<std::int64_t>(c.marketing.pollIntervalMs, 50, 10000);
     Impl* impl = impl_.get();
     asio::co_spawn(impl_->server->executor(),

@@ -43,6 +43,7 @@ const char* codeOf(ConsentErrc e) {
         case ConsentErrc::kSmsFailed: return "sms_failed";
         case ConsentErrc::kLicenceRejected: return "licence_rejected";
         case ConsentErrc::kResendLimit: return "resend_limit";
+        case ConsentErrc::kTimestampingUnavailable: return "timestamping_unavailable";
     }
     return "consent_error";
 }
@@ -146,6 +147,15 @@ asio::awaitable<std::optional<ConsentFailure>> ConsentService::limit(std::string
     co_return f;
 }
 
+std::optional<ConsentFailure> ConsentService::timestampRefusal() const {
+    if (!d_.services.timestampRefusal) return std::nullopt;
+    auto refusal = d_.services.timestampRefusal();
+    if (!refusal) return std::nullopt;
+    ConsentFailure f = failure(ConsentErrc::kTimestampingUnavailable, std::move(refusal->reason));
+    f.retryAfterS = refusal->retryAfterS;
+    return f;
+}
+
 asio::awaitable<std::optional<store::Consent>> ConsentService::load(std::string id) {
     std::function<std::optional<store::Consent>()> job = [this, id] { return d_.services.store.consent(id); };
     co_return co_await d_.services.blocking.call(std::move(job));
@@ -159,6 +169,13 @@ asio::awaitable<ConsentResult<ConsentStarted>> ConsentService::start(Actor who, 
     if (!verdict.wellFormed) co_return failure(ConsentErrc::kInvalidSubjectCode, verdict.reason);
     const bool checksumWarning = !verdict.valid;
     const std::string code = verdict.normalized;
+    // Before any limit counts the attempt: nothing is asked of the platform or the customer.
+    if (auto refused = timestampRefusal()) {
+        auto ev0 = event(who, "consent.create", "", rq.applicationId, code, "error",
+                         {{"reason", "timestamping_unavailable"}});
+        co_await audit(std::move(ev0));
+        co_return std::move(*refused);
+    }
 
     // Arguments named before each co_await (STYLE.md, g++ 12).
     std::string callerKey = "caller:" + who.id, subjectKey = "subject:" + code;
@@ -499,6 +516,13 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
     const std::string idHash = security::sha256Hex(grantId);
     const Millis now = d_.services.nowMs();
     const std::string target = "grant:" + idHash.substr(0, 16);
+    // Before the grant is touched: it stays usable once time-stamps succeed again.
+    if (auto refused = timestampRefusal()) {
+        auto ev0 = event(who, "licences.fetch", target, appFilter.value_or(""), "", "error",
+                         {{"reason", "timestamping_unavailable"}});
+        co_await audit(std::move(ev0));
+        co_return std::move(*refused);
+    }
     // A grant is used up with its event or not at all; a refusal changes nothing and is audited below.
     auto used = co_await consumeGrant(who, idHash, appFilter, target, now);
     if (auto refused = co_await refuseGrant(who, used, target)) co_return std::move(*refused);

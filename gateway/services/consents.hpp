@@ -44,6 +44,7 @@ enum class ConsentErrc {
     kSmsFailed,               ///< the SMS provider failed: `cause` holds its SmsError
     kLicenceRejected,         ///< a licence failed verification: `cause` holds the verdict
     kResendLimit,             ///< the consent had its consent.max_resends new codes (409)
+    kTimestampingUnavailable, ///< the audit trail's time-stamps are stale, on_stale = refuse (503)
 };
 
 const boost::system::error_category& consentCategory();
@@ -63,7 +64,7 @@ namespace lgw::gateway {
 struct ConsentFailure {
     boost::system::error_code code;
     std::string detail;
-    std::int64_t retryAfterS = 0;     ///< kRateLimited
+    std::int64_t retryAfterS = 0;     ///< kRateLimited, kTimestampingUnavailable
     std::optional<int> attemptsLeft;  ///< kCodeMismatch, kConsentLocked
     std::variant<std::monostate, adapters::govdata::GovError, adapters::sms::SmsError, security::LicenceVerdict> cause;
 };
@@ -140,7 +141,8 @@ public:
 
     /// Looks up the phone on record and sends it a code (send first, store second: a failed send
     /// leaves nothing to verify). Limits per caller and subject before the platform is asked, per
-    /// phone after. Errors: kInvalidSubjectCode, kRateLimited, kUpstream, kSmsFailed.
+    /// phone after. Errors: kInvalidSubjectCode, kTimestampingUnavailable, kRateLimited, kUpstream,
+    /// kSmsFailed.
     boost::asio::awaitable<ConsentResult<ConsentStarted>> start(Actor who, ConsentRequest request);
     /// A new code for a pending consent of this caller, at most consent.max_resends times and within
     /// its consent.lifetime_s; each counts against the subject's and the phone's limits, and is
@@ -151,7 +153,8 @@ public:
     /// kConsentLocked, kConsentExpired, kConsentUsed.
     boost::asio::awaitable<ConsentResult<GrantIssued>> verify(Actor who, std::string consentId, std::string code);
     /// Uses the grant once: fetches, verifies and stores the licences, schedules expiry reminders.
-    /// An outage gives the grant back. Errors: kGrant*, kUpstream, kLicenceRejected.
+    /// An outage gives the grant back; a stale audit trail (on_stale = refuse) leaves it unused.
+    /// Errors: kTimestampingUnavailable, kGrant*, kUpstream, kLicenceRejected.
     boost::asio::awaitable<ConsentResult<LicencesFetched>> fetchLicences(Actor who, std::string grantId,
                                                                          std::optional<std::string> applicationId);
 
@@ -159,6 +162,8 @@ private:
     boost::asio::awaitable<std::optional<ConsentFailure>> limit(std::string key, config::RateLimitConfig rl,
                                                                 std::string what);
     boost::asio::awaitable<std::optional<store::Consent>> load(std::string id);
+    /// kTimestampingUnavailable while Services::timestampRefusal says so.
+    std::optional<ConsentFailure> timestampRefusal() const;
     std::optional<ConsentFailure> refuseResend(const store::Consent& c, const std::string& caller,
                                                std::int64_t now) const;
     boost::asio::awaitable<store::AuditEvent> audit(store::AuditEvent e);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "adapters/store/store.hpp"
@@ -20,6 +21,12 @@ using security::AccessDecision;
 using security::AccessPolicy;
 using security::ResourceFacts;
 
+/// Why a kind of work waits for now, and when to try again (Retry-After).
+struct Refusal {
+    std::string reason;
+    std::int64_t retryAfterS = 0;
+};
+
 struct Services {
     const config::Config& config;
     store::Store& store;
@@ -35,6 +42,9 @@ struct Services {
     std::shared_ptr<const AccessPolicy> access = std::make_shared<AccessPolicy>(config::AccessConfig{});
     /// The key of the copies' invisible mark, derived from [keys] watermark_secret_file by the App.
     security::MarkKey markKey{};
+    /// With audit.tsa.on_stale = "refuse": why new consents and fetches wait while the audit trail
+    /// has no fresh time-stamp (gateway/services/audit_timestamps); nullopt, or unset, otherwise.
+    std::function<std::optional<Refusal>()> timestampRefusal;
 
     /// Wall time in Unix milliseconds, from the clock.
     std::int64_t nowMs() const { return clock->nowMs(); }

@@ -290,6 +290,24 @@ TEST(Config, PublicUrlIsAnAbsoluteHttpAddressWithoutQuery) {
 }
 
 // Issue 23: every store wait is bounded, and a bound of nothing (0) or of hours is refused.
+TEST(Config, TheTimeStampingAuthorityNeedsItsCaAndAKnownRule) {
+    auto r = parseConfig("demo = true\n[audit]\ntsa.url = \"https://tsa.example.cn/tsa\"\ntsa.ca_file = \"tsa-ca.pem\"\n"
+                         "tsa.max_age_s = 600\ntsa.on_stale = \"refuse\"\n",
+                         "t.toml");
+    ASSERT_TRUE(r.config) << r.errors.at(0).str();
+    EXPECT_EQ(r.config->audit.tsa.url, "https://tsa.example.cn/tsa");
+    EXPECT_EQ(r.config->audit.tsa.caFile, "tsa-ca.pem");
+    EXPECT_EQ(r.config->audit.tsa.maxAgeS, 600);
+    EXPECT_EQ(r.config->audit.tsa.onStale, "refuse");
+    EXPECT_TRUE(parseConfig("demo = true\n", "d.toml").config->audit.tsa.url.empty()) << "off by default";
+    auto e = errorsOf("[audit]\ntsa.url = \"ftp://tsa\"\ntsa.on_stale = \"panic\"\ntsa.max_age_s = 0\n");
+    EXPECT_TRUE(hasError(e, "audit.tsa.url: must be the TSA's http:// or https:// address"));
+    EXPECT_TRUE(hasError(e, "audit.tsa.ca_file: is required with url"));
+    EXPECT_TRUE(hasError(e, "audit.tsa.on_stale: must be one of"));
+    EXPECT_TRUE(hasError(e, "audit.tsa.max_age_s: must be 1..604800, got 0"));
+    EXPECT_TRUE(hasError(errorsOf("[audit]\ntsa.ca_file = \"x.pem\"\n"), "audit.tsa.url: is required with ca_file"));
+}
+
 TEST(Config, StoreWaitsAreBounded) {
     auto r = parseConfig("demo = true\n[store]\nstatement_timeout_ms = 8000\nlock_timeout_ms = 2000\n"
                          "pool_acquire_timeout_ms = 1500\n",
