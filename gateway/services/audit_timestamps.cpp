@@ -108,8 +108,9 @@ asio::awaitable<int> AuditTimestamper::pass() {
     }
     s_.metrics.count("lgw_audit_timestamps_total", "outcome=\"ok\"");
     const bool wasAlerted = alerted_.exchange(false);
+    const bool wasFailing = failingAlerted_.exchange(false);
     covered();
-    if (wasAlerted) {
+    if (wasAlerted || wasFailing) {
         auto resuming = resumed();
         co_await std::move(resuming);
     }
@@ -122,6 +123,15 @@ asio::awaitable<int> AuditTimestamper::failed(std::string why) {
     {
         std::lock_guard lock(mutex_);
         lastError_ = why;
+    }
+    // One alert when stamps start failing (the trail is still within max_age_s), one more if it goes
+    // stale; both once until a stamp succeeds again.
+    if (!stale() && !failingAlerted_.exchange(true)) {
+        auto e = actorEvent(kTimestamper, "audit.timestamp_failed", "tsa", "", "error",
+                            {{"reason", why}, {"max_age_s", o_.maxAgeMs / 1000}});
+        e.alert = true;
+        auto recording = auditor_.record(std::move(e));
+        co_await std::move(recording);
     }
     if (stale() && !alerted_.exchange(true)) {
         auto e = actorEvent(kTimestamper, "audit.timestamp_stale", "tsa", "", "error",

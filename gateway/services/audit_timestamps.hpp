@@ -4,7 +4,8 @@
 // when no token covers it yet, has the TSA stamp it, and keeps the token with the checkpoint. A
 // token covers every event up to its checkpoint (the chain links them), so one per pass is enough.
 //
-// Stale: events exist that no token covers, and the last time the trail was covered (a token kept,
+// A failing stamp is logged, counted and, the first time after a success, recorded as an
+// audit.timestamp_failed alert. Stale: events exist that no token covers, and the last time the trail was covered (a token kept,
 // or a pass that found nothing new) is longer ago than audit.tsa.max_age_s. Then an alert is
 // recorded once, and with audit.tsa.on_stale = "refuse" new consents and fetches are refused
 // (503 timestamping_unavailable) until a time-stamp succeeds — X-Road's rule for its message log.
@@ -58,7 +59,8 @@ private:
     Options o_;
     std::atomic<std::int64_t> stampedSeq_{0};
     std::atomic<std::int64_t> coveredAtMs_{0};
-    std::atomic<bool> alerted_{false};
+    std::atomic<bool> alerted_{false};         ///< audit.timestamp_stale recorded
+    std::atomic<bool> failingAlerted_{false};  ///< audit.timestamp_failed recorded
     bool resign_ = false;  ///< the last kept token found its checkpoint signed again: sign afresh
     mutable std::mutex mutex_;
     std::string lastError_;

@@ -194,6 +194,11 @@ TEST(AuditTimestamps, AStaleTrailRefusesConsentsAndFetchesUntilATimeStampSucceed
 
     tsa.httpStatus = 503;
     putApplication(c, "YK-TSA-2");  // an event no token covers
+    // A failing TSA is an alert at once; consents go on while the trail is within max_age_s.
+    ASSERT_TRUE(waitFor([&] {
+        return c.request("GET", "/v1/audit/alerts", "", kAuditor).body.find("audit.timestamp_failed") != std::string::npos;
+    }));
+    EXPECT_EQ(startConsent(c, person(3)).status, 201);
     s.clock.advance(std::chrono::seconds(5));
     ASSERT_TRUE(waitFor([&] { return metric(c, "lgw_audit_timestamp_stale") == 1; }));
     // The next failing pass records the alert; it names the reason, for the auditor.
