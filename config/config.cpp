@@ -89,6 +89,7 @@ void readStoreSection(const toml::table* t, Config& c, std::vector<ConfigError>&
     sr.integer("statement_timeout_ms", c.store.statementTimeoutMs, 100, 600000);
     sr.integer("lock_timeout_ms", c.store.lockTimeoutMs, 100, 600000);
     sr.integer("pool_acquire_timeout_ms", c.store.poolAcquireTimeoutMs, 100, 600000);
+    sr.integer("idle_check_ms", c.store.idleCheckMs, 0, 3600000);
     sr.finish();
     if (c.store.kind == "postgres" && c.store.postgresUrlEnv.empty() == c.store.postgresUrlFile.empty())
         sr.error("postgres_url_env", "set exactly one of postgres_url_env and postgres_url_file when kind = \"postgres\"");

@@ -70,6 +70,9 @@ struct StoreConfig {
     int statementTimeoutMs = 5000;
     int lockTimeoutMs = 3000;
     int poolAcquireTimeoutMs = 3000;
+    /// PostgreSQL: a pooled connection idle this long is checked before reuse (0: only after a
+    /// sibling connection was found lost), so a restarted database costs no request its dead socket.
+    int idleCheckMs = 1000;
 };
 
 struct KeysConfig {

@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL cluster for the tests (a CTest fixture runs it; nothing else needs it):
 #   pg_test_cluster.sh start URLFILE   initdb in a fresh /tmp directory, start on a free loopback
 #                                      port, write the libpq connection string to URLFILE
+#   pg_test_cluster.sh restart URLFILE restart that cluster (same port), as an operator's restart does
 #   pg_test_cluster.sh stop URLFILE    stop that cluster and delete it
 # Runs the server as the `postgres` user when called as root (PostgreSQL refuses root). Durability
 # is switched off (fsync, synchronous_commit): the data dies with the test run anyway.
@@ -41,6 +42,10 @@ start)
   cat "$dir/server.log" >&2 || true
   exit 1
   ;;
+restart)
+  dir=$(cat "$urlfile.dir")
+  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
+  ;;
 stop)
   [[ -f "$urlfile.dir" ]] || exit 0
   dir=$(cat "$urlfile.dir")
@@ -48,7 +53,7 @@ stop)
   rm -rf "$dir" "$urlfile" "$urlfile.dir"
   ;;
 *)
-  echo "usage: $0 start|stop URLFILE" >&2
+  echo "usage: $0 start|restart|stop URLFILE" >&2
   exit 2
   ;;
 esac

@@ -120,6 +120,14 @@ void Conn::connect() {
 }
 
 bool Conn::healthy() const { return c_ && PQstatus(c_) == CONNECTION_OK; }
+
+bool Conn::ping() {
+    if (!c_) return false;
+    PGresult* r = PQexec(c_, "");
+    const bool answered = r && PQresultStatus(r) == PGRES_EMPTY_QUERY;
+    PQclear(r);
+    return answered && healthy();
+}
 bool Conn::inTransaction() const { return c_ && PQtransactionStatus(c_) != PQTRANS_IDLE; }
 void Conn::reconnect() { connect(); }
 
@@ -195,7 +203,8 @@ Result Conn::exec(const std::string& sql, const std::vector<Arg>& args) {
 
 Pool::Pool(std::string conninfo, std::string schema, int size)
     : conninfo_(std::move(conninfo)), schema_(std::move(schema)), size_(std::max(1, size)) {
-    for (int i = 0; i < size_; ++i) idle_.push_back(std::make_unique<Conn>(conninfo_, schema_));
+    for (int i = 0; i < size_; ++i)
+        idle_.push_back({std::make_unique<Conn>(conninfo_, schema_), 0, std::chrono::steady_clock::now()});
 }
 
 void Pool::bound(Bounds b) {
@@ -219,7 +228,8 @@ Pool::Binding::~Binding() { tBound = previous_; }
 
 Pool::Lease Pool::acquire() {
     if (tBound) return Lease(tBound);
-    std::unique_ptr<Conn> c;
+    Idle picked;
+    bool check = false;
     {
         std::unique_lock lock(mutex_);
         auto free = [this] { return !idle_.empty(); };
@@ -230,20 +240,25 @@ Pool::Lease Pool::acquire() {
                                            std::to_string(bounds_.acquireTimeoutMs) + " ms (store.pool_size " +
                                            std::to_string(size_) + ")");
         }
-        c = std::move(idle_.back());
+        picked = std::move(idle_.back());
         idle_.pop_back();
+        const auto idleFor = std::chrono::steady_clock::now() - picked.since;
+        check = picked.losses < losses_ ||
+                (bounds_.idleCheckMs > 0 && idleFor >= std::chrono::milliseconds(bounds_.idleCheckMs));
     }
-    Lease lease(*this, std::move(c));
-    // A server restart or a network cut leaves a dead connection behind: try once to reconnect,
-    // so that the store recovers by itself once PostgreSQL is back.
-    if (!lease->healthy()) lease->reconnect();
+    Lease lease(*this, std::move(picked.conn));
+    // A server restart or a network cut leaves dead connections behind, which look alive until
+    // used: reconnect one known lost, and check one whose sibling was lost or that idled long.
+    if (!lease->healthy() || (check && !lease->ping())) lease->reconnect();
     return lease;
 }
 
 Pool::Lease::~Lease() {
     if (!conn_ || !pool_) return;
     std::lock_guard lock(pool_->mutex_);
-    pool_->idle_.push_back(std::move(conn_));
+    // Lost while leased: the siblings idle now were good before this loss; check each before use.
+    if (!conn_->healthy()) ++pool_->losses_;
+    pool_->idle_.push_back({std::move(conn_), pool_->losses_, std::chrono::steady_clock::now()});
     pool_->freed_.notify_one();
 }
 

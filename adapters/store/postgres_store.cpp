@@ -52,7 +52,8 @@ PostgresStore::PostgresStore(PostgresOptions options) : options_(std::move(optio
     migrate();
     // After the migration: a second instance starting waits on the first one's migration lock for
     // as long as that takes, but no request waits unbounded.
-    pool_->bound({options_.statementTimeoutMs, options_.lockTimeoutMs, options_.poolAcquireTimeoutMs});
+    pool_->bound({options_.statementTimeoutMs, options_.lockTimeoutMs, options_.poolAcquireTimeoutMs,
+                  options_.idleCheckMs});
 }
 
 PostgresStore::~PostgresStore() = default;

@@ -20,6 +20,8 @@ struct PostgresOptions {
     int statementTimeoutMs = 5000;
     int lockTimeoutMs = 3000;
     int poolAcquireTimeoutMs = 3000;
+    /// A pooled connection idle this long is pinged before reuse (0: only after a sibling was lost).
+    int idleCheckMs = 1000;
 };
 
 /// PostgreSQL implementation, for several gateway instances sharing one database. Everything that

@@ -41,7 +41,8 @@ OpenedStore openStore(const config::Config& cfg) {
     OpenedStore out;
     if (cfg.store.kind == "postgres") {
         store::PostgresOptions o{postgresConninfo(cfg), cfg.store.postgresSchema, cfg.store.poolSize,
-                                 cfg.store.statementTimeoutMs, cfg.store.lockTimeoutMs, cfg.store.poolAcquireTimeoutMs};
+                                 cfg.store.statementTimeoutMs, cfg.store.lockTimeoutMs, cfg.store.poolAcquireTimeoutMs,
+                                 cfg.store.idleCheckMs};
         auto pg = std::make_unique<store::PostgresStore>(std::move(o));
         out.postgres = pg.get();
         out.store = std::move(pg);

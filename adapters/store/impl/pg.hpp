@@ -4,6 +4,7 @@
 // unless committed. Every call blocks: use it on the blocking pool only. Errors throw
 // std::runtime_error with the server's message (never the connection string: it may hold a
 // password); adapters::TransientError when the server cannot be reached or the connection was lost.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -71,6 +72,9 @@ public:
     void run(const std::string& sql);
     /// False when the connection was lost; reconnect() tries again.
     bool healthy() const;
+    /// One round trip (an empty query): false when the server no longer answers on it (restarted,
+    /// the backend terminated, the network cut), which a socket idle since does not show.
+    bool ping();
     /// True inside BEGIN ... COMMIT (a Tx on it then nests as a savepoint).
     bool inTransaction() const;
     void reconnect();
@@ -90,7 +94,10 @@ private:
     std::unordered_set<std::string> prepared_;
 };
 
-/// A fixed number of connections; acquire() waits for a free one.
+/// A fixed number of connections; acquire() waits for a free one. The pool heals: a connection
+/// found lost on return marks every idle sibling to be checked (ping) before its next use, and one
+/// idle longer than the idle-check bound is checked too, so that after a database restart the next
+/// request gets a working connection instead of each dead one failing a request of its own.
 class Pool {
 public:
     Pool(std::string conninfo, std::string schema, int size);
@@ -119,6 +126,7 @@ public:
     /// connection of the pool (and after each reconnect), and acquire()'s wait for a free one.
     struct Bounds {
         int statementTimeoutMs = 0, lockTimeoutMs = 0, acquireTimeoutMs = 0;
+        int idleCheckMs = 0;  ///< ping a connection idle at least this long before reuse (0: never)
     };
     void bound(Bounds b);
 
@@ -139,9 +147,16 @@ private:
     std::string conninfo_, schema_;
     std::mutex mutex_;
     std::condition_variable freed_;
+    // An idle connection, with the loss count it was last known good under and since when it idles.
+    struct Idle {
+        std::unique_ptr<Conn> conn;
+        std::uint64_t losses = 0;
+        std::chrono::steady_clock::time_point since;
+    };
     Bounds bounds_;
     int size_ = 1;
-    std::vector<std::unique_ptr<Conn>> idle_;
+    std::uint64_t losses_ = 0;  ///< connections found lost so far (guarded by mutex_)
+    std::vector<Idle> idle_;
 };
 
 /// BEGIN on construction; ROLLBACK on destruction unless commit() ran. Inside a transaction already

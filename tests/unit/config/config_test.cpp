@@ -321,4 +321,7 @@ TEST(Config, StoreWaitsAreBounded) {
     EXPECT_TRUE(hasError(e, "store.lock_timeout_ms: must be 100..600000"));
     EXPECT_TRUE(hasError(e, "store.pool_acquire_timeout_ms: must be 100..600000, got 5"));
     EXPECT_EQ(parseConfig("demo = true\n", "d.toml").config->store.lockTimeoutMs, 3000) << "bounded by default";
+    EXPECT_EQ(parseConfig("demo = true\n", "d.toml").config->store.idleCheckMs, 1000);
+    EXPECT_EQ(parseConfig("demo = true\n[store]\nidle_check_ms = 0\n", "d.toml").config->store.idleCheckMs, 0);
+    EXPECT_TRUE(hasError(errorsOf("[store]\nidle_check_ms = -1\n"), "store.idle_check_ms: must be 0..3600000"));
 }

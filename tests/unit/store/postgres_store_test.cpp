@@ -319,3 +319,131 @@ TEST(PostgresStore, ALockedTableCostsARequestItsLockTimeoutNotTheLocksDuration) 
 
 }  // namespace
 }  // namespace lgw::store::testing
+
+namespace lgw::store::testing {
+namespace {
+
+// Every backend of a store's pool terminated at once, as a database restart does to them.
+int terminateBackendsOf(const std::string& url, const std::string& schema) {
+    pg::Pool admin(url, "public", 1);
+    auto c = admin.acquire();
+    return c->exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name=$1",
+                   {"licence-gateway/" + schema})
+        .rows();
+}
+
+// All of the pool's connections taken at once and used, as a burst of requests does: how many fail.
+int burstFailures(PostgresStore& s, int poolSize) {
+    std::vector<pg::Pool::Lease> leases;
+    int failures = 0;
+    for (int i = 0; i < poolSize; ++i) {
+        try {
+            leases.push_back(s.pool().acquire());
+        } catch (const adapters::TransientError&) {
+            ++failures;
+        }
+    }
+    for (auto& lease : leases) {
+        try {
+            lease->exec("SELECT count(*) FROM applications");
+        } catch (const adapters::TransientError&) {
+            ++failures;
+        }
+    }
+    return failures;
+}
+
+int transientFailures(PostgresStore& s, int calls) {
+    int failures = 0;
+    for (int i = 0; i < calls; ++i) {
+        try {
+            if (!s.application("YK-HEAL")) ADD_FAILURE() << "the application went missing";
+        } catch (const adapters::TransientError&) {
+            ++failures;
+        }
+    }
+    return failures;
+}
+
+// Issue 23: "14 of the pool's 16 connections were dead but still handed out, one request each".
+// A lost connection now marks its idle siblings to be checked before reuse.
+TEST(PostgresStore, AfterOneCallMeetsADeadConnectionItsDeadSiblingsCostNoOther) {
+    auto schema = freshSchema("heal-siblings");
+    auto o = options(schema, 4);
+    o.idleCheckMs = 0;  // the sibling rule alone
+    PostgresStore s(o);
+    ASSERT_TRUE(s.upsertApplication({"YK-HEAL", "high_voltage", "n", "13800001111", "a", 1, 1}));
+    ASSERT_EQ(terminateBackendsOf(testPostgresUrl(), schema), 4);
+    EXPECT_EQ(transientFailures(s, 1), 1) << "the first call meets a dead connection";
+    EXPECT_EQ(burstFailures(s, 4), 0) << "its three dead siblings are checked before use (before: each failed a call)";
+}
+
+TEST(PostgresStore, AConnectionIdleLongerThanTheCheckIsCheckedSoNoCallMeetsItDead) {
+    auto schema = freshSchema("heal-idle");
+    auto o = options(schema, 4);
+    o.idleCheckMs = 50;
+    PostgresStore s(o);
+    ASSERT_TRUE(s.upsertApplication({"YK-HEAL", "high_voltage", "n", "13800001111", "a", 1, 1}));
+    ASSERT_EQ(terminateBackendsOf(testPostgresUrl(), schema), 4);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(burstFailures(s, 4), 0) << "no call meets a dead connection (before: all four did)";
+    EXPECT_EQ(transientFailures(s, 4), 0);
+}
+
+// A server of its own, restarted for real (pg_ctl restart) while four threads keep calling: calls
+// fail only while it is down; every call that starts once it is back succeeds.
+TEST(PostgresStore, RestartedUnderLoadEveryCallAfterItIsBackSucceeds) {
+    const std::string src = std::getenv("LGW_SOURCE_DIR") ? std::getenv("LGW_SOURCE_DIR") : ".";
+    const std::string urlFile = "/tmp/lgw-pg-restart-" + std::to_string(::getpid()) + ".url";
+    const std::string script = "bash " + src + "/scripts/pg_test_cluster.sh ";
+    ASSERT_EQ(std::system((script + "start " + urlFile + " > /dev/null").c_str()), 0);
+    struct Stop {
+        std::string cmd;
+        ~Stop() { (void)std::system(cmd.c_str()); }
+    } stop{script + "stop " + urlFile};
+    std::ifstream f(urlFile);
+    std::string url;
+    std::getline(f, url);
+    PostgresOptions o{url, "heal", 4};
+    PostgresStore s(o);
+    ASSERT_TRUE(s.upsertApplication({"YK-HEAL", "high_voltage", "n", "13800001111", "a", 1, 1}));
+
+    using Clock = std::chrono::steady_clock;
+    std::atomic<bool> running{true};
+    std::atomic<Clock::rep> backAt{Clock::time_point::max().time_since_epoch().count()};
+    std::atomic<int> ok{0}, failedWhileDown{0}, failedAfterBack{0}, okAfterBack{0};
+    std::vector<std::thread> load;
+    for (int t = 0; t < 4; ++t)
+        load.emplace_back([&] {
+            while (running) {
+                const auto started = Clock::now().time_since_epoch().count();
+                const bool after = started >= backAt.load();
+                try {
+                    s.application("YK-HEAL");
+                    ++ok;
+                    if (after) ++okAfterBack;
+                } catch (const adapters::TransientError&) {
+                    ++(after ? failedAfterBack : failedWhileDown);
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                }
+            }
+        });
+    while (ok < 100) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(std::system((script + "restart " + urlFile).c_str()), 0);
+    backAt = Clock::now().time_since_epoch().count();
+    const int before = okAfterBack;
+    while (okAfterBack < before + 200) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    running = false;
+    for (auto& t : load) t.join();
+    EXPECT_GT(failedWhileDown, 0) << "the restart was not seen at all: the test proves nothing";
+    EXPECT_EQ(failedAfterBack, 0) << okAfterBack << " calls after the restart succeeded";
+
+    // The issue's case: a restart while the gateway is quiet, more quiet, then a burst. Every
+    // pooled socket is dead and looks alive; each is checked, having idled past idle_check_ms.
+    ASSERT_EQ(std::system((script + "restart " + urlFile).c_str()), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(o.idleCheckMs + 200));
+    EXPECT_EQ(burstFailures(s, 4), 0);
+}
+
+}  // namespace
+}  // namespace lgw::store::testing
