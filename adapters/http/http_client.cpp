@@ -35,6 +35,7 @@ const char* toString(NetErrorKind kind) {
 namespace {
 
 struct Conn {
+    std::chrono::steady_clock::time_point idleSince;  ///< when it went back to the pool
     std::unique_ptr<beast::tcp_stream> plain;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
     beast::flat_buffer buffer;
@@ -57,16 +58,28 @@ struct HttpClient::Impl {
     mutable std::mutex mutex;
     std::vector<std::unique_ptr<Conn>> idle;
 
+    // The most recently used idle connection, unless it idled past maxIdleMs (then all did: the
+    // pool is in order of return, the newest last).
     std::unique_ptr<Conn> takeIdle() {
         std::lock_guard lock(mutex);
         if (idle.empty()) return nullptr;
         auto c = std::move(idle.back());
         idle.pop_back();
+        if (std::chrono::steady_clock::now() - c->idleSince > std::chrono::milliseconds(options.maxIdleMs)) {
+            idle.clear();
+            return nullptr;
+        }
         return c;
     }
     void putIdle(std::unique_ptr<Conn> c) {
+        c->idleSince = std::chrono::steady_clock::now();
         std::lock_guard lock(mutex);
         if (idle.size() < options.maxIdle) idle.push_back(std::move(c));
+    }
+    // A connection that idled since `since` was stale: so is every one that idled longer.
+    void dropIdledSince(std::chrono::steady_clock::time_point since) {
+        std::lock_guard lock(mutex);
+        std::erase_if(idle, [since](const std::unique_ptr<Conn>& c) { return c->idleSince <= since; });
     }
 };
 
@@ -154,7 +167,8 @@ asio::awaitable<HttpResult> HttpClient::send(OutboundRequest request) {
     req.prepare_payload();
 
     for (int attempt = 0; attempt < 2; ++attempt) {
-        auto conn = im->takeIdle();
+        // The retry after a stale connection always opens a fresh one.
+        auto conn = attempt == 0 ? im->takeIdle() : nullptr;
         bool reused = conn != nullptr;
         if (!conn) {
             auto connected = co_await connect(im, deadline);
@@ -167,8 +181,12 @@ asio::awaitable<HttpResult> HttpClient::send(OutboundRequest request) {
         boost::system::error_code ec = conn->tls ? co_await exchange(*conn->tls, conn->buffer, req, parser)
                                                  : co_await exchange(*conn->plain, conn->buffer, req, parser);
         if (ec) {
-            // A pooled connection the server closed while idle: try once more on a fresh one.
-            if (reused && attempt == 0 && isStaleConnectionError(ec) && !parser.got_some()) continue;
+            // A pooled connection the server closed while idle (nothing of an answer came): try
+            // once more on a fresh one, after closing the pooled ones that idled as long.
+            if (reused && attempt == 0 && isStaleConnectionError(ec) && !parser.got_some()) {
+                im->dropIdledSince(conn->idleSince);
+                continue;
+            }
             if (ec == beast::error::timeout) co_return NetError{NetErrorKind::kTimeout, "no answer within " +
                                                                     std::to_string(im->options.timeoutMs) + " ms"};
             if (ec == bhttp::error::body_limit) co_return NetError{NetErrorKind::kTooLarge, "response too large"};

@@ -440,6 +440,7 @@ GovSimulator::GovSimulator(GovSimOptions options) : impl_(std::make_unique<Impl>
     if (im.opt.testMode)
         im.http.router().add({"POST", "/_sim/faults", {}, 0, {}, [s](HttpRequest r) { return controlFaults(s, std::move(r)); }});
     auto sc = gateway::EmbeddedServer::listenerAt(im.opt.host, im.opt.port, im.opt.ioThreads, 10000);
+    sc.idleTimeoutMs = im.opt.keepAliveMs;
     sc.tls.certFile = im.opt.tlsCertFile;
     sc.tls.keyFile = im.opt.tlsKeyFile;
     im.http.bind(sc);

@@ -36,6 +36,8 @@ struct GovSimOptions {
     std::string tlsCertFile;        ///< serve HTTPS with this certificate chain and key
     std::string tlsKeyFile;
     SimFaults faults;
+    /// Idle keep-alive connections are closed after this, as the platform does (120 s).
+    int keepAliveMs = 120000;
 };
 
 class GovSimulator {

@@ -4,7 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <regex>
+#include <thread>
 
 #include "security/identity_codes.hpp"
 #include "security/request_signing.hpp"
@@ -352,6 +354,40 @@ TEST(Consent, SimulatorRejectsReplayedNoncesStaleTimestampsAndBadSignatures) {
                                         "/api/v1/subjects/contact", body, now);
     EXPECT_EQ(c.request("POST", "/api/v1/subjects/contact", body, forged).status, 401);
     EXPECT_EQ(c.request("POST", "/api/v1/subjects/contact", body).status, 401);
+}
+
+// Issue 23: "the platform idle for more than its keep-alive (120 s), then 32 consents: 32 x 502:
+// the retry after a stale connection took another stale pooled connection; five failures opened
+// the breaker". The simulator here closes connections idle for 300 ms.
+TEST(Consent, APlatformThatClosedItsIdleConnectionsCostsNoConsent) {
+    SimGateway s(
+        [](config::Config& c) {
+            c.govdata.retries = 0;  // no retry of the gateway's own to hide a failed call
+            c.govdata.breakerFailures = 2;
+        },
+        {}, std::nullopt, 300);
+    auto personAt = [](std::size_t i) {
+        return holders().find([](const json::object& h) { return h.at("holder_code_type").as_string() == "ID"; }, i);
+    };
+    std::atomic<int> created{0};
+    {
+        // Eight desks at once on a slow platform: eight connections to it in the pool.
+        s.faults({{"latency_ms", 200}});
+        std::vector<std::thread> desks;
+        for (int d = 0; d < 8; ++d)
+            desks.emplace_back([&, d] {
+                HttpClient c(s.gw->port);
+                if (startConsent(c, "person", personAt(d), R"(["id_card"])").status == 201) ++created;
+            });
+        for (auto& d : desks) d.join();
+        s.faults({});
+    }
+    ASSERT_EQ(created, 8);
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));  // the platform closes them all
+    HttpClient c(s.gw->port);
+    for (std::size_t i = 8; i < 16; ++i) EXPECT_EQ(startConsent(c, "person", personAt(i), R"(["id_card"])").status, 201) << i;
+    EXPECT_NE(c.request("GET", "/metrics").body.find("lgw_upstream_circuit_open{upstream=\"govdata\"} 0"),
+              std::string::npos);
 }
 
 TEST(Consent, CircuitBreakerOpensAndCloses) {

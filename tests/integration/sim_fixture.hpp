@@ -26,8 +26,9 @@ public:
     struct Tls {
         std::string certFile, keyFile, caFile;
     };
+    /// `simKeepAliveMs`: the simulator closes kept-alive connections idle this long (the platform: 120 s).
     explicit SimGateway(std::function<void(config::Config&)> tweak = {}, adapters::govdata::SimFaults faults = {},
-                        std::optional<Tls> tls = std::nullopt) {
+                        std::optional<Tls> tls = std::nullopt, int simKeepAliveMs = 120000) {
         ::setenv(kGovSecretEnv, kGovSecret, 1);
         simDir = freshTempDir("sim");
         adapters::govdata::GovSimOptions o;
@@ -38,6 +39,7 @@ public:
         o.appSecret = kGovSecret;
         o.testMode = true;
         o.faults = faults;
+        o.keepAliveMs = simKeepAliveMs;
         if (tls) {
             o.tlsCertFile = tls->certFile;
             o.tlsKeyFile = tls->keyFile;
