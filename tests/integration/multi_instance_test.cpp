@@ -415,3 +415,41 @@ TEST(MultiInstance, APostgresRestartCostsNoRequestOnceItIsBack) {
     for (auto& b : burst) b.join();
     EXPECT_EQ(burstFailures, 0);
 }
+
+// Issue 23: "a store error while writing a fetched licence: 500, and the grant was already spent:
+// the retry answers 409 grant_used". The write of the licence fails for real here (its table
+// locked past lock_timeout); the answer is 503 and the same grant fetches once the store is back.
+TEST(MultiInstance, AStoreFailureAfterVerificationCostsTheCustomerNoConsent) {
+    Cluster cluster("grant-kept");
+    cluster.start(0);
+    HttpClient c(cluster.ports[0]);
+    const auto people = subjects();
+    std::string code;
+    for (auto& [type, holder] : people)
+        if (type == "person") code = holder;
+    ASSERT_EQ(putApplication(c, "YK-KEEP-1").status, 201);
+    auto created = c.request("POST", "/v1/consents",
+                             R"({"application_id":"YK-KEEP-1","subject":{"type":"person","code":")" + code +
+                                 R"("},"licence_types":["id_card"],"purpose":"power_connection"})",
+                             kFrontdesk);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string consentId = created.jsonString("consent_id");
+    std::string smsCode;
+    waitUntil([&] { return !(smsCode = cluster.smsCode(consentId)).empty(); }, std::chrono::seconds(10));
+    auto verified = c.request("POST", "/v1/consents/" + consentId + "/verify", R"({"code":")" + smsCode + R"("})",
+                              kFrontdesk);
+    ASSERT_EQ(verified.status, 200) << verified.body;
+    const std::string grant = verified.jsonString("grant_id");
+
+    store::pg::Pool admin(testPostgresUrl(), cluster.schema, 1);
+    auto locker = admin.acquire();
+    locker->run("BEGIN; LOCK TABLE documents IN ACCESS EXCLUSIVE MODE");
+    auto failed = c.request("POST", "/v1/grants/" + grant + "/licences", "", kFrontdesk);
+    locker->run("ROLLBACK");
+    EXPECT_EQ(failed.status, 503) << failed.body;
+    EXPECT_EQ(failed.jsonString("code"), "store_unavailable") << failed.body;
+    EXPECT_FALSE(failed.header("retry-after").empty());
+    auto fetched = c.request("POST", "/v1/grants/" + grant + "/licences", "", kFrontdesk);
+    EXPECT_EQ(fetched.status, 200) << "the grant was given back: " << fetched.body;
+    EXPECT_EQ(cluster.smsCode(consentId), smsCode) << "no new SMS was needed";
+}
