@@ -186,22 +186,30 @@ test('front desk: e-licences by SMS consent, a scan corrected, a package built, 
   await codeInput.fill(code);
   await page.getByText('身份证号 校验通过').waitFor();
 
-  // Consent: choose the licence types, send the code, read it back (once wrong first).
-  await page.getByLabel('营业执照').uncheck();
-  await page.getByLabel('身份证', { exact: true }).check();
+  // Consent: the licence types follow the code (a person has no business licence), one more
+  // ticked by hand; send the code once, read it back (once wrong first).
+  assert.equal(await page.getByLabel('营业执照').isChecked(), false);
+  assert.equal(await page.getByLabel('营业执照').isDisabled(), true);
+  assert.equal(await page.getByLabel('身份证', { exact: true }).isChecked(), true);
+  await page.getByLabel('用电设施产权证明').waitFor();
   await page.getByLabel('不动产权证书').check();
   const consentResp = page.waitForResponse((r) => r.url().endsWith('/v1/consents') && r.request().method() === 'POST');
   await page.getByRole('button', { name: '发送验证码' }).click();
   const consent = await (await consentResp).json();
   assert.ok(consent.consent_id, JSON.stringify(consent));
   await page.getByText(consent.masked_phone).waitFor();
+  await page.getByText('政务平台登记的手机号').waitFor();
+  // Issue 24: a second click sent another SMS and skipped the wait; one send, then the countdown.
+  assert.equal(await page.getByRole('button', { name: '发送验证码' }).isDisabled(), true);
+  assert.equal(await page.locator('#consent-resend').isDisabled(), true);
   const right = smsCode(consent.consent_id);
   await page.getByLabel('短信验证码').fill(right === '000000' ? '111111' : '000000');
   await page.getByRole('button', { name: '确认授权并获取' }).click();
   await page.getByText('验证码不正确，还可尝试 4 次。').waitFor();
   await page.getByLabel('短信验证码').fill(right);
-  await page.getByRole('button', { name: '确认授权并获取' }).click();
+  await page.getByLabel('短信验证码').press('Enter');  // Enter verifies
   await page.locator('#elicence figure.licence img').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: '发送验证码' }).isDisabled(), false, 'the consent is done');
   assert.equal(await page.locator('#elicence figure.licence').count(), 2);
   await page.locator('#autofill').getByText(code).waitFor();
   // The watermarked copies load as images.

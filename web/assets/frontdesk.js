@@ -61,6 +61,7 @@ function licencePanel(onFetched) {
   code.addEventListener('input', async () => {
     code.value = code.value.toUpperCase().replace(/\s/g, '');
     verdict = null;
+    if (consent && code.value !== consent.subjectCode) endConsent();  // another customer: a new consent
     const v = code.value;
     if (v.length < 18) {
       hint.textContent = v ? t('code.count', { n: v.length }) : '';
@@ -72,6 +73,7 @@ function licencePanel(onFetched) {
       const r = await api('POST', '/v1/identity-codes/validate', { code: v });
       if (seq !== checkSeq) return;
       verdict = r;
+      if (r.valid || r.kind) typesFor(r.kind);
       hint.textContent = r.valid ? t('code.ok', { kind: t(`kind.${r.kind}`) }) : r.reason;
       hint.className = r.valid ? 'hint good' : 'hint bad';
       code.setAttribute('aria-invalid', r.valid ? 'false' : 'true');
@@ -82,6 +84,21 @@ function licencePanel(onFetched) {
   const types = h('fieldset', { class: 'checks' }, h('legend', {}, t('lic.types')),
     LICENCE_TYPES.map((ty) => h('label', {}, h('input', { type: 'checkbox', name: 'licence_type', value: ty,
       checked: ty === 'business_licence' || ty === 'id_card' }), ' ', t(`type.${ty}`))));
+  // A person has no business licence and a company no ID card: the types follow the code's kind
+  // (once per kind, so that the desk's own ticks stay).
+  let typesKind = null;
+  const typesFor = (kind) => {
+    if (!kind || kind === typesKind) return;
+    typesKind = kind;
+    for (const box of types.querySelectorAll('input')) {
+      const notForIt = (kind === 'id_number' && box.value === 'business_licence') ||
+        (kind === 'credit_code' && box.value === 'id_card');
+      box.disabled = notForIt;
+      if (notForIt) box.checked = false;
+      if (kind === 'id_number' && box.value === 'id_card') box.checked = true;
+      if (kind === 'credit_code' && box.value === 'business_licence') box.checked = true;
+    }
+  };
   const out = h('p', { class: 'msg', role: 'alert' });
   const sendBtn = h('button', { type: 'button', id: 'consent-send' }, t('lic.send'));
   const smsCode = h('input', { name: 'sms_code', inputmode: 'numeric', maxlength: 6, autocomplete: 'one-time-code', class: 'mono' });
@@ -93,6 +110,14 @@ function licencePanel(onFetched) {
   const result = h('div', { class: 'licences' });
   let consent = null;
   let timer = null;
+  // One send per consent: the next code only through 重新发送 after its countdown, so that a
+  // second click never spends one of the customer's codes.
+  const endConsent = () => {
+    consent = null;
+    clearInterval(timer);
+    step2.hidden = true;
+    sendBtn.disabled = false;
+  };
 
   const countdown = (seconds) => {
     clearInterval(timer);
@@ -109,7 +134,11 @@ function licencePanel(onFetched) {
     }, 1000);
   };
 
-  sendBtn.addEventListener('click', () => busy(sendBtn, out, async () => {
+  sendBtn.addEventListener('click', async () => {
+    await busy(sendBtn, out, sendCode);
+    if (consent) sendBtn.disabled = true;
+  });
+  const sendCode = async () => {
     if (!state.app) throw new Error(t('app.none'));
     const chosen = [...types.querySelectorAll('input:checked')].map((i) => i.value);
     const kind = verdict ? verdict.kind : (/^\d{17}[\dX]$/.test(code.value) ? 'id_number' : 'credit_code');
@@ -117,12 +146,19 @@ function licencePanel(onFetched) {
       application_id: state.app.application_id,
       subject: { type: kind === 'id_number' ? 'person' : 'enterprise', code: code.value },
       licence_types: chosen, purpose: 'power_connection' });
+    consent.subjectCode = code.value;
     const minutes = Math.max(1, Math.round((Date.parse(consent.expires_at) - Date.now()) / 60000));
     step2.querySelector('.sent').textContent = t('lic.sent', { phone: consent.masked_phone, min: minutes });
     step2.hidden = false;
     countdown(consent.resend_after_s);
     smsCode.focus();
-  }));
+  };
+  smsCode.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !verifyBtn.disabled) {
+      e.preventDefault();
+      verifyBtn.click();
+    }
+  });
   resendBtn.addEventListener('click', () => busy(resendBtn, out, async () => {
     const r = await api('POST', `/v1/consents/${consent.consent_id}/resend`);
     countdown(r.resend_after_s);
@@ -134,13 +170,13 @@ function licencePanel(onFetched) {
     } catch (e) {
       if (e instanceof ApiError && e.code === 'code_mismatch') throw new Error(t('lic.left', { n: e.problem.attempts_left }));
       if (e instanceof ApiError && e.code === 'consent_locked') {
-        step2.hidden = true;
+        endConsent();
         throw new Error(t('lic.locked'));
       }
       throw e;
     }
     const got = await api('POST', `/v1/grants/${grant.grant_id}/licences`);
-    step2.hidden = true;
+    endConsent();
     smsCode.value = '';
     showLicences(result, got);
     toast(t('lic.fetched', { n: got.licences.length }), 'good');
