@@ -8,6 +8,7 @@
 #include "gateway/api/access_checks.hpp"
 #include "gateway/api/error_mapping.hpp"
 #include "gateway/api/routes.hpp"
+#include "gateway/http/conditional.hpp"
 #include "gateway/http/json_body.hpp"
 #include "gateway/services/time_text.hpp"
 #include "security/consent_codes.hpp"
@@ -171,6 +172,14 @@ asio::awaitable<HttpResponse> fetchLicences(Ctx c, HttpRequest req) {
     co_return jsonResponse(200, {{"licences", std::move(out)}, {"autofill", autofillJson(fetched->autofill)}});
 }
 
+// The consent text the desk reads out before the code is sent: the very text whose hash each
+// consent records.
+asio::awaitable<HttpResponse> consentText(Ctx c, HttpRequest req) {
+    const std::string& sha = c.consents->consentTextSha256();
+    const std::string body = json::serialize(json::object{{"sha256", sha}, {"text", c.consents->consentText()}});
+    co_return conditionalResponse(req, "\"" + sha.substr(0, 32) + "\"", "private, max-age=300", "application/json", body);
+}
+
 }  // namespace
 
 void addConsentRoutes(Router& router, Services& services, Auditor& auditor, ConsentService& consents) {
@@ -178,6 +187,7 @@ void addConsentRoutes(Router& router, Services& services, Auditor& auditor, Cons
     const auto roles = services.access->rolesFor("consent.create");
     const std::vector<std::string> json = {"application/json"};
     router.add({"POST", "/v1/consents", roles, 0, json, [c](HttpRequest r) { return createConsent(c, std::move(r)); }});
+    router.add({"GET", "/v1/consent-text", roles, 0, {}, [c](HttpRequest r) { return consentText(c, std::move(r)); }});
     router.add({"POST", "/v1/consents/{consent_id}/resend", roles, 0, {},
                 [c](HttpRequest r) { return resendConsent(c, std::move(r)); }});
     router.add({"POST", "/v1/consents/{consent_id}/verify", roles, 0, json,

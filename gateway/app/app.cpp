@@ -193,9 +193,10 @@ struct App::Impl {
         // Subjects in the audit trail as keyed references, under a key of their own derived from
         // the consent secret (a new secret: old events are still found by their reference).
         auditor.referenceSubjectsWith(security::hmacSha256(consentSecret, "lgw audit subject reference v1"));
-        consents = std::make_unique<ConsentService>(ConsentService::Deps{
-            services, auditor, *gov, *sms, *vault, platformKeys,
-            consentSecret, security::sha256Hex(readFile(cfg.consent.textFile, "consent.text_file"))});
+        std::string consentText = readFile(cfg.consent.textFile, "consent.text_file");
+        consents = std::make_unique<ConsentService>(ConsentService::Deps{services, auditor, *gov, *sms, *vault, platformKeys,
+                                                                          consentSecret, security::sha256Hex(consentText),
+                                                                          consentText});
         addOpsRoutes(router, services);
         addApplicationRoutes(router, services, auditor);
         addIdentityCodeRoutes(router, services);

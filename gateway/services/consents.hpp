@@ -136,8 +136,13 @@ public:
         security::PlatformKeys platformKeys;
         std::string codeSecret;         ///< HMAC key for SMS codes
         std::string consentTextSha256;  ///< of config/consent_text.txt
+        std::string consentText;        ///< config/consent_text.txt itself, read to the customer
     };
     explicit ConsentService(Deps deps) : d_(std::move(deps)) {}
+    /// What the desk reads to the customer before the code is sent, and its SHA-256 (every consent
+    /// records the hash of the text it was given under).
+    const std::string& consentText() const { return d_.consentText; }
+    const std::string& consentTextSha256() const { return d_.consentTextSha256; }
 
     /// Looks up the phone on record and sends it a code (send first, store second: a failed send
     /// leaves nothing to verify). Limits per caller and subject before the platform is asked, per

@@ -193,6 +193,9 @@ test('front desk: e-licences by SMS consent, a scan corrected, a package built, 
   assert.equal(await page.getByLabel('身份证', { exact: true }).isChecked(), true);
   await page.getByLabel('用电设施产权证明').waitFor();
   await page.getByLabel('不动产权证书').check();
+  // The consent text, in full, to be read out before the code goes.
+  await page.getByText('请向客户完整宣读以下授权内容').waitFor();
+  await page.locator('#consent-text').getByText('仅调取一次', { exact: false }).waitFor();
   const consentResp = page.waitForResponse((r) => r.url().endsWith('/v1/consents') && r.request().method() === 'POST');
   await page.getByRole('button', { name: '发送验证码' }).click();
   const consent = await (await consentResp).json();

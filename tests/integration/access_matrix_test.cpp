@@ -113,6 +113,9 @@ std::vector<Row> matrix() {
         {"GET /v1/applications/{application_id}/materials",
          [=](const Made& m, bool existing, Caller) { return get("/v1/applications/" + (existing ? m.app : missing) + "/materials"); },
          {403, 403, 403, 403, 401, 200}, Statuses{404, 403, 403, 403, 401, 404}},
+        // The text read to the customer: whoever may start a consent.
+        {"GET /v1/consent-text", [=](auto&, bool, Caller) { return get("/v1/consent-text"); },
+         {200, 200, 403, 403, 401, 200}, {}},
         {"POST /v1/consents",
          [=](const Made& m, bool existing, Caller) { return post("/v1/consents", consentBody(existing ? m.app : missing), "application/json"); },
          {403, 403, 403, 403, 401, 201}, Statuses{404, 404, 403, 403, 401, 404}},

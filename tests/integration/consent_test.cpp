@@ -8,6 +8,7 @@
 #include <regex>
 #include <thread>
 
+#include "security/crypto.hpp"
 #include "security/identity_codes.hpp"
 #include "security/request_signing.hpp"
 #include "gateway/http/embedded_server.hpp"
@@ -83,6 +84,27 @@ std::size_t blobCount(const std::filesystem::path& dataDir) {
 }
 
 }  // namespace
+
+// Issue 24: the consent text is read to the customer before the code is sent: served as it is on
+// disk, with the hash every consent records, cached by ETag; only to whoever may start a consent.
+TEST(Consent, TheConsentTextIsServedToTheDeskAsTheFileSaysWithItsHash) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    std::ifstream f(sourceDir() + "/config/consent_text.txt", std::ios::binary);
+    std::stringstream file;
+    file << f.rdbuf();
+    auto r = c.request("GET", "/v1/consent-text", "", as("demo-frontdesk"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(obj(r).at("text").as_string(), file.str());
+    EXPECT_EQ(obj(r).at("sha256").as_string(), security::sha256Hex(file.str()));
+    ASSERT_FALSE(r.header("etag").empty());
+    auto again = c.request("GET", "/v1/consent-text", "", {{"Authorization", "Bearer demo-frontdesk"}, {"If-None-Match", r.header("etag")}});
+    EXPECT_EQ(again.status, 304);
+    EXPECT_TRUE(again.body.empty());
+    EXPECT_EQ(c.request("GET", "/v1/consent-text", "", as("demo-auditor")).status, 403);
+    EXPECT_EQ(c.request("GET", "/v1/consent-text").status, 401);
+    EXPECT_EQ(c.request("GET", "/v1/consent-text", "", {{"Authorization", "Bearer not-a-key"}}).status, 401);
+}
 
 TEST(Consent, EnterpriseHappyPath) {
     SimGateway s;

@@ -100,6 +100,10 @@ function licencePanel(onFetched) {
     }
   };
   const out = h('p', { class: 'msg', role: 'alert' });
+  // Read out in full before the code is sent: the text whose hash the consent records.
+  const consentText = h('blockquote', { class: 'consent-text', id: 'consent-text' }, t('lic.textLoading'));
+  api('GET', '/v1/consent-text').then((r) => { consentText.textContent = r.text; })
+    .catch((e) => { consentText.textContent = e.message; });
   const sendBtn = h('button', { type: 'button', id: 'consent-send' }, t('lic.send'));
   const smsCode = h('input', { name: 'sms_code', inputmode: 'numeric', maxlength: 6, autocomplete: 'one-time-code', class: 'mono' });
   const verifyBtn = h('button', { type: 'button', id: 'consent-verify' }, t('lic.verify'));
@@ -185,6 +189,7 @@ function licencePanel(onFetched) {
 
   return section('elicence', t('lic.title'),
     h('div', { class: 'grid' }, field(t('lic.code'), code, hint), types),
+    h('p', { class: 'read-out' }, t('lic.readOut')), consentText,
     h('div', { class: 'actions' }, sendBtn), step2, out, result);
 }
 
