@@ -126,14 +126,17 @@ asio::awaitable<int> AuditTimestamper::failed(std::string why) {
     }
     // One alert when stamps start failing (the trail is still within max_age_s), one more if it goes
     // stale; both once until a stamp succeeds again.
-    if (!stale() && !failingAlerted_.exchange(true)) {
+    // Each flag is set once its alert is written: a failed write (the audit store down too) is
+    // tried again on the next failing pass.
+    if (!stale() && !failingAlerted_.load()) {
         auto e = actorEvent(kTimestamper, "audit.timestamp_failed", "tsa", "", "error",
                             {{"reason", why}, {"max_age_s", o_.maxAgeMs / 1000}});
         e.alert = true;
         auto recording = auditor_.record(std::move(e));
         co_await std::move(recording);
+        failingAlerted_ = true;
     }
-    if (stale() && !alerted_.exchange(true)) {
+    if (stale() && !alerted_.load()) {
         auto e = actorEvent(kTimestamper, "audit.timestamp_stale", "tsa", "", "error",
                             {{"reason", why},
                              {"covered_until", rfc3339Utc(coveredAtMs_.load())},
@@ -142,6 +145,7 @@ asio::awaitable<int> AuditTimestamper::failed(std::string why) {
         e.alert = true;
         auto recording = auditor_.record(std::move(e));
         co_await std::move(recording);
+        alerted_ = true;
     }
     co_return 0;
 }
