@@ -290,6 +290,35 @@ test('auditor: find the front desk events, verify the chain, export it, and see 
   assert.deepEqual(problems, []);
 });
 
+// Issue 24, point 8: "the audit page breaks at 1024 px (wider than the window, filters cut off);
+// table headers wrap character by character even at 1366".
+test('the audit page holds at 1024x768 and 1366x768: nothing wider than the window, headers on one line', async (t) => {
+  for (const [width, height] of [[1024, 768], [1366, 768]]) {
+    const { page, problems } = await newPage(t);
+    await page.setViewportSize({ width, height });
+    await signIn(page, 'demo-auditor');
+    await page.waitForURL(/#\/audit$/);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('#audit-results table.events tbody tr').first().waitFor();
+    const layout = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: document.documentElement.clientWidth,
+      table: document.querySelector('#audit-results').scrollWidth,
+      card: document.querySelector('#audit-results').clientWidth,
+      filtersCut: [...document.querySelectorAll('form[role="search"] input, form[role="search"] select, form[role="search"] button')]
+        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((el) => el.name || el.textContent),
+      wrappedHeaders: [...document.querySelectorAll('#audit-results th')]
+        .filter((th) => th.getBoundingClientRect().height > 2.2 * parseFloat(getComputedStyle(th).lineHeight)).map((th) => th.textContent),
+    }));
+    await page.screenshot({ path: join(artefacts, `audit-${width}x${height}.png`), fullPage: true });
+    assert.ok(layout.page <= layout.window, `${width}px: the page is ${layout.page}px wide`);
+    assert.ok(layout.table <= layout.card, `${width}px: the events table needs ${layout.table}px of ${layout.card}px`);
+    assert.deepEqual(layout.filtersCut, [], `${width}px: filters cut off`);
+    assert.deepEqual(layout.wrappedHeaders, [], `${width}px: headers wrapped`);
+    assert.deepEqual(problems, []);
+  }
+});
+
 test('the English switch translates the console', async (t) => {
   const { page } = await newPage(t);
   await page.goto(`${base}/`);

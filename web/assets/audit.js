@@ -23,8 +23,8 @@ function eventsTable(events) {
     h('tbody', {}, events.map((e) => h('tr', { class: e.alert ? 'alert' : '', dataset: { seq: e.seq, action: e.action, outcome: e.outcome } },
       h('td', { class: 'mono' }, e.seq),
       h('td', {}, new Date(e.at).toLocaleString()),
-      h('td', {}, e.actor), h('td', {}, e.role), h('td', { class: 'mono' }, e.action),
-      h('td', { class: 'mono' }, e.target), h('td', {}, e.application_id),
+      h('td', {}, e.actor), h('td', {}, e.role), h('td', { class: 'mono action' }, e.action),
+      h('td', { class: 'mono id' }, e.target), h('td', {}, e.application_id),
       h('td', {}, h('span', { class: `chip ${e.outcome}` }, t(`out.${e.outcome}`)))))));
 }
 
