@@ -57,8 +57,7 @@ Problem consentProblem(const ConsentFailure& f) {
 HttpResponse consentResponse(const ConsentFailure& f, const std::string& requestId) {
     if (f.code == ConsentErrc::kRateLimited && f.retryAfterS > 0) return rateLimited(f.detail, f.retryAfterS, requestId);
     HttpResponse r = toResponse(consentProblem(f), requestId);
-    if (f.code == ConsentErrc::kTimestampingUnavailable && f.retryAfterS > 0)
-        r.headers.emplace_back("Retry-After", std::to_string(f.retryAfterS));
+    if (f.retryAfterS > 0) r.headers.emplace_back("Retry-After", std::to_string(f.retryAfterS));
     return r;
 }
 

@@ -249,12 +249,7 @@ struct App::Impl {
         }
         timestamps = std::make_unique<AuditTimestamper>(
             services, auditor, *tsa, AuditTimestamper::Options{t.maxAgeS * 1000LL, t.onStale == "refuse"});
-        AuditTimestamper* ts = timestamps.get();
-        services.timestampRefusal = [ts]() -> std::optional<Refusal> {
-            auto why = ts->refusal();
-            if (!why) return std::nullopt;
-            return Refusal{std::move(*why), std::max<std::int64_t>(1, (ts->intervalMs() + 999) / 1000)};
-        };
+        services.timestampRefusal = [ts = timestamps.get()] { return ts->refusal(); };
         logger("audit")->info("audit checkpoints are time-stamped by {} (max_age_s={}, on_stale={})", t.url, t.maxAgeS,
                               t.onStale);
     }

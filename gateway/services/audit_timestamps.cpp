@@ -44,13 +44,14 @@ std::string AuditTimestamper::lastError() const {
     return lastError_;
 }
 
-std::optional<std::string> AuditTimestamper::refusal() const {
+std::optional<Refusal> AuditTimestamper::refusal() const {
     if (!o_.refuseWhenStale || !stale()) return std::nullopt;
     const std::string why = lastError();
-    return "the audit trail has had no trusted time-stamp since " + rfc3339Utc(coveredAtMs_.load()) +
-           " (audit.tsa.max_age_s is " + std::to_string(o_.maxAgeMs / 1000) + ")" +
-           (why.empty() ? std::string() : ": " + why) +
-           "; new consents and fetches resume as soon as the time-stamping authority answers again";
+    return Refusal{"the audit trail has had no trusted time-stamp since " + rfc3339Utc(coveredAtMs_.load()) +
+                       " (audit.tsa.max_age_s is " + std::to_string(o_.maxAgeMs / 1000) + ")" +
+                       (why.empty() ? std::string() : ": " + why) +
+                       "; new consents and fetches resume as soon as the time-stamping authority answers again",
+                   secondsUp(intervalMs())};
 }
 
 void AuditTimestamper::covered() {

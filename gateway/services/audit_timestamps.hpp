@@ -42,10 +42,9 @@ public:
     std::int64_t intervalMs() const;
     /// Thread-safe.
     bool stale() const;
-    /// With on_stale = "refuse" and a stale trail: what to tell the caller. Thread-safe.
-    std::optional<std::string> refusal() const;
-    /// The newest checkpoint seq a kept token covers (0: none yet). Thread-safe.
-    std::int64_t stampedSeq() const { return stampedSeq_.load(); }
+    /// With on_stale = "refuse" and a stale trail: what to tell the caller, and to retry after the
+    /// next pass. Thread-safe.
+    std::optional<Refusal> refusal() const;
 
 private:
     boost::asio::awaitable<int> failed(std::string why);

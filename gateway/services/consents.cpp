@@ -50,9 +50,6 @@ const char* codeOf(ConsentErrc e) {
 
 ConsentFailure failure(ConsentErrc code, std::string detail) { return ConsentFailure{code, std::move(detail)}; }
 
-// Whole seconds to wait, at least one (what Retry-After says).
-std::int64_t secondsUp(Millis ms) { return std::max<Millis>(1, (ms + 999) / 1000); }
-
 // "YYYY-MM-DD" -> Unix ms at 00:00 UTC, read by the one RFC 3339 reader; nullopt if malformed.
 std::optional<Millis> dateMs(const std::string& d) {
     if (d.size() != 10) return std::nullopt;
