@@ -1,5 +1,7 @@
 #include "adapters/tsa/rfc3161_http_tsa.hpp"
 
+#include <boost/url/parse.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -14,11 +16,9 @@ security::TsaTrust trustOf(const std::string& pem) {
     return std::move(*trust);
 }
 
-http::HttpClientOptions clientOptions(const Rfc3161HttpOptions& o) {
-    auto parts = splitTsaUrl(o.url);
-    if (!parts) throw std::invalid_argument("the TSA URL must be http(s)://host[:port][/path], got \"" + o.url + "\"");
+http::HttpClientOptions clientOptions(const Rfc3161HttpOptions& o, const std::string& baseUrl) {
     http::HttpClientOptions h;
-    h.baseUrl = parts->first;
+    h.baseUrl = baseUrl;
     h.timeoutMs = o.timeoutMs;
     h.maxIdle = 2;
     h.maxResponseBytes = 1024 * 1024;  // a token with its certificates is a few KiB
@@ -34,26 +34,26 @@ std::string headerOf(const http::OutboundResponse& r, const std::string& name) {
 
 }  // namespace
 
-std::optional<std::pair<std::string, std::string>> splitTsaUrl(const std::string& url) {
-    const bool https = url.rfind("https://", 0) == 0, http = url.rfind("http://", 0) == 0;
-    if (!https && !http) return std::nullopt;
-    const std::size_t hostStart = https ? 8 : 7;
-    const std::size_t slash = url.find('/', hostStart);
-    std::string base = url.substr(0, slash), path = slash == std::string::npos ? "/" : url.substr(slash);
-    if (base.size() <= hostStart || url.find_first_of(" \t\r\n#") != std::string::npos) return std::nullopt;
-    return std::make_pair(std::move(base), std::move(path));
+Rfc3161HttpTsa::Endpoint Rfc3161HttpTsa::endpointOf(const std::string& url) {
+    auto u = boost::urls::parse_absolute_uri(url);  // an absolute URI has no fragment
+    if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->host().empty())
+        throw std::invalid_argument("the TSA URL must be http(s)://host[:port][/path], got \"" + url + "\"");
+    Endpoint e{std::string(u->scheme()) + "://" + std::string(u->encoded_authority()), std::string(u->encoded_path())};
+    if (e.target.empty()) e.target = "/";
+    if (u->has_query()) e.target += "?" + std::string(u->encoded_query());
+    return e;
 }
 
 Rfc3161HttpTsa::Rfc3161HttpTsa(boost::asio::any_io_executor executor, Rfc3161HttpOptions options)
-    : path_(splitTsaUrl(options.url) ? splitTsaUrl(options.url)->second : "/"),
+    : endpoint_(endpointOf(options.url)),
       trust_(trustOf(options.caPem)),
-      http_(std::move(executor), clientOptions(options)) {}
+      http_(std::move(executor), clientOptions(options, endpoint_.base)) {}
 
 boost::asio::awaitable<TsaResult> Rfc3161HttpTsa::stamp(std::string message) {
     const security::TimestampQuery query = security::makeTimestampQuery(message);
     http::OutboundRequest req;
     req.method = "POST";
-    req.path = path_;
+    req.path = endpoint_.target;
     req.contentType = "application/timestamp-query";
     req.headers.emplace_back("Accept", "application/timestamp-reply");
     req.body = query.der;

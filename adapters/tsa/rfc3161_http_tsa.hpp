@@ -23,13 +23,16 @@ public:
     boost::asio::awaitable<TsaResult> stamp(std::string message) override;
 
 private:
-    std::string path_;
+    /// The TSA's URL as the client's base (scheme://host[:port]) and the request target ("/" when
+    /// it names no path).
+    struct Endpoint {
+        std::string base, target;
+    };
+    static Endpoint endpointOf(const std::string& url);
+
+    Endpoint endpoint_;
     security::TsaTrust trust_;
     http::HttpClient http_;
 };
-
-/// Splits `url` into the client's base (scheme://host[:port]) and the request path ("/" when none);
-/// nullopt when it is no http(s) URL.
-std::optional<std::pair<std::string, std::string>> splitTsaUrl(const std::string& url);
 
 }  // namespace lgw::adapters::tsa
