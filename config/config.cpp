@@ -20,6 +20,12 @@ bool isLowerHex64(const std::string& s) {
     return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+// An absolute http:// or https:// address with a host and none of the characters in `forbidden`.
+bool isHttpAddress(const std::string& url, const char* forbidden) {
+    const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+    return scheme && url.find_first_of(forbidden) == std::string::npos && url.size() > url.find("://") + 3;
+}
+
 void readServer(const toml::table* t, ServerConfig& s, std::vector<ConfigError>& errors) {
     TableReader r(t, "server", errors);
     std::string listen;
@@ -44,10 +50,7 @@ void readServer(const toml::table* t, ServerConfig& s, std::vector<ConfigError>&
     r.string("public_url", s.publicUrl);
     if (!s.publicUrl.empty()) {
         while (!s.publicUrl.empty() && s.publicUrl.back() == '/') s.publicUrl.pop_back();
-        const bool scheme = s.publicUrl.rfind("https://", 0) == 0 || s.publicUrl.rfind("http://", 0) == 0;
-        const bool clean = s.publicUrl.find_first_of(" \t\r\n?#\"<>") == std::string::npos;
-        const auto hostStart = s.publicUrl.find("://") + 3;
-        if (!scheme || !clean || s.publicUrl.size() <= hostStart)
+        if (!isHttpAddress(s.publicUrl, " \t\r\n?#\"<>"))
             r.error("public_url", "must be an absolute http:// or https:// address without query or fragment, "
                                   "e.g. \"https://yk.example-utility.cn\" (the checklist QR code points there)");
     }
@@ -311,9 +314,7 @@ void readAuditSection(const toml::table* t, Config& c, std::vector<ConfigError>&
         tr.string("on_stale", ts.onStale, {"alert", "refuse"});
         tr.integer("timeout_ms", ts.timeoutMs, 100, 600000);
         tr.finish();
-        const bool http = ts.url.rfind("https://", 0) == 0 || ts.url.rfind("http://", 0) == 0;
-        if (!ts.url.empty() && (!http || ts.url.find_first_of(" \t\r\n#") != std::string::npos ||
-                               ts.url.size() <= ts.url.find("://") + 3))
+        if (!ts.url.empty() && !isHttpAddress(ts.url, " \t\r\n#"))
             tr.error("url", "must be the TSA's http:// or https:// address, e.g. \"https://tsa.example.cn/tsa\"");
         if (!ts.url.empty() && ts.caFile.empty())
             tr.error("ca_file", "is required with url: the TSA's CA certificate (PEM), against which every token is checked");
