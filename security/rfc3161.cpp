@@ -35,6 +35,14 @@ using Bignum = Owned<BIGNUM, BN_free>;
 using Bio = Owned<BIO, BIO_free_all>;
 using Cert = Owned<X509, X509_free>;
 
+}  // namespace
+
+struct TsaTrust::Certs {
+    std::vector<Cert> list;
+};
+
+namespace {
+
 // What OpenSSL's error queue says about the last failure, emptied.
 std::string opensslReason() {
     std::string out;
@@ -99,7 +107,18 @@ TokenFacts factsOf(PKCS7* token) {
 
 // A store of the trusted CAs checking at `atMs` (the token's own time: a TSA certificate that has
 // expired since still proves what it signed while valid).
-X509_STORE* storeAt(const TsaTrust& trust, std::int64_t atMs);
+X509_STORE* storeAt(const TsaTrust& trust, std::int64_t atMs) {
+    X509_STORE* store = X509_STORE_new();
+    if (!store) return nullptr;
+    for (const auto& c : trust.certs().list) {
+        if (X509_STORE_add_cert(store, c.get()) != 1) {
+            X509_STORE_free(store);
+            return nullptr;
+        }
+    }
+    X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), static_cast<time_t>(atMs / 1000));
+    return store;
+}
 
 TimestampCheck verifyWith(TS_VERIFY_CTX* ctx, PKCS7* token, const TsaTrust& trust) {
     TokenFacts facts = factsOf(token);
@@ -116,10 +135,6 @@ TimestampCheck verifyWith(TS_VERIFY_CTX* ctx, PKCS7* token, const TsaTrust& trus
 }
 
 }  // namespace
-
-struct TsaTrust::Certs {
-    std::vector<Cert> list;
-};
 
 TsaTrust::TsaTrust() : certs_(std::make_unique<Certs>()) {}
 TsaTrust::~TsaTrust() = default;
@@ -146,20 +161,6 @@ std::optional<TsaTrust> TsaTrust::fromPem(std::string_view pem, std::string* err
     return trust;
 }
 
-namespace {
-X509_STORE* storeAt(const TsaTrust& trust, std::int64_t atMs) {
-    X509_STORE* store = X509_STORE_new();
-    if (!store) return nullptr;
-    for (const auto& c : trust.certs().list) {
-        if (X509_STORE_add_cert(store, c.get()) != 1) {
-            X509_STORE_free(store);
-            return nullptr;
-        }
-    }
-    X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), static_cast<time_t>(atMs / 1000));
-    return store;
-}
-}  // namespace
 
 TimestampQuery makeTimestampQuery(std::string_view message) {
     Req req(TS_REQ_new());
