@@ -17,6 +17,7 @@
 #include "security/crypto.hpp"
 #include "tests/common/files.hpp"
 #include "tests/common/openssl_tsa_server.hpp"
+#include "tests/integration/process_harness.hpp"
 #include "tests/integration/sim_fixture.hpp"
 
 using namespace lgw;
@@ -29,14 +30,7 @@ const std::vector<std::pair<std::string, std::string>> kAuditor = {{"Authorizati
 const std::vector<std::pair<std::string, std::string>> kDesk = {{"Authorization", "Bearer demo-frontdesk"},
                                                                 {"Content-Type", "application/json"}};
 
-bool waitFor(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-        if (done()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return done();
-}
+bool waitFor(const std::function<bool()>& done) { return waitUntil(done, std::chrono::seconds(20)); }
 
 std::string person(std::size_t skip = 0) {
     return Holders().find([](const json::object& h) { return h.at("holder_code_type").as_string() == "ID"; }, skip);

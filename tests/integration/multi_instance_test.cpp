@@ -350,15 +350,8 @@ TEST(MultiInstance, ALockedTableCostsARequestItsLockTimeoutAndFreezesNoProbe) {
 // of the test's own, restarted under load and again while quiet: every request that starts once
 // it is back succeeds.
 TEST(MultiInstance, APostgresRestartCostsNoRequestOnceItIsBack) {
-    const std::string src = std::getenv("LGW_SOURCE_DIR");
-    const fs::path urlFile = fs::temp_directory_path() / ("lgw-pg-gw-restart-" + std::to_string(::getpid()) + ".url");
-    const std::string script = "bash " + src + "/scripts/pg_test_cluster.sh ";
-    ASSERT_EQ(std::system((script + "start " + urlFile.string() + " > /dev/null").c_str()), 0);
-    struct Stop {
-        std::string cmd;
-        ~Stop() { (void)std::system(cmd.c_str()); }
-    } stop{script + "stop " + urlFile.string()};
-    Cluster cluster("restart", "http://127.0.0.1:9/api/packages", urlFile.string());
+    OwnPostgres server("gw-restart");
+    Cluster cluster("restart", "http://127.0.0.1:9/api/packages", server.urlFile());
     cluster.start(0);
     using Clock = std::chrono::steady_clock;
     std::atomic<bool> running{true};
@@ -393,7 +386,7 @@ TEST(MultiInstance, APostgresRestartCostsNoRequestOnceItIsBack) {
             }
         });
     waitUntil([&] { return ok >= 100; }, std::chrono::seconds(30));
-    ASSERT_EQ(std::system((script + "restart " + urlFile.string()).c_str()), 0);
+    ASSERT_TRUE(server.restart());
     backAt = Clock::now().time_since_epoch().count();
     const int before = okAfterBack;
     waitUntil([&] { return okAfterBack >= before + 200; }, std::chrono::seconds(30));
@@ -403,7 +396,7 @@ TEST(MultiInstance, APostgresRestartCostsNoRequestOnceItIsBack) {
     EXPECT_EQ(failedAfterBack, 0) << "last failure: " << lastFailure << "; " << okAfterBack << " succeeded";
 
     // Restarted while quiet, quiet on (past store.idle_check_ms), then a burst of eight desks.
-    ASSERT_EQ(std::system((script + "restart " + urlFile.string()).c_str()), 0);
+    ASSERT_TRUE(server.restart());
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     std::atomic<int> burstFailures{0};
     std::vector<std::thread> burst;

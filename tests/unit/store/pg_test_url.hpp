@@ -32,4 +32,31 @@ inline std::string freshSchema(const std::string& tag) {
     return "t_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
 }
 
+/// A PostgreSQL of the test's own, for a test that restarts it (the shared one serves other tests
+/// at the same time): scripts/pg_test_cluster.sh starts it, restart() restarts it on the same port
+/// as an operator would, and it is stopped and deleted with this object. Throws when it cannot start.
+class OwnPostgres {
+public:
+    explicit OwnPostgres(const std::string& tag) {
+        const char* src = std::getenv("LGW_SOURCE_DIR");
+        script_ = "bash " + std::string(src ? src : ".") + "/scripts/pg_test_cluster.sh ";
+        urlFile_ = "/tmp/lgw-pg-" + tag + "-" + std::to_string(::getpid()) + ".url";
+        if (std::system((script_ + "start " + urlFile_ + " > /dev/null").c_str()) != 0)
+            throw std::runtime_error("scripts/pg_test_cluster.sh could not start a server");
+        std::ifstream f(urlFile_);
+        std::getline(f, url_);
+    }
+    ~OwnPostgres() { (void)std::system((script_ + "stop " + urlFile_).c_str()); }
+    OwnPostgres(const OwnPostgres&) = delete;
+    OwnPostgres& operator=(const OwnPostgres&) = delete;
+
+    const std::string& url() const { return url_; }
+    const std::string& urlFile() const { return urlFile_; }
+    /// pg_ctl restart: every connection to it is dropped; true once it accepts connections again.
+    bool restart() const { return std::system((script_ + "restart " + urlFile_).c_str()) == 0; }
+
+private:
+    std::string script_, urlFile_, url_;
+};
+
 }  // namespace lgw::testing

@@ -393,18 +393,8 @@ TEST(PostgresStore, AConnectionIdleLongerThanTheCheckIsCheckedSoNoCallMeetsItDea
 // A server of its own, restarted for real (pg_ctl restart) while four threads keep calling: calls
 // fail only while it is down; every call that starts once it is back succeeds.
 TEST(PostgresStore, RestartedUnderLoadEveryCallAfterItIsBackSucceeds) {
-    const std::string src = std::getenv("LGW_SOURCE_DIR") ? std::getenv("LGW_SOURCE_DIR") : ".";
-    const std::string urlFile = "/tmp/lgw-pg-restart-" + std::to_string(::getpid()) + ".url";
-    const std::string script = "bash " + src + "/scripts/pg_test_cluster.sh ";
-    ASSERT_EQ(std::system((script + "start " + urlFile + " > /dev/null").c_str()), 0);
-    struct Stop {
-        std::string cmd;
-        ~Stop() { (void)std::system(cmd.c_str()); }
-    } stop{script + "stop " + urlFile};
-    std::ifstream f(urlFile);
-    std::string url;
-    std::getline(f, url);
-    PostgresOptions o{url, "heal", 4};
+    lgw::testing::OwnPostgres server("store-restart");
+    PostgresOptions o{server.url(), "heal", 4};
     PostgresStore s(o);
     ASSERT_TRUE(s.upsertApplication({"YK-HEAL", "high_voltage", "n", "13800001111", "a", 1, 1}));
 
@@ -429,7 +419,7 @@ TEST(PostgresStore, RestartedUnderLoadEveryCallAfterItIsBackSucceeds) {
             }
         });
     while (ok < 100) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    ASSERT_EQ(std::system((script + "restart " + urlFile).c_str()), 0);
+    ASSERT_TRUE(server.restart());
     backAt = Clock::now().time_since_epoch().count();
     const int before = okAfterBack;
     while (okAfterBack < before + 200) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -440,7 +430,7 @@ TEST(PostgresStore, RestartedUnderLoadEveryCallAfterItIsBackSucceeds) {
 
     // The case: a restart while the gateway is quiet, more quiet, then a burst. Every
     // pooled socket is dead and looks alive; each is checked, having idled past idle_check_ms.
-    ASSERT_EQ(std::system((script + "restart " + urlFile).c_str()), 0);
+    ASSERT_TRUE(server.restart());
     std::this_thread::sleep_for(std::chrono::milliseconds(o.idleCheckMs + 200));
     EXPECT_EQ(burstFailures(s, 4), 0);
 }
