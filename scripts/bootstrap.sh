@@ -16,6 +16,8 @@ PACKAGES=(
   libfreetype-dev libleptonica-dev libpng-dev fonts-wqy-microhei
   # the counter's checklist QR code (libqrencode); zbarimg reads it back in the tests
   libqrencode-dev zbar-tools
+  # e-licence files: OFD packages are ZIP (libzip) of XML (pugixml)
+  libzip-dev libpugixml-dev
   # more Chinese faces for the synthetic scans (tools/gen_scans.cpp): a second sans and a Ming/Song
   fonts-wqy-zenhei fonts-arphic-uming
   # OCR of front-desk scans: Tesseract 5 with simplified Chinese (LSTM) and orientation data

@@ -17,11 +17,12 @@ forbid() {
   fi
 }
 
-forbid text '(security|imaging|config|ocr|adapters|gateway|simulators)/' "text/ is the lowest layer: it includes nothing of the project"
-for low in security imaging config ocr adapters; do
+forbid text '(security|imaging|config|ocr|adapters|ofd|gateway|simulators)/' "text/ is the lowest layer: it includes nothing of the project"
+for low in security imaging config ocr adapters ofd; do
   forbid "$low" 'gateway/|simulators/' "$low/ is below the gateway and the simulators: it includes neither"
 done
-forbid security 'ocr/|adapters/' "security/ is the lowest layer: it includes neither ocr/ nor adapters/"
+forbid security 'ocr/|adapters/|ofd/' "security/ is the lowest layer: it includes neither ocr/, adapters/ nor ofd/"
+forbid ofd 'ocr/|adapters/|imaging/|config/' "ofd/ reads and verifies OFD files on security/ alone"
 forbid gateway/http 'gateway/[^h]|gateway/h[^t]|simulators/' \
   "gateway/http is the transport: it includes no other part of gateway/ and no simulator"
 forbid simulators 'gateway/[^h]|gateway/h[^t]' "simulators/ stand on the transport (gateway/http) only"
@@ -38,7 +39,7 @@ forbid gateway/services 'boost/(json|beast|url)' \
 forbid gateway/api 'gateway/(app|cli)/|simulators/' "gateway/api holds the routes: it includes no wiring or command line"
 forbid gateway/app 'gateway/cli/' "gateway/app is the wiring: the command line stands on it, not the reverse"
 # The product never includes test code; only the wiring (app, cli) starts a simulator.
-for part in text security imaging config ocr adapters gateway simulators; do
+for part in text security imaging config ocr adapters ofd gateway simulators; do
   forbid "$part" 'tests/' "$part/ is product code: it includes nothing from tests/"
 done
 hits=$(grep -rlE --include='*.cpp' --include='*.hpp' '^#include "simulators/' gateway \

@@ -72,6 +72,20 @@ int runCli(int argc, char** argv) {
     ocrCmd->add_option("--hint", ocrHint, "business_licence, id_card_front, id_card_back or property_certificate");
     ocrCmd->add_flag("--json", ocrJson, "Print the JSON (the default; kept for scripts that say so)");
 
+    std::string ofdFile, ofdAt;
+    std::vector<std::string> ofdAnchors, ofdSealMakerAnchors;
+    bool ofdJson = false;
+    auto* ofdCmd = app.add_subcommand("ofd", "OFD e-licence files");
+    ofdCmd->require_subcommand(1);
+    auto* ofdVerifyCmd = ofdCmd->add_subcommand(
+        "verify", "Verify every signature of an OFD file (GB/T 38540 / GM/T 0031 seals); exit 0 valid, 1 not, 2 unreadable");
+    ofdVerifyCmd->add_option("FILE", ofdFile, "The .ofd file")->required();
+    ofdVerifyCmd->add_option("--trust-anchor", ofdAnchors, "A PEM file of trusted certificates (a root, or the signer's own); repeatable");
+    ofdVerifyCmd->add_option("--seal-maker-anchor", ofdSealMakerAnchors,
+                             "A PEM file the seal maker's certificate must chain to (else its chain is only a warning); repeatable");
+    ofdVerifyCmd->add_option("--at", ofdAt, "Check the chains at this RFC 3339 time (default: now)");
+    ofdVerifyCmd->add_flag("--json", ofdJson, "Print the report as JSON");
+
     std::string pkgConfig = "config/gateway.toml", pkgId, mktListen = "127.0.0.1:8091";
     bool mktTestMode = false;
     auto* pkgCmd = app.add_subcommand("packages", "Material packages for the marketing system");
@@ -107,6 +121,7 @@ int runCli(int argc, char** argv) {
     if (*mktCmd) return marketingSim(pkgConfig, mktListen, mktTestMode);
     if (*identifyCmd) return watermarkIdentify(markFile, markConfig, markNoStore);
     if (*ocrCmd) return ocrScan(ocrFile, ocrHint);
+    if (*ofdVerifyCmd) return ofdVerify(ofdFile, ofdAnchors, ofdSealMakerAnchors, ofdAt, ofdJson);
     if (*govsimCmd) return govsim(simConfig, simListen, simTestMode);
     if (*versionCmd) {
         std::cout << "licence-gateway " << LGW_VERSION << "\n";

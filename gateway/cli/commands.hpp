@@ -2,7 +2,7 @@
 // The commands of `licence-gateway`, one file per group: configuration and serving
 // (config_commands), the simulators as processes (simulator_commands), the operator's commands on
 // the files and the store beside running gateways (operator_commands), and OCR of one page
-// (ocr_command). cli.cpp parses the command line and calls them; each returns the exit code.
+// (ocr_command), and the verification of an OFD file's seals (ofd_command). cli.cpp parses the command line and calls them; each returns the exit code.
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,5 +33,8 @@ int packagesReplay(const std::string& configPath, const std::string& packageId);
 int watermarkIdentify(const std::string& file, const std::string& configPath, bool noStore);
 
 int ocrScan(const std::string& file, const std::string& hint);
+
+int ofdVerify(const std::string& file, const std::vector<std::string>& anchorFiles,
+              const std::vector<std::string>& sealMakerAnchorFiles, const std::string& at, bool json);
 
 }  // namespace lgw::gateway::cli
