@@ -1,0 +1,151 @@
+// The seals the simulator will put on its licences: made by ofd/seal_maker under a throwaway SM2
+// PKI (root → seal maker, root → signer), they verify with ofd/verify — the same verifier that
+// accepts ofdrw's files — with both chains trusted, and what a fault knob would break is caught.
+#include <gtest/gtest.h>
+
+#include "ofd/package.hpp"
+#include "ofd/seal_maker.hpp"
+#include "ofd/ses.hpp"
+#include "ofd/verify.hpp"
+#include "tests/common/sm2_pki.hpp"
+
+namespace lgw::ofd {
+namespace {
+
+constexpr std::int64_t kYear = 365LL * 24 * 3600;
+constexpr std::int64_t k2026 = 1767225600;  // 2026-01-01T00:00:00Z
+
+struct Pki {
+    testing::Sm2Cert root, maker, signer;
+    Pki() {
+        testing::issueSm2(root, nullptr, "LGW Test Root", 1, k2026, k2026 + 20 * kYear, true);
+        testing::issueSm2(maker, &root, "LGW Test Seal Maker", 2, k2026, k2026 + 10 * kYear, false);
+        testing::issueSm2(signer, &root, "LGW Test Platform Signer", 3, k2026, k2026 + 5 * kYear, false);
+    }
+};
+
+const Pki& pki() {
+    static Pki p;
+    return p;
+}
+
+OfdFiles licencePages() {
+    const char* ns = "xmlns:ofd=\"http://www.ofdspec.org/2016\"";
+    return {
+        {"OFD.xml", std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:OFD ") + ns +
+                        " Version=\"1.0\" DocType=\"OFD\"><ofd:DocBody><ofd:DocInfo><ofd:DocID>t1</ofd:DocID></ofd:DocInfo>"
+                        "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"},
+        {"Doc_0/Document.xml", std::string("<ofd:Document ") + ns +
+                                   "><ofd:CommonData><ofd:MaxUnitID>3</ofd:MaxUnitID></ofd:CommonData><ofd:Pages>"
+                                   "<ofd:Page ID=\"1\" BaseLoc=\"Pages/Page_0/Content.xml\"/></ofd:Pages></ofd:Document>"},
+        {"Doc_0/Pages/Page_0/Content.xml", std::string("<ofd:Page ") + ns +
+                                               "><ofd:Content><ofd:Layer ID=\"2\"><ofd:TextObject ID=\"3\" Boundary=\"10 10 100 10\">"
+                                               "<ofd:TextCode X=\"0\" Y=\"8\">营业执照 模拟测试有限公司</ofd:TextCode></ofd:TextObject>"
+                                               "</ofd:Layer></ofd:Content></ofd:Page>"},
+    };
+}
+
+SealSpec spec() {
+    SealSpec s{pki().maker.identity(), pki().signer.identity()};
+    s.sealName = "模拟政务数据平台电子证照专用章";
+    s.sealValidFrom = k2026;
+    s.sealValidTo = k2026 + 3 * kYear;
+    s.signedAt = k2026 + 30 * 24 * 3600;
+    return s;
+}
+
+VerifyOptions trustRoot() {
+    VerifyOptions o;
+    o.anchors = *TrustAnchors::fromPem(pki().root.pem());
+    o.sealMakerAnchors = *TrustAnchors::fromPem(pki().root.pem());
+    o.atS = k2026 + kYear;
+    return o;
+}
+
+std::string joined(const std::vector<std::string>& list) {
+    std::string out;
+    for (const auto& s : list) out += s + "\n";
+    return out;
+}
+
+TEST(SealMaker, ASealedPackageVerifiesWithBothChainsTrustedToTheRoot) {
+    OfdFiles files = licencePages();
+    sealPackage(files, spec());
+    const auto r = verifyOfdFile(zipPackage(files), trustRoot());
+    ASSERT_TRUE(r.readable) << r.readError;
+    ASSERT_EQ(r.signatures.size(), 1u);
+    const auto& s = r.signatures[0];
+    EXPECT_TRUE(r.ok()) << joined(s.problems) << joined(s.warnings) << joined(r.problems);
+    EXPECT_EQ(s.chain, "trusted");
+    EXPECT_EQ(s.sealChain, "trusted");
+    EXPECT_EQ(s.signer, "LGW Test Platform Signer");
+    EXPECT_EQ(s.sealMaker, "LGW Test Seal Maker");
+    EXPECT_EQ(s.sealName, "模拟政务数据平台电子证照专用章");
+    EXPECT_EQ(s.referencesChecked, 5u);  // OFD.xml, Document.xml, the page, Signatures.xml, Seal.esl
+    EXPECT_TRUE(s.warnings.empty()) << joined(s.warnings);
+    EXPECT_TRUE(r.uncoveredFiles.empty());
+}
+
+TEST(SealMaker, ItsSealIsTheSealInsideTheSignedValueAndParsesAsVersion4) {
+    OfdFiles files = licencePages();
+    sealPackage(files, spec());
+    std::string error;
+    auto ses = parseSesSignature(files.at("Doc_0/Signs/Sign_0/SignedValue.dat"), &error);
+    ASSERT_TRUE(ses) << error;
+    EXPECT_EQ(ses->format, SesFormat::kGbt38540V4);
+    EXPECT_EQ(ses->version, 4);
+    EXPECT_EQ(ses->seal.whole, files.at("Doc_0/Signs/Sign_0/Seal.esl"));
+    EXPECT_EQ(ses->seal.certs.size(), 1u);
+    EXPECT_EQ(ses->propertyInfo, "/Doc_0/Signs/Sign_0/Signature.xml");
+}
+
+TEST(SealMaker, ATamperedPageAnAddedFileAndAnotherRootAreCaught) {
+    OfdFiles files = licencePages();
+    sealPackage(files, spec());
+    {
+        OfdFiles t = files;
+        t.at("Doc_0/Pages/Page_0/Content.xml").replace(t.at("Doc_0/Pages/Page_0/Content.xml").find("模拟"), 6, "伪造");
+        const auto r = verifyOfdFile(zipPackage(t), trustRoot());
+        EXPECT_EQ(r.signatures.at(0).referencesFailed, std::vector<std::string>{"/Doc_0/Pages/Page_0/Content.xml"});
+    }
+    {
+        OfdFiles t = files;
+        t["Doc_0/Pages/Page_1/Content.xml"] = "<ofd:Page/>";
+        const auto r = verifyOfdFile(zipPackage(t), trustRoot());
+        EXPECT_FALSE(r.ok());
+        EXPECT_EQ(r.uncoveredFiles, std::vector<std::string>{"/Doc_0/Pages/Page_1/Content.xml"});
+    }
+    {
+        testing::Sm2Cert other;
+        testing::issueSm2(other, nullptr, "Another Root", 9, k2026, k2026 + 20 * kYear, true);
+        VerifyOptions o = trustRoot();
+        o.anchors = *TrustAnchors::fromPem(other.pem());
+        const auto r = verifyOfdFile(zipPackage(files), o);
+        EXPECT_EQ(r.signatures.at(0).chain, "untrusted");
+        EXPECT_FALSE(r.ok());
+    }
+}
+
+TEST(SealMaker, ASealUsedOutsideItsValidityFails) {
+    OfdFiles files = licencePages();
+    SealSpec s = spec();
+    s.signedAt = s.sealValidTo + 3600;
+    sealPackage(files, s);
+    const auto r = verifyOfdFile(zipPackage(files), trustRoot());
+    bool named = false;
+    for (const auto& p : r.signatures.at(0).problems) named |= p.find("the seal was not valid when it was used") != std::string::npos;
+    EXPECT_TRUE(named) << joined(r.signatures.at(0).problems);
+}
+
+TEST(SealMaker, ASealFromAnotherMakerKeyFailsTheSealSignature) {
+    OfdFiles files = licencePages();
+    SealSpec s = spec();
+    s.maker.key = pki().signer.identity().key;  // signed by a key that is not the maker certificate's
+    sealPackage(files, s);
+    const auto r = verifyOfdFile(zipPackage(files), trustRoot());
+    EXPECT_EQ(r.signatures.at(0).sealSignature, "invalid");
+    EXPECT_EQ(r.signatures.at(0).signature, "valid");
+}
+
+}  // namespace
+}  // namespace lgw::ofd
