@@ -173,6 +173,7 @@ int main(int argc, char** argv) {
     sim.prerender();  // measure the gateway, not the simulator's first-use rendering
     sim.start();
     std::ofstream(dir / "sim.pub") << sim.publicKeyPem();
+    std::ofstream(dir / "ofd-root.pem") << sim.ofdRootPem();
 
     auto loaded = config::loadConfigFile(src + "/config/gateway.toml");
     auto cfg = *loaded.config;
@@ -187,6 +188,7 @@ int main(int argc, char** argv) {
     cfg.govdata.mode = "http";
     cfg.govdata.url = sim.baseUrl();
     cfg.govdata.keys = {{sim.keyId(), (dir / "sim.pub").string()}};
+    cfg.govdata.ofdTrustAnchors = {(dir / "ofd-root.pem").string()};
     cfg.govdata.appSecretEnv = "LGW_BENCH_GOV_SECRET";
     cfg.govdata.timeoutMs = 5000;
     cfg.govdata.maxIdleConnections = flows * 2;

@@ -203,6 +203,8 @@ void readGovdataSection(const toml::table* t, Config& c, std::vector<ConfigError
         if (pk.publicKeyFile.empty()) kr.error("public_key_file", "is required");
         g.keys.push_back(std::move(pk));
     });
+    gr.stringList("ofd_trust_anchors", g.ofdTrustAnchors);
+    gr.stringList("ofd_seal_maker_anchors", g.ofdSealMakerAnchors);
     gr.finish();
     if (g.mode == "http" && g.url.empty()) gr.error("url", "is required when mode = \"http\"");
     // Issue 18: the platform's answers carry people's licences and phones; plain HTTP only in demo.
@@ -222,6 +224,8 @@ void readGovsimSection(const toml::table* t, Config& c, std::vector<ConfigError>
     sr.string("key_id", c.govsim.keyId);
     sr.boolean("test_mode", c.govsim.testMode);
     sr.integer("latency_ms", c.govsim.latencyMs, 0, 600000);
+    sr.string("licence_files", c.govsim.licenceFiles, {"ofd", "png"});
+    sr.string("ofd_pki_seed", c.govsim.ofdPkiSeed);
     sr.finish();
 }
 
@@ -516,6 +520,8 @@ std::vector<ConfigError> checkFiles(const Config& c) {
     readable(c.server.tls.keyFile, "server.tls.key_file");
     readable(c.server.tls.clientCaFile, "server.tls.client_ca_file");
     readable(c.audit.tsa.caFile, "audit.tsa.ca_file");
+    for (const auto& f : c.govdata.ofdTrustAnchors) readable(f, "govdata.ofd_trust_anchors");
+    for (const auto& f : c.govdata.ofdSealMakerAnchors) readable(f, "govdata.ofd_seal_maker_anchors");
     return errors;
 }
 

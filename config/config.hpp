@@ -151,6 +151,12 @@ struct GovDataConfig {
     int breakerCooldownMs = 10000;
     int maxIdleConnections = 64;
     std::vector<PlatformKeyConfig> keys;
+    /// PEM files of the certificates OFD licence seals must chain to (the platform's signers' CA);
+    /// in simulator mode the simulator's root is added. An OFD licence without them is refused.
+    std::vector<std::string> ofdTrustAnchors;
+    /// PEM files the seal maker's certificate must chain to; empty: the trust anchors, a failure
+    /// only a warning in the kept report.
+    std::vector<std::string> ofdSealMakerAnchors;
 };
 
 struct GovSimConfig {
@@ -159,6 +165,8 @@ struct GovSimConfig {
     std::string keyId = "gov-sim";
     bool testMode = false;  ///< enables the fault-control endpoint
     int latencyMs = 0;
+    std::string licenceFiles = "ofd";  ///< ofd (sealed 加注件) | png
+    std::string ofdPkiSeed = "licence-gateway govsim";  ///< the seal PKI's keys derive from it
 };
 
 struct SmsConfig {

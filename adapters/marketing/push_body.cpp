@@ -51,7 +51,8 @@ void PushBody::setCustomer(const std::string& name, const std::string& phone) {
 }
 
 void PushBody::addDocument(const Material& m, const std::string& source, const std::string& docType,
-                           const std::string& fieldsJson, const std::string& sha256, const std::string& pngBytes) {
+                           const std::string& fieldsJson, const std::string& sha256, const std::string& bytes,
+                           const std::string& contentType) {
     boost::system::error_code ec;
     json::value fields = json::parse(fieldsJson, ec);
     if (ec) fields = json::object{};
@@ -60,8 +61,8 @@ void PushBody::addDocument(const Material& m, const std::string& source, const s
         {"source", source},
         {"doc_type", docType},
         {"fields", fields},
-        {"document", json::object{{"content_type", "image/png"}, {"sha256", sha256},
-                                  {"data_base64", security::base64Encode(pngBytes)}}}});
+        {"document", json::object{{"content_type", contentType}, {"sha256", sha256},
+                                  {"data_base64", security::base64Encode(bytes)}}}});
 }
 
 std::string PushBody::serialize(const std::string& packageId, const std::string& applicationId) const {

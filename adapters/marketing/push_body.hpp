@@ -27,9 +27,11 @@ public:
     /// The materials whose documents go with the package (present, or in disagreement), in order.
     const std::vector<Material>& materials() const;
     void setCustomer(const std::string& name, const std::string& phone);
-    /// `fieldsJson` as the document stores it (an object; anything else sends no fields).
+    /// `fieldsJson` as the document stores it (an object; anything else sends no fields); `bytes`
+    /// the copy that leaves: a watermarked PNG, or a sealed OFD file as it was issued.
     void addDocument(const Material& m, const std::string& source, const std::string& docType,
-                     const std::string& fieldsJson, const std::string& sha256, const std::string& pngBytes);
+                     const std::string& fieldsJson, const std::string& sha256, const std::string& bytes,
+                     const std::string& contentType = "image/png");
     std::string serialize(const std::string& packageId, const std::string& applicationId) const;
 
 private:

@@ -142,6 +142,8 @@ json::object licenceJson(const FetchedLicence& f) {
             {"valid_from", l.validFrom},
             {"valid_to", orNull(l.validTo)},
             {"signature", "verified"},
+            {"content_type", l.fileContentType},
+            {"seal", f.seal.empty() ? json::value(nullptr) : json::value(f.seal)},
             {"expires_within_days", f.expiresWithinDays ? json::value(*f.expiresWithinDays) : json::value(nullptr)},
             {"fields", std::move(fields)}};
 }

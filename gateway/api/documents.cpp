@@ -1,5 +1,5 @@
 // Section 3 of API.md: documents. The copy that leaves is decrypted and watermarked for this
-// download; every decision, allowed or denied, is an audit event, and a denied read of content is
+// download (a sealed OFD licence leaves as the platform sealed it); every decision, allowed or denied, is an audit event, and a denied read of content is
 // also an alert. Who may read what is the access policy's (security/access_policy.hpp).
 #include <boost/json.hpp>
 
@@ -137,10 +137,14 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
     std::string downloadId = security::randomId128().substr(0, 16);
     security::WatermarkText text{doc->applicationId, req.principal->id, utcFormat(c.s->nowMs(), "%Y-%m-%d %H:%M UTC"), downloadId};
     store::DocumentMeta meta = *doc;
+    // A sealed OFD licence leaves byte for byte: a mark in it would break the seal that gives it
+    // legal effect, and the recipient verifies that seal itself. The download id is in the header
+    // and the trail (with the copy's SHA-256, which is the stored file's).
+    const bool sealedFile = doc->contentType == "application/ofd";
     // Decryption and rendering are CPU work: on the blocking pool, never on an I/O thread.
-    std::function<std::optional<std::string>()> render = [c, meta, text]() -> std::optional<std::string> {
+    std::function<std::optional<std::string>()> render = [c, meta, text, sealedFile]() -> std::optional<std::string> {
         auto plain = c.vault->get(meta);
-        if (!plain) return std::nullopt;
+        if (!plain || sealedFile) return plain;
         return security::watermarkImage(*plain, text, c.s->markKey);
     };
     auto copy = co_await c.s->blocking.call(std::move(render));
@@ -157,10 +161,12 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
                              req.requestId);
     }
     e.outcome = "allowed";
-    e.detailJson = json::serialize(json::object{{"download_id", downloadId}, {"sha256_of_copy", security::sha256Hex(*copy)}});
+    e.detailJson = json::serialize(json::object{{"download_id", downloadId},
+                                                {"sha256_of_copy", security::sha256Hex(*copy)},
+                                                {"copy", sealedFile ? "sealed_file" : "watermarked"}});
     co_await c.auditor->record(std::move(e));
     HttpResponse r;
-    r.contentType = "image/png";
+    r.contentType = sealedFile ? "application/ofd" : "image/png";
     r.body = std::move(*copy);
     r.headers.emplace_back("X-Download-Id", downloadId);
     co_return r;

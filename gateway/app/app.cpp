@@ -31,6 +31,7 @@
 #include "adapters/marketing/http_marketing_client.hpp"
 #include "simulators/marketing/marketing_simulator.hpp"
 #include "config/materials.hpp"
+#include "ofd/licence_check.hpp"
 #include "security/crypto.hpp"
 #include "security/key_files.hpp"
 #include "gateway/http/auth.hpp"
@@ -196,7 +197,7 @@ struct App::Impl {
         std::string consentText = readFile(cfg.consent.textFile, "consent.text_file");
         consents = std::make_unique<ConsentService>(ConsentService::Deps{services, auditor, *gov, *sms, *vault, platformKeys,
                                                                           consentSecret, security::sha256Hex(consentText),
-                                                                          consentText});
+                                                                          consentText, ofdTrust});
         addOpsRoutes(router, services);
         addApplicationRoutes(router, services, auditor);
         addIdentityCodeRoutes(router, services);
@@ -254,6 +255,17 @@ struct App::Impl {
                               t.onStale);
     }
 
+    static ofd::TrustAnchors ofdAnchorsFrom(const std::string& pem, const std::string& what) {
+        std::string error;
+        auto anchors = ofd::TrustAnchors::fromPem(pem, &error);
+        if (!anchors) throw std::runtime_error("OFD trust anchors " + what + ": " + error);
+        return *anchors;
+    }
+    void addOfdAnchors(const std::string& pem, const std::string& what) {
+        if (!ofdTrust) ofdTrust.emplace();
+        ofdTrust->anchors.add(ofdAnchorsFrom(pem, what));
+    }
+
     void setUpGovData() {
         auto& g = cfg.govdata;
         std::string appSecret = loadSecret(cfg, g.appSecretFile, g.appSecretEnv, "government platform app secret");
@@ -267,10 +279,15 @@ struct App::Impl {
             o.appSecret = appSecret;
             o.testMode = cfg.govsim.testMode;
             o.faults.latencyMs = cfg.govsim.latencyMs;
+            o.licenceFiles = cfg.govsim.licenceFiles;
+            o.ofdPkiSeed = cfg.govsim.ofdPkiSeed;
             simulator = std::make_unique<adapters::govdata::GovSimulator>(o);
             simulator->start();
             url = simulator->baseUrl();
             platformKeys.emplace(simulator->keyId(), *security::PublicKey::fromPem(simulator->publicKeyPem()));
+            addOfdAnchors(simulator->ofdRootPem(), "the simulator's seal root");
+            // Beside its key, for `ofd verify --trust-anchor` on a downloaded licence.
+            std::ofstream(o.keyFile + ".ofd-root.pem") << simulator->ofdRootPem();
             logger("govdata")->warn("DEMO: using the in-process government platform simulator at {} ({} synthetic holders)",
                                     url, simulator->holderCount());
         } else {
@@ -281,6 +298,13 @@ struct App::Impl {
                                                    " is not an SM2 or P-256 public key in PEM");
                 platformKeys.emplace(k.keyId, *key);
             }
+        }
+        for (const auto& f : g.ofdTrustAnchors) addOfdAnchors(readFile(f, "govdata.ofd_trust_anchors"), f);
+        if (!g.ofdSealMakerAnchors.empty()) {
+            ofd::TrustAnchors makers;
+            for (const auto& f : g.ofdSealMakerAnchors) makers.add(ofdAnchorsFrom(readFile(f, "govdata.ofd_seal_maker_anchors"), f));
+            if (!ofdTrust) ofdTrust.emplace();
+            ofdTrust->sealMakerAnchors = std::move(makers);
         }
         adapters::govdata::GovClientOptions o;
         o.http.baseUrl = url;
@@ -444,6 +468,7 @@ struct App::Impl {
     std::unique_ptr<ConsoleService> console;
     std::unique_ptr<adapters::govdata::GovSimulator> simulator;
     security::PlatformKeys platformKeys;
+    std::optional<ofd::LicenceFileTrust> ofdTrust;  // govdata.ofd_trust_anchors (+ the simulator's root)
     std::unique_ptr<adapters::govdata::GovDataPlatform> gov;
     std::unique_ptr<adapters::sms::SmsSender> sms;
     std::unique_ptr<adapters::tsa::TimeStampAuthority> tsa;

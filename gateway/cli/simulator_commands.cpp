@@ -49,11 +49,17 @@ int govsim(const std::string& configPath, const std::string& listen, bool testMo
         }
         o.testMode = testMode || cfg.govsim.testMode;
         o.faults.latencyMs = cfg.govsim.latencyMs;
+        o.licenceFiles = cfg.govsim.licenceFiles;
+        o.ofdPkiSeed = cfg.govsim.ofdPkiSeed;
         adapters::govdata::GovSimulator sim(o);
         auto pubPath = o.keyFile + ".pub";
         std::ofstream(pubPath) << sim.publicKeyPem();
-        logger("govsim")->info("government platform simulator on {} with {} holders; key_id={} public key at {}",
-                               sim.baseUrl(), sim.holderCount(), sim.keyId(), pubPath);
+        // The root its OFD seals chain to, for the gateway's govdata.ofd_trust_anchors.
+        auto rootPath = o.keyFile + ".ofd-root.pem";
+        std::ofstream(rootPath) << sim.ofdRootPem();
+        logger("govsim")->info("government platform simulator on {} with {} holders; key_id={} public key at {}; "
+                               "{} licence files, seal root at {}",
+                               sim.baseUrl(), sim.holderCount(), sim.keyId(), pubPath, o.licenceFiles, rootPath);
         sim.run();
     } catch (const std::exception& e) {
         logger("govsim")->critical("cannot start: {}", e.what());

@@ -8,6 +8,7 @@
 #include "adapters/sms/template_params.hpp"
 #include "adapters/store/document_fields.hpp"
 #include "gateway/services/time_text.hpp"
+#include "ofd/licence_check.hpp"
 #include "security/audit_detail.hpp"
 #include "security/consent_codes.hpp"
 #include "security/crypto.hpp"
@@ -397,7 +398,7 @@ asio::awaitable<std::optional<ConsentFailure>> ConsentService::refuseGrant(Actor
 // audited as an alert: then nothing is stored. `licences` is the caller's, which awaits this.
 asio::awaitable<std::optional<ConsentFailure>> ConsentService::rejectUnverified(
     Actor who, store::Grant g, std::string target, std::string platformPurpose, Millis copyExpiresAtMs,
-    const std::vector<security::ELicence>& licences) {
+    const std::vector<security::ELicence>& licences, std::vector<std::string>& seals) {
     // The annotation must say what was asked: this purpose, this utility, no longer than the copy
     // was asked for and not over yet (UPSTREAMS.md).
     security::LicenceExpectations expect{g.subjectCode, platformPurpose, d_.services.config.govdata.orgCode,
@@ -408,6 +409,23 @@ asio::awaitable<std::optional<ConsentFailure>> ConsentService::rejectUnverified(
             verdict.ok = false;
             verdict.code = "licence_rejected";
             verdict.reason = "licence " + l.number + ": type " + l.type + " was not consented";
+        }
+        if (verdict.ok && l.fileContentType == "application/ofd") {
+            // The file itself is the legal document: its seals, and that it says what the record says.
+            std::optional<ofd::LicenceFileCheck> checked;
+            std::function<void()> check = [this, &l, &checked] {
+                if (d_.ofdTrust) checked = ofd::checkOfdLicence(l, *d_.ofdTrust, d_.services.nowMs() / 1000);
+            };
+            co_await d_.services.blocking.run(std::move(check));
+            if (!checked || !checked->ok) {
+                verdict.ok = false;
+                verdict.code = "licence_seal_invalid";
+                verdict.reason = checked ? checked->reason
+                                         : "licence " + l.number +
+                                               ": an OFD file, and no seal trust anchor is configured (govdata.ofd_trust_anchors)";
+            } else {
+                seals[static_cast<std::size_t>(&l - licences.data())] = ofd::sealSummary(checked->report);
+            }
         }
         if (verdict.ok) continue;
         auto ev11 = event(who, "licence.verify", target, g.applicationId, g.subjectCode, "denied",
@@ -447,7 +465,7 @@ asio::awaitable<std::optional<std::int64_t>> ConsentService::scheduleExpiryRemin
 
 // One verified licence into the vault and the store (audited), its reminders scheduled.
 asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::Grant g, std::string phone,
-                                                             security::ELicence l, Millis now) {
+                                                             security::ELicence l, Millis now, std::string sealReport) {
     store::DocumentMeta doc;
     doc.id = security::randomId128();
     doc.applicationId = g.applicationId;
@@ -467,8 +485,9 @@ asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::G
     // event in one transaction: a licence is stored audited or not at all (503 audit_unavailable).
     std::function<void()> seal = [this, &doc, &file] { d_.vault.put(doc, file); };
     co_await d_.services.blocking.run(std::move(seal));
-    auto ev12 = event(who, "licence.store", doc.id, g.applicationId, g.subjectCode, "allowed",
-                         {{"type", l.type}, {"identifier", l.identifier}});
+    security::AuditDetail stored{{"type", l.type}, {"identifier", l.identifier}};
+    if (!sealReport.empty()) stored.add("seal", sealReport);  // the OFD file's verification, kept with the document
+    auto ev12 = event(who, "licence.store", doc.id, g.applicationId, g.subjectCode, "allowed", std::move(stored));
     store::AuditedAction insert = [this, doc, rec](store::AuditEvent&) {
         d_.services.store.insertLicenceDocument(doc, rec);
         return true;
@@ -476,7 +495,7 @@ asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::G
     auto storing = d_.auditor.recordWith(std::move(ev12), std::move(insert));
     co_await std::move(storing);
     auto within = co_await scheduleExpiryReminders(l, phone, now);
-    co_return FetchedLicence{doc.id, std::move(l), within};
+    co_return FetchedLicence{doc.id, std::move(l), within, std::move(sealReport)};
 }
 
 // The grant back for a retry within its lifetime, with its event (grant.release, the reason).
@@ -555,7 +574,8 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
         co_return f;
     }
     auto licences = std::move(*result);
-    if (auto rejected = co_await rejectUnverified(who, g, target, platformPurpose, copyExpiresAtMs, licences))
+    std::vector<std::string> seals(licences.size());
+    if (auto rejected = co_await rejectUnverified(who, g, target, platformPurpose, copyExpiresAtMs, licences, seals))
         co_return std::move(*rejected);
 
     LicencesFetched out;
@@ -565,8 +585,8 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
     // co_await in a catch handler: the failure is carried out of it.)
     std::exception_ptr storeFailure;
     try {
-        for (auto& l : licences) {
-            auto storing = storeLicence(who, g, consent->phone, std::move(l), now);
+        for (std::size_t i = 0; i < licences.size(); ++i) {
+            auto storing = storeLicence(who, g, consent->phone, std::move(licences[i]), now, seals[i]);
             out.licences.push_back(co_await std::move(storing));
         }
     } catch (const std::exception&) {

@@ -22,6 +22,7 @@
 #include "gateway/services/actor.hpp"
 #include "gateway/services/audit.hpp"
 #include "gateway/services/services.hpp"
+#include "ofd/licence_check.hpp"
 #include "security/licence_verifier.hpp"
 
 namespace lgw::gateway {
@@ -109,6 +110,7 @@ struct FetchedLicence {
     std::string documentId;
     security::ELicence licence;  ///< verified; its file is in the vault (fileBytes emptied here)
     std::optional<std::int64_t> expiresWithinDays;  ///< within the warning period, else none
+    std::string seal;  ///< an OFD file's seal verification in one line ("" for an image)
 };
 
 /// What the fetched licences fill in on the application form; none where no licence says.
@@ -137,6 +139,8 @@ public:
         std::string codeSecret;         ///< HMAC key for SMS codes
         std::string consentTextSha256;  ///< of config/consent_text.txt
         std::string consentText;        ///< config/consent_text.txt itself, read to the customer
+        /// The anchors OFD licence seals must chain to; nullopt: an OFD licence is refused.
+        std::optional<ofd::LicenceFileTrust> ofdTrust = std::nullopt;
     };
     explicit ConsentService(Deps deps) : d_(std::move(deps)) {}
     /// What the desk reads to the customer before the code is sent, and its SHA-256 (every consent
@@ -184,9 +188,10 @@ private:
     boost::asio::awaitable<std::optional<ConsentFailure>> rejectUnverified(Actor who, store::Grant g, std::string target,
                                                                            std::string platformPurpose,
                                                                            std::int64_t copyExpiresAtMs,
-                                                                           const std::vector<security::ELicence>& licences);
+                                                                           const std::vector<security::ELicence>& licences,
+                                                                           std::vector<std::string>& seals);
     boost::asio::awaitable<FetchedLicence> storeLicence(Actor who, store::Grant g, std::string phone,
-                                                        security::ELicence l, std::int64_t now);
+                                                        security::ELicence l, std::int64_t now, std::string sealReport);
     boost::asio::awaitable<std::optional<std::int64_t>> scheduleExpiryReminders(security::ELicence l, std::string phone,
                                                                                 std::int64_t now);
     const config::ConsentConfig& cfg() const { return d_.services.config.consent; }

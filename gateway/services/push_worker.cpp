@@ -59,16 +59,21 @@ Built buildBody(Services& s, adapters::blob::DocumentVault& vault, const std::st
         }
         std::string downloadId = security::randomId128().substr(0, 16);
         security::WatermarkText text{pkg->applicationId, "营销系统", utcFormat(now, "%Y-%m-%d %H:%M UTC"), downloadId};
-        auto copy = security::watermarkImage(*bytes, text, s.markKey);
+        // A sealed OFD licence goes as the platform sealed it (the receiver verifies the seal); an
+        // image goes watermarked for this delivery.
+        const bool sealedFile = meta->contentType == "application/ofd";
+        auto copy = sealedFile ? bytes : security::watermarkImage(*bytes, text, s.markKey);
         if (!copy) {
             b.error = "document " + m.documentId + " is not an image the watermark can be drawn on";
             return b;
         }
         std::string sha = security::sha256Hex(*copy);
-        body->addDocument(m, meta->source, meta->docType, meta->fieldsJson, sha, *copy);
+        body->addDocument(m, meta->source, meta->docType, meta->fieldsJson, sha, *copy,
+                          sealedFile ? "application/ofd" : "image/png");
         b.copies.push_back(actorEvent(Actor{owner, "system", ""}, "document.push", m.documentId, pkg->applicationId,
                                       "allowed",
-                                      {{"package_id", packageId}, {"download_id", downloadId}, {"sha256_of_copy", sha}}));
+                                      {{"package_id", packageId}, {"download_id", downloadId}, {"sha256_of_copy", sha},
+                                       {"copy", sealedFile ? "sealed_file" : "watermarked"}}));
         // A licence copy that leaves is in its holder's access record.
         if (meta->source == "e_licence")
             if (auto rec = s.store.licence(m.documentId)) b.copies.back().subject = rec->holderCode;

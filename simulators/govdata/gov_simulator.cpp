@@ -24,6 +24,8 @@
 #include "security/licence_verifier.hpp"
 #include "security/request_signing.hpp"
 #include "security/signature.hpp"
+#include "ofd/test_pki.hpp"
+#include "simulators/govdata/ofd_licence.hpp"
 
 namespace lgw::adapters::govdata {
 
@@ -176,6 +178,8 @@ struct GovSimulator::Impl {
     std::map<std::string, std::int64_t> nonces;  // nonce -> seen at
     std::atomic<std::uint64_t> calls{0};
 
+    ofd::TestPki pki;  // the seal's root, maker and signer
+
     gateway::EmbeddedServer http{"govsim"};
 
     void loadHolders();
@@ -185,7 +189,18 @@ struct GovSimulator::Impl {
         return faults;
     }
     std::optional<HttpResponse> checkSignature(const HttpRequest& req);
+    std::string ofdFile(const security::ELicence& l, const SimFaults& f) const;
 };
+
+std::string GovSimulator::Impl::ofdFile(const security::ELicence& l, const SimFaults& f) const {
+    ofd::SealSpec seal{pki.maker.identity(), pki.signer.identity()};
+    seal.sealId = "LGWSIM-" + l.type;
+    seal.sealName = "模拟政务数据平台电子证照专用章";
+    seal.sealValidFrom = 1767225600;             // 2026-01-01, as the PKI
+    seal.sealValidTo = 1767225600 + 10LL * 365 * 24 * 3600;
+    seal.signedAt = nowMs() / 1000;
+    return ofdLicenceFile(l, kFieldLabels, seal, OfdFaults{f.ofdTamperedPage, f.ofdBrokenSeal, f.ofdUncoveredFile});
+}
 
 void GovSimulator::Impl::loadHolders() {
     std::ifstream f(opt.holdersFile);
@@ -341,19 +356,25 @@ asio::awaitable<HttpResponse> query(Sim* sim, HttpRequest req) {
         for (auto& t : types->as_array())
             if (t.is_string() && t.as_string() == sl.l.type) wanted = true;
         if (!wanted) continue;
-        {
-            std::lock_guard lock(sim->renderMutex);
-            if (sl.png.empty()) sl.png = renderLicence(it->second, sl.l);
-        }
         security::ELicence l = sl.l;
-        l.fileContentType = "image/png";
-        l.fileBytes = sl.png;
         l.annotationPurpose = std::string(purpose->as_string());
         l.annotationRequester = requester;
         l.annotationCreatedAt = rfc3339Now();
         l.annotationExpiresAt = copyExpires;
         if (f.expiredAnnotation) l.annotationExpiresAt = "2020-01-01T00:00:00Z";
         if (f.foreignRequester) l.annotationRequester = "91110000MA00OTHER0";
+        if (sim->opt.licenceFiles == "ofd") {
+            // The platform's 加注件 for this request: the annotation is part of what is sealed.
+            l.fileContentType = "application/ofd";
+            l.fileBytes = sim->ofdFile(l, f);
+        } else {
+            {
+                std::lock_guard lock(sim->renderMutex);
+                if (sl.png.empty()) sl.png = renderLicence(it->second, sl.l);
+            }
+            l.fileContentType = "image/png";
+            l.fileBytes = sl.png;
+        }
         json::object data;
         for (auto& [k, dv] : l.data) data[k] = dv;
         json::object licence{
@@ -411,6 +432,9 @@ asio::awaitable<HttpResponse> controlFaults(Sim* sim, HttpRequest req) {
     f.tamperAfterSigning = flag("tamper_after_signing");
     f.expiredAnnotation = flag("expired_annotation");
     f.foreignRequester = flag("foreign_requester");
+    f.ofdTamperedPage = flag("ofd_tampered_page");
+    f.ofdBrokenSeal = flag("ofd_broken_seal");
+    f.ofdUncoveredFile = flag("ofd_uncovered_file");
     {
         std::lock_guard lock(sim->faultMutex);
         sim->faults = f;
@@ -433,6 +457,9 @@ GovSimulator::GovSimulator(GovSimOptions options) : impl_(std::make_unique<Impl>
     im.faults = im.opt.faults;
     im.loadHolders();
     im.loadKey();
+    if (im.opt.licenceFiles != "ofd" && im.opt.licenceFiles != "png")
+        throw std::runtime_error("govsim: licence_files is \"" + im.opt.licenceFiles + "\"; it is \"ofd\" or \"png\"");
+    im.pki = ofd::makeTestPki(im.opt.ofdPkiSeed);
     Sim* s = &im;
     im.http.router().add({"POST", "/api/v1/subjects/contact", {}, 0, {}, [s](HttpRequest r) { return contact(s, std::move(r)); }});
     im.http.router().add({"POST", "/api/v1/licences/query", {}, 0, {}, [s](HttpRequest r) { return query(s, std::move(r)); }});
@@ -456,6 +483,7 @@ std::uint16_t GovSimulator::port() const { return impl_->http.server().port(); }
 std::string GovSimulator::baseUrl() const { return impl_->http.baseUrl(); }
 std::uint64_t GovSimulator::connections() const { return impl_->http.server().acceptedConnections(); }
 std::string GovSimulator::publicKeyPem() const { return impl_->key.publicKey().pem(); }
+std::string GovSimulator::ofdRootPem() const { return impl_->pki.root.certPem; }
 const std::string& GovSimulator::keyId() const { return impl_->opt.keyId; }
 std::size_t GovSimulator::holderCount() const { return impl_->holders.size(); }
 std::uint64_t GovSimulator::calls() const { return impl_->calls.load(); }

@@ -1,7 +1,8 @@
 #pragma once
 // The government data platform simulator: serves the UPSTREAMS.md contract from a file of synthetic
-// holders, signs every licence with its own SM2 key (generated on first start), renders each licence
-// file as a PNG drawn with a CJK font, enforces request signatures, the timestamp window and nonce
+// holders, signs every licence with its own SM2 key (generated on first start), serves each licence
+// file as an OFD 加注件 sealed with a GB/T 38540 electronic seal under its test PKI (ofd/test_pki,
+// keys from a seed) or, with licenceFiles = "png", as a PNG drawn with a CJK font, enforces request signatures, the timestamp window and nonce
 // replay, and takes fault knobs. Runs in-process (demo, tests) or as `licence-gateway govsim`.
 // Never used by the production path: the gateway talks to it only through HttpGovDataClient.
 #include <cstdint>
@@ -21,6 +22,9 @@ struct SimFaults {
     bool tamperAfterSigning = false;  ///< change data.address after signing (a field the old form left out)
     bool expiredAnnotation = false;   ///< annotate (and sign) an expires_at in the past
     bool foreignRequester = false;    ///< annotate (and sign) another requester
+    bool ofdTamperedPage = false;     ///< OFD: the page's holder changed after sealing
+    bool ofdBrokenSeal = false;       ///< OFD: a bit of the seal's signed value flipped
+    bool ofdUncoveredFile = false;    ///< OFD: a page added after sealing
 };
 
 struct GovSimOptions {
@@ -36,6 +40,10 @@ struct GovSimOptions {
     std::string tlsCertFile;        ///< serve HTTPS with this certificate chain and key
     std::string tlsKeyFile;
     SimFaults faults;
+    std::string licenceFiles = "ofd";  ///< "ofd" (sealed 加注件) or "png"
+    /// The seed of the seal PKI (ofd/test_pki): the same seed, the same keys, so a saved root
+    /// (`ofdRootPem()`, lgw-make-ofd-pki) keeps trusting a restarted simulator.
+    std::string ofdPkiSeed = "licence-gateway govsim";
     /// Idle keep-alive connections are closed after this, as the platform does (120 s).
     int keepAliveMs = 120000;
 };
@@ -53,10 +61,12 @@ public:
     std::uint16_t port() const;
     std::string baseUrl() const;
     std::string publicKeyPem() const;
+    /// The root certificate (PEM) its OFD seals chain to: the gateway's govdata.ofd_trust_anchors.
+    std::string ofdRootPem() const;
     const std::string& keyId() const;
     std::size_t holderCount() const;
     void setFaults(const SimFaults& faults);
-    /// Renders every licence image now instead of on first use (for load tests).
+    /// Renders every licence image now instead of on first use (for load tests; PNG files only).
     void prerender();
     /// Requests answered so far, by route (for tests: how often did the gateway call?).
     std::uint64_t calls() const;

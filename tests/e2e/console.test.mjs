@@ -211,7 +211,14 @@ test('front desk: e-licences by SMS consent, a scan corrected, a package built, 
   await page.getByText('验证码不正确，还可尝试 4 次。').waitFor();
   await page.getByLabel('短信验证码').fill(right);
   await page.getByLabel('短信验证码').press('Enter');  // Enter verifies
-  await page.locator('#elicence figure.licence img').first().waitFor();
+  // The licences are sealed OFD files: the seal's verdict and the original to download, no picture.
+  await page.locator('#elicence figure.licence .sealed').first().waitFor();
+  await page.getByText('电子印章已验证（GB/T 38540）').first().waitFor();
+  const ofdLink = page.locator('#elicence figure.licence a[download$=".ofd"]').first();
+  const ofd = await page.request.get(new URL(await ofdLink.getAttribute('href'), page.url()).toString());
+  assert.equal(ofd.status(), 200);
+  assert.equal(ofd.headers()['content-type'], 'application/ofd');
+  assert.equal((await ofd.body()).subarray(0, 2).toString(), 'PK', 'the sealed file as issued (a ZIP)');
   assert.equal(await page.getByRole('button', { name: '发送验证码' }).isDisabled(), false, 'the consent is done');
   assert.equal(await page.locator('#elicence figure.licence').count(), 2);
   await page.locator('#autofill').getByText(code).waitFor();

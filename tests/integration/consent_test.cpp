@@ -5,9 +5,11 @@
 #include <boost/json.hpp>
 
 #include <atomic>
+#include <fstream>
 #include <regex>
 #include <thread>
 
+#include "ofd/test_pki.hpp"
 #include "security/crypto.hpp"
 #include "security/identity_codes.hpp"
 #include "security/request_signing.hpp"
@@ -616,4 +618,60 @@ TEST(Consent, PlatformWithAnUntrustedCertificateIsRefused) {
     EXPECT_EQ(r.jsonString("code"), "upstream_unavailable");
     EXPECT_NE(r.jsonString("detail").find("TLS"), std::string::npos) << r.body;
     std::filesystem::remove_all(dir);
+}
+
+// Issue 20: the licence file is an OFD 加注件 whose electronic seal is the legal evidence. A page
+// changed after sealing, a broken seal, a file slipped in, a seal from a root the gateway does not
+// trust, or no trust anchor at all: 502 licence_seal_invalid naming what failed, nothing stored,
+// an alert; and the sealed licence that holds is stored with its seal's report.
+TEST(Consent, ASealedLicenceThatDoesNotVerifyStoresNothing) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    struct Case {
+        const char* fault;
+        const char* says;
+    };
+    for (auto [fault, says] : std::vector<Case>{{"ofd_tampered_page", "reference /Doc_0/Pages/Page_0/Content.xml"},
+                                                {"ofd_broken_seal", "the signed value"},
+                                                {"ofd_uncovered_file", "no signature covers: /Doc_0/Pages/Page_1/Content.xml"}}) {
+        auto grant = grantFor(s, c, "enterprise", enterprise());
+        s.faults({{fault, true}});
+        auto r = fetch(c, grant);
+        s.faults({});
+        EXPECT_EQ(r.status, 502) << fault << ": " << r.body;
+        EXPECT_EQ(r.jsonString("code"), "licence_seal_invalid") << fault;
+        EXPECT_NE(r.jsonString("detail").find(says), std::string::npos) << fault << ": " << r.body;
+        EXPECT_EQ(blobCount(s.gw->dataDir), 0u) << fault;
+    }
+    auto m = c.request("GET", "/metrics");
+    EXPECT_NE(m.body.find("lgw_alerts_total{action=\"licence.verify\"} 3"), std::string::npos) << m.body;
+
+    auto grant = grantFor(s, c, "enterprise", enterprise());
+    auto ok = fetch(c, grant);
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    auto body = json::parse(ok.body);
+    const auto& first = body.at("licences").as_array().at(0).as_object();
+    EXPECT_EQ(first.at("content_type").as_string(), "application/ofd");
+    EXPECT_NE(std::string(first.at("seal").as_string()).find("1 seal verified"), std::string::npos) << ok.body;
+    auto events = c.request("GET", "/v1/audit/events?action=licence.store", "", {{"Authorization", "Bearer demo-auditor"}});
+    EXPECT_NE(events.body.find("1 seal verified"), std::string::npos) << events.body;
+}
+
+TEST(Consent, ASealFromAnUntrustedRootOrWithoutAnchorsIsRefused) {
+    const std::string otherRoot = (freshTempDir("root") / "other-root.pem").string();
+    std::ofstream(otherRoot) << ofd::makeTestPki("not the simulator's seed").root.certPem;
+    struct Case {
+        std::vector<std::string> anchors;
+        const char* says;
+    };
+    for (auto [anchors, says] : std::vector<Case>{{{otherRoot}, "unable to get local issuer certificate"},
+                                                  {{}, "govdata.ofd_trust_anchors"}}) {
+        SimGateway s([anchors = anchors](config::Config& cfg) { cfg.govdata.ofdTrustAnchors = anchors; });
+        HttpClient c(s.gw->port);
+        auto r = fetch(c, grantFor(s, c, "enterprise", enterprise()));
+        EXPECT_EQ(r.status, 502) << r.body;
+        EXPECT_EQ(r.jsonString("code"), "licence_seal_invalid");
+        EXPECT_NE(r.jsonString("detail").find(says), std::string::npos) << r.body;
+        EXPECT_EQ(blobCount(s.gw->dataDir), 0u);
+    }
 }

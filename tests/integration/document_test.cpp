@@ -12,6 +12,7 @@
 #include "gateway/services/copy_trace.hpp"
 #include "gateway/services/key_admin.hpp"
 #include "imaging/canvas.hpp"
+#include "ofd/verify.hpp"
 #include "security/crypto.hpp"
 #include "security/keyring.hpp"
 #include "security/request_signing.hpp"
@@ -48,7 +49,7 @@ std::vector<std::string> fetchedDocuments(SimGateway& s, HttpClient& c) {
 }  // namespace
 
 TEST(Documents, TheFrontDeskGetsAWatermarkedCopyTracedToItsDownload) {
-    SimGateway s;
+    SimGateway s({}, {}, std::nullopt, 120000, "png");  // a province that serves pictures
     HttpClient c(s.gw->port);
     auto ids = fetchedDocuments(s, c);
     ASSERT_EQ(ids.size(), 1u);
@@ -70,6 +71,37 @@ TEST(Documents, TheFrontDeskGetsAWatermarkedCopyTracedToItsDownload) {
                             {{"Authorization", "Bearer demo-auditor"}});
     EXPECT_NE(events.body.find(downloadId), std::string::npos) << events.body;
     if (const char* out = std::getenv("LGW_SAVE_WATERMARK")) std::ofstream(out, std::ios::binary) << r.body;
+}
+
+// Issue 20: a sealed OFD licence leaves as the platform sealed it — byte for byte, so that the
+// recipient can verify the seal — with a download id in the header and the trail; and it verifies
+// under the simulator's root, as `ofd verify --trust-anchor` would.
+TEST(Documents, ASealedOfdLicenceLeavesByteForByteAndItsSealVerifies) {
+    SimGateway s;
+    HttpClient c(s.gw->port);
+    auto ids = fetchedDocuments(s, c);
+    ASSERT_EQ(ids.size(), 1u);
+    auto r = c.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-frontdesk"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/ofd");
+    const auto downloadId = r.header("x-download-id");
+    EXPECT_EQ(downloadId.size(), 16u);
+    auto again = c.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-frontdesk"}});
+    EXPECT_EQ(again.body, r.body);  // the same sealed file each time…
+    EXPECT_NE(again.header("x-download-id"), downloadId);  // …and each download its own id
+    auto meta = c.request("GET", "/v1/documents/" + ids[0] + "/meta", "", {{"Authorization", "Bearer demo-frontdesk"}});
+    EXPECT_EQ(json::parse(meta.body).at("sha256").as_string(), security::sha256Hex(r.body));
+    ofd::VerifyOptions o;
+    o.anchors = *ofd::TrustAnchors::fromPem(s.sim->ofdRootPem());
+    o.atS = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto report = ofd::verifyOfdFile(r.body, o);
+    EXPECT_TRUE(report.ok()) << (report.signatures.empty() ? report.readError : report.signatures[0].problems.at(0));
+    auto events = c.request("GET", "/v1/audit/events?action=document.read&document=" + ids[0], "",
+                            {{"Authorization", "Bearer demo-auditor"}});
+    EXPECT_NE(events.body.find(downloadId), std::string::npos) << events.body;
+    EXPECT_NE(events.body.find("sealed_file"), std::string::npos) << events.body;
+    // Who may not read content still may not: the file is no less personal for being sealed.
+    EXPECT_EQ(c.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-auditor"}}).status, 403);
 }
 
 TEST(Documents, AuditorsAndMarketingAreDeniedContentWithAnAlert) {
@@ -164,9 +196,15 @@ TEST(Documents, NoPlaintextByteOfADocumentReachesTheDisk) {
     auto r = sim.request("POST", "/api/v1/licences/query", body, headers);
     ASSERT_EQ(r.status, 200);
     auto doc = json::parse(r.body);
-    auto original = *security::base64Decode(std::string(
+    auto served = *security::base64Decode(std::string(
         doc.as_object().at("licences").as_array()[0].as_object().at("file").as_object().at("data_base64").as_string()));
-    ASSERT_GT(original.size(), 10000u);
+    ASSERT_GT(served.size(), 2000u);
+    // Each answer is its own 加注件 (annotation and seal per request): the stored original is the one
+    // the gateway hands out byte for byte.
+    auto stored = c.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-frontdesk"}});
+    ASSERT_EQ(stored.header("content-type"), "application/ofd");
+    const std::string original = stored.body;
+    ASSERT_GT(original.size(), 2000u);
     // Slices from the start, the middle and the end of the original, 24 bytes each.
     std::vector<std::string> needles;
     for (std::size_t at : {std::size_t{0}, original.size() / 3, original.size() / 2, original.size() - 24})
@@ -211,7 +249,7 @@ TEST(Documents, RetentionShredsOldDocumentsAndKeepsTheirAuditTrail) {
 // A copy leaks: re-saved as JPEG at quality 75 and shrunk to half. The auditor uploads it and
 // learns which request issued it; `watermark identify` reads the same id from the file.
 TEST(Documents, ALeakedCopyIsTracedBackToItsDownload) {
-    SimGateway s;
+    SimGateway s({}, {}, std::nullopt, 120000, "png");  // a province that serves pictures
     HttpClient c(s.gw->port);
     auto ids = fetchedDocuments(s, c);
     auto r = c.request("GET", "/v1/documents/" + ids[0], "", {{"Authorization", "Bearer demo-frontdesk"}});

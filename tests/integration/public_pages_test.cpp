@@ -273,7 +273,7 @@ std::set<std::string> problemCodesInSources() {
     const std::regex made(R"re(makeProblem\(\s*[^,;]+?,\s*(?:[^;,"]*\?\s*)?"([a-z][a-z_]*)"(?:\s*:\s*"([a-z][a-z_]*)")?)re");
     const std::regex refused(R"re(\brefused\(\s*\d+,\s*"([a-z][a-z_]*)")re");  // the request reader's
     const std::regex scanError(R"re(ScanError\{\s*\d+,\s*"([a-z][a-z_]*)")re");
-    const std::regex verdict(R"re(\bv\.code\s*=\s*"([a-z][a-z_]*)")re");
+    const std::regex verdict(R"re(\b(?:v|verdict)\.code\s*=\s*"([a-z][a-z_]*)")re");
     const std::regex category(R"re(case\s+(?:ConsentErrc|PackageErrc|GovErrorCode)::k\w+:\s*return\s*"([a-z][a-z_]*)")re");
     std::set<std::string> out;
     const std::filesystem::path root = std::getenv("LGW_SOURCE_DIR");

@@ -27,8 +27,10 @@ public:
         std::string certFile, keyFile, caFile;
     };
     /// `simKeepAliveMs`: the simulator closes kept-alive connections idle this long (the platform: 120 s).
+    /// `licenceFiles`: "ofd" (sealed files, the default) or "png" (a province serving pictures).
     explicit SimGateway(std::function<void(config::Config&)> tweak = {}, adapters::govdata::SimFaults faults = {},
-                        std::optional<Tls> tls = std::nullopt, int simKeepAliveMs = 120000) {
+                        std::optional<Tls> tls = std::nullopt, int simKeepAliveMs = 120000,
+                        std::string licenceFiles = "ofd") {
         ::setenv(kGovSecretEnv, kGovSecret, 1);
         simDir = freshTempDir("sim");
         adapters::govdata::GovSimOptions o;
@@ -40,6 +42,7 @@ public:
         o.testMode = true;
         o.faults = faults;
         o.keepAliveMs = simKeepAliveMs;
+        o.licenceFiles = licenceFiles;
         if (tls) {
             o.tlsCertFile = tls->certFile;
             o.tlsKeyFile = tls->keyFile;
@@ -47,12 +50,15 @@ public:
         sim = std::make_unique<adapters::govdata::GovSimulator>(o);
         sim->start();
         std::ofstream(simDir / "gov-test.pem") << sim->publicKeyPem();
+        std::ofstream(simDir / "ofd-root.pem") << sim->ofdRootPem();
         std::string url = sim->baseUrl(), keyFile = (simDir / "gov-test.pem").string();
+        std::string ofdRoot = (simDir / "ofd-root.pem").string();
         gw = std::make_unique<TestGateway>(
             [&](config::Config& c) {
                 c.govdata.mode = "http";
                 c.govdata.url = url;
                 c.govdata.keys = {{"gov-test", keyFile}};
+                c.govdata.ofdTrustAnchors = {ofdRoot};
                 c.govdata.appSecretEnv = kGovSecretEnv;
                 if (tls) c.govdata.caFile = tls->caFile;
                 c.govdata.timeoutMs = 1000;

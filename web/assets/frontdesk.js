@@ -194,8 +194,15 @@ function licencePanel(onFetched) {
 }
 
 function showLicences(container, got) {
-  const cards = got.licences.map((l) => h('figure', { class: 'licence' },
-    h('img', { src: `/v1/documents/${l.document_id}`, alt: `${t(`type.${l.type}`)} ${l.number}`, loading: 'lazy' }),
+  // A sealed OFD licence cannot be drawn by the browser and must not be re-rendered: its seal's
+  // verdict and the file itself, byte for byte, to keep or to verify; an image licence is shown.
+  const view = (l) => (l.content_type === 'application/ofd'
+    ? h('div', { class: 'sealed', dataset: { seal: l.seal || '' } },
+      h('span', { class: 'chip ok' }, t('lic.sealed')),
+      h('a', { href: `/v1/documents/${l.document_id}`, download: `${l.type}-${l.number}.ofd` }, t('lic.download')))
+    : h('img', { src: `/v1/documents/${l.document_id}`, alt: `${t(`type.${l.type}`)} ${l.number}`, loading: 'lazy' }));
+  const cards = got.licences.map((l) => h('figure', { class: 'licence', dataset: { contentType: l.content_type || '' } },
+    view(l),
     h('figcaption', {},
       h('strong', {}, t(`type.${l.type}`)), ` ${l.number} · ${l.holder}`,
       h('br'), `${l.valid_from || ''} – ${l.valid_to || '长期'} · ${t('lic.signature')}: ${l.signature}`,

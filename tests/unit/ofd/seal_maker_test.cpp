@@ -7,7 +7,7 @@
 #include "ofd/seal_maker.hpp"
 #include "ofd/ses.hpp"
 #include "ofd/verify.hpp"
-#include "tests/common/sm2_pki.hpp"
+#include "ofd/test_pki.hpp"
 
 namespace lgw::ofd {
 namespace {
@@ -15,17 +15,8 @@ namespace {
 constexpr std::int64_t kYear = 365LL * 24 * 3600;
 constexpr std::int64_t k2026 = 1767225600;  // 2026-01-01T00:00:00Z
 
-struct Pki {
-    testing::Sm2Cert root, maker, signer;
-    Pki() {
-        testing::issueSm2(root, nullptr, "LGW Test Root", 1, k2026, k2026 + 20 * kYear, true);
-        testing::issueSm2(maker, &root, "LGW Test Seal Maker", 2, k2026, k2026 + 10 * kYear, false);
-        testing::issueSm2(signer, &root, "LGW Test Platform Signer", 3, k2026, k2026 + 5 * kYear, false);
-    }
-};
-
-const Pki& pki() {
-    static Pki p;
+const TestPki& pki() {
+    static const TestPki p = makeTestPki("seal maker test");
     return p;
 }
 
@@ -56,8 +47,8 @@ SealSpec spec() {
 
 VerifyOptions trustRoot() {
     VerifyOptions o;
-    o.anchors = *TrustAnchors::fromPem(pki().root.pem());
-    o.sealMakerAnchors = *TrustAnchors::fromPem(pki().root.pem());
+    o.anchors = *TrustAnchors::fromPem(pki().root.certPem);
+    o.sealMakerAnchors = *TrustAnchors::fromPem(pki().root.certPem);
     o.atS = k2026 + kYear;
     return o;
 }
@@ -78,8 +69,8 @@ TEST(SealMaker, ASealedPackageVerifiesWithBothChainsTrustedToTheRoot) {
     EXPECT_TRUE(r.ok()) << joined(s.problems) << joined(s.warnings) << joined(r.problems);
     EXPECT_EQ(s.chain, "trusted");
     EXPECT_EQ(s.sealChain, "trusted");
-    EXPECT_EQ(s.signer, "LGW Test Platform Signer");
-    EXPECT_EQ(s.sealMaker, "LGW Test Seal Maker");
+    EXPECT_EQ(s.signer, "Licence Gateway simulator Licence Signer");
+    EXPECT_EQ(s.sealMaker, "Licence Gateway simulator Seal Maker");
     EXPECT_EQ(s.sealName, "模拟政务数据平台电子证照专用章");
     EXPECT_EQ(s.referencesChecked, 5u);  // OFD.xml, Document.xml, the page, Signatures.xml, Seal.esl
     EXPECT_TRUE(s.warnings.empty()) << joined(s.warnings);
@@ -116,10 +107,8 @@ TEST(SealMaker, ATamperedPageAnAddedFileAndAnotherRootAreCaught) {
         EXPECT_EQ(r.uncoveredFiles, std::vector<std::string>{"/Doc_0/Pages/Page_1/Content.xml"});
     }
     {
-        testing::Sm2Cert other;
-        testing::issueSm2(other, nullptr, "Another Root", 9, k2026, k2026 + 20 * kYear, true);
         VerifyOptions o = trustRoot();
-        o.anchors = *TrustAnchors::fromPem(other.pem());
+        o.anchors = *TrustAnchors::fromPem(makeTestPki("another seed").root.certPem);
         const auto r = verifyOfdFile(zipPackage(files), o);
         EXPECT_EQ(r.signatures.at(0).chain, "untrusted");
         EXPECT_FALSE(r.ok());
@@ -145,6 +134,23 @@ TEST(SealMaker, ASealFromAnotherMakerKeyFailsTheSealSignature) {
     const auto r = verifyOfdFile(zipPackage(files), trustRoot());
     EXPECT_EQ(r.signatures.at(0).sealSignature, "invalid");
     EXPECT_EQ(r.signatures.at(0).signature, "valid");
+}
+
+TEST(TestPki, TheSameSeedGivesTheSameKeysSoAnOldRootTrustsANewRun) {
+    const TestPki again = makeTestPki("seal maker test");
+    EXPECT_EQ(again.root.key.publicKey().pem(), pki().root.key.publicKey().pem());
+    EXPECT_EQ(again.signer.key.publicKey().pem(), pki().signer.key.publicKey().pem());
+    EXPECT_NE(makeTestPki("another seed").root.key.publicKey().pem(), pki().root.key.publicKey().pem());
+    // Sealed by the second run, checked against the first run's root certificate.
+    OfdFiles files = licencePages();
+    SealSpec s{again.maker.identity(), again.signer.identity()};
+    s.sealName = "章";
+    s.sealValidFrom = k2026;
+    s.sealValidTo = k2026 + kYear;
+    s.signedAt = k2026 + 3600;
+    sealPackage(files, s);
+    const auto r = verifyOfdFile(zipPackage(files), trustRoot());
+    EXPECT_TRUE(r.ok()) << joined(r.signatures.at(0).problems);
 }
 
 }  // namespace
