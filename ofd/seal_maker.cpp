@@ -65,6 +65,7 @@ std::string timeText(std::int64_t s, const char* format) {
 }
 
 std::string generalizedTime(std::int64_t s) { return tlv(0x18, timeText(s, "%Y%m%d%H%M%SZ")); }
+std::string utcTime(std::int64_t s) { return tlv(0x17, timeText(s, "%y%m%d%H%M%SZ")); }
 
 std::string xmlEscaped(std::string_view s) {
     std::string out;
@@ -88,12 +89,21 @@ std::string sealPicture() {
 }  // namespace
 
 std::string makeSeal(const SealSpec& spec) {
-    const std::string header = seq(ia5("ES") + integer(4) + ia5("LGWSIM"));
-    const std::string property = seq(integer(1) + utf8(spec.sealName) + integer(1) + seq(octets(spec.signer.certDer)) +
-                                     generalizedTime(spec.sealValidFrom) + generalizedTime(spec.sealValidFrom) +
-                                     generalizedTime(spec.sealValidTo));
+    const bool v1 = spec.format == SealFormat::kGmt0031V1;
+    const std::string header = seq(ia5("ES") + integer(v1 ? 1 : 4) + ia5("LGWSIM"));
+    // v4: type, name, certListType, certList, GeneralizedTimes; v1: no certListType, UTCTimes.
+    auto when = [&](std::int64_t s) { return v1 ? utcTime(s) : generalizedTime(s); };
+    const std::string property = seq(integer(1) + utf8(spec.sealName) + (v1 ? std::string() : integer(1)) +
+                                     seq(octets(spec.signer.certDer)) + when(spec.sealValidFrom) +
+                                     when(spec.sealValidFrom) + when(spec.sealValidTo));
     const std::string picture = seq(ia5("PNG") + octets(sealPicture()) + integer(40) + integer(40));
     const std::string sealInfo = seq(header + ia5(spec.sealId) + property + picture);
+    if (v1) {
+        // GM/T 0031: the maker signs SEQUENCE{SES_SealInfo, cert, signatureAlgorithm}, in SES_SignInfo.
+        const std::string cert = octets(spec.maker.certDer), alg = oid(kSm2WithSm3);
+        const std::string makerSignature = spec.maker.key.sign(security::SignatureAlg::kSm2Sm3, seq(sealInfo + cert + alg));
+        return seq(sealInfo + seq(cert + alg + bits(makerSignature)));
+    }
     const std::string makerSignature = spec.maker.key.sign(security::SignatureAlg::kSm2Sm3, sealInfo);
     return seq(sealInfo + octets(spec.maker.certDer) + oid(kSm2WithSm3) + bits(makerSignature));
 }
@@ -130,6 +140,15 @@ void sealPackage(OfdFiles& files, const SealSpec& spec) {
         "/SignedValue.dat</ofd:SignedValue></ofd:Signature>";
     files[sigDir + "/Signature.xml"] = signatureXml;
 
+    if (spec.format == SealFormat::kGmt0031V1) {
+        // GM/T 0031 v1: the time as text in a BIT STRING, the signer's certificate and the
+        // algorithm inside TBS_Sign, the signature beside it.
+        const std::string tbs1 = seq(integer(1) + seal + bits(timeText(spec.signedAt, "%Y%m%d%H%M%SZ")) +
+                                     bits(security::sm3(signatureXml)) + ia5("/" + sigDir + "/Signature.xml") +
+                                     octets(spec.signer.certDer) + oid(kSm2WithSm3));
+        files[sigDir + "/SignedValue.dat"] = seq(tbs1 + bits(spec.signer.key.sign(security::SignatureAlg::kSm2Sm3, tbs1)));
+        return;
+    }
     const std::string tbs = seq(integer(4) + seal + generalizedTime(spec.signedAt) + bits(security::sm3(signatureXml)) +
                                 ia5("/" + sigDir + "/Signature.xml"));
     const std::string signature = spec.signer.key.sign(security::SignatureAlg::kSm2Sm3, tbs);

@@ -18,6 +18,8 @@ struct SealIdentity {
     std::string certDer;       ///< its certificate
 };
 
+enum class SealFormat { kGbt38540V4, kGmt0031V1 };
+
 struct SealSpec {
     SealIdentity maker;   ///< the seal maker (制章者)
     SealIdentity signer;  ///< who signs with the seal; its certificate is the seal's certList
@@ -25,6 +27,8 @@ struct SealSpec {
     std::string sealName;  ///< e.g. 模拟政务数据平台电子证照专用章
     std::int64_t sealValidFrom = 0, sealValidTo = 0;  ///< Unix seconds
     std::int64_t signedAt = 0;                        ///< TBS_Sign.timeInfo
+    /// GB/T 38540 v4 (what platforms issue now); GM/T 0031 v1 for the older files a verifier meets.
+    SealFormat format = SealFormat::kGbt38540V4;
 };
 
 /// Entries of an OFD package (names without a leading '/').

@@ -155,3 +155,41 @@ TEST(TestPki, TheSameSeedGivesTheSameKeysSoAnOldRootTrustsANewRun) {
 
 }  // namespace
 }  // namespace lgw::ofd
+
+namespace lgw::ofd {
+namespace {
+
+// Older files carry GM/T 0031-2014 (v1) seals: another layout (the certificate and algorithm
+// inside TBS_Sign, the time as text, UTCTime validity, the maker signing SEQUENCE{info, cert,
+// alg}). No independent v1 sample is at hand, so this is our writer against our reader — the
+// structure follows GM/T 0031 as ofdrw's ses.v1 classes read it.
+TEST(SealMaker, AGmt0031Version1SealVerifiesAndItsFaultsAreCaught) {
+    SealSpec s = spec();
+    s.format = SealFormat::kGmt0031V1;
+    OfdFiles files = licencePages();
+    sealPackage(files, s);
+    std::string error;
+    auto ses = parseSesSignature(files.at("Doc_0/Signs/Sign_0/SignedValue.dat"), &error);
+    ASSERT_TRUE(ses) << error;
+    EXPECT_EQ(ses->format, SesFormat::kGmt0031V1);
+    EXPECT_EQ(ses->signedAt, s.signedAt);
+    EXPECT_EQ(ses->seal.validTo, s.sealValidTo);
+    const auto r = verifyOfdFile(zipPackage(files), trustRoot());
+    ASSERT_EQ(r.signatures.size(), 1u);
+    EXPECT_EQ(r.signatures[0].format, "GM/T 0031 v1");
+    EXPECT_TRUE(r.ok()) << joined(r.signatures[0].problems);
+    EXPECT_EQ(r.signatures[0].sealSignature, "valid");
+
+    OfdFiles broken = files;
+    auto& v = broken.at("Doc_0/Signs/Sign_0/SignedValue.dat");
+    v[v.size() - 2] = static_cast<char>(v[v.size() - 2] ^ 0x01);
+    EXPECT_EQ(verifyOfdFile(zipPackage(broken), trustRoot()).signatures.at(0).signature, "invalid");
+    SealSpec wrongMaker = s;
+    wrongMaker.maker.key = pki().signer.identity().key;
+    OfdFiles other = licencePages();
+    sealPackage(other, wrongMaker);
+    EXPECT_EQ(verifyOfdFile(zipPackage(other), trustRoot()).signatures.at(0).sealSignature, "invalid");
+}
+
+}  // namespace
+}  // namespace lgw::ofd
