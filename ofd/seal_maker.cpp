@@ -67,6 +67,14 @@ std::string timeText(std::int64_t s, const char* format) {
 std::string generalizedTime(std::int64_t s) { return tlv(0x18, timeText(s, "%Y%m%d%H%M%SZ")); }
 std::string utcTime(std::int64_t s) { return tlv(0x17, timeText(s, "%y%m%d%H%M%SZ")); }
 
+
+// The seal's picture: a 1×1 transparent PNG (the appearance is not what the tests are about).
+std::string sealPicture() {
+    return *security::base64Decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+}
+
+}  // namespace
+
 std::string xmlEscaped(std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -80,13 +88,6 @@ std::string xmlEscaped(std::string_view s) {
     }
     return out;
 }
-
-// The seal's picture: a 1×1 transparent PNG (the appearance is not what the tests are about).
-std::string sealPicture() {
-    return *security::base64Decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
-}
-
-}  // namespace
 
 std::string makeSeal(const SealSpec& spec) {
     const bool v1 = spec.format == SealFormat::kGmt0031V1;

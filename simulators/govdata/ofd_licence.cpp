@@ -9,19 +9,7 @@ namespace {
 constexpr const char* kHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 constexpr const char* kNs = "xmlns:ofd=\"http://www.ofdspec.org/2016\"";
 
-std::string esc(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string esc(const std::string& s) { return ofd::xmlEscaped(s); }
 
 // A layer of text lines, each a TextObject in font 1 at (x, y) mm.
 std::string textObjects(const std::vector<std::pair<double, std::string>>& lines, int& nextId, double x, double size) {
