@@ -1,5 +1,8 @@
 #include "ofd/licence_check.hpp"
 
+#include <boost/json/serialize.hpp>
+
+#include "ofd/report_json.hpp"
 #include "ofd/text.hpp"
 
 namespace lgw::ofd {
@@ -29,6 +32,8 @@ std::string sealSummary(const OfdReport& r) {
     if (warnings) out += " (" + std::to_string(warnings) + " warnings)";
     return out;
 }
+
+std::string sealReportJson(const OfdReport& report) { return boost::json::serialize(reportJson(report)); }
 
 LicenceFileCheck checkOfdLicence(const security::ELicence& l, const LicenceFileTrust& trust, std::int64_t nowS) {
     LicenceFileCheck c;

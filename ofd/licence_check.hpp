@@ -27,6 +27,8 @@ struct LicenceFileCheck {
 /// One line for the trail: "1 seal verified: signer …, seal …, signed …, N references" (with
 /// the warnings' count when there are any).
 std::string sealSummary(const OfdReport& report);
+/// The report as `ofd verify --json` prints it, serialised (what is kept with the document).
+std::string sealReportJson(const OfdReport& report);
 
 LicenceFileCheck checkOfdLicence(const security::ELicence& licence, const LicenceFileTrust& trust, std::int64_t nowS);
 

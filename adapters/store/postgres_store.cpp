@@ -224,9 +224,10 @@ void PostgresStore::insertLicenceDocument(const DocumentMeta& doc, const Licence
     auto c = pool_->acquire();
     Tx tx(*c);
     insertDocumentRow(*c, doc);
-    c->exec("INSERT INTO licences VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+    c->exec("INSERT INTO licences (document_id, application_id, identifier, type, number, holder, holder_code, issuer, "
+            "issued_on, valid_from, valid_to, data_json, seal_report) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
             {l.documentId, l.applicationId, l.identifier, l.type, l.number, l.holder, l.holderCode, l.issuer, l.issuedOn,
-             l.validFrom, l.validTo, l.dataJson});
+             l.validFrom, l.validTo, l.dataJson, l.sealReportJson});
     adapters::crashPoint("store.document.before_commit");
     tx.commit();
     adapters::crashPoint("store.document.committed");
@@ -262,11 +263,12 @@ std::vector<ReviewCandidate> PostgresStore::scansAwaitingReview(int limit) {
 std::optional<LicenceRecord> PostgresStore::licence(const std::string& documentId) {
     auto c = pool_->acquire();
     auto r = c->exec("SELECT document_id, application_id, identifier, type, number, holder, holder_code, issuer, "
-                     "issued_on, valid_from, valid_to, data_json FROM licences WHERE document_id=$1",
+                     "issued_on, valid_from, valid_to, data_json, seal_report FROM licences WHERE document_id=$1",
                      {documentId});
     if (!r.rows()) return std::nullopt;
-    return LicenceRecord{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3), r.text(0, 4),  r.text(0, 5),
-                         r.text(0, 6), r.text(0, 7), r.text(0, 8), r.text(0, 9), r.text(0, 10), r.text(0, 11)};
+    return LicenceRecord{r.text(0, 0), r.text(0, 1), r.text(0, 2),  r.text(0, 3),  r.text(0, 4),
+                         r.text(0, 5), r.text(0, 6), r.text(0, 7),  r.text(0, 8),  r.text(0, 9),
+                         r.text(0, 10), r.text(0, 11), r.text(0, 12)};
 }
 
 bool PostgresStore::updateDocumentFields(const std::string& id, const std::string& fieldsJson) {

@@ -78,6 +78,10 @@ CREATE INDEX documents_expiry ON documents(expires_at) WHERE expires_at > 0 AND 
     R"sql(
 ALTER TABLE audit_checkpoints ADD COLUMN timestamp_token TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: an OFD licence's seal verification report, kept with it (issue 20).
+    R"sql(
+ALTER TABLE licences ADD COLUMN seal_report TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 const std::size_t kSqliteMigrationCount = std::size(kSqliteMigrations);

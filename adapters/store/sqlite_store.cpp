@@ -266,10 +266,11 @@ void SqliteStore::insertLicenceDocument(const DocumentMeta& doc, const LicenceRe
     std::lock_guard lock(mutex_);
     Tx tx(db_);
     insertDocumentRow(db_, doc);
-    Stmt s(db_, "INSERT INTO licences VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt s(db_, "INSERT INTO licences (document_id, application_id, identifier, type, number, holder, holder_code, issuer, "
+                "issued_on, valid_from, valid_to, data_json, seal_report) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, l.documentId).bind(2, l.applicationId).bind(3, l.identifier).bind(4, l.type).bind(5, l.number);
     s.bind(6, l.holder).bind(7, l.holderCode).bind(8, l.issuer).bind(9, l.issuedOn).bind(10, l.validFrom);
-    s.bind(11, l.validTo).bind(12, l.dataJson);
+    s.bind(11, l.validTo).bind(12, l.dataJson).bind(13, l.sealReportJson);
     s.run();
     adapters::crashPoint("store.document.before_commit");
     tx.commit();
@@ -305,11 +306,11 @@ std::vector<ReviewCandidate> SqliteStore::scansAwaitingReview(int limit) {
 std::optional<LicenceRecord> SqliteStore::licence(const std::string& documentId) {
     std::lock_guard lock(mutex_);
     Stmt s(db_, "SELECT document_id, application_id, identifier, type, number, holder, holder_code, issuer, issued_on, "
-                "valid_from, valid_to, data_json FROM licences WHERE document_id=?");
+                "valid_from, valid_to, data_json, seal_report FROM licences WHERE document_id=?");
     s.bind(1, documentId);
     if (!s.step()) return std::nullopt;
-    return LicenceRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),  s.text(5),
-                         s.text(6), s.text(7), s.text(8), s.text(9), s.text(10), s.text(11)};
+    return LicenceRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),  s.text(5),  s.text(6),
+                         s.text(7), s.text(8), s.text(9), s.text(10), s.text(11), s.text(12)};
 }
 
 bool SqliteStore::updateDocumentFields(const std::string& id, const std::string& fieldsJson) {

@@ -111,6 +111,9 @@ struct LicenceRecord {
     std::string validFrom;
     std::string validTo;       ///< "" for 长期
     std::string dataJson = "{}";
+    /// An OFD licence file's seal verification report (the JSON of `ofd verify --json`), kept with
+    /// the document; "" for an image.
+    std::string sealReportJson;
 };
 
 // ---- audit --------------------------------------------------------------------------------------

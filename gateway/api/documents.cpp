@@ -44,6 +44,15 @@ bool inDeliveredPackage(store::Store& st, const store::DocumentMeta& doc) {
 
 // Whose data a document is: an e-licence's holder; a scan's credit code or ID number when the page
 // gave one that passed its checks (ok or corrected by a person), else nobody known.
+// The kept report of an OFD licence's seals as stored (the `ofd verify --json` report); null for
+// an image or a report that does not parse.
+json::value sealJson(const std::string& report) {
+    if (report.empty()) return nullptr;
+    boost::system::error_code ec;
+    json::value v = json::parse(report, ec);
+    return ec ? json::value(nullptr) : v;
+}
+
 std::string subjectOf(store::Store& st, const store::DocumentMeta& doc) {
     if (doc.source == "e_licence") {
         auto rec = st.licence(doc.id);
@@ -84,6 +93,7 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         std::optional<store::Application> app;
         bool pushed = false;
         std::string subject;  ///< whose data it is: the subject of its reads (their access record)
+        std::string sealReport;  ///< an OFD licence's kept seal report (JSON), else ""
     };
     const bool marketing = req.principal->role == "marketing";
     std::function<Loaded()> load = [c, id, marketing] {
@@ -92,6 +102,8 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
         if (l.doc) l.app = c.s->store.application(l.doc->applicationId);
         if (l.doc && marketing) l.pushed = inDeliveredPackage(c.s->store, *l.doc);
         if (l.doc) l.subject = subjectOf(c.s->store, *l.doc);
+        if (l.doc && l.doc->source == "e_licence")
+            if (auto rec = c.s->store.licence(l.doc->id)) l.sealReport = rec->sealReportJson;
         return l;
     };
     auto loaded = co_await c.s->blocking.call(std::move(load));
@@ -132,7 +144,8 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
                                      {"created_by", doc->createdBy},
                                      {"created_at_ms", doc->createdAt},
                                      {"purged", doc->purgedAt != 0},
-                                     {"fields", ec ? json::value(nullptr) : fields}});
+                                     {"fields", ec ? json::value(nullptr) : fields},
+                                     {"seal", sealJson(loaded.sealReport)}});
     }
     std::string downloadId = security::randomId128().substr(0, 16);
     security::WatermarkText text{doc->applicationId, req.principal->id, utcFormat(c.s->nowMs(), "%Y-%m-%d %H:%M UTC"), downloadId};

@@ -398,7 +398,7 @@ asio::awaitable<std::optional<ConsentFailure>> ConsentService::refuseGrant(Actor
 // audited as an alert: then nothing is stored. `licences` is the caller's, which awaits this.
 asio::awaitable<std::optional<ConsentFailure>> ConsentService::rejectUnverified(
     Actor who, store::Grant g, std::string target, std::string platformPurpose, Millis copyExpiresAtMs,
-    const std::vector<security::ELicence>& licences, std::vector<std::string>& seals) {
+    const std::vector<security::ELicence>& licences, std::vector<SealKept>& seals) {
     // The annotation must say what was asked: this purpose, this utility, no longer than the copy
     // was asked for and not over yet (UPSTREAMS.md).
     security::LicenceExpectations expect{g.subjectCode, platformPurpose, d_.services.config.govdata.orgCode,
@@ -424,7 +424,8 @@ asio::awaitable<std::optional<ConsentFailure>> ConsentService::rejectUnverified(
                                          : "licence " + l.number +
                                                ": an OFD file, and no seal trust anchor is configured (govdata.ofd_trust_anchors)";
             } else {
-                seals[static_cast<std::size_t>(&l - licences.data())] = ofd::sealSummary(checked->report);
+                seals[static_cast<std::size_t>(&l - licences.data())] =
+                    SealKept{ofd::sealSummary(checked->report), ofd::sealReportJson(checked->report)};
             }
         }
         if (verdict.ok) continue;
@@ -465,7 +466,7 @@ asio::awaitable<std::optional<std::int64_t>> ConsentService::scheduleExpiryRemin
 
 // One verified licence into the vault and the store (audited), its reminders scheduled.
 asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::Grant g, std::string phone,
-                                                             security::ELicence l, Millis now, std::string sealReport) {
+                                                             security::ELicence l, Millis now, SealKept kept) {
     store::DocumentMeta doc;
     doc.id = security::randomId128();
     doc.applicationId = g.applicationId;
@@ -479,14 +480,14 @@ asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::G
     // copy_expires_at we asked for); retention shreds it then.
     doc.expiresAt = text::parseRfc3339Ms(l.annotationExpiresAt).value_or(0);
     store::LicenceRecord rec{doc.id, g.applicationId, l.identifier, l.type, l.number, l.holder, l.holderCode,
-                             l.issuer, l.issuedOn, l.validFrom, l.validTo.value_or(""), doc.fieldsJson};
+                             l.issuer, l.issuedOn, l.validFrom, l.validTo.value_or(""), doc.fieldsJson, kept.reportJson};
     std::string file = std::move(l.fileBytes);
     // The sealed blob first (without its metadata row it is unreadable), then the row and its
     // event in one transaction: a licence is stored audited or not at all (503 audit_unavailable).
     std::function<void()> seal = [this, &doc, &file] { d_.vault.put(doc, file); };
     co_await d_.services.blocking.run(std::move(seal));
     security::AuditDetail stored{{"type", l.type}, {"identifier", l.identifier}};
-    if (!sealReport.empty()) stored.add("seal", sealReport);  // the OFD file's verification, kept with the document
+    if (!kept.summary.empty()) stored.add("seal", kept.summary);  // its whole report is in the licence row
     auto ev12 = event(who, "licence.store", doc.id, g.applicationId, g.subjectCode, "allowed", std::move(stored));
     store::AuditedAction insert = [this, doc, rec](store::AuditEvent&) {
         d_.services.store.insertLicenceDocument(doc, rec);
@@ -495,7 +496,7 @@ asio::awaitable<FetchedLicence> ConsentService::storeLicence(Actor who, store::G
     auto storing = d_.auditor.recordWith(std::move(ev12), std::move(insert));
     co_await std::move(storing);
     auto within = co_await scheduleExpiryReminders(l, phone, now);
-    co_return FetchedLicence{doc.id, std::move(l), within, std::move(sealReport)};
+    co_return FetchedLicence{doc.id, std::move(l), within, std::move(kept.summary)};
 }
 
 // The grant back for a retry within its lifetime, with its event (grant.release, the reason).
@@ -574,7 +575,7 @@ asio::awaitable<ConsentResult<LicencesFetched>> ConsentService::fetchLicences(Ac
         co_return f;
     }
     auto licences = std::move(*result);
-    std::vector<std::string> seals(licences.size());
+    std::vector<SealKept> seals(licences.size());
     if (auto rejected = co_await rejectUnverified(who, g, target, platformPurpose, copyExpiresAtMs, licences, seals))
         co_return std::move(*rejected);
 

@@ -113,6 +113,12 @@ struct FetchedLicence {
     std::string seal;  ///< an OFD file's seal verification in one line ("" for an image)
 };
 
+/// What the seal check of one OFD licence left to keep: its line and its whole report (JSON).
+struct SealKept {
+    std::string summary;
+    std::string reportJson;
+};
+
 /// What the fetched licences fill in on the application form; none where no licence says.
 struct Autofill {
     std::optional<std::string> customerName, creditCode, legalRepresentative, address, idNumber;
@@ -189,9 +195,9 @@ private:
                                                                            std::string platformPurpose,
                                                                            std::int64_t copyExpiresAtMs,
                                                                            const std::vector<security::ELicence>& licences,
-                                                                           std::vector<std::string>& seals);
+                                                                           std::vector<SealKept>& seals);
     boost::asio::awaitable<FetchedLicence> storeLicence(Actor who, store::Grant g, std::string phone,
-                                                        security::ELicence l, std::int64_t now, std::string sealReport);
+                                                        security::ELicence l, std::int64_t now, SealKept kept);
     boost::asio::awaitable<std::optional<std::int64_t>> scheduleExpiryReminders(security::ELicence l, std::string phone,
                                                                                 std::int64_t now);
     const config::ConsentConfig& cfg() const { return d_.services.config.consent; }

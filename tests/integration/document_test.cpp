@@ -91,6 +91,12 @@ TEST(Documents, ASealedOfdLicenceLeavesByteForByteAndItsSealVerifies) {
     EXPECT_NE(again.header("x-download-id"), downloadId);  // …and each download its own id
     auto meta = c.request("GET", "/v1/documents/" + ids[0] + "/meta", "", {{"Authorization", "Bearer demo-frontdesk"}});
     EXPECT_EQ(json::parse(meta.body).at("sha256").as_string(), security::sha256Hex(r.body));
+    // The seal's report from the fetch is kept with the document and shown with its metadata.
+    const auto kept = json::parse(meta.body).at("seal");
+    ASSERT_TRUE(kept.is_object()) << meta.body;
+    EXPECT_TRUE(kept.at("ok").as_bool());
+    EXPECT_EQ(kept.at("signatures").at(0).at("chain").as_string(), "trusted");
+    EXPECT_EQ(kept.at("signatures").at(0).at("format").as_string(), "GB/T 38540 v4");
     ofd::VerifyOptions o;
     o.anchors = *ofd::TrustAnchors::fromPem(s.sim->ofdRootPem());
     o.atS = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -190,7 +190,7 @@ TEST_P(StoreContract, DocumentsAndLicences) {
     DocumentMeta d{"d1", "YK1", "e_licence", "business_licence", "image/png", 1234, std::string(64, 'f'), "blob/d1", 1,
                    "wrapped", "{\"a\":1}", "demo-frontdesk", 100, 0};
     LicenceRecord l{"d1", "YK1", "1.2.156.3005.2.X", "business_licence", "N1", "甲公司", "91110102MA01C7Q59Y",
-                    "市场监督管理局", "2015-03-18", "2015-03-18", "", "{}"};
+                    "市场监督管理局", "2015-03-18", "2015-03-18", "", "{}", R"({"ok":true,"signatures":[]})"};
     s().insertLicenceDocument(d, l);
     DocumentMeta scan = d;
     scan.id = "d2";
@@ -204,6 +204,7 @@ TEST_P(StoreContract, DocumentsAndLicences) {
     EXPECT_EQ(s().documentsOf("YK1").size(), 2u);
     EXPECT_EQ(s().licence("d1")->holder, "甲公司");
     EXPECT_EQ(s().licence("d1")->validTo, "");
+    EXPECT_EQ(s().licence("d1")->sealReportJson, R"({"ok":true,"signatures":[]})");  // kept with the licence
     EXPECT_FALSE(s().licence("d2"));
     EXPECT_TRUE(s().updateDocumentFields("d2", "{\"name\":\"x\"}"));
     EXPECT_EQ(s().document("d2")->fieldsJson, "{\"name\":\"x\"}");
