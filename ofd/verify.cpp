@@ -4,6 +4,7 @@
 #include "ofd/ses.hpp"
 #include "security/crypto.hpp"
 #include "security/signature.hpp"
+#include "security/x509_bundle.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -19,27 +20,16 @@
 namespace lgw::ofd {
 
 struct TrustAnchors::Certs {
-    struct Free {
-        void operator()(X509* c) const { X509_free(c); }
-    };
-    std::vector<std::unique_ptr<X509, Free>> list;
+    std::vector<security::X509Ptr> list;
 };
 
 namespace {
 
-using CertPtr = std::unique_ptr<X509, TrustAnchors::Certs::Free>;
+using CertPtr = security::X509Ptr;
 
 constexpr std::string_view kSm2WithSm3 = "1.2.156.10197.1.501";
 constexpr std::string_view kEcdsaWithSha256 = "1.2.840.10045.4.3.2";
 
-std::string opensslReason() {
-    const unsigned long e = ERR_get_error();
-    ERR_clear_error();
-    if (!e) return "unknown OpenSSL error";
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    return buf;
-}
 
 }  // namespace
 
@@ -155,8 +145,8 @@ std::string chainProblem(X509* leaf, const TrustAnchors& anchors, std::int64_t a
     std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(), X509_STORE_CTX_free);
     if (!store || !ctx) return "out of memory";
     for (const auto& c : anchors.certs().list)
-        if (X509_STORE_add_cert(store.get(), c.get()) != 1) return "a trust anchor cannot be used: " + opensslReason();
-    if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf, nullptr) != 1) return "cannot check the chain: " + opensslReason();
+        if (X509_STORE_add_cert(store.get(), c.get()) != 1) return "a trust anchor cannot be used: " + security::opensslErrors();
+    if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf, nullptr) != 1) return "cannot check the chain: " + security::opensslErrors();
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
     X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(atS));
     X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
@@ -445,23 +435,11 @@ private:
 TrustAnchors::TrustAnchors() : certs_(std::make_shared<Certs>()) {}
 
 std::optional<TrustAnchors> TrustAnchors::fromPem(std::string_view pem, std::string* error) {
-    auto fail = [&](std::string why) -> std::optional<TrustAnchors> {
-        if (error) *error = std::move(why);
-        return std::nullopt;
-    };
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-    if (!bio) return fail("out of memory");
+    auto certs = security::readPemCertificates(pem, error);
+    if (!certs) return std::nullopt;
     TrustAnchors anchors;
-    ERR_clear_error();
-    while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-        useDefaultSm2Id(c);
-        anchors.certs_->list.emplace_back(c);
-    }
-    const unsigned long last = ERR_peek_last_error();
-    if (last && !(ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE))
-        return fail("a certificate in it does not parse: " + opensslReason());
-    ERR_clear_error();
-    if (anchors.certs_->list.empty()) return fail("no PEM certificate in it");
+    for (auto& c : *certs) useDefaultSm2Id(c.get());
+    anchors.certs_->list = std::move(*certs);
     return anchors;
 }
 

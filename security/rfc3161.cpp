@@ -1,10 +1,11 @@
 #include "security/rfc3161.hpp"
 
+#include "security/x509_bundle.hpp"
+
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
-#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/ts.h>
 #include <openssl/x509.h>
@@ -32,8 +33,7 @@ using Imprint = Owned<TS_MSG_IMPRINT, TS_MSG_IMPRINT_free>;
 using Algor = Owned<X509_ALGOR, X509_ALGOR_free>;
 using Integer = Owned<ASN1_INTEGER, ASN1_INTEGER_free>;
 using Bignum = Owned<BIGNUM, BN_free>;
-using Bio = Owned<BIO, BIO_free_all>;
-using Cert = Owned<X509, X509_free>;
+using Cert = X509Ptr;
 
 }  // namespace
 
@@ -43,19 +43,6 @@ struct TsaTrust::Certs {
 
 namespace {
 
-// What OpenSSL's error queue says about the last failure, emptied.
-std::string opensslReason() {
-    std::string out;
-    const char* data = nullptr;
-    int flags = 0;
-    while (unsigned long e = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) {
-        const char* reason = ERR_reason_error_string(e);
-        std::string one = reason ? reason : "error " + std::to_string(ERR_GET_REASON(e));
-        if (data && (flags & ERR_TXT_STRING) && *data) one += std::string(" (") + data + ")";
-        out += (out.empty() ? "" : "; ") + one;
-    }
-    return out.empty() ? "no detail from OpenSSL" : out;
-}
 
 std::string sha256(std::string_view data) {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -88,7 +75,7 @@ TokenFacts factsOf(PKCS7* token) {
     TokenFacts f;
     TstInfo tst(PKCS7_to_TS_TST_INFO(token));
     if (!tst) {
-        f.problem = "the token holds no TSTInfo: " + opensslReason();
+        f.problem = "the token holds no TSTInfo: " + opensslErrors();
         return f;
     }
     const X509_ALGOR* alg = TS_MSG_IMPRINT_get_algo(TS_TST_INFO_get_msg_imprint(tst.get()));
@@ -124,10 +111,10 @@ TimestampCheck verifyWith(TS_VERIFY_CTX* ctx, PKCS7* token, const TsaTrust& trus
     TokenFacts facts = factsOf(token);
     if (!facts.problem.empty()) return failed(facts.problem);
     X509_STORE* store = storeAt(trust, facts.genTimeMs);
-    if (!store) return failed("could not build the TSA trust store: " + opensslReason());
+    if (!store) return failed("could not build the TSA trust store: " + opensslErrors());
     TS_VERIFY_CTX_set_store(ctx, store);  // the context owns it now
     ERR_clear_error();
-    if (TS_RESP_verify_token(ctx, token) != 1) return failed("the time-stamp token does not verify: " + opensslReason());
+    if (TS_RESP_verify_token(ctx, token) != 1) return failed("the time-stamp token does not verify: " + opensslErrors());
     TimestampCheck c;
     c.ok = true;
     c.genTimeMs = facts.genTimeMs;
@@ -143,21 +130,10 @@ TsaTrust& TsaTrust::operator=(TsaTrust&&) noexcept = default;
 std::size_t TsaTrust::size() const { return certs_->list.size(); }
 
 std::optional<TsaTrust> TsaTrust::fromPem(std::string_view pem, std::string* error) {
-    auto fail = [&](std::string why) -> std::optional<TsaTrust> {
-        if (error) *error = std::move(why);
-        return std::nullopt;
-    };
-    Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    if (!bio) return fail("out of memory");
+    auto certs = readPemCertificates(pem, error);
+    if (!certs) return std::nullopt;
     TsaTrust trust;
-    ERR_clear_error();
-    while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) trust.certs_->list.emplace_back(c);
-    const unsigned long last = ERR_peek_last_error();
-    // The loop ends with "no start line" at the end of the bundle; anything else is a broken one.
-    if (last && !(ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE))
-        return fail("a certificate in the bundle does not parse: " + opensslReason());
-    ERR_clear_error();
-    if (trust.certs_->list.empty()) return fail("no PEM certificate in it");
+    trust.certs_->list = std::move(*certs);
     return trust;
 }
 
@@ -179,10 +155,10 @@ TimestampQuery makeTimestampQuery(std::string_view message) {
         TS_MSG_IMPRINT_set_msg(imprint.get(), const_cast<unsigned char*>(d), static_cast<int>(digest.size())) != 1 ||
         TS_REQ_set_msg_imprint(req.get(), imprint.get()) != 1 || TS_REQ_set_nonce(req.get(), nonce.get()) != 1 ||
         TS_REQ_set_cert_req(req.get(), 1) != 1)
-        throw std::runtime_error("could not build a time-stamp query: " + opensslReason());
+        throw std::runtime_error("could not build a time-stamp query: " + opensslErrors());
     unsigned char* buf = nullptr;
     const int len = i2d_TS_REQ(req.get(), &buf);
-    if (len <= 0) throw std::runtime_error("could not encode a time-stamp query: " + opensslReason());
+    if (len <= 0) throw std::runtime_error("could not encode a time-stamp query: " + opensslErrors());
     TimestampQuery q;
     q.der.assign(reinterpret_cast<char*>(buf), static_cast<std::size_t>(len));
     OPENSSL_free(buf);
@@ -205,11 +181,11 @@ TimestampCheck acceptTimestampResponse(std::string_view responseDer, const Times
     if (!token) return failed("the TSA granted the time-stamp but sent no token");
     // The query's imprint, nonce and policy (none) are what the token must carry.
     VerifyCtx ctx(TS_REQ_to_TS_VERIFY_CTX(req.get(), nullptr));
-    if (!ctx) return failed("could not set up the verification: " + opensslReason());
+    if (!ctx) return failed("could not set up the verification: " + opensslErrors());
     TS_VERIFY_CTX_add_flags(ctx.get(), TS_VFY_SIGNATURE);
     TimestampCheck c = verifyWith(ctx.get(), token, trust);
     if (c.ok) c.token = tokenDer(token);
-    if (c.ok && c.token.empty()) return failed("could not encode the token: " + opensslReason());
+    if (c.ok && c.token.empty()) return failed("could not encode the token: " + opensslErrors());
     return c;
 }
 
