@@ -130,8 +130,8 @@ std::optional<std::string> ecdsaSignatureAsDer(std::string_view signature) {
     return std::string(signature);
 }
 
-std::string derSequenceOf(std::string_view content) {
-    std::string out(1, '\x30');
+std::string derTlv(unsigned char tag, std::string_view content) {
+    std::string out(1, static_cast<char>(tag));
     const std::size_t n = content.size();
     if (n < 0x80) {
         out.push_back(static_cast<char>(n));
@@ -144,5 +144,7 @@ std::string derSequenceOf(std::string_view content) {
     out += content;
     return out;
 }
+
+std::string derSequenceOf(std::string_view content) { return derTlv(0x30, content); }
 
 }  // namespace lgw::ofd

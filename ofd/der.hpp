@@ -52,7 +52,9 @@ std::optional<std::int64_t> derTime(const DerItem& item);
 /// form, which some seal makers store) encoded as DER. nullopt for anything else.
 std::optional<std::string> ecdsaSignatureAsDer(std::string_view signature);
 
-/// A SEQUENCE header around `content` (the v1 seal maker signs SEQUENCE{sealInfo, cert, alg}).
+/// One DER item: `tag`, the definite length in its shortest form, `content`.
+std::string derTlv(unsigned char tag, std::string_view content);
+/// A SEQUENCE around `content` (the v1 seal maker signs SEQUENCE{sealInfo, cert, alg}).
 std::string derSequenceOf(std::string_view content);
 
 }  // namespace lgw::ofd

@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "ofd/der.hpp"
 #include "security/crypto.hpp"
 
 namespace lgw::ofd {
@@ -18,22 +19,11 @@ constexpr const char* kSm2WithSm3 = "1.2.156.10197.1.501";
 constexpr const char* kNs = "http://www.ofdspec.org/2016";
 constexpr const char* kSignsDir = "Doc_0/Signs";
 
-std::string derLength(std::size_t n) {
-    if (n < 0x80) return std::string(1, static_cast<char>(n));
-    std::string len;
-    for (std::size_t v = n; v; v >>= 8) len.insert(len.begin(), static_cast<char>(v & 0xff));
-    return std::string(1, static_cast<char>(0x80 | len.size())) + len;
-}
-
-std::string tlv(unsigned char tag, std::string_view content) {
-    return std::string(1, static_cast<char>(tag)) + derLength(content.size()) + std::string(content);
-}
-
-std::string seq(std::string_view content) { return tlv(0x30, content); }
-std::string ia5(std::string_view s) { return tlv(0x16, s); }
-std::string utf8(std::string_view s) { return tlv(0x0c, s); }
-std::string octets(std::string_view s) { return tlv(0x04, s); }
-std::string bits(std::string_view s) { return tlv(0x03, std::string(1, '\0') + std::string(s)); }
+std::string seq(std::string_view content) { return derSequenceOf(content); }
+std::string ia5(std::string_view s) { return derTlv(0x16, s); }
+std::string utf8(std::string_view s) { return derTlv(0x0c, s); }
+std::string octets(std::string_view s) { return derTlv(0x04, s); }
+std::string bits(std::string_view s) { return derTlv(0x03, std::string(1, '\0') + std::string(s)); }
 
 std::string integer(std::int64_t v) {
     std::string b;
@@ -42,7 +32,7 @@ std::string integer(std::int64_t v) {
         v >>= 8;
     } while (v > 0);
     if (static_cast<unsigned char>(b[0]) & 0x80) b.insert(b.begin(), '\0');
-    return tlv(0x02, b);
+    return derTlv(0x02, b);
 }
 
 std::string oid(const char* dotted) {
@@ -64,8 +54,8 @@ std::string timeText(std::int64_t s, const char* format) {
     return buf;
 }
 
-std::string generalizedTime(std::int64_t s) { return tlv(0x18, timeText(s, "%Y%m%d%H%M%SZ")); }
-std::string utcTime(std::int64_t s) { return tlv(0x17, timeText(s, "%y%m%d%H%M%SZ")); }
+std::string generalizedTime(std::int64_t s) { return derTlv(0x18, timeText(s, "%Y%m%d%H%M%SZ")); }
+std::string utcTime(std::int64_t s) { return derTlv(0x17, timeText(s, "%y%m%d%H%M%SZ")); }
 
 
 // The seal's picture: a 1×1 transparent PNG (the appearance is not what the tests are about).
@@ -156,7 +146,7 @@ void sealPackage(OfdFiles& files, const SealSpec& spec) {
     files[sigDir + "/SignedValue.dat"] = seq(tbs + octets(spec.signer.certDer) + oid(kSm2WithSm3) + bits(signature));
 }
 
-std::string zipPackage(const OfdFiles& files) {
+std::string zipPackage(const OfdFiles& files, bool deflate) {
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t* src = zip_source_buffer_create(nullptr, 0, 0, &err);
@@ -170,8 +160,8 @@ std::string zipPackage(const OfdFiles& files) {
     for (const auto& [name, bytes] : files) {
         zip_source_t* file = zip_source_buffer(z, bytes.data(), bytes.size(), 0);
         const zip_int64_t i = file ? zip_file_add(z, name.c_str(), file, ZIP_FL_ENC_UTF_8) : -1;
-        if (i < 0) {
-            zip_source_free(file);
+        if (i < 0) zip_source_free(file);  // once added, the archive owns it
+        if (i < 0 || zip_set_file_compression(z, static_cast<zip_uint64_t>(i), deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0) != 0) {
             zip_discard(z);
             zip_source_free(src);
             throw std::runtime_error("zipPackage: cannot add " + name);

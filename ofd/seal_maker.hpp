@@ -47,7 +47,8 @@ void sealPackage(OfdFiles& files, const SealSpec& spec);
 /// Text as XML character data or an attribute value (&, <, >, ").
 std::string xmlEscaped(std::string_view s);
 
-/// The ZIP of `files` (deflated), as the platform serves it.
-std::string zipPackage(const OfdFiles& files);
+/// The ZIP of `files`, entries named exactly as given, deflated as the platform serves them (or
+/// stored, for tests that edit the raw bytes).
+std::string zipPackage(const OfdFiles& files, bool deflate = true);
 
 }  // namespace lgw::ofd
