@@ -42,8 +42,6 @@ bool inDeliveredPackage(store::Store& st, const store::DocumentMeta& doc) {
     return false;
 }
 
-// Whose data a document is: an e-licence's holder; a scan's credit code or ID number when the page
-// gave one that passed its checks (ok or corrected by a person), else nobody known.
 // The kept report of an OFD licence's seals as stored (the `ofd verify --json` report); null for
 // an image or a report that does not parse.
 json::value sealJson(const std::string& report) {
@@ -53,11 +51,11 @@ json::value sealJson(const std::string& report) {
     return ec ? json::value(nullptr) : v;
 }
 
-std::string subjectOf(store::Store& st, const store::DocumentMeta& doc) {
-    if (doc.source == "e_licence") {
-        auto rec = st.licence(doc.id);
-        return rec ? rec->holderCode : std::string();
-    }
+// Whose data a document is: an e-licence's holder (`licence`, its row); a scan's credit code or ID
+// number when the page gave one that passed its checks (ok or corrected by a person), else nobody
+// known.
+std::string subjectOf(const store::DocumentMeta& doc, const std::optional<store::LicenceRecord>& licence) {
+    if (doc.source == "e_licence") return licence ? licence->holderCode : std::string();
     boost::system::error_code ec;
     auto fields = json::parse(doc.fieldsJson, ec);
     if (ec || !fields.is_object()) return {};
@@ -99,11 +97,14 @@ asio::awaitable<HttpResponse> serve(DocCtx c, HttpRequest req, bool content) {
     std::function<Loaded()> load = [c, id, marketing] {
         Loaded l;
         l.doc = c.s->store.document(id);
-        if (l.doc) l.app = c.s->store.application(l.doc->applicationId);
-        if (l.doc && marketing) l.pushed = inDeliveredPackage(c.s->store, *l.doc);
-        if (l.doc) l.subject = subjectOf(c.s->store, *l.doc);
-        if (l.doc && l.doc->source == "e_licence")
-            if (auto rec = c.s->store.licence(l.doc->id)) l.sealReport = rec->sealReportJson;
+        if (!l.doc) return l;
+        l.app = c.s->store.application(l.doc->applicationId);
+        if (marketing) l.pushed = inDeliveredPackage(c.s->store, *l.doc);
+        // An e-licence's row, read once: its holder is the subject, its seal report is shown.
+        std::optional<store::LicenceRecord> licence;
+        if (l.doc->source == "e_licence") licence = c.s->store.licence(l.doc->id);
+        l.subject = subjectOf(*l.doc, licence);
+        if (licence) l.sealReport = licence->sealReportJson;
         return l;
     };
     auto loaded = co_await c.s->blocking.call(std::move(load));
