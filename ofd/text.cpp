@@ -1,23 +1,14 @@
 #include "ofd/text.hpp"
 
-#include <pugixml.hpp>
-
-#include <string_view>
+#include "ofd/impl/xml.hpp"
 
 namespace lgw::ofd {
 
 namespace {
 
-std::string_view localName(const char* name) {
-    std::string_view n(name);
-    const std::size_t colon = n.find(':');
-    return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
+using impl::localName;
 
-bool load(const OfdPackage& pkg, const std::string& path, pugi::xml_document& doc) {
-    const std::string* bytes = pkg.file(path);
-    return bytes && doc.load_buffer(bytes->data(), bytes->size(), pugi::parse_default, pugi::encoding_utf8);
-}
+bool load(const OfdPackage& pkg, const std::string& path, pugi::xml_document& doc) { return impl::loadXml(pkg, path, doc).empty(); }
 
 // Every element named `name` under `node`, at any depth.
 template <class F>

@@ -1,6 +1,7 @@
 #include "ofd/verify.hpp"
 
 #include "ofd/der.hpp"
+#include "ofd/impl/xml.hpp"
 #include "ofd/ses.hpp"
 #include "security/crypto.hpp"
 #include "security/signature.hpp"
@@ -25,6 +26,8 @@ struct TrustAnchors::Certs {
 
 namespace {
 
+using impl::loadXml;
+using impl::localName;
 using CertPtr = security::X509Ptr;
 
 constexpr std::string_view kSm2WithSm3 = "1.2.156.10197.1.501";
@@ -165,13 +168,6 @@ std::string chainProblem(X509* leaf, const TrustAnchors& anchors, std::int64_t a
     return out;
 }
 
-// XML by local name: OFD writes its elements as ofd:X, and a document may choose another prefix.
-std::string_view localName(const char* name) {
-    std::string_view n(name);
-    const std::size_t colon = n.find(':');
-    return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
 pugi::xml_node child(pugi::xml_node node, std::string_view name) {
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling())
         if (c.type() == pugi::node_element && localName(c.name()) == name) return c;
@@ -193,16 +189,6 @@ std::string trimmed(std::string_view s) {
 }
 
 std::string textOf(pugi::xml_node node) { return trimmed(node.child_value()); }
-
-// Parses the package's XML entry `path` into `doc`; "" when it holds, else why not. pugixml reads
-// no DTD, so no entity can expand or reach outside the package.
-std::string loadXml(const OfdPackage& pkg, const std::string& path, pugi::xml_document& doc) {
-    const std::string* bytes = pkg.file(path);
-    if (!bytes) return "/" + path + " is not in the package";
-    const pugi::xml_parse_result r = doc.load_buffer(bytes->data(), bytes->size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!r) return "/" + path + " is no well-formed XML (" + r.description() + " at byte " + std::to_string(r.offset) + ")";
-    return "";
-}
 
 enum class Digest { kSm3, kSha256 };
 std::optional<Digest> digestFor(std::string method) {
