@@ -10,6 +10,7 @@
 
 #include "ofd/der.hpp"
 #include "security/crypto.hpp"
+#include "text/markup.hpp"
 
 namespace lgw::ofd {
 
@@ -65,20 +66,6 @@ std::string sealPicture() {
 
 }  // namespace
 
-std::string xmlEscaped(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string makeSeal(const SealSpec& spec) {
     const bool v1 = spec.format == SealFormat::kGmt0031V1;
     const std::string header = seq(ia5("ES") + integer(v1 ? 1 : 4) + ia5("LGWSIM"));
@@ -119,7 +106,7 @@ void sealPackage(OfdFiles& files, const SealSpec& spec) {
 
     std::string references;
     for (const auto& [path, bytes] : files)
-        references += "<ofd:Reference FileRef=\"/" + xmlEscaped(path) + "\"><ofd:CheckValue>" +
+        references += "<ofd:Reference FileRef=\"/" + text::escapeMarkup(path) + "\"><ofd:CheckValue>" +
                       security::base64Encode(security::sm3(bytes)) + "</ofd:CheckValue></ofd:Reference>";
     const std::string signatureXml =
         std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:Signature xmlns:ofd=\"") + kNs +

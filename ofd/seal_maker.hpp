@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <string_view>
 
 #include "security/signature.hpp"
 
@@ -43,9 +42,6 @@ std::string makeSeal(const SealSpec& spec);
 /// must exist and not name one yet). Every file present is referenced, Signatures.xml included.
 /// Throws std::runtime_error when OFD.xml is missing or the keys do not sign.
 void sealPackage(OfdFiles& files, const SealSpec& spec);
-
-/// Text as XML character data or an attribute value (&, <, >, ").
-std::string xmlEscaped(std::string_view s);
 
 /// The ZIP of `files`, entries named exactly as given, deflated as the platform serves them (or
 /// stored, for tests that edit the raw bytes).

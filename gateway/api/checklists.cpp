@@ -11,6 +11,7 @@
 #include "gateway/http/problem.hpp"
 #include "imaging/qr_code.hpp"
 #include "security/crypto.hpp"
+#include "text/markup.hpp"
 
 namespace lgw::gateway {
 namespace json = boost::json;
@@ -19,22 +20,6 @@ namespace {
 
 constexpr const char* kPageCsp = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'";
 constexpr int kDefaultModulePixels = 8;
-
-std::string htmlEscape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 // What a customer calls each document type; a type the table does not know is shown as it is
 // written in materials.toml.
@@ -90,8 +75,8 @@ std::string materialHtml(const config::Material& m) {
     if (m.identity) tags += " <span class=\"tag start\">一证启动</span>";
     if (m.deferrable) tags += " <span class=\"tag later\">可容缺</span>";
     if (!m.required) tags += " <span class=\"tag\">如适用</span>";
-    std::string html = "<li><h2>" + htmlEscape(m.name) + tags + "</h2>\n<p>可提交以下任一：</p><ul>";
-    for (const auto& k : m.satisfiedBy) html += "<li>" + htmlEscape(kindText(k)) + "</li>";
+    std::string html = "<li><h2>" + text::escapeMarkup(m.name) + tags + "</h2>\n<p>可提交以下任一：</p><ul>";
+    for (const auto& k : m.satisfiedBy) html += "<li>" + text::escapeMarkup(kindText(k)) + "</li>";
     html += "</ul>\n";
     if (m.identity) html += "<p>凭此项即可受理申请，其余材料可随后补齐。</p>\n";
     if (m.deferrable) {
@@ -103,7 +88,7 @@ std::string materialHtml(const config::Material& m) {
 }
 
 std::string checklistHtml(const config::Category& c, const std::string& url) {
-    std::string title = htmlEscape(c.name) + "用电报装材料清单";
+    std::string title = text::escapeMarkup(c.name) + "用电报装材料清单";
     std::string html =
         "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -117,9 +102,9 @@ std::string checklistHtml(const config::Category& c, const std::string& url) {
         "<p>凭一项身份证明即可受理（一证启动）；标有“可容缺”的材料可在受理后按期补交。"
         "能以电子证照提交的，经您本人手机收到的短信验证码授权后，由我们从政务数据平台调取，您无需再带纸质件。</p>\n<ol>\n";
     for (const auto& m : c.materials) html += materialHtml(m);
-    html += "</ol>\n<figure><img src=\"/checklists/" + htmlEscape(c.id) +
+    html += "</ol>\n<figure><img src=\"/checklists/" + text::escapeMarkup(c.id) +
             "/qr.png\" alt=\"本页二维码\" width=\"240\" height=\"240\"><figcaption>扫码查看最新材料要求：" +
-            htmlEscape(url) + "</figcaption></figure>\n</body></html>\n";
+            text::escapeMarkup(url) + "</figcaption></figure>\n</body></html>\n";
     return html;
 }
 

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "text/markup.hpp"
+
 namespace lgw::adapters::govdata {
 
 namespace {
@@ -9,15 +11,13 @@ namespace {
 constexpr const char* kHead = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 constexpr const char* kNs = "xmlns:ofd=\"http://www.ofdspec.org/2016\"";
 
-std::string esc(const std::string& s) { return ofd::xmlEscaped(s); }
-
 // A layer of text lines, each a TextObject in font 1 at (x, y) mm.
 std::string textObjects(const std::vector<std::pair<double, std::string>>& lines, int& nextId, double x, double size) {
     std::string out;
     for (const auto& [y, text] : lines) {
         out += "<ofd:TextObject ID=\"" + std::to_string(nextId++) + "\" Boundary=\"" + std::to_string(x) + " " +
                std::to_string(y) + " 260 " + std::to_string(size * 1.4) + "\" Font=\"1\" Size=\"" + std::to_string(size) +
-               "\"><ofd:TextCode X=\"0\" Y=\"" + std::to_string(size) + "\">" + esc(text) + "</ofd:TextCode></ofd:TextObject>";
+               "\"><ofd:TextCode X=\"0\" Y=\"" + std::to_string(size) + "\">" + text::escapeMarkup(text) + "</ofd:TextCode></ofd:TextObject>";
     }
     return out;
 }
@@ -51,8 +51,8 @@ std::string ofdLicenceFile(const security::ELicence& l, const std::map<std::stri
 
     ofd::OfdFiles files;
     files["OFD.xml"] = std::string(kHead) + "<ofd:OFD " + kNs +
-                       " Version=\"1.0\" DocType=\"OFD\"><ofd:DocBody><ofd:DocInfo><ofd:DocID>" + esc(l.identifier) +
-                       "</ofd:DocID><ofd:Title>" + esc(l.name) +
+                       " Version=\"1.0\" DocType=\"OFD\"><ofd:DocBody><ofd:DocInfo><ofd:DocID>" + text::escapeMarkup(l.identifier) +
+                       "</ofd:DocID><ofd:Title>" + text::escapeMarkup(l.name) +
                        "</ofd:Title><ofd:Creator>licence-gateway govsim</ofd:Creator></ofd:DocInfo>"
                        "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>";
     files["Doc_0/Document.xml"] = std::string(kHead) + "<ofd:Document " + kNs +
@@ -77,8 +77,8 @@ std::string ofdLicenceFile(const security::ELicence& l, const std::map<std::stri
 
     if (faults.tamperedPage) {
         auto& page = files.at("Doc_0/Pages/Page_0/Content.xml");
-        const auto at = page.find(esc(l.holder));
-        if (at != std::string::npos) page.replace(at, esc(l.holder).size(), "篡改后的名称");
+        const auto at = page.find(text::escapeMarkup(l.holder));
+        if (at != std::string::npos) page.replace(at, text::escapeMarkup(l.holder).size(), "篡改后的名称");
     }
     if (faults.brokenSeal) {
         auto& value = files.at("Doc_0/Signs/Sign_0/SignedValue.dat");
