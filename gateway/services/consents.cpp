@@ -412,9 +412,13 @@ asio::awaitable<std::optional<ConsentFailure>> ConsentService::rejectUnverified(
         }
         if (verdict.ok && l.fileContentType == "application/ofd") {
             // The file itself is the legal document: its seals, and that it says what the record says.
+            // Verification and the report's encoding are CPU work: on the pool, as the decryption is.
             std::optional<ofd::LicenceFileCheck> checked;
-            std::function<void()> check = [this, &l, &checked] {
-                if (d_.ofdTrust) checked = ofd::checkOfdLicence(l, *d_.ofdTrust, d_.services.nowMs() / 1000);
+            SealKept kept;
+            std::function<void()> check = [this, &l, &checked, &kept] {
+                if (!d_.ofdTrust) return;
+                checked = ofd::checkOfdLicence(l, *d_.ofdTrust, d_.services.nowMs() / 1000);
+                if (checked->ok) kept = SealKept{ofd::sealSummary(checked->report), ofd::sealReportJson(checked->report)};
             };
             co_await d_.services.blocking.run(std::move(check));
             if (!checked || !checked->ok) {
@@ -424,8 +428,7 @@ asio::awaitable<std::optional<ConsentFailure>> ConsentService::rejectUnverified(
                                          : "licence " + l.number +
                                                ": an OFD file, and no seal trust anchor is configured (govdata.ofd_trust_anchors)";
             } else {
-                seals[static_cast<std::size_t>(&l - licences.data())] =
-                    SealKept{ofd::sealSummary(checked->report), ofd::sealReportJson(checked->report)};
+                seals[static_cast<std::size_t>(&l - licences.data())] = std::move(kept);
             }
         }
         if (verdict.ok) continue;
