@@ -331,6 +331,25 @@ bool PostgresStore::purgeDocument(const std::string& id, Millis now) {
 }
 
 // ---- audit --------------------------------------------------------------------------------------
+namespace {
+// The chain's next link, inside the caller's transaction, which holds kLockAudit.
+AuditEvent appendLink(pg::Conn& c, AuditEvent e, const AuditHasher& hasher) {
+    auto head = c.exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+    if (head.rows()) {
+        e.seq = head.i64(0, 0) + 1;
+        e.prevHash = head.text(0, 1);
+    } else {
+        e.seq = 1;
+        e.prevHash = std::string(64, '0');
+    }
+    e.hash = hasher(e);
+    c.exec(std::string("INSERT INTO audit_events (") + kAuditCols + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+           {e.seq, e.at, e.actor, e.role, e.action, e.target, e.applicationId, e.subject, e.outcome, e.requestId,
+            e.detailJson, e.alert ? 1 : 0, e.prevHash, e.hash});
+    return e;
+}
+}  // namespace
+
 AuditEvent PostgresStore::appendAudit(AuditEvent e, const AuditHasher& hasher) {
     return *appendAuditWith(std::move(e), hasher, [](AuditEvent&) { return true; });
 }
@@ -354,24 +373,56 @@ std::optional<AuditEvent> PostgresStore::appendAuditWith(AuditEvent e, const Aud
         if (!action(e)) return std::nullopt;  // rolled back
     }
     try {
-        auto head = c->exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
-        if (head.rows()) {
-            e.seq = head.i64(0, 0) + 1;
-            e.prevHash = head.text(0, 1);
-        } else {
-            e.seq = 1;
-            e.prevHash = std::string(64, '0');
-        }
-        e.hash = hasher(e);
-        c->exec(std::string("INSERT INTO audit_events (") + kAuditCols +
-                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
-                {e.seq, e.at, e.actor, e.role, e.action, e.target, e.applicationId, e.subject, e.outcome, e.requestId,
-                 e.detailJson, e.alert ? 1 : 0, e.prevHash, e.hash});
+        e = appendLink(*c, std::move(e), hasher);
         tx->commit();
     } catch (const std::exception& ex) {
         throw adapters::AuditUnavailable(std::string("the audit event cannot be written: ") + ex.what());
     }
     return e;
+}
+
+void PostgresStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
+    auto failAll = [&](const std::string& why, bool onlyStored) {
+        for (auto* a : group) {
+            if (onlyStored && !a->result) continue;
+            a->result.reset();
+            a->error = std::make_exception_ptr(adapters::AuditUnavailable(why));  // one object per caller
+        }
+    };
+    try {
+        // One connection, one transaction holding the audit lock once, one commit for the group.
+        auto c = pool_->acquire();
+        Tx tx(*c);
+        try {
+            c->exec(kLockAudit);
+        } catch (const std::exception& ex) {
+            failAll(std::string("the audit log cannot be locked for writing: ") + ex.what(), false);
+            return;
+        }
+        for (auto* a : group) {
+            try {
+                pg::Pool::Binding bound(*c);
+                Tx entry(*c);  // a savepoint: rolled back alone when its action declines or throws
+                if (!a->action(a->event)) continue;
+                try {
+                    a->result = appendLink(*c, std::move(a->event), a->hasher);
+                } catch (const std::exception& ex) {
+                    throw adapters::AuditUnavailable(std::string("the audit event cannot be written: ") + ex.what());
+                }
+                entry.commit();
+            } catch (...) {
+                a->result.reset();
+                a->error = std::current_exception();
+            }
+        }
+        try {
+            tx.commit();
+        } catch (const std::exception& ex) {
+            failAll(std::string("the audited actions and their events cannot be committed: ") + ex.what(), true);
+        }
+    } catch (const std::exception& ex) {  // no connection, or BEGIN refused
+        failAll(std::string("the audit log cannot be opened for writing: ") + ex.what(), false);
+    }
 }
 
 std::vector<AuditEvent> PostgresStore::auditEvents(const AuditFilter& f) {

@@ -72,6 +72,7 @@ public:
     AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) override;
     std::optional<AuditEvent> appendAuditWith(AuditEvent event, const AuditHasher& hasher,
                                               const AuditedAction& action) override;
+    void appendAuditGroup(const std::vector<AuditAppend*>& group) override;
     std::vector<AuditEvent> auditEvents(const AuditFilter& filter) override;
     std::vector<AuditEvent> auditRange(std::int64_t fromSeq, std::int64_t toSeq) override;
     std::optional<AuditEvent> auditHead() override;

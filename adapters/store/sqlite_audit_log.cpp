@@ -2,6 +2,9 @@
 // they record), its queries and its checkpoints. A file of its own beside sqlite_store.cpp.
 #include "adapters/store/sqlite_store.hpp"
 
+#include <exception>
+#include <optional>
+
 #include "adapters/store/impl/rows.hpp"
 #include "adapters/store/impl/sqlite_util.hpp"
 #include "adapters/transient_error.hpp"
@@ -59,6 +62,41 @@ std::optional<AuditEvent> SqliteStore::appendAuditWith(AuditEvent e, const Audit
         throw adapters::AuditUnavailable(std::string("the audited action and its event cannot be committed: ") + ex.what());
     }
     return e;
+}
+
+void SqliteStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
+    auto failAll = [&](const std::string& why, bool onlyStored) {
+        for (auto* a : group) {
+            if (onlyStored && !a->result) continue;
+            a->result.reset();
+            a->error = std::make_exception_ptr(adapters::AuditUnavailable(why));  // one object per caller
+        }
+    };
+    std::lock_guard lock(mutex_);
+    std::optional<Tx> tx;
+    try {
+        tx.emplace(db_);
+    } catch (const std::exception& ex) {
+        failAll(std::string("the audit log cannot be opened for writing: ") + ex.what(), false);
+        return;
+    }
+    for (auto* a : group) {
+        try {
+            Tx entry(db_);  // a savepoint: rolled back alone when its action declines or throws
+            if (!a->action(a->event)) continue;
+            a->result = appendLink(db_, std::move(a->event), a->hasher);
+            entry.commit();
+        } catch (...) {
+            a->result.reset();
+            a->error = std::current_exception();
+        }
+    }
+    try {
+        tx->commit();
+    } catch (const std::exception& ex) {
+        // Nothing of the group is stored: the entries that would have been get the error too.
+        failAll(std::string("the audited actions and their events cannot be committed: ") + ex.what(), true);
+    }
 }
 
 std::vector<AuditEvent> SqliteStore::auditEvents(const AuditFilter& f) {

@@ -16,7 +16,8 @@ struct SqliteOptions {
 
 /// SQLite implementation: WAL, a busy timeout, migrations applied in the constructor (call it off
 /// the I/O threads). One connection guarded by a mutex; writes use BEGIN IMMEDIATE so that even two
-/// processes sharing the file stay correct.
+/// processes sharing the file stay correct. appendAuditGroup commits a group of audited writes in
+/// one transaction and one fsync (`synchronous=FULL`), each in a savepoint of its own.
 class SqliteStore final : public Store {
 public:
     /// Opens or creates the database and migrates it. Throws std::runtime_error naming the file.
@@ -56,6 +57,7 @@ public:
     AuditEvent appendAudit(AuditEvent event, const AuditHasher& hasher) override;
     std::optional<AuditEvent> appendAuditWith(AuditEvent event, const AuditHasher& hasher,
                                               const AuditedAction& action) override;
+    void appendAuditGroup(const std::vector<AuditAppend*>& group) override;
     std::vector<AuditEvent> auditEvents(const AuditFilter& filter) override;
     std::vector<AuditEvent> auditRange(std::int64_t fromSeq, std::int64_t toSeq) override;
     std::optional<AuditEvent> auditHead() override;

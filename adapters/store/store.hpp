@@ -4,6 +4,7 @@
 // changing any caller. Calls block: run them on the blocking pool, never on an I/O thread.
 // Implementations are thread-safe. Times are Unix milliseconds (UTC).
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -272,6 +273,16 @@ public:
 /// What an audited store operation does inside the event's transaction (see appendAuditWith).
 using AuditedAction = std::function<bool(AuditEvent& event)>;
 
+/// One append of a group (AuditLog::appendAuditGroup): the event, its hasher and its action in;
+/// out, what appendAuditWith would have returned (`result`) or thrown (`error`).
+struct AuditAppend {
+    AuditEvent event;
+    AuditHasher hasher;
+    AuditedAction action;
+    std::optional<AuditEvent> result;
+    std::exception_ptr error;
+};
+
 class AuditLog {
 public:
     virtual ~AuditLog() = default;
@@ -285,6 +296,21 @@ public:
     /// what `action` throws passes through, nothing committed.
     virtual std::optional<AuditEvent> appendAuditWith(AuditEvent event, const AuditHasher& hasher,
                                                       const AuditedAction& action) = 0;
+    /// Appends each entry of `group` in order as appendAuditWith would, one after the other, and
+    /// never throws: each entry's outcome is in its result or error. A store may commit the group
+    /// together (SQLite: one transaction, one fsync, a savepoint per entry), so that appends waiting
+    /// on one disk flush share the next; an entry's action still commits with its event or not at
+    /// all, and a failing entry leaves the others' work. This default commits them one by one.
+    virtual void appendAuditGroup(const std::vector<AuditAppend*>& group) {
+        for (auto* a : group) {
+            try {
+                a->result = appendAuditWith(std::move(a->event), a->hasher, a->action);
+            } catch (...) {
+                a->result.reset();
+                a->error = std::current_exception();
+            }
+        }
+    }
     /// Newest first, filtered, paged by beforeSeq.
     virtual std::vector<AuditEvent> auditEvents(const AuditFilter& filter) = 0;
     /// Oldest first, seq in [fromSeq, toSeq], for verification and export.

@@ -5,8 +5,10 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "adapters/store/store.hpp"
 #include "security/audit_chain.hpp"
@@ -54,7 +56,11 @@ public:
     /// Throws adapters::AuditUnavailable (503 audit_unavailable) when the event cannot be written.
     boost::asio::awaitable<store::AuditEvent> record(store::AuditEvent event);
     /// The store operation `action` and its event in one transaction, on the blocking pool: both
-    /// commit or neither (store::AuditLog::appendAuditWith). nullopt when the action found nothing
+    /// commit or neither (store::AuditLog::appendAuditWith). Group commit: the records that arrive
+    /// while one group is being written wait in a queue, and the first of them writes them all as
+    /// the next group (store::AuditLog::appendAuditGroup: one transaction and one disk flush on
+    /// SQLite), each entry in a savepoint of its own; a caller resumes once its group is durable.
+    /// One pool thread writes at a time, whatever the number of callers. nullopt when the action found nothing
     /// to do (returned false). The action may complete the event (outcome, detail, application,
     /// subject as the raw code: it is referenced after the action). Throws adapters::AuditUnavailable when the event cannot be written:
     /// the action did not happen either.
@@ -80,6 +86,12 @@ public:
     std::string subjectReference(std::string_view code) const;
 
 private:
+    struct Pending;
+    /// Queues `p`; true when no group is being written, so that this caller writes the next one.
+    bool enqueue(const std::shared_ptr<Pending>& p);
+    /// Writes the queue's oldest entries as one group (on the pool), wakes their callers, and hands
+    /// the writing of the next group to the oldest caller still waiting, if any.
+    void writeGroup();
     store::AuditLog& store_;
     BlockingPool& blocking_;
     Metrics& metrics_;
@@ -92,6 +104,9 @@ private:
     std::atomic<std::int64_t> highestSeq_{0};
     std::string subjectKey_;
     std::shared_ptr<const Clock> clock_;
+    std::mutex queueMutex_;
+    std::vector<std::shared_ptr<Pending>> queue_;  ///< guarded by queueMutex_, oldest first
+    bool writing_ = false;                          ///< guarded by queueMutex_: a group is being written
 };
 
 }  // namespace lgw::gateway

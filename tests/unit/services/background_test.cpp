@@ -3,7 +3,14 @@
 // is called directly (tick()), so the test moves time instead of waiting for a timer.
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
 
 #include "gateway/services/packages.hpp"
 #include "gateway/services/push_worker.hpp"
@@ -23,6 +30,7 @@ using adapters::marketing::Delivery;
 using adapters::marketing::DeliveryOutcome;
 using testing::runCoroutine;
 using namespace std::chrono_literals;
+namespace asio = boost::asio;
 
 const Actor kDesk{"desk-a", "front_desk", "req-1"};
 
@@ -202,6 +210,128 @@ TEST(Auditor, SignsACheckpointEveryNEventsStampedByTheClock) {
     auto events = h.store.auditRange(1, 7);
     ASSERT_EQ(events.size(), 7u);
     EXPECT_EQ(events[6].at, testing::ServiceHarness::kStartMs + 6000);
+}
+
+// The store under an Auditor, seen from the outside: the groups it is asked to write. The first
+// group is held until `release` is set, so that the records arriving meanwhile queue behind it.
+class GroupRecordingLog final : public store::AuditLog {
+public:
+    explicit GroupRecordingLog(store::AuditLog& inner) : inner_(inner) {}
+    std::atomic<bool> release{false};
+    std::mutex m;
+    std::vector<std::size_t> groups;  ///< guarded by m
+
+    void appendAuditGroup(const std::vector<store::AuditAppend*>& group) override {
+        bool first = false;
+        {
+            std::lock_guard lock(m);
+            first = groups.empty();
+            groups.push_back(group.size());
+        }
+        while (first && !release) std::this_thread::sleep_for(1ms);
+        inner_.appendAuditGroup(group);
+    }
+    store::AuditEvent appendAudit(store::AuditEvent e, const store::AuditHasher& h) override { return inner_.appendAudit(std::move(e), h); }
+    std::optional<store::AuditEvent> appendAuditWith(store::AuditEvent e, const store::AuditHasher& h,
+                                                     const store::AuditedAction& a) override {
+        return inner_.appendAuditWith(std::move(e), h, a);
+    }
+    std::vector<store::AuditEvent> auditEvents(const store::AuditFilter& f) override { return inner_.auditEvents(f); }
+    std::vector<store::AuditEvent> auditRange(std::int64_t a, std::int64_t b) override { return inner_.auditRange(a, b); }
+    std::optional<store::AuditEvent> auditHead() override { return inner_.auditHead(); }
+    void insertCheckpoint(const store::AuditCheckpoint& cp) override { inner_.insertCheckpoint(cp); }
+    bool setCheckpointTimestamp(const store::AuditCheckpoint& cp, const std::string& t) override {
+        return inner_.setCheckpointTimestamp(cp, t);
+    }
+    std::vector<store::AuditCheckpoint> checkpoints() override { return inner_.checkpoints(); }
+
+private:
+    store::AuditLog& inner_;
+};
+
+struct RecordOutcome {
+    std::optional<store::AuditEvent> stored;
+    std::string error;
+};
+
+asio::awaitable<void> recordOne(Auditor* auditor, store::AuditEvent event, int kind, RecordOutcome* out, int* finished) {
+    try {
+        store::AuditedAction action = [kind](store::AuditEvent&) -> bool {
+            if (kind == 1) throw std::invalid_argument("this record's own failure");
+            return kind != 2;  // 2: nothing to record
+        };
+        auto recording = auditor->recordWith(std::move(event), std::move(action));
+        out->stored = co_await std::move(recording);
+    } catch (const std::invalid_argument& e) {
+        out->error = e.what();
+    }
+    ++*finished;
+}
+
+// Issue 21's group commit: the records that arrive while a group is being written go into the next
+// group together, each keeps its own outcome, and every caller is answered.
+TEST(Auditor, RecordsArrivingDuringAWriteAreWrittenAsTheNextGroup) {
+    testing::ServiceHarness h;
+    BlockingPool pool(4);
+    GroupRecordingLog log(h.store);
+    Auditor auditor(log, pool, h.metrics, h.clock);
+    asio::io_context io;
+    constexpr int kRecords = 21;
+    std::vector<RecordOutcome> outcomes(kRecords);
+    int finished = 0;
+    auto spawn = [&](int i) {
+        store::AuditEvent e;
+        e.actor = "desk-" + std::to_string(i);
+        e.action = "application.read";
+        e.outcome = "allowed";
+        // Of the 20 queued behind the first, every 5th throws and every 7th has nothing to record.
+        const int kind = i == 0 ? 0 : i % 5 == 0 ? 1 : i % 7 == 0 ? 2 : 0;
+        asio::co_spawn(io, recordOne(&auditor, std::move(e), kind, &outcomes[static_cast<std::size_t>(i)], &finished),
+                       asio::detached);
+    };
+    // The first record alone, until its group is in the store (and held there)...
+    spawn(0);
+    const auto giveUp = std::chrono::steady_clock::now() + 10s;
+    for (bool queued = false; !queued;) {
+        io.poll();
+        std::lock_guard lock(log.m);
+        queued = !log.groups.empty();
+        if (!queued && std::chrono::steady_clock::now() > giveUp) {
+            log.release = true;
+            FAIL() << "the Auditor never wrote a group (records written one by one?)";
+        }
+    }
+    // ...then 20 more, which queue behind it while it is written.
+    for (int i = 1; i < kRecords; ++i) spawn(i);
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(50ms);
+        log.release = true;
+    });
+    io.run();
+    releaser.join();
+    EXPECT_EQ(finished, kRecords);
+    {
+        std::lock_guard lock(log.m);
+        EXPECT_EQ(log.groups, (std::vector<std::size_t>{1, 20}));
+    }
+    int stored = 0;
+    for (int i = 0; i < kRecords; ++i) {
+        const auto& o = outcomes[static_cast<std::size_t>(i)];
+        if (i > 0 && i % 5 == 0) {
+            EXPECT_EQ(o.error, "this record's own failure") << i;
+            EXPECT_FALSE(o.stored) << i;
+        } else if (i > 0 && i % 7 == 0) {
+            EXPECT_FALSE(o.stored) << i;
+            EXPECT_TRUE(o.error.empty()) << i;
+        } else {
+            ASSERT_TRUE(o.stored) << i;
+            EXPECT_EQ(o.stored->actor, "desk-" + std::to_string(i));
+            ++stored;
+        }
+    }
+    EXPECT_EQ(stored, 21 - 4 - 2);  // 5, 10, 15, 20 threw; 7, 14 had nothing
+    EXPECT_EQ(h.store.auditHead()->seq, stored);
+    EXPECT_EQ(auditor.highestSeq(), stored);
 }
 
 }  // namespace

@@ -342,6 +342,118 @@ TEST_P(StoreContract, AuditChainIsGapFreeUnderConcurrency) {
     EXPECT_EQ(s().auditHead()->seq, 100);
 }
 
+// Audited actions committed as groups (appendAuditGroup, the Auditor's path), from several
+// threads at once, beside single appends: each entry gets its own outcome — a declined action
+// records nothing, a throwing one rolls back only itself and gets its own exception, the others
+// commit with their events, one of them appending a second event from inside its action — and
+// the chain stays whole.
+TEST_P(StoreContract, GroupedAuditedActionsKeepTheirOwnOutcomes) {
+    constexpr int kThreads = 6, kGroups = 10, kEach = 4;  // kind = entry index: declines, throws, writes, writes twice
+    std::atomic<int> wrong{0};
+    auto entry = [&](const std::string& id, int kind) {
+        auto a = std::make_unique<AuditAppend>();
+        a->event.actor = "desk";
+        a->event.action = "application.write";
+        a->event.target = id;
+        a->event.outcome = "allowed";
+        a->hasher = &StoreContract::hasher;
+        a->action = [this, id, kind](AuditEvent& ev) -> bool {
+            if (kind == 0) return false;
+            Application app{id, "high_voltage", "合成示例", "13800001111", ev.actor, 1, 1};
+            if (!s().insertApplication(app)) return false;
+            if (kind == 1) throw std::invalid_argument("the action's own failure " + id);
+            if (kind == 3) {
+                AuditEvent inner = ev;
+                inner.action = "application.note";
+                s().appendAudit(inner, &StoreContract::hasher);
+            }
+            return true;
+        };
+        return a;
+    };
+    auto idOf = [](int t, int g, int k) { return "YK-G" + std::to_string(t) + "-" + std::to_string(g) + "-" + std::to_string(k); };
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int g = 0; g < kGroups; ++g) {
+                std::vector<std::unique_ptr<AuditAppend>> owned;
+                std::vector<AuditAppend*> group;
+                for (int k = 0; k < kEach; ++k) {
+                    owned.push_back(entry(idOf(t, g, k), k));
+                    group.push_back(owned.back().get());
+                }
+                s().appendAuditGroup(group);
+                for (int k = 0; k < kEach; ++k) {
+                    const auto& a = *group[static_cast<std::size_t>(k)];
+                    const bool ok = k == 0   ? !a.result && !a.error
+                                    : k == 1 ? !a.result && a.error
+                                             : a.result && !a.error && a.result->target == idOf(t, g, k);
+                    if (!ok) ++wrong;
+                    if (k == 1 && a.error) {
+                        try {
+                            std::rethrow_exception(a.error);
+                        } catch (const std::invalid_argument& ex) {
+                            if (std::string(ex.what()) != "the action's own failure " + idOf(t, g, k)) ++wrong;
+                        } catch (...) {
+                            ++wrong;
+                        }
+                    }
+                }
+                // A single append between the groups.
+                AuditEvent single;
+                single.action = "document.read";
+                single.outcome = "allowed";
+                s().appendAudit(single, &StoreContract::hasher);
+            }
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(wrong.load(), 0);
+    for (int t = 0; t < kThreads; ++t)
+        for (int g = 0; g < kGroups; ++g)
+            for (int k = 0; k < kEach; ++k) EXPECT_EQ(s().application(idOf(t, g, k)).has_value(), k >= 2) << idOf(t, g, k);
+    // Per group: one event for the write, two for the write that appended a second; one single.
+    auto all = s().auditRange(1, 100000);
+    ASSERT_EQ(all.size(), static_cast<std::size_t>(kThreads * kGroups * 4));
+    std::string prev(64, '0');
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
+        EXPECT_EQ(all[i].prevHash, prev);
+        EXPECT_EQ(all[i].hash, hasher(all[i]));
+        prev = all[i].hash;
+    }
+}
+
+// A group whose event cannot be written (the hasher fails for one entry) loses that entry only.
+TEST_P(StoreContract, AGroupEntryWhoseEventFailsLeavesTheOthers) {
+    std::vector<std::unique_ptr<AuditAppend>> owned;
+    std::vector<AuditAppend*> group;
+    for (int k = 0; k < 3; ++k) {
+        auto a = std::make_unique<AuditAppend>();
+        const std::string id = "YK-H" + std::to_string(k);
+        a->event.action = "application.write";
+        a->event.target = id;
+        a->event.outcome = "allowed";
+        if (k == 1) a->hasher = [](const AuditEvent&) -> std::string { throw std::runtime_error("audit disk full"); };
+        else a->hasher = &StoreContract::hasher;
+        a->action = [this, id](AuditEvent&) {
+            return s().insertApplication({id, "high_voltage", "合成示例", "13800001111", "desk", 1, 1});
+        };
+        group.push_back(a.get());
+        owned.push_back(std::move(a));
+    }
+    s().appendAuditGroup(group);
+    ASSERT_TRUE(group[0]->result);
+    EXPECT_FALSE(group[1]->result);
+    ASSERT_TRUE(group[1]->error);
+    EXPECT_THROW(std::rethrow_exception(group[1]->error), adapters::AuditUnavailable);
+    ASSERT_TRUE(group[2]->result);
+    EXPECT_TRUE(s().application("YK-H0"));
+    EXPECT_FALSE(s().application("YK-H1"));
+    EXPECT_TRUE(s().application("YK-H2"));
+    EXPECT_EQ(group[2]->result->seq, 2);
+    EXPECT_EQ(group[2]->result->prevHash, group[0]->result->hash);
+}
+
 TEST_P(StoreContract, AuditQueriesFilterAndPage) {
     for (int i = 0; i < 30; ++i) {
         AuditEvent e;
