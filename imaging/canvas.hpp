@@ -31,13 +31,29 @@ public:
     std::unique_ptr<Impl> impl;
 };
 
+/// A line of text rendered once — each glyph's coverage bitmap and where it sits relative to the
+/// pen's start — to be drawn many times (the watermark's tiles) without FreeType again.
+struct TextRun {
+    struct Glyph {
+        int left = 0, top = 0;  ///< bitmap origin relative to the start of the baseline (y down)
+        int width = 0, rows = 0;
+        std::vector<std::uint8_t> coverage;  ///< rows x width, 0..255
+    };
+    std::vector<Glyph> glyphs;
+    int advance = 0;  ///< pixels from the start to the end of the run along its direction
+};
+
+/// Renders `utf8` at `pixelSize`, turned by `angleDegrees` (counter-clockwise).
+TextRun renderText(Font& font, std::string_view utf8, int pixelSize, double angleDegrees = 0);
+
 class Canvas {
 public:
     Canvas(int width, int height, Rgb background);
     /// Pages beyond this are refused before decoding: A3 at 600 DPI is 70 million pixels.
     static constexpr std::int64_t kMaxPixels = 80'000'000;
     /// Decodes PNG, JPEG or TIFF (any depth) into RGB; nullopt for anything else, corrupt data or a
-    /// page over kMaxPixels.
+    /// page over kMaxPixels. The PNGs of 8 bits per sample go through libdeflate (png_codec.hpp),
+    /// the rest through Leptonica.
     static std::optional<Canvas> decode(std::string_view bytes);
     int width() const { return width_; }
     int height() const { return height_; }
@@ -48,10 +64,14 @@ public:
     int drawText(Font& font, int x, int y, std::string_view utf8, int pixelSize, Rgb color, std::uint8_t alpha = 255,
                  double angleDegrees = 0);
     int textWidth(Font& font, std::string_view utf8, int pixelSize);
+    /// Draws a rendered run with the start of its baseline at (x, y): the same pixels as drawText
+    /// with the same text, size and angle.
+    void drawRun(const TextRun& run, int x, int y, Rgb color, std::uint8_t alpha = 255);
 
     /// Resampled to the given size through Leptonica (area mapping when shrinking).
     Canvas scaled(int width, int height) const;
 
+    /// 8-bit RGB, Up-filtered, libdeflate's fastest level (png_codec.hpp).
     std::string encodePng() const;
     std::string encodeJpeg(int quality) const;
 
@@ -62,6 +82,9 @@ public:
     static ::Pix* toPix(const Canvas& c);
 
 private:
+    struct Adopt {};  // the pixels are taken as they are (a decoder's output)
+    Canvas(Adopt, int width, int height, std::vector<std::uint8_t> rgb)
+        : width_(width), height_(height), rgb_(std::move(rgb)) {}
     static std::optional<Canvas> fromPix(::Pix* pix);
     void blend(int x, int y, Rgb c, unsigned coverage);
     int width_, height_;

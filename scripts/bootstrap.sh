@@ -12,8 +12,9 @@ PACKAGES=(
   libpq-dev
   # PostgreSQL server: the tests start a throwaway cluster (scripts/pg_test_cluster.sh)
   postgresql
-  # imaging: licence images, watermarks (FreeType + a CJK font), PNG/JPEG/TIFF via Leptonica
-  libfreetype-dev libleptonica-dev libpng-dev fonts-wqy-microhei
+  # imaging: licence images, watermarks (FreeType + a CJK font), JPEG/TIFF and unusual PNGs via
+  # Leptonica; the 8-bit PNGs of copies and pushes coded with libdeflate (imaging/png_codec.cpp)
+  libfreetype-dev libleptonica-dev libdeflate-dev fonts-wqy-microhei
   # the counter's checklist QR code (libqrencode); zbarimg reads it back in the tests
   libqrencode-dev zbar-tools
   # e-licence files: OFD packages are ZIP (libzip) of XML (pugixml)
@@ -22,8 +23,10 @@ PACKAGES=(
   fonts-wqy-zenhei fonts-arphic-uming
   # OCR of front-desk scans: Tesseract 5 with simplified Chinese (LSTM) and orientation data
   libtesseract-dev tesseract-ocr tesseract-ocr-chi-sim
-  # tests and benchmarks; chromium runs the console's browser tests (tests/e2e)
-  libgtest-dev libgmock-dev libbenchmark-dev wrk openssl chromium
+  # tests and benchmarks; chromium runs the console's browser tests (tests/e2e); nginx is the HTTP
+  # benchmark's peer (bench/http_bench.sh starts its own on a free port; the package's service is
+  # not started here)
+  libgtest-dev libgmock-dev libbenchmark-dev wrk openssl chromium nginx
 )
 
 missing=()
@@ -46,7 +49,14 @@ if ((${#missing[@]} > 0)); then
   echo "bootstrap: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
+  # No service a package brings (nginx) is started on this machine: Debian's policy-rc.d hook,
+  # in place only while installing when the machine has none of its own.
+  guard=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [[ -n "$guard" ]]; then rm -f /usr/sbin/policy-rc.d; fi
   echo "bootstrap: done" >&2
 fi
 
