@@ -184,6 +184,7 @@ int main(int argc, char** argv) {
     std::printf("%-46s %10.1f\n", "delivered through the outbox (packages/s)", ours);
     std::printf("%-46s %10.1f\n", "same bodies POSTed directly (packages/s)", floorRate);
     std::printf("%-46s %10.2f\n", "ratio", ours / floorRate);
+    std::printf("ratio push_vs_direct %.2f\n", ours / floorRate);
     std::printf("push -> delivered over %zu single pushes: p50 %.1f ms, p99 %.1f ms\n", latencies.size(),
                 percentile(latencies, 0.5), percentile(latencies, 0.99));
     app.requestShutdown();
