@@ -11,7 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -20,10 +20,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "gateway/http/impl/request_reader.hpp"
 #include "gateway/http/logging.hpp"
@@ -103,7 +105,17 @@ std::string peerCommonName(SSL* ssl) {
 
 struct Server::Impl {
     Impl(const config::ServerConfig& c, Dispatcher& d)
-        : cfg(c), dispatcher(d), sslCtx(ssl::context::tls_server), ioc(c.ioThreads), acceptor(ioc) {}
+        : cfg(c), dispatcher(d), sslCtx(ssl::context::tls_server), ioc(1), acceptor(ioc) {
+        // One io_context per I/O thread, each run by its thread alone, connections dealt round
+        // the threads as they are accepted: no strand per connection and no thread woken for
+        // another's socket (one shared io_context on two threads served fewer requests than one
+        // thread alone: bench/http_bench.sh). `ioc` is the first of them and also runs the
+        // acceptor, the signals and what the application schedules on executor().
+        for (int i = 1; i < c.ioThreads; ++i) {
+            workers.push_back(std::make_unique<asio::io_context>(1));
+            keepRunning.push_back(asio::make_work_guard(*workers.back()));
+        }
+    }
 
     // Declared before ioc on purpose: connection coroutines still suspended when the server stops
     // are destroyed with the io_context, and their guards touch these counters.
@@ -118,7 +130,20 @@ struct Server::Impl {
     bool tlsOn = false;
     ssl::context sslCtx;
     asio::io_context ioc;
+    std::vector<std::unique_ptr<asio::io_context>> workers;  ///< the other I/O threads' contexts
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keepRunning;
+    std::size_t nextContext = 0;  ///< round robin over ioc and workers; the accept loop's alone
     tcp::acceptor acceptor;
+
+    asio::io_context& contextForNextConnection() {
+        const std::size_t n = workers.size() + 1, i = nextContext++ % n;
+        return i == 0 ? ioc : *workers[i - 1];
+    }
+    void stopAll() {
+        for (auto& g : keepRunning) g.reset();
+        for (auto& w : workers) w->stop();
+        ioc.stop();
+    }
 
     void setupTls();
     void bind();
@@ -199,7 +224,7 @@ struct Server::Impl {
         acceptor.close(ec);
         asio::co_spawn(ioc, drainAndStop(), [this](std::exception_ptr e) {
             if (e) log->error("shutdown coroutine failed");
-            ioc.stop();
+            stopAll();
         });
     }
 };
@@ -249,7 +274,7 @@ void Server::Impl::bind() {
 
 awaitable<void> Server::Impl::acceptLoop() {
     while (!stopping) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+        auto [ec, socket] = co_await acceptor.async_accept(contextForNextConnection(), kTuple);
         if (ec) {
             if (stopping || ec == asio::error::operation_aborted) break;
             log->warn("accept failed: {}", ec.message());
@@ -616,10 +641,10 @@ void Server::run(bool handleSignals) {
     // An exception that escapes a completion handler (a library's bug, or an input it throws on)
     // unwinds out of run(): that connection's coroutine is destroyed with its handler, the thread
     // logs and goes back to serving. The process never terminates on one request.
-    auto serve = [&im] {
+    auto serveContext = [&im](asio::io_context& ctx) {
         for (;;) {
             try {
-                im.ioc.run();
+                ctx.run();
                 return;
             } catch (const std::exception& e) {
                 im.log->error("an I/O handler threw; its connection is dropped, serving goes on: {}", e.what());
@@ -629,8 +654,10 @@ void Server::run(bool handleSignals) {
         }
     };
     std::vector<std::thread> threads;
-    for (int i = 1; i < im.cfg.ioThreads; ++i) threads.emplace_back(serve);
-    serve();
+    for (auto& w : im.workers) threads.emplace_back([&serveContext, ctx = w.get()] { serveContext(*ctx); });
+    serveContext(im.ioc);
+    // The first context has stopped (shutdown, or run() returned): the others stop with it.
+    im.stopAll();
     for (auto& t : threads) t.join();
 }
 
