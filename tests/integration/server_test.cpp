@@ -6,6 +6,12 @@
 
 #include <boost/json/parse.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
 #include <future>
 
@@ -51,6 +57,60 @@ TEST(Server, KeepAliveServesManyRequestsOnOneConnection) {
         EXPECT_EQ(r.status, 200);
         EXPECT_TRUE(r.keepAlive);
     }
+}
+
+// Bytes as the server wrote them, read off a plain socket until `until` appears or it closes.
+std::string exchangeRaw(std::uint16_t port, const std::string& request, const std::string& until) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return {};
+    }
+    (void)!::write(fd, request.data(), request.size());
+    std::string got;
+    char buf[4096];
+    while (got.find(until) == std::string::npos) {
+        const auto n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return got;
+}
+
+// The head is written by the server itself (not Beast's serializer): a HEAD is answered with its
+// head and Content-Length but no body, so the next response on the connection starts right after
+// it; HTTP/1.0 keep-alive is answered as 1.0 expects; one header of each name.
+TEST(Server, HeadIsAnsweredWithoutABodyAndTheConnectionStaysInStep) {
+    TestGateway gw;
+    const std::string got = exchangeRaw(gw.port,
+                                        "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                        "GET /healthz HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n",
+                                        "{\"status\":\"ok\"}");
+    const auto second = got.find("HTTP/1.0 200 OK\r\n");
+    ASSERT_NE(second, std::string::npos) << got;
+    const std::string first = got.substr(0, second);
+    EXPECT_EQ(first.rfind("HTTP/1.1 ", 0), 0u) << first;
+    EXPECT_NE(first.find("\r\nContent-Length: "), std::string::npos) << first;
+    EXPECT_EQ(first.substr(first.size() - 4), "\r\n\r\n") << "a body followed the HEAD's head: " << first;
+    const std::string rest = got.substr(second);
+    EXPECT_NE(rest.find("\r\nConnection: keep-alive\r\n"), std::string::npos) << rest;
+    EXPECT_NE(rest.find("\r\nContent-Length: 15\r\n"), std::string::npos) << rest;
+    auto count = [&rest](const std::string& field) {
+        std::size_t n = 0;
+        for (auto at = rest.find(field); at != std::string::npos; at = rest.find(field, at + 1)) ++n;
+        return n;
+    };
+    EXPECT_EQ(count("\r\nX-Content-Type-Options: "), 1u) << rest;
+    EXPECT_EQ(count("\r\nContent-Type: "), 1u) << rest;
+    EXPECT_EQ(count("\r\nCache-Control: "), 1u) << rest;
 }
 
 TEST(Server, AuthenticatedJsonRoundTrip) {
