@@ -100,7 +100,7 @@ void SqliteStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
 }
 
 std::vector<AuditEvent> SqliteStore::auditEvents(const AuditFilter& f) {
-    std::lock_guard lock(mutex_);
+    Reading r(*this);
     std::string sql = std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE 1=1";
     std::vector<std::pair<int, std::string>> texts;
     std::vector<std::pair<int, std::int64_t>> ints;
@@ -126,7 +126,7 @@ std::vector<AuditEvent> SqliteStore::auditEvents(const AuditFilter& f) {
     integer(" AND seq<?", f.beforeSeq);
     if (f.alertsOnly) sql += " AND alert=1";
     sql += " ORDER BY seq DESC LIMIT " + std::to_string(std::clamp(f.limit, 1, 1000));
-    Stmt s(db_, sql);
+    Stmt s(r.db, sql);
     for (auto& [i, v] : texts) s.bind(i, v);
     for (auto& [i, v] : ints) s.bind(i, v);
     std::vector<AuditEvent> out;
@@ -135,8 +135,8 @@ std::vector<AuditEvent> SqliteStore::auditEvents(const AuditFilter& f) {
 }
 
 std::vector<AuditEvent> SqliteStore::auditRange(std::int64_t fromSeq, std::int64_t toSeq) {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE seq>=? AND seq<=? ORDER BY seq");
+    Reading r(*this);
+    Stmt s(r.db, std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE seq>=? AND seq<=? ORDER BY seq");
     s.bind(1, fromSeq).bind(2, toSeq);
     std::vector<AuditEvent> out;
     while (s.step()) out.push_back(impl::readAudit(s));
@@ -144,8 +144,8 @@ std::vector<AuditEvent> SqliteStore::auditRange(std::int64_t fromSeq, std::int64
 }
 
 std::optional<AuditEvent> SqliteStore::auditHead() {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, std::string("SELECT ") + kAuditCols + " FROM audit_events ORDER BY seq DESC LIMIT 1");
+    Reading r(*this);
+    Stmt s(r.db, std::string("SELECT ") + kAuditCols + " FROM audit_events ORDER BY seq DESC LIMIT 1");
     if (!s.step()) return std::nullopt;
     return impl::readAudit(s);
 }
@@ -168,8 +168,8 @@ bool SqliteStore::setCheckpointTimestamp(const AuditCheckpoint& cp, const std::s
 }
 
 std::vector<AuditCheckpoint> SqliteStore::checkpoints() {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT seq, head_hash, at, signature, timestamp_token FROM audit_checkpoints ORDER BY seq");
+    Reading r(*this);
+    Stmt s(r.db, "SELECT seq, head_hash, at, signature, timestamp_token FROM audit_checkpoints ORDER BY seq");
     std::vector<AuditCheckpoint> out;
     while (s.step()) out.push_back({s.i64(0), s.text(1), s.i64(2), s.text(3), s.text(4)});
     return out;

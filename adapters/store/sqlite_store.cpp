@@ -70,9 +70,23 @@ SqliteStore::SqliteStore(SqliteOptions options) : options_(std::move(options)) {
         db_ = nullptr;
         throw std::runtime_error("SQLite database " + options_.path + ": " + e.what());
     }
+    // The plain reads' connection (see the class comment). Without it — an in-memory database has
+    // nothing a second connection could open — every read takes the writer's.
+    if (options_.path != ":memory:" && options_.path.rfind("file:", 0) != 0) {
+        if (sqlite3_open_v2(options_.path.c_str(), &readDb_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
+            sqlite3_busy_timeout(readDb_, options_.busyTimeoutMs);
+        } else {
+            sqlite3_close(readDb_);
+            readDb_ = nullptr;
+        }
+    }
 }
 
 SqliteStore::~SqliteStore() {
+    if (readDb_) {
+        impl::StmtCache::forget(readDb_);
+        sqlite3_close(readDb_);
+    }
     impl::StmtCache::forget(db_);
     sqlite3_close(db_);
 }
@@ -132,8 +146,8 @@ bool SqliteStore::insertApplication(const Application& a) {
 }
 
 std::optional<Application> SqliteStore::application(const std::string& id) {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT id, customer_category, customer_name, phone, created_by, created_at, updated_at "
+    Reading r(*this);
+    Stmt s(r.db, "SELECT id, customer_category, customer_name, phone, created_by, created_at, updated_at "
                 "FROM applications WHERE id=?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
@@ -153,8 +167,8 @@ void SqliteStore::insertConsent(const Consent& c) {
 }
 
 std::optional<Consent> SqliteStore::consent(const std::string& id) {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=?");
+    Reading r(*this);
+    Stmt s(r.db, std::string("SELECT ") + kConsentCols + " FROM consents WHERE id=?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return impl::readConsent(s);
@@ -278,16 +292,16 @@ void SqliteStore::insertLicenceDocument(const DocumentMeta& doc, const LicenceRe
 }
 
 std::optional<DocumentMeta> SqliteStore::document(const std::string& id) {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, std::string("SELECT ") + kDocCols + " FROM documents WHERE id=?");
+    Reading r(*this);
+    Stmt s(r.db, std::string("SELECT ") + kDocCols + " FROM documents WHERE id=?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return impl::readDoc(s);
 }
 
 std::vector<DocumentMeta> SqliteStore::documentsOf(const std::string& applicationId) {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, std::string("SELECT ") + kDocCols + " FROM documents WHERE application_id=? ORDER BY created_at, id");
+    Reading r(*this);
+    Stmt s(r.db, std::string("SELECT ") + kDocCols + " FROM documents WHERE application_id=? ORDER BY created_at, id");
     s.bind(1, applicationId);
     std::vector<DocumentMeta> out;
     while (s.step()) out.push_back(impl::readDoc(s));
@@ -304,8 +318,8 @@ std::vector<ReviewCandidate> SqliteStore::scansAwaitingReview(int limit) {
 }
 
 std::optional<LicenceRecord> SqliteStore::licence(const std::string& documentId) {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, "SELECT document_id, application_id, identifier, type, number, holder, holder_code, issuer, issued_on, "
+    Reading r(*this);
+    Stmt s(r.db, "SELECT document_id, application_id, identifier, type, number, holder, holder_code, issuer, issued_on, "
                 "valid_from, valid_to, data_json, seal_report FROM licences WHERE document_id=?");
     s.bind(1, documentId);
     if (!s.step()) return std::nullopt;
@@ -387,16 +401,16 @@ void SqliteStore::insertPackage(const Package& p) {
 }
 
 std::optional<Package> SqliteStore::package(const std::string& id) {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, std::string("SELECT ") + kPackageCols + " FROM packages WHERE id=?");
+    Reading r(*this);
+    Stmt s(r.db, std::string("SELECT ") + kPackageCols + " FROM packages WHERE id=?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return impl::readPackage(s);
 }
 
 std::vector<Package> SqliteStore::packagesOf(const std::string& applicationId) {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, std::string("SELECT ") + kPackageCols + " FROM packages "
+    Reading r(*this);
+    Stmt s(r.db, std::string("SELECT ") + kPackageCols + " FROM packages "
                 "WHERE application_id=? ORDER BY created_at DESC, id");
     s.bind(1, applicationId);
     std::vector<Package> out;
@@ -507,8 +521,8 @@ bool SqliteStore::requeueDeadLetter(const std::string& packageId, Millis now) {
 }
 
 std::optional<OutboxEntry> SqliteStore::outboxEntry(const std::string& packageId) {
-    std::lock_guard lock(mutex_);
-    Stmt s(db_, std::string("SELECT ") + kOutboxCols + " FROM outbox WHERE package_id=?");
+    Reading r(*this);
+    Stmt s(r.db, std::string("SELECT ") + kOutboxCols + " FROM outbox WHERE package_id=?");
     s.bind(1, packageId);
     if (!s.step()) return std::nullopt;
     return impl::readOutbox(s);

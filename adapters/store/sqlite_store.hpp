@@ -1,7 +1,9 @@
 #pragma once
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "adapters/store/store.hpp"
 
@@ -18,6 +20,12 @@ struct SqliteOptions {
 /// the I/O threads). One connection guarded by a mutex; writes use BEGIN IMMEDIATE so that even two
 /// processes sharing the file stay correct. appendAuditGroup commits a group of audited writes in
 /// one transaction and one fsync (`synchronous=FULL`), each in a savepoint of its own.
+///
+/// A file database also has a read-only connection for the plain reads (an application, a
+/// document, the audit log's queries): in WAL mode they read the last commit while a write
+/// transaction waits on its fsync, instead of queueing behind it for the writer's lock. A read made
+/// inside a write (an audited action's, on the thread holding the writer) uses the writer's
+/// connection and sees that transaction's own changes.
 class SqliteStore final : public Store {
 public:
     /// Opens or creates the database and migrates it. Throws std::runtime_error naming the file.
@@ -86,11 +94,53 @@ public:
     RateDecision hitRateLimit(const std::string& key, Millis windowMs, int max, Millis now) override;
 
 private:
+    /// The writer's lock, which knows whether the calling thread holds it.
+    class WriterLock {
+    public:
+        void lock() {
+            m_.lock();
+            owner_.store(std::this_thread::get_id());
+            ++depth_;
+        }
+        void unlock() {
+            if (--depth_ == 0) owner_.store(std::thread::id());
+            m_.unlock();
+        }
+        bool heldHere() const { return owner_.load() == std::this_thread::get_id(); }
+
+    private:
+        std::recursive_mutex m_;
+        std::atomic<std::thread::id> owner_{};
+        int depth_ = 0;  ///< guarded by m_
+    };
+    /// A plain read's connection, locked: the read-only one, or the writer's (":memory:", or a
+    /// read inside this thread's write).
+    class Reading;
     void migrate();
     sqlite3* db_ = nullptr;
     /// Recursive: an audited action's store calls run under the lock appendAuditWith holds.
-    std::recursive_mutex mutex_;
+    WriterLock mutex_;
+    sqlite3* readDb_ = nullptr;  ///< read-only, for plain reads; null for ":memory:"
+    std::mutex readMutex_;
     SqliteOptions options_;
+};
+
+class SqliteStore::Reading {
+public:
+    explicit Reading(SqliteStore& s) {
+        if (s.readDb_ && !s.mutex_.heldHere()) {
+            read_ = std::unique_lock(s.readMutex_);
+            db = s.readDb_;
+        } else {
+            write_ = std::unique_lock(s.mutex_);
+            db = s.db_;
+        }
+    }
+    sqlite3* db = nullptr;
+
+private:
+    std::unique_lock<std::mutex> read_;
+    std::unique_lock<WriterLock> write_;
 };
 
 }  // namespace lgw::store

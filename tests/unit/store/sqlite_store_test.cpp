@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <future>
+#include <thread>
 
 #include <unistd.h>
 
@@ -96,3 +98,46 @@ TEST(SqliteStore, WhatTheDatabaseCannotDoNowIsTransientAndWhatItRefusesIsNot) {
     sqlite3_close(b);
     std::filesystem::remove_all(dir);
 }
+
+namespace lgw::store::testing {
+namespace {
+
+// Plain reads have a connection of their own: they answer from the last commit while a write
+// transaction is open (here held inside its audited action), instead of waiting for the writer;
+// a read inside that action sees the transaction's own insert.
+TEST(SqliteStore, ReadsDoNotWaitForAnOpenWriteAndAWriteReadsItsOwnChanges) {
+    SqliteStore s({tempDb().string(), 5000});
+    s.insertApplication({"YK-COMMITTED", "high_voltage", "合成示例", "13800001111", "desk", 1, 1});
+    std::promise<void> inside, letGo;
+    std::shared_future<void> release = letGo.get_future().share();
+    bool sawOwnInsert = false;
+    std::thread writer([&] {
+        AuditEvent e;
+        e.action = "application.write";
+        e.outcome = "allowed";
+        s.appendAuditWith(e, [](const AuditEvent&) { return std::string(64, 'a'); }, [&](AuditEvent&) {
+            s.insertApplication({"YK-OPEN", "high_voltage", "合成示例", "13800001111", "desk", 2, 2});
+            sawOwnInsert = s.application("YK-OPEN").has_value();
+            inside.set_value();
+            release.wait();  // the write transaction stays open
+            return true;
+        });
+    });
+    inside.get_future().wait();
+    // On the reads' connection, while the writer is held: the committed row, not the open one.
+    auto reading = std::async(std::launch::async, [&] {
+        return std::make_pair(s.application("YK-COMMITTED").has_value(), s.application("YK-OPEN").has_value());
+    });
+    const bool answered = reading.wait_for(std::chrono::seconds(3)) == std::future_status::ready;
+    letGo.set_value();
+    writer.join();
+    ASSERT_TRUE(answered) << "a read waited for the open write transaction";
+    auto [committed, open] = reading.get();
+    EXPECT_TRUE(committed);
+    EXPECT_FALSE(open) << "a read saw a row its transaction had not committed";
+    EXPECT_TRUE(sawOwnInsert);
+    EXPECT_TRUE(s.application("YK-OPEN")) << "committed now";
+}
+
+}  // namespace
+}  // namespace lgw::store::testing
