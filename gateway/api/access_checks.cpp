@@ -21,8 +21,8 @@ ResourceFacts documentFacts(const AccessPolicy& policy, const Principal& who, co
 
 namespace {
 
-asio::awaitable<HttpResponse> refusing(Auditor& auditor, const HttpRequest& req, std::string attempted, std::string target,
-                                       std::string applicationId, Problem problem, std::string subject) {
+store::AuditEvent deniedEvent(const HttpRequest& req, const std::string& attempted, std::string target,
+                              std::string applicationId, const Problem& problem, std::string subject) {
     store::AuditEvent e = requestEvent(req, "access.denied");
     e.subject = std::move(subject);
     e.target = std::move(target);
@@ -30,6 +30,24 @@ asio::awaitable<HttpResponse> refusing(Auditor& auditor, const HttpRequest& req,
     e.outcome = "denied";
     e.alert = true;  // API.md section 5: the alert list holds denied accesses
     e.detailJson = security::AuditDetail{{"attempted", attempted}, {"code", problem.code}, {"reason", problem.detail}}.json();
+    return e;
+}
+
+store::AuditEvent notFoundEvent(const HttpRequest& req, const std::string& auditAs, const std::string& id) {
+    store::AuditEvent e = requestEvent(req, auditAs);
+    e.applicationId = id;
+    e.outcome = "denied";
+    e.detailJson = security::AuditDetail{{"reason", "application_not_found"}}.json();
+    return e;
+}
+
+Problem notFound(const std::string& id) {
+    return makeProblem(404, "application_not_found", "no application " + id + "; create it with PUT /v1/applications/" + id);
+}
+
+asio::awaitable<HttpResponse> refusing(Auditor& auditor, const HttpRequest& req, std::string attempted, std::string target,
+                                       std::string applicationId, Problem problem, std::string subject) {
+    store::AuditEvent e = deniedEvent(req, attempted, std::move(target), std::move(applicationId), problem, std::move(subject));
     co_await auditor.record(std::move(e));
     co_return toResponse(problem, req.requestId);
 }
@@ -40,14 +58,9 @@ asio::awaitable<ApplicationAccess> accessing(Services& services, Auditor& audito
     ApplicationAccess out;
     out.app = co_await services.blocking.call(std::move(read));
     if (!out.app) {
-        store::AuditEvent e = requestEvent(req, auditAs.empty() ? action : auditAs);
-        e.applicationId = id;
-        e.outcome = "denied";
-        e.detailJson = security::AuditDetail{{"reason", "application_not_found"}}.json();
+        store::AuditEvent e = notFoundEvent(req, auditAs.empty() ? action : auditAs, id);
         co_await auditor.record(std::move(e));
-        out.refusal = toResponse(makeProblem(404, "application_not_found",
-                                             "no application " + id + "; create it with PUT /v1/applications/" + id),
-                                 req.requestId);
+        out.refusal = toResponse(notFound(id), req.requestId);
         co_return out;
     }
     auto decision = services.access->decide(req.principal->role, action, applicationFacts(*services.access, *req.principal, *out.app));
@@ -61,6 +74,20 @@ asio::awaitable<ApplicationAccess> accessing(Services& services, Auditor& audito
 }
 
 }  // namespace
+
+std::optional<Problem> judgeApplication(const Services& services, const HttpRequest& req, const std::string& action,
+                                        const std::string& id, const std::optional<store::Application>& app,
+                                        store::AuditEvent& event) {
+    if (!app) {
+        event = notFoundEvent(req, action, id);
+        return notFound(id);
+    }
+    auto decision = services.access->decide(req.principal->role, action, applicationFacts(*services.access, *req.principal, *app));
+    if (decision.allowed) return std::nullopt;
+    Problem denied = makeProblem(403, "access_denied", decision.reason);
+    event = deniedEvent(req, action, id, id, denied, std::string());
+    return denied;
+}
 
 asio::awaitable<HttpResponse> refuse(Auditor& auditor, const HttpRequest& req, std::string attempted, std::string target,
                                      std::string applicationId, Problem problem, std::string subject) {

@@ -41,4 +41,12 @@ struct ApplicationAccess {
 asio::awaitable<ApplicationAccess> accessApplication(Services& services, Auditor& auditor, const HttpRequest& req,
                                                      std::string action, std::string id, std::string auditAs = {});
 
+/// accessApplication's decision as values, for a route whose read, decision and event go into one
+/// audited transaction (one trip to the pool): given what the store holds for `id`, `event` is
+/// left as the allowed event, or replaced by the not-found or the access.denied one; the problem
+/// to answer comes back when refused.
+std::optional<Problem> judgeApplication(const Services& services, const HttpRequest& req, const std::string& action,
+                                        const std::string& id, const std::optional<store::Application>& app,
+                                        store::AuditEvent& event);
+
 }  // namespace lgw::gateway

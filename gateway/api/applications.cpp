@@ -138,12 +138,25 @@ asio::awaitable<HttpResponse> putApplication(Ctx c, HttpRequest req) {
 asio::awaitable<HttpResponse> getApplication(Ctx c, HttpRequest req) {
     const std::string id = req.pathParams.at("application_id");
     if (auto p = checkId(id)) co_return toResponse(*p, req.requestId);
-    ApplicationAccess access = co_await accessApplication(*c.s, *c.auditor, req, "application.read", id);
-    if (access.refusal) co_return std::move(*access.refusal);
-    // A read of personal data is audited before it is answered: no event, no answer.
+    // A read of personal data is audited before it is answered: no event, no answer. The row, the
+    // decision and the event (or the refusal's) in one audited transaction, one trip to the pool.
+    struct Outcome {
+        std::optional<store::Application> app;
+        std::optional<Problem> refusal;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    Services* s = c.s;
+    const HttpRequest* request = &req;  // lives in this frame until the record below completes
+    store::AuditedAction readAndJudge = [s, request, id, outcome](store::AuditEvent& e) {
+        outcome->app = s->store.application(id);
+        outcome->refusal = judgeApplication(*s, *request, "application.read", id, outcome->app, e);
+        return true;
+    };
     store::AuditEvent e = applicationEvent(req, "application.read", id);
-    co_await c.auditor->record(std::move(e));
-    co_return jsonResponse(200, toJson(*access.app));
+    auto recording = c.auditor->recordWith(std::move(e), std::move(readAndJudge));
+    co_await std::move(recording);
+    if (outcome->refusal) co_return toResponse(*outcome->refusal, req.requestId);
+    co_return jsonResponse(200, toJson(*outcome->app));
 }
 
 }  // namespace
