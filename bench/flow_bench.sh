@@ -10,5 +10,5 @@ for n in 200 1000; do
   last=$(OMP_THREAD_LIMIT=1 build/bench/lgw-flow-bench --flows "$n" --seconds "$secs" --latency-ms 100)
   echo "$last"
 done
-# At 1,000 flows, against the Little's-law bound (the CPU floor of issue 21 is not measured yet).
+# At 1,000 flows, against min(the Little's-law bound, the CPU floor measured in the same run).
 sed -n 's/.* ratio=\([0-9.]*\).*/ratio flow_vs_bound \1/p' <<<"$last" | head -1

@@ -29,8 +29,8 @@ declare -A goal=([healthz_vs_nginx]=">= 0.5" [app_get_vs_nginx]=">= 0.35" [audit
   [flow_vs_bound]=">= 0.6" [watermark_vs_codec]="<= 1.3" [push_vs_direct]=">= 0.8" [seal_vs_openssl]=">= 0.8"
   [rss_end_vs_after_runs]="about 1.0")
 printf '%-26s %8s  %s\n' name value goal
-grep '^ratio ' "$log" | while read -r _ name value; do
+grep -E '^ratio [a-z_0-9]+ [0-9.]+$' "$log" | while read -r _ name value; do
   printf '%-26s %8s  %s\n' "$name" "$value" "${goal[$name]:-}"
 done
 echo
-grep '^ratio ' "$log"
+grep -E '^ratio [a-z_0-9]+ [0-9.]+$' "$log"
