@@ -9,6 +9,7 @@
 #include "adapters/crash_point.hpp"
 #include "adapters/store/impl/codec.hpp"
 #include "adapters/store/impl/pg.hpp"
+#include "adapters/store/impl/audit_group.hpp"
 #include "adapters/store/impl/rows.hpp"
 #include "adapters/store/impl/postgres_schema.hpp"
 
@@ -382,13 +383,6 @@ std::optional<AuditEvent> PostgresStore::appendAuditWith(AuditEvent e, const Aud
 }
 
 void PostgresStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
-    auto failAll = [&](const std::string& why, bool onlyStored) {
-        for (auto* a : group) {
-            if (onlyStored && !a->result) continue;
-            a->result.reset();
-            a->error = std::make_exception_ptr(adapters::AuditUnavailable(why));  // one object per caller
-        }
-    };
     try {
         // One connection, one transaction holding the audit lock once, one commit for the group.
         auto c = pool_->acquire();
@@ -396,7 +390,7 @@ void PostgresStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
         try {
             c->exec(kLockAudit);
         } catch (const std::exception& ex) {
-            failAll(std::string("the audit log cannot be locked for writing: ") + ex.what(), false);
+            impl::failAuditGroup(group, std::string("the audit log cannot be locked for writing: ") + ex.what(), false);
             return;
         }
         for (auto* a : group) {
@@ -418,10 +412,10 @@ void PostgresStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
         try {
             tx.commit();
         } catch (const std::exception& ex) {
-            failAll(std::string("the audited actions and their events cannot be committed: ") + ex.what(), true);
+            impl::failAuditGroup(group, std::string("the audited actions and their events cannot be committed: ") + ex.what(), true);
         }
     } catch (const std::exception& ex) {  // no connection, or BEGIN refused
-        failAll(std::string("the audit log cannot be opened for writing: ") + ex.what(), false);
+        impl::failAuditGroup(group, std::string("the audit log cannot be opened for writing: ") + ex.what(), false);
     }
 }
 

@@ -5,6 +5,7 @@
 #include <exception>
 #include <optional>
 
+#include "adapters/store/impl/audit_group.hpp"
 #include "adapters/store/impl/rows.hpp"
 #include "adapters/store/impl/sqlite_util.hpp"
 #include "adapters/transient_error.hpp"
@@ -65,19 +66,12 @@ std::optional<AuditEvent> SqliteStore::appendAuditWith(AuditEvent e, const Audit
 }
 
 void SqliteStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
-    auto failAll = [&](const std::string& why, bool onlyStored) {
-        for (auto* a : group) {
-            if (onlyStored && !a->result) continue;
-            a->result.reset();
-            a->error = std::make_exception_ptr(adapters::AuditUnavailable(why));  // one object per caller
-        }
-    };
     std::lock_guard lock(mutex_);
     std::optional<Tx> tx;
     try {
         tx.emplace(db_);
     } catch (const std::exception& ex) {
-        failAll(std::string("the audit log cannot be opened for writing: ") + ex.what(), false);
+        impl::failAuditGroup(group, std::string("the audit log cannot be opened for writing: ") + ex.what(), false);
         return;
     }
     for (auto* a : group) {
@@ -95,7 +89,7 @@ void SqliteStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
         tx->commit();
     } catch (const std::exception& ex) {
         // Nothing of the group is stored: the entries that would have been get the error too.
-        failAll(std::string("the audited actions and their events cannot be committed: ") + ex.what(), true);
+        impl::failAuditGroup(group, std::string("the audited actions and their events cannot be committed: ") + ex.what(), true);
     }
 }
 

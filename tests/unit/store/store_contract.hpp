@@ -48,6 +48,16 @@ protected:
     static std::string hasher(const AuditEvent& e) {
         return security::sha256Hex(e.prevHash + "|" + std::to_string(e.seq) + "|" + e.actor + "|" + e.action);
     }
+    /// Events 1..n, each linked to the one before and hashed as stored.
+    static void expectWholeChain(const std::vector<AuditEvent>& all) {
+        std::string prev(64, '0');
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
+            EXPECT_EQ(all[i].prevHash, prev);
+            EXPECT_EQ(all[i].hash, hasher(all[i]));
+            prev = all[i].hash;
+        }
+    }
 
     std::unique_ptr<Store> store_;
 };
@@ -332,13 +342,7 @@ TEST_P(StoreContract, AuditChainIsGapFreeUnderConcurrency) {
     for (auto& t : threads) t.join();
     auto all = s().auditRange(1, 1000);
     ASSERT_EQ(all.size(), 100u);
-    std::string prev(64, '0');
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
-        EXPECT_EQ(all[i].prevHash, prev);
-        EXPECT_EQ(all[i].hash, hasher(all[i]));
-        prev = all[i].hash;
-    }
+    expectWholeChain(all);
     EXPECT_EQ(s().auditHead()->seq, 100);
 }
 
@@ -414,13 +418,7 @@ TEST_P(StoreContract, GroupedAuditedActionsKeepTheirOwnOutcomes) {
     // Per group: one event for the write, two for the write that appended a second; one single.
     auto all = s().auditRange(1, 100000);
     ASSERT_EQ(all.size(), static_cast<std::size_t>(kThreads * kGroups * 4));
-    std::string prev(64, '0');
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
-        EXPECT_EQ(all[i].prevHash, prev);
-        EXPECT_EQ(all[i].hash, hasher(all[i]));
-        prev = all[i].hash;
-    }
+    expectWholeChain(all);
 }
 
 // A group whose event cannot be written (the hasher fails for one entry) loses that entry only.
