@@ -22,7 +22,7 @@ section "durable audit appends (bench/audit_bench.sh 5)" bash bench/audit_bench.
 section "consent flows (bench/flow_bench.sh 15)" bash bench/flow_bench.sh 15
 section "watermarked copies (bench/document_bench.sh 3)" bash bench/document_bench.sh 3
 section "push through the outbox (bench/push_bench.sh)" bash bench/push_bench.sh
-section "envelope seal (bench/crypto_bench.sh 3)" bash bench/crypto_bench.sh 3
+section "envelope seal (bench/crypto_bench.sh 5)" bash bench/crypto_bench.sh 5
 echo
 echo "== ratios and their goals (watermark_vs_codec is a time ratio: lower is better)"
 declare -A goal=([healthz_vs_nginx]=">= 0.5" [app_get_vs_nginx]=">= 0.35" [audit_append_vs_sqlite]=">= 1.0"
