@@ -85,20 +85,7 @@ std::int64_t certTime(const ASN1_TIME* t) {
 }
 
 // The certificate's key as the signature module takes it (SM2 or P-256).
-std::optional<security::PublicKey> keyOf(X509* cert) {
-    EVP_PKEY* k = X509_get0_pubkey(cert);
-    if (!k) return std::nullopt;
-    BIO* bio = BIO_new(BIO_s_mem());
-    if (!bio) return std::nullopt;
-    std::optional<security::PublicKey> key;
-    if (PEM_write_bio_PUBKEY(bio, k) == 1) {
-        char* data = nullptr;
-        const long n = BIO_get_mem_data(bio, &data);
-        key = security::PublicKey::fromPem(std::string_view(data, static_cast<std::size_t>(n)));
-    }
-    BIO_free(bio);
-    return key;
-}
+std::optional<security::PublicKey> keyOf(X509* cert) { return security::PublicKey::shared(X509_get0_pubkey(cert)); }
 
 // Checks `signature` by `cert` over `message`; "" when it holds, else why not.
 std::string signatureProblem(X509* cert, std::string_view algorithm, std::string_view message, std::string_view signature) {

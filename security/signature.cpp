@@ -90,6 +90,14 @@ std::optional<PublicKey> PublicKey::fromPem(std::string_view pem) {
     return p;
 }
 
+std::optional<PublicKey> PublicKey::shared(EVP_PKEY* k) {
+    if (!k || (!isSm2(k) && !isP256(k)) || EVP_PKEY_up_ref(k) != 1) return std::nullopt;
+    PublicKey p;
+    p.impl = std::make_shared<Impl>();
+    p.impl->key = k;
+    return p;
+}
+
 bool PublicKey::verify(SignatureAlg alg, std::string_view message, std::string_view signature) const {
     if (!impl || !fits(alg, impl->key)) return false;
     MdCtx m;

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY
+
 namespace lgw::security {
 
 enum class SignatureAlg { kSm2Sm3, kEcdsaP256Sha256 };
@@ -20,6 +22,10 @@ class PublicKey {
 public:
     /// Parses a PEM SubjectPublicKeyInfo; nullopt if it is not an SM2 or P-256 key.
     static std::optional<PublicKey> fromPem(std::string_view pem);
+    /// An OpenSSL key already parsed (a certificate's), shared: its reference count is taken, it
+    /// is not decoded again. nullopt if it is not an SM2 or P-256 key. (A PEM round trip through
+    /// OpenSSL 3's decoders cost more than the verification it served.)
+    static std::optional<PublicKey> shared(evp_pkey_st* key);
     /// True when `signature` (DER) is valid for `message` under `alg`, and the key fits the alg.
     bool verify(SignatureAlg alg, std::string_view message, std::string_view signature) const;
     std::string pem() const;
