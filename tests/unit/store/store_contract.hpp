@@ -15,6 +15,22 @@
 
 namespace lgw::store::testing {
 
+/// The audit hash the store tests chain with (a stand-in for the deployment's).
+inline std::string chainHash(const AuditEvent& e) {
+    return security::sha256Hex(e.prevHash + "|" + std::to_string(e.seq) + "|" + e.actor + "|" + e.action);
+}
+
+/// Events 1..n, each linked to the one before and hashed (chainHash) as stored.
+inline void expectWholeChain(const std::vector<AuditEvent>& all) {
+    std::string prev(64, '0');
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
+        EXPECT_EQ(all[i].prevHash, prev);
+        EXPECT_EQ(all[i].hash, chainHash(all[i]));
+        prev = all[i].hash;
+    }
+}
+
 using StoreFactory = std::function<std::unique_ptr<Store>()>;
 
 class StoreContract : public ::testing::TestWithParam<StoreFactory> {
@@ -45,19 +61,7 @@ protected:
         g.expiresAt = expires;
         return g;
     }
-    static std::string hasher(const AuditEvent& e) {
-        return security::sha256Hex(e.prevHash + "|" + std::to_string(e.seq) + "|" + e.actor + "|" + e.action);
-    }
-    /// Events 1..n, each linked to the one before and hashed as stored.
-    static void expectWholeChain(const std::vector<AuditEvent>& all) {
-        std::string prev(64, '0');
-        for (std::size_t i = 0; i < all.size(); ++i) {
-            EXPECT_EQ(all[i].seq, static_cast<std::int64_t>(i + 1));
-            EXPECT_EQ(all[i].prevHash, prev);
-            EXPECT_EQ(all[i].hash, hasher(all[i]));
-            prev = all[i].hash;
-        }
-    }
+    static std::string hasher(const AuditEvent& e) { return chainHash(e); }
 
     std::unique_ptr<Store> store_;
 };
