@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_stats.hpp"
 #include "adapters/store/sqlite_store.hpp"
 #include "gateway/http/blocking.hpp"
 #include "gateway/http/metrics.hpp"
@@ -67,12 +68,6 @@ asio::awaitable<void> caller(gateway::Auditor* auditor, Run* run, int id, Steady
     }
 }
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
 void throwaway(const fs::path& db) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
 }
@@ -104,8 +99,8 @@ void measureAuditor(const fs::path& dir, int concurrency, double seconds) {
             all.insert(all.end(), r.latencyMs.begin(), r.latencyMs.end());
         }
         rate = static_cast<double>(count) / took;
-        p50 = percentile(all, 0.5);
-        p99 = percentile(all, 0.99);
+        p50 = bench::percentile(all, 0.5);
+        p99 = bench::percentile(all, 0.99);
         pool.join();
         // The chain must be whole, or the figure means nothing.
         auto head = store.auditHead();

@@ -20,6 +20,7 @@
 #include <functional>
 #include <string>
 
+#include "bench/bench_stats.hpp"
 #include "adapters/blob/encrypted_file_vault.hpp"
 #include "adapters/store/sqlite_store.hpp"
 #include "gateway/services/audit.hpp"
@@ -38,15 +39,7 @@ namespace {
 double secondsArg = 3;
 
 // Runs `op` repeatedly for secondsArg; returns operations per second.
-double rate(const std::function<void()>& op) {
-    int n = 0;
-    auto start = Clock::now();
-    do {
-        op();
-        ++n;
-    } while (Clock::now() - start < std::chrono::duration<double>(secondsArg));
-    return n / std::chrono::duration<double>(Clock::now() - start).count();
-}
+double rate(const std::function<void()>& op) { return 1.0 / bench::secondsPer(op, secondsArg); }
 
 void durableWrite(const fs::path& target, const std::string& bytes) {
     fs::path tmp = target;

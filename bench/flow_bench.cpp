@@ -30,6 +30,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "bench/bench_stats.hpp"
 #include "security/crypto.hpp"
 #include "security/envelope.hpp"
 #include "security/signature.hpp"
@@ -189,20 +190,6 @@ asio::awaitable<void> createApplication(adapters::http::HttpClient* c, Stats* st
     }
 }
 
-// Seconds per call of `f`, over about `budget` seconds.
-template <class F>
-double secondsPer(F&& f, double budget = 0.3) {
-    long n = 0;
-    auto start = Clock::now();
-    double took = 0;
-    while (took < budget) {
-        f();
-        ++n;
-        took = std::chrono::duration<double>(Clock::now() - start).count();
-    }
-    return took / static_cast<double>(n);
-}
-
 // Flows/s of the unavoidable operations alone on every core (see the header), for a licence file
 // of `fileBytes`.
 double cpuFloor(std::size_t fileBytes, double* perFlowMs) {
@@ -215,20 +202,15 @@ double cpuFloor(std::size_t fileBytes, double* perFlowMs) {
     security::Keyring ring;
     ring.keys[1] = security::randomBytes(32);
     volatile std::size_t sink = 0;
-    const double sign = secondsPer([&] { sink = sink + key.sign(security::SignatureAlg::kSm2Sm3, record).size(); });
-    const double verify = secondsPer([&] { sink = sink + pub.verify(security::SignatureAlg::kSm2Sm3, record, sig); });
-    const double hash = secondsPer([&] { sink = sink + security::sha256(file).size(); });
-    const double aead = secondsPer([&] { sink = sink + security::seal(ring, "doc", file).ciphertext.size(); });
-    const double b64 = secondsPer([&] { sink = sink + security::base64Encode(file).size() + security::base64Decode(encoded)->size(); });
+    constexpr double kBudget = 0.3;  // seconds per operation timed
+    const double sign = bench::secondsPer([&] { sink = sink + key.sign(security::SignatureAlg::kSm2Sm3, record).size(); }, kBudget);
+    const double verify = bench::secondsPer([&] { sink = sink + pub.verify(security::SignatureAlg::kSm2Sm3, record, sig); }, kBudget);
+    const double hash = bench::secondsPer([&] { sink = sink + security::sha256(file).size(); }, kBudget);
+    const double aead = bench::secondsPer([&] { sink = sink + security::seal(ring, "doc", file).ciphertext.size(); }, kBudget);
+    const double b64 = bench::secondsPer([&] { sink = sink + security::base64Encode(file).size() + security::base64Decode(encoded)->size(); }, kBudget);
     const double perFlow = 2 * sign + 5 * verify + hash + aead + b64;
     *perFlowMs = perFlow * 1000;
     return static_cast<double>(std::max(1u, std::thread::hardware_concurrency())) / perFlow;
-}
-
-double pct(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
 }  // namespace
@@ -329,8 +311,8 @@ int main(int argc, char** argv) {
     std::printf("flows=%d latency_ms=%d seconds=%.1f completed=%zu errors=%ld flows/s=%.1f p50_ms=%.0f p99_ms=%.0f "
                 "bound_flows/s=%.0f cpu_floor_flows/s=%.0f (%.2f ms of unavoidable work per flow, a %zu-byte licence file) "
                 "ratio_to_bound=%.3f ratio=%.3f\n",
-                flows, latencyMs, elapsed, stats.flowMs.size(), stats.errors.load(), rate, pct(stats.flowMs, 0.5),
-                pct(stats.flowMs, 0.99), bound, floor, perFlowMs, stats.fetchBytes.load(), rate / bound,
+                flows, latencyMs, elapsed, stats.flowMs.size(), stats.errors.load(), rate, bench::percentile(stats.flowMs, 0.5),
+                bench::percentile(stats.flowMs, 0.99), bound, floor, perFlowMs, stats.fetchBytes.load(), rate / bound,
                 rate / std::min(bound, floor));
     if (!stats.firstError.empty()) std::printf("first error: %s\n", stats.firstError.c_str());
     std::filesystem::remove_all(dir);

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_stats.hpp"
 #include "tests/integration/http_client.hpp"
 
 namespace json = boost::json;
@@ -68,12 +69,6 @@ private:
     std::mutex m_;
     std::map<std::string, std::string> codes_;
 };
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 std::vector<std::string> persons(const std::string& holdersFile) {
     std::ifstream f(holdersFile);
@@ -204,8 +199,8 @@ int main(int argc, char** argv) {
     double pushSecs = std::chrono::duration<double>(Clock::now() - t1).count();
 
     std::printf("%-24s flows %4zu  %7.1f flows/s  p50 %7.1f ms  p99 %7.1f ms | packages %4zu  %6.1f pkg/s  p50 %7.1f ms  p99 %7.1f ms | failed %d/%d\n",
-                label.c_str(), flowMs.size(), static_cast<double>(flowMs.size()) / flowSecs, percentile(flowMs, 0.5),
-                percentile(flowMs, 0.99), pushMs.size(), static_cast<double>(pushMs.size()) / pushSecs,
-                percentile(pushMs, 0.5), percentile(pushMs, 0.99), failed.load(), pushFailed.load());
+                label.c_str(), flowMs.size(), static_cast<double>(flowMs.size()) / flowSecs, lgw::bench::percentile(flowMs, 0.5),
+                lgw::bench::percentile(flowMs, 0.99), pushMs.size(), static_cast<double>(pushMs.size()) / pushSecs,
+                lgw::bench::percentile(pushMs, 0.5), lgw::bench::percentile(pushMs, 0.99), failed.load(), pushFailed.load());
     return failed || pushFailed ? 1 : 0;
 }

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <thread>
 
+#include "bench/bench_stats.hpp"
 #include "adapters/blob/encrypted_file_vault.hpp"
 #include "adapters/http/http_client.hpp"
 #include "adapters/marketing/http_marketing_client.hpp"
@@ -41,12 +42,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr const char* kSecret = "push-bench-secret-0123456789abcdef";
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 }  // namespace
 
@@ -186,7 +181,7 @@ int main(int argc, char** argv) {
     std::printf("%-46s %10.2f\n", "ratio", ours / floorRate);
     std::printf("ratio push_vs_direct %.2f\n", ours / floorRate);
     std::printf("push -> delivered over %zu single pushes: p50 %.1f ms, p99 %.1f ms\n", latencies.size(),
-                percentile(latencies, 0.5), percentile(latencies, 0.99));
+                bench::percentile(latencies, 0.5), bench::percentile(latencies, 0.99));
     app.requestShutdown();
     gwThread.join();
     receiver.stop();
