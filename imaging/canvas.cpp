@@ -109,12 +109,18 @@ std::optional<Canvas> Canvas::decode(std::string_view bytes) {
     return c;
 }
 
-void Canvas::blend(int x, int y, Rgb c, unsigned coverage) {
-    if (x < 0 || y < 0 || x >= width_ || y >= height_ || coverage == 0) return;
-    auto* p = &rgb_[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3];
+namespace {
+// `c` over the pixel at `p` with `coverage` of 255.
+void mix(std::uint8_t* p, Rgb c, unsigned coverage) {
     p[0] = static_cast<std::uint8_t>((p[0] * (255 - coverage) + c.r * coverage) / 255);
     p[1] = static_cast<std::uint8_t>((p[1] * (255 - coverage) + c.g * coverage) / 255);
     p[2] = static_cast<std::uint8_t>((p[2] * (255 - coverage) + c.b * coverage) / 255);
+}
+}  // namespace
+
+void Canvas::blend(int x, int y, Rgb c, unsigned coverage) {
+    if (x < 0 || y < 0 || x >= width_ || y >= height_ || coverage == 0) return;
+    mix(&rgb_[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x)) * 3], c, coverage);
 }
 
 void Canvas::fillRect(int x, int y, int w, int h, Rgb color, std::uint8_t alpha) {
@@ -170,11 +176,7 @@ void Canvas::drawRun(const TextRun& run, int x, int y, Rgb color, std::uint8_t a
             auto* p = &rgb_[(static_cast<std::size_t>(oy + row) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(ox)) * 3];
             for (int col = c0; col < c1; ++col) {
                 const unsigned k = cov[col] * unsigned{alpha} / 255;
-                if (k == 0) continue;
-                std::uint8_t* q = p + static_cast<std::ptrdiff_t>(col) * 3;
-                q[0] = static_cast<std::uint8_t>((q[0] * (255 - k) + color.r * k) / 255);
-                q[1] = static_cast<std::uint8_t>((q[1] * (255 - k) + color.g * k) / 255);
-                q[2] = static_cast<std::uint8_t>((q[2] * (255 - k) + color.b * k) / 255);
+                if (k != 0) mix(p + static_cast<std::ptrdiff_t>(col) * 3, color, k);
             }
         }
     }
