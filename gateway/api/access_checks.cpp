@@ -57,17 +57,11 @@ asio::awaitable<ApplicationAccess> accessing(Services& services, Auditor& audito
     std::function<std::optional<store::Application>()> read = [&services, id] { return services.store.application(id); };
     ApplicationAccess out;
     out.app = co_await services.blocking.call(std::move(read));
-    if (!out.app) {
-        store::AuditEvent e = notFoundEvent(req, auditAs.empty() ? action : auditAs, id);
-        co_await auditor.record(std::move(e));
-        out.refusal = toResponse(notFound(id), req.requestId);
-        co_return out;
-    }
-    auto decision = services.access->decide(req.principal->role, action, applicationFacts(*services.access, *req.principal, *out.app));
-    if (!decision.allowed) {
-        Problem denied = makeProblem(403, "access_denied", decision.reason);
-        auto refusal = co_await refusing(auditor, req, action, id, id, std::move(denied), std::string());
-        out.refusal = std::move(refusal);
+    store::AuditEvent refusalEvent;
+    auto refused = judgeApplication(services, req, action, id, out.app, refusalEvent, auditAs);
+    if (refused) {
+        co_await auditor.record(std::move(refusalEvent));
+        out.refusal = toResponse(*refused, req.requestId);
         out.app.reset();
     }
     co_return out;
@@ -77,9 +71,9 @@ asio::awaitable<ApplicationAccess> accessing(Services& services, Auditor& audito
 
 std::optional<Problem> judgeApplication(const Services& services, const HttpRequest& req, const std::string& action,
                                         const std::string& id, const std::optional<store::Application>& app,
-                                        store::AuditEvent& event) {
+                                        store::AuditEvent& event, const std::string& auditAs) {
     if (!app) {
-        event = notFoundEvent(req, action, id);
+        event = notFoundEvent(req, auditAs.empty() ? action : auditAs, id);
         return notFound(id);
     }
     auto decision = services.access->decide(req.principal->role, action, applicationFacts(*services.access, *req.principal, *app));

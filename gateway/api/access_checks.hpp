@@ -43,10 +43,11 @@ asio::awaitable<ApplicationAccess> accessApplication(Services& services, Auditor
 
 /// accessApplication's decision as values, for a route whose read, decision and event go into one
 /// audited transaction (one trip to the pool): given what the store holds for `id`, `event` is
-/// left as the allowed event, or replaced by the not-found or the access.denied one; the problem
-/// to answer comes back when refused.
+/// left as the allowed event, or replaced by the not-found (recorded as `auditAs`, default
+/// `action`) or the access.denied one; the problem to answer comes back when refused.
+/// accessApplication decides with it too.
 std::optional<Problem> judgeApplication(const Services& services, const HttpRequest& req, const std::string& action,
                                         const std::string& id, const std::optional<store::Application>& app,
-                                        store::AuditEvent& event);
+                                        store::AuditEvent& event, const std::string& auditAs = {});
 
 }  // namespace lgw::gateway
