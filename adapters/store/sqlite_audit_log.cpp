@@ -47,22 +47,12 @@ AuditEvent SqliteStore::appendAudit(AuditEvent e, const AuditHasher& hasher) {
     return *appendAuditWith(std::move(e), hasher, [](AuditEvent&) { return true; });
 }
 
+// One append is a group of one: the same transaction, the same errors (the action's own rethrown).
 std::optional<AuditEvent> SqliteStore::appendAuditWith(AuditEvent e, const AuditHasher& hasher, const AuditedAction& action) {
-    std::lock_guard lock(mutex_);
-    std::optional<Tx> tx;
-    try {
-        tx.emplace(db_);
-    } catch (const std::exception& ex) {
-        throw adapters::AuditUnavailable(std::string("the audit log cannot be opened for writing: ") + ex.what());
-    }
-    if (!action(e)) return std::nullopt;  // rolled back
-    e = appendLink(db_, std::move(e), hasher);
-    try {
-        tx->commit();
-    } catch (const std::exception& ex) {
-        throw adapters::AuditUnavailable(std::string("the audited action and its event cannot be committed: ") + ex.what());
-    }
-    return e;
+    AuditAppend one{std::move(e), hasher, action, std::nullopt, nullptr};
+    appendAuditGroup({&one});
+    if (one.error) std::rethrow_exception(one.error);
+    return std::move(one.result);
 }
 
 void SqliteStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
@@ -89,7 +79,10 @@ void SqliteStore::appendAuditGroup(const std::vector<AuditAppend*>& group) {
         tx->commit();
     } catch (const std::exception& ex) {
         // Nothing of the group is stored: the entries that would have been get the error too.
-        impl::failAuditGroup(group, std::string("the audited actions and their events cannot be committed: ") + ex.what(), true);
+        impl::failAuditGroup(group,
+                             std::string(group.size() == 1 ? "the audited action and its event" : "the audited actions and their events") +
+                                 " cannot be committed: " + ex.what(),
+                             true);
     }
 }
 
