@@ -2,13 +2,15 @@
 // (a) the gateway's pipeline (ScanReader on a Tesseract pool) with 1 and 2 workers, and (b) the
 // baseline a user would try first: `tesseract IMG - -l chi_sim` per image and label regexes over
 // its text. Prints document-type accuracy, exact-field accuracy per type and field, character error
-// rate, and images/s, with the pipeline's speed as a ratio of the baseline's.
+// rate, and images/s, with the pipeline's speed as a ratio of the baseline's; then every measure of
+// issue 19's table beside its goal, and one `measure NAME VALUE` line each for scripts.
 //
 // Usage: lgw-ocr-bench DIR [--quick]   (DIR holds the images and truth.json; --quick: the pipeline
 // with one worker only, no baseline and no ratio, for trying a change)
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -78,6 +80,7 @@ struct Outcome {
     std::map<std::string, std::string> fields;
     std::set<std::string> flagged;  ///< fields the pipeline marked needs_review (the baseline flags nothing)
     bool pipeline = false;
+    double stageMs[3] = {0, 0, 0};  ///< the pipeline's preprocess, ocr and extract times (timing_ms)
 };
 
 struct Score {
@@ -86,9 +89,14 @@ struct Score {
     std::size_t edits = 0, chars = 0;
     int codesExact = 0, codesTotal = 0;
     int silent = 0, flaggedWrong = 0, flaggedRight = 0;  // wrong and passed as ok; wrong and flagged; right but flagged
+    int autoAccepted = 0;                                 // right and passed as ok/corrected: no person needed
     std::vector<std::string> misses;  ///< "file field: want | got", for --quick
+    std::map<std::string, std::array<double, 4>> stages;  ///< type -> summed stage ms, and the count
     void add(const Sample& s, const Outcome& o) {
         ++images;
+        auto& st = stages[s.type];
+        for (int i = 0; i < 3; ++i) st[static_cast<std::size_t>(i)] += o.stageMs[i];
+        st[3] += 1;
         typeRight += o.type == s.type;
         for (auto& [k, v] : s.fields) {
             std::string want = fold(std::string(v.as_string()));
@@ -104,6 +112,8 @@ struct Score {
                 misses.push_back(s.file + " " + std::string(k) + ": " + want + " | " + got + (flagged ? "  (flagged)" : "  (PASSED AS OK)"));
             } else if (flagged) {
                 ++flaggedRight;
+            } else {
+                ++autoAccepted;
             }
             edits += editDistance(u32(got), u32(want));
             chars += u32(want).size();
@@ -113,10 +123,15 @@ struct Score {
             }
         }
     }
+    int fields() const {
+        int t = 0;
+        for (auto& [k, v] : perField) t += v.second;
+        return t;
+    }
     double exactShare() const {
-        int e = 0, t = 0;
-        for (auto& [k, v] : perField) e += v.first, t += v.second;
-        return t ? 100.0 * e / t : 0;
+        int e = 0;
+        for (auto& [k, v] : perField) e += v.first;
+        return fields() ? 100.0 * e / fields() : 0;
     }
 };
 
@@ -177,6 +192,9 @@ Outcome pipeline(lgw::ocr::ScanReader& reader, const Sample& s) {
     auto r = reader.read(s.bytes, {}, {}, "2026-11-24");
     if (auto* ok = std::get_if<lgw::ocr::ScanResult>(&r)) {
         o.type = ok->docType;
+        o.stageMs[0] = ok->preprocessMs;
+        o.stageMs[1] = ok->ocrMs;
+        o.stageMs[2] = ok->extractMs;
         for (auto& [k, f] : ok->fields) {
             o.fields[k] = f.value;
             if (f.status == lgw::ocr::FieldStatus::kNeedsReview) o.flagged.insert(k);
@@ -249,17 +267,45 @@ int main(int argc, char** argv) {
     }
     {
         auto& p = ours[1].first;
-        int total = 0;
-        for (auto& [k, v] : p.perField) total += v.second;
+        const int total = p.fields();
         std::printf("right or flagged (pipeline): %.1f%% — wrong but passed as ok/corrected: %d of %d fields (%.1f%%); "
                     "wrong and flagged: %d; right but flagged: %d\n",
                     100.0 * (total - p.silent) / std::max(1, total), p.silent, total, 100.0 * p.silent / std::max(1, total),
                     p.flaggedWrong, p.flaggedRight);
+        // Issue 19's table: the pipeline with one worker against its goals.
+        const double share = 100.0 / std::max(1, total);
+        const double speed = quick ? 0 : (p.images / ours[1].second) / (base.images / baseSecs);
+        struct Row {
+            const char* name;
+            double value;
+            const char* shown;
+            const char* goal;
+        };
+        char exact[64], codes[64], silentText[64], accepted[64], type[64], speedText[64];
+        std::snprintf(exact, sizeof exact, "%.1f %% of %d", p.exactShare(), total);
+        std::snprintf(codes, sizeof codes, "%.1f %% (%d of %d)", 100.0 * p.codesExact / std::max(1, p.codesTotal), p.codesExact, p.codesTotal);
+        std::snprintf(silentText, sizeof silentText, "%.1f %% (%d)", p.silent * share, p.silent);
+        std::snprintf(accepted, sizeof accepted, "%.1f %% (%d)", p.autoAccepted * share, p.autoAccepted);
+        std::snprintf(type, sizeof type, "%.1f %% (%d of %d)", 100.0 * p.typeRight / std::max(1, p.images), p.typeRight, p.images);
+        std::snprintf(speedText, sizeof speedText, quick ? "(not measured with --quick)" : "%.2f x", speed);
+        const Row rows[] = {{"exact_fields", p.exactShare(), exact, ">= 95 %"},
+                            {"exact_codes", 100.0 * p.codesExact / std::max(1, p.codesTotal), codes, ">= 99 %"},
+                            {"silent", p.silent * share, silentText, "<= 0.5 %"},
+                            {"auto_accepted", p.autoAccepted * share, accepted, ">= 85 %"},
+                            {"doc_type", 100.0 * p.typeRight / std::max(1, p.images), type, ">= 99 %"},
+                            {"speed_vs_cli_per_core", speed, speedText, ">= 1.0 x"}};
+        std::printf("\nissue 19's measures (pipeline, 1 worker):\n");
+        for (auto& r : rows) std::printf("  %-24s %-28s goal %s\n", r.name, r.shown, r.goal);
+        for (auto& r : rows)
+            if (!quick || std::string(r.name) != "speed_vs_cli_per_core") std::printf("measure %s %.3f\n", r.name, r.value);
     }
     if (quick) {
         std::printf("\nwrong fields (want | got):\n");
         for (auto& m : ours[1].first.misses) std::printf("  %s\n", m.c_str());
     }
+    std::printf("\nmean stage times (pipeline, 1 worker; timing_ms): preprocess / ocr / extract\n");
+    for (auto& [type, st] : ours[1].first.stages)
+        std::printf("  %-22s %6.0f / %6.0f / %6.0f ms\n", type.c_str(), st[0] / st[3], st[1] / st[3], st[2] / st[3]);
     std::printf("\nexact fields per type and field (pipeline 1 worker | baseline):\n");
     for (auto& [k, v] : ours[1].first.perField) {
         auto b = base.perField[k];

@@ -35,6 +35,20 @@ Font::Font(const std::string& path) : impl(std::make_unique<Impl>()) {
     if (FT_New_Face(impl->lib, path.c_str(), 0, &impl->face) != 0)
         throw std::runtime_error("cannot load font " + path + " (install fonts-wqy-microhei)");
 }
+Font::Font(const std::string& path, const std::string& family) : Font(path) {
+    const long faces = impl->face->num_faces;
+    for (long i = 0; i < faces; ++i) {
+        FT_Face f = nullptr;
+        if (FT_New_Face(impl->lib, path.c_str(), i, &f) != 0) continue;
+        if (f->family_name && family == f->family_name) {
+            FT_Done_Face(impl->face);
+            impl->face = f;
+            return;
+        }
+        FT_Done_Face(f);
+    }
+    throw std::runtime_error("font " + path + " has no face of the family '" + family + "'");
+}
 Font::~Font() = default;
 
 Canvas::Canvas(int width, int height, Rgb bg)

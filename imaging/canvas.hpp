@@ -24,6 +24,9 @@ class Font {
 public:
     /// Throws std::runtime_error naming the file if FreeType cannot load it.
     explicit Font(const std::string& path);
+    /// The face of a collection (.ttc) whose family name is `family` ("Noto Sans CJK SC" in
+    /// NotoSansCJK-Regular.ttc, whose first face is the Japanese one); throws if none is.
+    Font(const std::string& path, const std::string& family);
     ~Font();
     Font(const Font&) = delete;
     Font& operator=(const Font&) = delete;
