@@ -1,6 +1,11 @@
 #include "ocr/cross_checks.hpp"
 
 #include <algorithm>
+#include <regex>
+
+#include "ocr/amounts.hpp"
+#include "ocr/divisions.hpp"
+#include "ocr/text_ops.hpp"
 
 namespace lgw::ocr {
 
@@ -33,6 +38,105 @@ void crossCheckIdCard(ScanResult& r) {
     } else {
         r.checks.push_back({"birth_date_matches_id", "skipped"});
         r.checks.push_back({"sex_matches_id", "skipped"});
+    }
+}
+
+}  // namespace lgw::ocr
+
+namespace lgw::ocr {
+namespace {
+
+bool checkPassed(const ScanResult& r, std::string_view name) {
+    return std::any_of(r.checks.begin(), r.checks.end(), [&](const Check& c) { return c.name == name && c.result != "fail"; });
+}
+
+// The province the page's codes name: a checked ID number, a checked credit code (characters 3-8),
+// or a unit number of its shape (no check character; used only where a misread is certain).
+const Province* pageProvince(const ScanResult& r, bool& checked) {
+    checked = true;
+    if (auto it = r.fields.find("id_number"); it != r.fields.end() && checkPassed(r, "id_number_checksum"))
+        return provinceOf(it->second.value);
+    if (auto it = r.fields.find("credit_code"); it != r.fields.end() && checkPassed(r, "credit_code_checksum") && it->second.value.size() == 18)
+        return provinceOf(std::string_view(it->second.value).substr(2));
+    checked = false;
+    if (auto it = r.fields.find("unit_number"); it != r.fields.end() && std::regex_match(it->second.value, unitShape()))
+        return provinceOf(it->second.value);
+    return nullptr;
+}
+
+void placeBeginsWithProvince(const Province& p, FieldResult& f, std::vector<Check>& checks) {
+    const std::u32string v = toU32(f.value), name = toU32(p.name);
+    if (v.size() <= name.size()) return;
+    int differ = 0;
+    for (std::size_t i = 0; i < name.size(); ++i) differ += v[i] != name[i];
+    checks.push_back({"province_matches_code", differ == 0 ? "pass" : differ == 1 ? "corrected" : "skipped"});
+    if (differ != 1) return;  // an address may leave its province out (武汉市武昌区…): only a misread is repaired
+    f.raw = f.value;
+    f.value = toU8(name + v.substr(name.size()));
+    if (f.status == FieldStatus::kOk) f.status = FieldStatus::kCorrected;
+    f.note = (f.note.empty() ? "" : f.note + "; ") + "begins one character from " + std::string(p.name) + ", the province its code names";
+}
+
+}  // namespace
+
+void deriveAmounts(const DocSpec& doc, ScanResult& r) {
+    for (auto& d : doc.derived) {
+        auto src = r.fields.find(d.from);
+        FieldResult out;
+        if (src != r.fields.end()) {
+            out.box = src->second.box;
+            out.confidence = src->second.confidence;
+            auto parsed = std::string_view(d.name) == "registered_capital_yuan" ? capitalYuan(src->second.value)
+                                                                               : buildingAreaM2(src->second.value);
+            if (parsed) {
+                out.value = *parsed;
+                out.status = src->second.status;
+                if (out.status != FieldStatus::kOk) out.note = std::string("from ") + d.from + ", which a person should confirm";
+            } else {
+                out.note = std::string(d.from) + (src->second.value.empty() ? " was not read" : " does not parse as an amount");
+            }
+        } else {
+            out.note = std::string(d.from) + " was not found";
+        }
+        r.fields[d.name] = std::move(out);
+    }
+}
+
+void divisionChecks(ScanResult& r) {
+    bool checked = false;
+    const Province* p = pageProvince(r, checked);
+    if (!p) {  // no code names the province: a certificate number must still begin with one
+        auto cn = r.fields.find("certificate_number");
+        if (cn == r.fields.end() || cn->second.value.empty()) return;
+        const std::string first = toU8(toU32(cn->second.value).substr(0, 1));
+        if (!isProvinceAbbreviation(first)) {
+            cn->second.status = FieldStatus::kNeedsReview;
+            cn->second.note = "begins with " + first + ", no province's abbreviation";
+            r.checks.push_back({"certificate_province", "fail"});
+        }
+        return;
+    }
+    for (const char* field : {"address", "location"})
+        if (auto it = r.fields.find(field); it != r.fields.end() && (checked || std::string_view(field) == "location"))
+            placeBeginsWithProvince(*p, it->second, r.checks);
+    auto cn = r.fields.find("certificate_number");
+    if (cn == r.fields.end() || cn->second.value.empty()) return;
+    FieldResult& f = cn->second;
+    const std::u32string v = toU32(f.value);
+    const std::string first = toU8(v.substr(0, 1));
+    if (std::find(p->abbreviations.begin(), p->abbreviations.end(), first) != p->abbreviations.end()) {
+        r.checks.push_back({"certificate_province", "pass"});
+    } else if (!isProvinceAbbreviation(first)) {
+        f.raw = f.value;
+        f.value = std::string(p->abbreviations.front()) + toU8(v.substr(1));
+        if (f.status == FieldStatus::kOk) f.status = FieldStatus::kCorrected;
+        f.note = (f.note.empty() ? "" : f.note + "; ") + "begins with " + first + ", no province's abbreviation; the unit number's region is " +
+                 std::string(p->name);
+        r.checks.push_back({"certificate_province", "corrected"});
+    } else {
+        f.status = FieldStatus::kNeedsReview;
+        f.note = "begins with " + first + " but the unit number's region is " + std::string(p->name);
+        r.checks.push_back({"certificate_province", "fail"});
     }
 }
 

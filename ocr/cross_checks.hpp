@@ -2,6 +2,7 @@
 // Stage 7: checks across fields. The ID number carries the birth date and the sex: on an ID card's
 // front they must agree with the fields read, and where they do not the number's reading is
 // offered (its check character passed) and a person confirms it.
+#include "ocr/document_specs.hpp"
 #include "ocr/scan_result.hpp"
 
 namespace lgw::ocr {
@@ -9,5 +10,17 @@ namespace lgw::ocr {
 /// Appends birth_date_matches_id and sex_matches_id to `r.checks` (skipped when the ID number's
 /// check character failed) and flags the fields that disagree. `r.docType` is id_card_front.
 void crossCheckIdCard(ScanResult& r);
+
+/// The derived fields of `doc` (registered_capital_yuan, building_area_m2) from the fields they
+/// come from: the amount when it parses, with its source's status; else no value, needs_review.
+void deriveAmounts(const DocSpec& doc, ScanResult& r);
+
+/// GB/T 2260 across fields: the province a checked ID number, a checked credit code or a unit
+/// number names. An address or location beginning one character from that province's name is
+/// corrected to it; a certificate number not beginning with a province abbreviation takes the
+/// unit number's (corrected), and one beginning with another province's — or with no province's
+/// when no code names one — is flagged. Appends province_matches_code and certificate_province
+/// checks.
+void divisionChecks(ScanResult& r);
 
 }  // namespace lgw::ocr

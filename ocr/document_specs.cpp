@@ -17,7 +17,8 @@ const std::vector<DocSpec>& specs() {
           {"valid_to", {U"营业期限"}, Kind::kValidTo},
           {"address", {U"住所", U"经营场所"}, Kind::kLongText},
           {"business_scope", {U"经营范围"}, Kind::kLongText},
-          {"issuer", {U"登记机关"}, Kind::kText}}},
+          {"issuer", {U"登记机关"}, Kind::kText}},
+         {{"registered_capital_yuan", "registered_capital"}}},
         {"id_card_front",
          {U"公民身份号码"},
          {{"name", {U"姓名"}, Kind::kText},
@@ -38,7 +39,8 @@ const std::vector<DocSpec>& specs() {
           {"location", {U"坐落"}, Kind::kLongText},
           {"unit_number", {U"不动产单元号"}, Kind::kText},
           {"usage", {U"用途"}, Kind::kText},
-          {"area", {U"面积"}, Kind::kNumberText}}},
+          {"area", {U"面积"}, Kind::kNumberText}},
+         {{"building_area_m2", "area"}}},
     };
     return s;
 }
@@ -71,7 +73,11 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& documentFie
         std::vector<std::pair<std::string, std::vector<std::string>>> out;
         for (auto& d : specs()) {
             std::vector<std::string> names;
-            for (auto& f : d.fields) names.push_back(f.name);
+            for (auto& f : d.fields) {
+                names.push_back(f.name);
+                for (auto& x : d.derived)
+                    if (std::string_view(x.from) == f.name) names.push_back(x.name);
+            }
             out.emplace_back(d.type, names);
         }
         return out;

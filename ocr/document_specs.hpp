@@ -18,16 +18,24 @@ struct FieldSpec {
     Kind kind;
 };
 
+/// A field computed from another's value rather than read: the capital in yuan, the building's
+/// area in square metres (ocr/amounts.hpp).
+struct DerivedField {
+    const char* name;
+    const char* from;
+};
+
 struct DocSpec {
     const char* type;
     std::vector<std::u32string> titles;  ///< words printed on this document only
     std::vector<FieldSpec> fields;
+    std::vector<DerivedField> derived = {};
 };
 
 /// business_licence, id_card_front, id_card_back, property_certificate: fields in API order.
 const std::vector<DocSpec>& specs();
 
-/// The document types and their fields, in API order.
+/// The document types and their fields, in API order (a derived field after the one it comes from).
 const std::vector<std::pair<std::string, std::vector<std::string>>>& documentFields();
 bool isDocumentType(std::string_view t);
 

@@ -5,6 +5,8 @@
 #include <regex>
 #include <set>
 
+#include "ocr/amounts.hpp"
+#include "ocr/impl/trace.hpp"
 #include "ocr/text_ops.hpp"
 #include "ocr/vocabulary.hpp"
 
@@ -19,7 +21,10 @@ Box padded(const PageImage& image, const Box& b) {
 }
 
 LineRead readAgain(const FieldContext& ctx, const Box& region, const std::string& whitelist) {
-    return ctx.engine.readLine(ctx.image.pix, ctx.image.dpi, region, whitelist);
+    LineRead got = ctx.engine.readLine(ctx.image.pix, ctx.image.dpi, region, whitelist);
+    impl::trace("field reread @%d,%d %dx%d%s: %s (%.0f)\n", region.x, region.y, region.w, region.h, whitelist.empty() ? "" : " restricted",
+                got.text.c_str(), got.confidence);
+    return got;
 }
 
 // Both reads one character too long: when dropping one character passes the check in exactly one
@@ -206,6 +211,63 @@ void companyTypeRule(const FieldContext& ctx, const RawField& f, const std::stri
     }
 }
 
+// 注册资本 has a grammar (amounts.hpp). Reads that parse and agree stand. Otherwise the value is read
+// again restricted to the grammar's characters: that read, when it parses, is the value if it
+// agrees with one of the two free reads (ok), or if one of them is a single character from it and
+// no other capital is (corrected, the free read kept as raw); else it is offered for review.
+void capitalRule(const FieldContext& ctx, const RawField& f, const std::string& second, FieldResult& fr) {
+    const bool agreed = fr.status == FieldStatus::kOk;
+    if (agreed && capitalYuan(fr.value)) return;
+    const std::string grammar = comparable(cleanValue(readAgain(ctx, padded(ctx.image, f.box), capitalCharacters()).text));
+    if (!capitalYuan(grammar)) {
+        if (capitalYuan(fr.value)) return;
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = "not a registered capital as read (" + fr.value + ")";
+        // Financial numerals OCR reads as look-alikes (参 for 叁, 什 for 仟): offered, never passed.
+        for (const std::string* read : {&f.text, &second, &grammar})
+            if (const std::string offer = capitalLookAlikes(*read); !offer.empty()) {
+                fr.raw = fr.value;
+                fr.value = offer;
+                fr.note = "read as " + *read + "; with the financial numerals its look-alikes stand for, " + offer;
+                break;
+            }
+        return;
+    }
+    const std::string page = comparable(f.text), region = comparable(second);
+    if (grammar == page || grammar == region) {
+        if (comparable(fr.value) != grammar) fr.raw = fr.value;
+        fr.value = grammar;
+        fr.status = FieldStatus::kOk;
+        fr.note.clear();
+        fr.confidence = std::max(fr.confidence, ctx.reviewBelow);
+    } else if (!capitalOneAway(page, grammar).empty() || !capitalOneAway(region, grammar).empty()) {
+        fr.raw = f.text;
+        fr.value = grammar;
+        fr.status = FieldStatus::kCorrected;
+        fr.note = "one character from the only registered capital a read within its characters gives";
+        fr.confidence = std::max(fr.confidence, ctx.reviewBelow);
+    } else {
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = "a read within the capital's characters gives " + grammar;
+        if (!capitalYuan(fr.value)) {
+            fr.raw = fr.value;
+            fr.value = grammar;
+        }
+    }
+}
+
+// 面积: the unit OCR reads as m2 is m² again (both reads do it alike); the cell is kept whole.
+void areaRule(FieldResult& fr) {
+    const std::string restored = areaUnitRestored(fr.value);
+    if (restored == fr.value) return;
+    fr.raw = fr.value;
+    fr.value = restored;
+    if (fr.status == FieldStatus::kOk) {
+        fr.status = FieldStatus::kCorrected;
+        fr.note = "m2 read for m²";
+    }
+}
+
 void textField(const FieldContext& ctx, const std::string& field, const RawField& f, FieldResult& fr) {
     if (field == "unit_number") {
         unitNumberField(ctx, f, fr);
@@ -215,6 +277,8 @@ void textField(const FieldContext& ctx, const std::string& field, const RawField
     const std::string second = secondRead(ctx, f, fr);
     if (field == "ethnicity") ethnicityRule(ctx, f, fr);
     if (field == "company_type") companyTypeRule(ctx, f, second, fr);
+    if (field == "registered_capital") capitalRule(ctx, f, second, fr);
+    if (field == "area") areaRule(fr);
 }
 
 // Misreads both reads share: an address whose house number follows no road, lane or village

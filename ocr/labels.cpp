@@ -71,6 +71,14 @@ std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc, bool
         for (auto& k : kept) overlaps |= h.start < k.end && k.start < h.end;
         if (!overlaps) kept.push_back(h);
     }
+    // A label is printed once on its row: the same field's label again after it is in the value
+    // (面积 房屋建筑面积89.32平方米, 共有宗地面积…).
+    std::sort(kept.begin(), kept.end(), [](const Hit& a, const Hit& b) { return a.start < b.start; });
+    for (std::size_t i = 1; i < kept.size();)
+        if (std::any_of(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(i), [&](const Hit& k) { return k.field == kept[i].field; }))
+            kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(i));
+        else
+            ++i;
     // Two fields on one row (性别 男 民族 汉): a two-character label whose second character is
     // misread may also follow a label within three characters, i.e. after a short value.
     if (lenient) {

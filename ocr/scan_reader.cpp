@@ -107,6 +107,8 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
             }
         }
         if (r.docType == "id_card_front") crossCheckIdCard(r);
+        divisionChecks(r);
+        deriveAmounts(*got.doc, r);
     }
     r.extractMs = msSince(t2);
     return r;

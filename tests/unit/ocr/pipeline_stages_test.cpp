@@ -23,17 +23,19 @@ FakeOcrEngine idCardFront(const std::string& idNumber, const std::string& born, 
                           {{"公民身份号码", 62, 530, 200, 32}, {idNumber, 303, 530, 392, 30}}});
 }
 
-ScanResult readWith(FakeOcrEngine& engine, const std::string& hint = "") {
+ScanResult readWith(FakeOcrEngine& engine, const std::string& hint = "", int width = 1010, int height = 637) {
     ScanResult r;
     PageRead read = readPage(engine, nullptr, 300, 0, hint);
     r.docType = read.doc ? read.doc->type : "unknown";
     r.hintContradicted = read.hintContradicted;
     if (!read.doc) return r;
-    const FieldContext ctx{engine, PageImage{nullptr, 300, 1010, 637}, 0.80f, "2026-12-01"};
+    const FieldContext ctx{engine, PageImage{nullptr, 300, width, height}, 0.80f, "2026-12-01"};
     auto raw = extractRawFields(engine, ctx.image, read);
     for (auto& spec : read.doc->fields)
         if (auto it = raw.find(spec.name); it != raw.end()) r.fields[spec.name] = finishField(ctx, spec, it->second, r.checks);
     if (r.docType == "id_card_front") crossCheckIdCard(r);
+    divisionChecks(r);
+    deriveAmounts(*read.doc, r);
     return r;
 }
 
@@ -50,7 +52,7 @@ TEST(PipelineStages, AnIdCardReadCleanlyIsEveryFieldOk) {
     EXPECT_EQ(r.fields["address"].value, "北京市西城区演示路1号");
     EXPECT_EQ(r.fields["id_number"].value, "110105199001051234");
     for (auto& [name, f] : r.fields) EXPECT_EQ(f.status, FieldStatus::kOk) << name << ": " << f.note;
-    ASSERT_EQ(r.checks.size(), 3u);
+    ASSERT_EQ(r.checks.size(), 4u);  // the number's check, birth date, sex, and the address's province
     for (auto& c : r.checks) EXPECT_EQ(c.result, "pass") << c.name;
     EXPECT_GT(engine.lineReads, 0);  // codes, dates and free text were each read again
 }
@@ -86,4 +88,67 @@ TEST(PipelineStages, APageOfNoKnownDocumentHasNoFields) {
     ScanResult r = readWith(engine);
     EXPECT_EQ(r.docType, "unknown");
     EXPECT_TRUE(r.fields.empty());
+}
+
+namespace {
+
+FakeOcrEngine propertyCertificate(const std::string& number, const std::string& location, const std::string& area) {
+    return FakeOcrEngine({{{"不动产权证书", 560, 180, 576, 96}},
+                          {{number, 200, 380, 900, 44}},
+                          {{"权利人", 200, 580, 126, 42}, {"胡秀鑫", 520, 580, 120, 40}},
+                          {{"坐落", 200, 710, 84, 42}, {location, 520, 710, 900, 40}},
+                          {{"不动产单元号", 200, 840, 252, 42}, {"420106131967JC71952F89085166", 520, 840, 680, 40}},
+                          {{"用途", 200, 970, 84, 42}, {"城镇住宅用地/住宅", 520, 970, 340, 40}},
+                          {{"面积", 200, 1100, 84, 42}, {area, 520, 1100, 600, 40}}});
+}
+
+}  // namespace
+
+TEST(PipelineStages, TheUnitNumbersProvinceRepairsTheCertificateNumberAndTheLocation) {
+    auto engine = propertyCertificate("哪(2017)武昌区不动产权第8971308号", "涛北省武汉市武昌区样例街294号", "房屋建筑面积151.66平方米");
+    ScanResult r = readWith(engine, "", 1748, 2480);
+    ASSERT_EQ(r.docType, "property_certificate");
+    // 哪 is no province's abbreviation; the unit number's region 42 is 湖北省, 鄂.
+    EXPECT_EQ(r.fields["certificate_number"].value, "鄂(2017)武昌区不动产权第8971308号");
+    EXPECT_EQ(r.fields["certificate_number"].raw, "哪(2017)武昌区不动产权第8971308号");
+    EXPECT_EQ(r.fields["certificate_number"].status, FieldStatus::kCorrected);
+    // One character from 湖北省 at the start: corrected; the rest as read.
+    EXPECT_EQ(r.fields["location"].value, "湖北省武汉市武昌区样例街294号");
+    EXPECT_EQ(r.fields["location"].status, FieldStatus::kCorrected) << r.fields["location"].note;
+    // The 面积 inside the value is no second label: the cell is kept whole, the building's area derived.
+    EXPECT_EQ(r.fields["area"].value, "房屋建筑面积151.66平方米");
+    EXPECT_EQ(r.fields["building_area_m2"].value, "151.66");
+    EXPECT_EQ(r.fields["building_area_m2"].status, FieldStatus::kOk);
+}
+
+TEST(PipelineStages, ACertificateNumberOfAnotherProvinceGoesToAPerson) {
+    auto engine = propertyCertificate("京(2017)武昌区不动产权第8971308号", "湖北省武汉市武昌区样例街294号", "89.32m2");
+    ScanResult r = readWith(engine, "", 1748, 2480);
+    EXPECT_EQ(r.fields["certificate_number"].value, "京(2017)武昌区不动产权第8971308号");
+    EXPECT_EQ(r.fields["certificate_number"].status, FieldStatus::kNeedsReview);
+    EXPECT_NE(r.fields["certificate_number"].note.find("湖北省"), std::string::npos);
+    EXPECT_EQ(r.fields["location"].status, FieldStatus::kOk);
+    EXPECT_EQ(r.fields["area"].value, "89.32m²");
+    EXPECT_EQ(r.fields["area"].status, FieldStatus::kCorrected) << r.fields["area"].note;
+    EXPECT_EQ(r.fields["building_area_m2"].value, "89.32");
+    EXPECT_EQ(r.fields["building_area_m2"].status, FieldStatus::kCorrected);
+}
+
+TEST(PipelineStages, AnAreaWithNoBuildingAreaLeavesTheDerivedFieldToAPerson) {
+    auto engine = propertyCertificate("鄂(2017)武昌区不动产权第8971308号", "湖北省武汉市武昌区样例街294号", "共有宗地面积1523.45㎡");
+    ScanResult r = readWith(engine, "", 1748, 2480);
+    EXPECT_EQ(r.fields["area"].value, "共有宗地面积1523.45㎡");
+    EXPECT_EQ(r.fields["building_area_m2"].value, "");
+    EXPECT_EQ(r.fields["building_area_m2"].status, FieldStatus::kNeedsReview);
+}
+
+TEST(PipelineStages, ACertificateNumberOfNoProvinceGoesToAPersonWhenNoUnitNumberSaysWhich) {
+    auto engine = FakeOcrEngine({{{"不动产权证书", 560, 180, 576, 96}},
+                                 {{"骂(2019)武汉市不动产权第8128046号", 200, 380, 900, 44}},
+                                 {{"权利人", 200, 580, 126, 42}, {"胡秀鑫", 520, 580, 120, 40}},
+                                 {{"不动产单元号", 200, 840, 252, 42}, {"4201064859O4J6C59686F243", 520, 840, 680, 40}}});
+    ScanResult r = readWith(engine, "", 1748, 2480);
+    ASSERT_EQ(r.docType, "property_certificate");
+    EXPECT_EQ(r.fields["certificate_number"].value, "骂(2019)武汉市不动产权第8128046号");
+    EXPECT_EQ(r.fields["certificate_number"].status, FieldStatus::kNeedsReview);
 }
