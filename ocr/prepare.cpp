@@ -79,6 +79,77 @@ int chooseThresholding(Pix* norm) {
     return method;
 }
 
+// A sheet photographed on a desk or a cloth: the paper is the largest bright region of the frame
+// (Otsu on a small copy), with the background round it. The page is cut to that region and what
+// lies outside the region within the cut — desk in the corners a tilted sheet leaves — is painted
+// paper white, so that layout analysis sees no wood grain or shadow as lines. A frame the region
+// fills (a flatbed scan, a camera frame of the page alone), barely covers, or reaches the edge of
+// is left as it is.
+// Returns whether it cut.
+bool cropToSheet(PixPtr& grey) {
+    const int w = pixGetWidth(grey.get()), h = pixGetHeight(grey.get());
+    const float f = std::min(1.0f, 600.0f / static_cast<float>(std::max(w, h)));
+    PixPtr small(pixScale(grey.get(), f, f));
+    if (!small) return false;
+    Pix* dark = nullptr;
+    const int sw = pixGetWidth(small.get()), sh = pixGetHeight(small.get());
+    if (pixOtsuAdaptiveThreshold(small.get(), sw, sh, 0, 0, 0.1f, nullptr, &dark) != 0 || !dark) return false;
+    PixPtr bright(pixInvert(nullptr, dark));
+    pixDestroy(&dark);
+    if (!bright) return false;
+    PIXA* parts = nullptr;
+    BOXA* boxes = pixConnComp(bright.get(), &parts, 8);
+    if (!boxes || !parts) {
+        boxaDestroy(&boxes);
+        pixaDestroy(&parts);
+        return false;
+    }
+    int best = -1;
+    long bestArea = 0;
+    for (int i = 0; i < boxaGetCount(boxes); ++i) {
+        l_int32 bx, by, bw, bh;
+        boxaGetBoxGeometry(boxes, i, &bx, &by, &bw, &bh);
+        if (static_cast<long>(bw) * bh > bestArea) bestArea = static_cast<long>(bw) * bh, best = i;
+    }
+    bool cut = false;
+    const double share = static_cast<double>(bestArea) / (static_cast<double>(sw) * sh);
+    l_int32 bx = 0, by = 0, bw = 0, bh = 0;
+    if (best >= 0) boxaGetBoxGeometry(boxes, best, &bx, &by, &bw, &bh);
+    // Background on every side: a page that fills the frame but is lit unevenly splits under Otsu
+    // into a bright part touching the frame's edge, which is no sheet.
+    const bool surrounded = bx > sw / 100 && by > sh / 100 && bx + bw < sw - sw / 100 && by + bh < sh - sh / 100;
+    if (best >= 0 && share > 0.2 && share < 0.9 && surrounded) {
+        PixPtr mask(pixaGetPix(parts, best, L_COPY));
+        // The paper's region with the ink inside it: its holes filled.
+        if (mask)
+            if (Pix* holes = pixHolesByFilling(mask.get(), 4)) {
+                pixOr(mask.get(), mask.get(), holes);
+                pixDestroy(&holes);
+            }
+        const int X = static_cast<int>(bx / f), Y = static_cast<int>(by / f);
+        const int W = std::min(w - X, static_cast<int>(std::ceil(bw / f))), H = std::min(h - Y, static_cast<int>(std::ceil(bh / f)));
+        BOX* region = boxCreate(X, Y, W, H);
+        PixPtr sheet(pixClipRectangle(grey.get(), region, nullptr));
+        boxDestroy(&region);
+        if (sheet && mask) {
+            PixPtr big(pixScaleBinary(mask.get(), static_cast<float>(pixGetWidth(sheet.get())) / static_cast<float>(bw),
+                                      static_cast<float>(pixGetHeight(sheet.get())) / static_cast<float>(bh)));
+            if (big) {
+                PixPtr outside(pixInvert(nullptr, big.get()));
+                // Grow the outside a little: the sheet's edge and its shadow are background too.
+                if (outside) pixSetMasked(sheet.get(), outside.get(), 255);
+            }
+            pixCopyResolution(sheet.get(), grey.get());
+            impl::trace("sheet found: %dx%d at %d,%d of %dx%d (%.0f %% of the frame)\n", W, H, X, Y, w, h, share * 100);
+            grey = std::move(sheet);
+            cut = true;
+        }
+    }
+    boxaDestroy(&boxes);
+    pixaDestroy(&parts);
+    return cut;
+}
+
 }  // namespace
 
 const char* thresholdingName(int method) { return method == 2 ? "sauvola" : "otsu"; }
@@ -86,6 +157,7 @@ const char* thresholdingName(int method) { return method == 2 ? "sauvola" : "ots
 std::variant<PreparedPage, ScanError> preparePage(const DecodedScan& scan, long maxPixels) {
     PixPtr grey = toGreyWithoutSeals(scan.pix.get());
     if (!grey) return ScanError{422, "unreadable_image", "the image cannot be converted to grey levels"};
+    cropToSheet(grey);
     const int w0 = pixGetWidth(grey.get()), h0 = pixGetHeight(grey.get());
     const double factor = scaleFactor(scan.dpi, w0, h0, maxPixels);
     PixPtr scaled(std::abs(factor - 1.0) > 0.05 ? pixScale(grey.get(), static_cast<float>(factor), static_cast<float>(factor))
