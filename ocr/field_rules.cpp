@@ -1,6 +1,7 @@
 #include "ocr/field_rules.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 #include <regex>
 #include <set>
@@ -293,6 +294,19 @@ void placeDoubts(const std::string& field, FieldResult& fr) {
     }
 }
 
+// A name is two characters at least (男 read as the name when the label's row was lost had passed
+// as ok); a legal representative's — a person's — holds no digits or Latin letters. (A company's
+// name, under 名称 or as a property's owner, may.)
+void nameDoubt(const std::string& field, FieldResult& fr) {
+    if ((field != "name" && field != "legal_representative" && field != "owner") || fr.status == FieldStatus::kNeedsReview) return;
+    const std::u32string v = toU32(comparable(fr.value));
+    const bool latin = field == "legal_representative" &&
+                       std::any_of(v.begin(), v.end(), [](char32_t c) { return c < 0x80 && std::isalnum(static_cast<int>(c)); });
+    if (v.size() >= 2 && !latin) return;
+    fr.status = FieldStatus::kNeedsReview;
+    fr.note = v.size() < 2 ? "a name has two characters at least" : "a name holds no digits or Latin letters";
+}
+
 }  // namespace
 
 FieldResult finishField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, std::vector<Check>& checks) {
@@ -316,6 +330,14 @@ FieldResult finishField(const FieldContext& ctx, const FieldSpec& spec, const Ra
         default: textField(ctx, field, f, fr); break;
     }
     placeDoubts(field, fr);
+    nameDoubt(field, fr);
+    if (field == "business_scope") {
+        // Punctuation as the registration rules write it, whatever else a person is asked to check.
+        if (const std::string p = businessScopePunctuation(fr.value); p != fr.value) {
+            if (fr.raw.empty()) fr.raw = fr.value;
+            fr.value = p;
+        }
+    }
     if (fr.status == FieldStatus::kOk && fr.confidence < ctx.reviewBelow) {
         fr.status = FieldStatus::kNeedsReview;
         fr.note = "low confidence";

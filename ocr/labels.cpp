@@ -42,8 +42,14 @@ std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc, bool
     std::vector<Hit> hits;
     if (lenient && text.size() >= 2)
         for (auto& f : doc.fields)
-            for (auto& label : f.labels)
-                if (label.size() == 2 && (text[0] == label[0]) != (text[1] == label[1])) hits.push_back({0, 2, &f, 1, true});
+            for (auto& label : f.labels) {
+                if (label.size() != 2) continue;
+                if ((text[0] == label[0]) != (text[1] == label[1])) hits.push_back({0, 2, &f, 1, true});
+                // The older licences space their two-character labels (名　　称): OCR reads a speck
+                // between them as a character (名上称).
+                if (text.size() >= 3 && text[0] == label[0] && text[2] == label[1] && text[1] != label[1])
+                    hits.push_back({0, 3, &f, 1, true});
+            }
     for (auto& f : doc.fields)
         for (auto& label : f.labels) {
             const std::size_t n = label.size();

@@ -31,7 +31,8 @@ std::u32string labelText(std::string_view read);
 
 /// The labels of `doc` in `text`, best first where they overlap, in line order. `lenient`: a
 /// two-character label opening the line may have one of its characters misread (住让 for 住址, 玲落
-/// for 坐落: the labels sit in the left column, so a line's start is where they are). Only for
+/// for 坐落: the labels sit in the left column, so a line's start is where they are), or one read
+/// character between its two (名上称: the older licences space them, 名　　称). Only for
 /// extraction, and only for a field whose label the page shows nowhere else; classification
 /// counts exact labels.
 std::vector<Hit> findLabels(const std::u32string& text, const DocSpec& doc, bool lenient = false);

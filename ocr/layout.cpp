@@ -172,17 +172,20 @@ RawField valueBelow(const std::vector<PageWord>& words, const Box& label, std::v
     return collected(words, picked);
 }
 
-// The next row of a long value: under it, starting near its left edge, no label on it, not yet
-// taken. Empty when the value ends there.
+// The next row of a long value: the nearest under it, starting near its left edge, no label on
+// it, not yet taken. Empty when the value ends there.
 std::vector<std::size_t> nextRow(const Layout& layout, const RawField& f, const std::set<std::size_t>& taken) {
     const auto& words = layout.words;
     std::size_t next = words.size();
     for (std::size_t i = 0; i < words.size(); ++i) {
         auto& w = words[i].box;
         if (words[i].blank() || taken.count(i)) continue;
-        if (w.y > f.box.bottom() - f.box.h / 4 && w.y < f.box.bottom() + f.box.h * 3 / 2 && std::abs(w.x - f.box.x) < f.box.h &&
-            (next == words.size() || w.x < words[next].box.x))
-            next = i;
+        if (!(w.y > f.box.bottom() - f.box.h / 4 && w.y < f.box.bottom() + f.box.h * 3 / 2 && std::abs(w.x - f.box.x) < f.box.h))
+            continue;
+        // The nearest row down, and on it the leftmost word: a tall value's window reaches two rows
+        // down, and the lower one starting a pixel further left must not skip the row between.
+        if (next == words.size()) next = i;
+        else if (sameRow(w, words[next].box) ? w.x < words[next].box.x : w.y < words[next].box.y) next = i;
     }
     if (next == words.size() || words[next].label) return {};
     for (auto& other : layout.labels)  // the next field's value, its label further left

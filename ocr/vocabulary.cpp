@@ -79,6 +79,18 @@ std::string placeStartDoubt(std::string_view text) {
     return "begins with " + toU8(v.substr(0, 1)) + ": the place name before it is missing";
 }
 
+std::string businessScopePunctuation(std::string_view scope) {
+    std::u32string s = toU32(scope);
+    auto isColonLike = [](char32_t c) { return c == U':' || c == U'：' || c == U';' || c == U'；' || c == U',' || c == U'，'; };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const bool afterSection = i >= 4 && (s.compare(i - 4, 4, U"许可项目") == 0 || s.compare(i - 4, 4, U"一般项目") == 0);
+        if (afterSection && isColonLike(s[i])) s[i] = U'：';
+        else if (!afterSection && (s[i] == U':' || s[i] == U'：')) s[i] = U'；';
+        else if (s[i] == U';') s[i] = U'；';
+    }
+    return toU8(s);
+}
+
 std::string addressDoubt(std::string_view address) {
     if (std::string doubt = placeStartDoubt(address); !doubt.empty()) return doubt;
     // The street number: the first run of digits followed by 号.

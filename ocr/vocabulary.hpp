@@ -26,6 +26,11 @@ bool isEthnicGroup(std::string_view s);
 /// or several are — a one-character name could be anything one character away.
 std::string nearestEthnicGroup(std::string_view read);
 
+/// 经营范围 with its punctuation as the registration rules write it: 许可项目 and 一般项目 introduce
+/// their items with ：, items are separated by ；. A colon OCR reads for ；, or a ；/,/: it reads for
+/// the ： after 项目, is put back; everything else as read.
+std::string businessScopePunctuation(std::string_view scope);
+
 /// "" unless `text` (an address, an issuing authority) begins with the word that ends a place's
 /// name (市, 区, 县, 路 …): then what precedes it was lost, and this says so.
 std::string placeStartDoubt(std::string_view text);

@@ -152,3 +152,45 @@ TEST(PipelineStages, ACertificateNumberOfNoProvinceGoesToAPersonWhenNoUnitNumber
     EXPECT_EQ(r.fields["certificate_number"].value, "骂(2019)武汉市不动产权第8128046号");
     EXPECT_EQ(r.fields["certificate_number"].status, FieldStatus::kNeedsReview);
 }
+
+namespace {
+
+// A business licence as the older single-column layout reads: spaced two-character labels, a
+// three-row business scope whose first row reads tall (a 。 or ； below the line) and whose last
+// row starts a pixel left of the one above it.
+FakeOcrEngine olderLicence(const std::string& nameLine, const std::string& scopeFirst) {
+    return FakeOcrEngine({{{"营业执照", 1000, 150, 480, 120}},
+                          {{"统一社会信用代码", 160, 380, 320, 40}, {"91110102MA01C7Q59Y", 520, 380, 620, 48}},
+                          {{nameLine, 300, 520, 40, 40}, {"称", 380, 520, 40, 40}, {"北京模拟合成商贸有限公司", 640, 520, 500, 42}},
+                          {{"法定代表人", 300, 712, 200, 40}, {"王安", 640, 712, 84, 42}},
+                          {{"经营范围", 300, 856, 160, 40}, {scopeFirst, 640, 852, 640, 57}},
+                          {{"食品销售。一般项目：技术服务", 641, 908, 640, 40}},
+                          {{"、技术咨询；货物进出口。", 640, 960, 500, 40}}});
+}
+
+}  // namespace
+
+TEST(PipelineStages, ASpacedLabelReadWithASpeckBetweenItsCharactersStillStartsItsValue) {
+    auto engine = olderLicence("名上", "许可项目；食品生产；");
+    ScanResult r = readWith(engine, "", 2480, 1754);
+    ASSERT_EQ(r.docType, "business_licence");
+    EXPECT_EQ(r.fields["name"].value, "北京模拟合成商贸有限公司");
+}
+
+TEST(PipelineStages, ALongValueContinuesOnTheNearestRowBelowNotTheLeftmost) {
+    auto engine = olderLicence("名", "许可项目:食品生产:");
+    ScanResult r = readWith(engine, "", 2480, 1754);
+    // Every row in order; the colons OCR read put back as the registration rules write them.
+    EXPECT_EQ(r.fields["business_scope"].value, "许可项目：食品生产；食品销售。一般项目：技术服务、技术咨询；货物进出口。");
+    EXPECT_EQ(r.fields["business_scope"].raw, "许可项目:食品生产:食品销售。一般项目：技术服务、技术咨询；货物进出口。");
+}
+
+TEST(PipelineStages, AOneCharacterNameGoesToAPerson) {
+    auto engine = FakeOcrEngine({{{"姓名", 60, 90, 54, 26}, {"男", 170, 88, 30, 34}},
+                                 {{"性别", 62, 160, 56, 27}, {"男", 172, 160, 30, 33}},
+                                 {{"出生", 62, 229, 56, 27}, {"1990年1月5日", 172, 229, 240, 34}},
+                                 {{"公民身份号码", 62, 530, 200, 32}, {"110105199001051234", 303, 530, 392, 30}}});
+    ScanResult r = readWith(engine);
+    EXPECT_EQ(r.fields["name"].status, FieldStatus::kNeedsReview);
+    EXPECT_NE(r.fields["name"].note.find("two characters"), std::string::npos);
+}
