@@ -425,14 +425,27 @@ void guilloche(Canvas& c, const Split& s) {
     const Rgb tint = pick(std::vector<Rgb>{{120, 170, 140}, {200, 140, 160}, {130, 150, 200}, {190, 170, 110}});
     const std::uint8_t alpha = static_cast<std::uint8_t>(uniform(40, 90));
     const int w = c.width(), h = c.height();
+    // Each pixel of a line inked once: the curves pass over themselves thousands of times, and
+    // blending at every pass would make a light pattern solid.
+    std::vector<bool> inked(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+    auto dot = [&](int x, int y, int dw, int dh) {
+        for (int yy = y; yy < y + dh; ++yy)
+            for (int xx = x; xx < x + dw; ++xx) {
+                if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+                const std::size_t at = static_cast<std::size_t>(yy) * static_cast<std::size_t>(w) + static_cast<std::size_t>(xx);
+                if (inked[at]) continue;
+                inked[at] = true;
+                c.fillRect(xx, yy, 1, 1, tint, alpha);
+            }
+    };
     if (s.rosettes) {
         for (int k = 0; k < 4; ++k) {  // epitrochoids: the rosettes of banknotes and certificates
             double cx = uniformReal(0.15, 0.85) * w, cy = uniformReal(0.15, 0.85) * h, R = uniformReal(0.15, 0.3) * std::min(w, h);
             double r = R / uniform(5, 11), dd = r * uniformReal(0.6, 1.4);
             for (int i = 0; i < 60000; ++i) {
                 double t = i * 2 * M_PI * 7 / 60000.0;
-                c.fillRect(static_cast<int>(cx + (R - r) * std::cos(t) + dd * std::cos((R - r) / r * t)),
-                           static_cast<int>(cy + (R - r) * std::sin(t) - dd * std::sin((R - r) / r * t)), 2, 2, tint, alpha);
+                dot(static_cast<int>(cx + (R - r) * std::cos(t) + dd * std::cos((R - r) / r * t)),
+                    static_cast<int>(cy + (R - r) * std::sin(t) - dd * std::sin((R - r) / r * t)), 2, 2);
             }
         }
     } else {
@@ -440,8 +453,8 @@ void guilloche(Canvas& c, const Split& s) {
         for (int band = 0; band < h; band += uniform(14, 26))
             for (int x = 0; x < w; ++x) {
                 double y1 = band + amp * std::sin(x * 2 * M_PI / period), y2 = band + amp * std::sin(x * 2 * M_PI / period + M_PI);
-                c.fillRect(x, static_cast<int>(y1), 1, 2, tint, alpha);
-                c.fillRect(x, static_cast<int>(y2), 1, 2, tint, alpha);
+                dot(x, static_cast<int>(y1), 1, 2);
+                dot(x, static_cast<int>(y2), 1, 2);
             }
     }
 }
