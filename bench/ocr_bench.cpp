@@ -79,6 +79,7 @@ struct Outcome {
     std::string type;
     std::map<std::string, std::string> fields;
     std::set<std::string> flagged;  ///< fields the pipeline marked needs_review (the baseline flags nothing)
+    std::map<std::string, std::string> notes;  ///< why, as the pipeline says
     bool pipeline = false;
     double stageMs[3] = {0, 0, 0};  ///< the pipeline's preprocess, ocr and extract times (timing_ms)
 };
@@ -91,6 +92,7 @@ struct Score {
     int silent = 0, flaggedWrong = 0, flaggedRight = 0;  // wrong and passed as ok; wrong and flagged; right but flagged
     int autoAccepted = 0;                                 // right and passed as ok/corrected: no person needed
     std::vector<std::string> misses;  ///< "file field: want | got", for --quick
+    std::vector<std::string> rightButFlagged;  ///< "file field: note", for --quick
     std::map<std::string, std::array<double, 4>> stages;  ///< type -> summed stage ms, and the count
     void add(const Sample& s, const Outcome& o) {
         ++images;
@@ -112,6 +114,8 @@ struct Score {
                 misses.push_back(s.file + " " + std::string(k) + ": " + want + " | " + got + (flagged ? "  (flagged)" : "  (PASSED AS OK)"));
             } else if (flagged) {
                 ++flaggedRight;
+                auto note = o.notes.find(std::string(k));
+                rightButFlagged.push_back(s.file + " " + std::string(k) + ": " + (note == o.notes.end() ? "" : note->second));
             } else {
                 ++autoAccepted;
             }
@@ -198,6 +202,7 @@ Outcome pipeline(lgw::ocr::ScanReader& reader, const Sample& s) {
         for (auto& [k, f] : ok->fields) {
             o.fields[k] = f.value;
             if (f.status == lgw::ocr::FieldStatus::kNeedsReview) o.flagged.insert(k);
+            o.notes[k] = f.note;
         }
     }
     return o;
@@ -302,6 +307,8 @@ int main(int argc, char** argv) {
     if (quick) {
         std::printf("\nwrong fields (want | got):\n");
         for (auto& m : ours[1].first.misses) std::printf("  %s\n", m.c_str());
+        std::printf("\nright but flagged (why):\n");
+        for (auto& m : ours[1].first.rightButFlagged) std::printf("  %s\n", m.c_str());
     }
     std::printf("\nmean stage times (pipeline, 1 worker; timing_ms): preprocess / ocr / extract\n");
     for (auto& [type, st] : ours[1].first.stages)

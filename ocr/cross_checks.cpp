@@ -6,6 +6,7 @@
 #include "ocr/amounts.hpp"
 #include "ocr/divisions.hpp"
 #include "ocr/text_ops.hpp"
+#include "ocr/vocabulary.hpp"
 
 namespace lgw::ocr {
 
@@ -29,12 +30,21 @@ void crossCheckIdCard(ScanResult& r) {
             f.value = fromId;
             f.status = FieldStatus::kNeedsReview;
         };
+        // A field the number confirms needs no person, however unsure the engine was of it.
+        auto confirmed = [](FieldResult& f) {
+            if (f.status == FieldStatus::kNeedsReview && f.note == "low confidence") {
+                f.status = FieldStatus::kOk;
+                f.note.clear();
+            }
+        };
         if (!birthOk) offer(bd, born);
+        else confirmed(bd);
         std::string sex = (id.value[16] - '0') % 2 ? "男" : "女";
         auto& sx = r.fields["sex"];
         bool sexOk = sx.value == sex;
         r.checks.push_back({"sex_matches_id", sexOk ? "pass" : "fail"});
         if (!sexOk) offer(sx, sex);
+        else confirmed(sx);
     } else {
         r.checks.push_back({"birth_date_matches_id", "skipped"});
         r.checks.push_back({"sex_matches_id", "skipped"});
@@ -138,6 +148,76 @@ void divisionChecks(ScanResult& r) {
         f.note = "begins with " + first + " but the unit number's region is " + std::string(p->name);
         r.checks.push_back({"certificate_province", "fail"});
     }
+}
+
+}  // namespace lgw::ocr
+
+namespace lgw::ocr {
+
+void issuerMatchesAddress(ScanResult& r) {
+    auto is = r.fields.find("issuer"), ad = r.fields.find("address");
+    if (is == r.fields.end() || ad == r.fields.end() || is->second.value.empty() || ad->second.value.empty()) return;
+    static const std::u32string kSuffix = U"市场监督管理局";
+    const std::u32string issuer = toU32(is->second.value), address = toU32(ad->second.value);
+    if (issuer.size() < kSuffix.size() + 2 || issuer.compare(issuer.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) return;
+    const std::u32string place = issuer.substr(0, issuer.size() - kSuffix.size());
+    std::vector<std::u32string> near;
+    for (std::size_t i = 0; i + place.size() <= address.size(); ++i) {
+        const std::u32string w = address.substr(i, place.size());
+        const int d = editDistance(w, place, 1);
+        if (d == 0) {
+            r.checks.push_back({"issuer_matches_address", "pass"});
+            return;
+        }
+        if (d == 1 && w.back() == place.back() && std::find(near.begin(), near.end(), w) == near.end()) near.push_back(w);
+    }
+    if (near.size() != 1) {
+        r.checks.push_back({"issuer_matches_address", "skipped"});
+        return;
+    }
+    FieldResult& f = is->second;
+    f.raw = f.value;
+    f.value = toU8(near.front() + kSuffix);
+    const bool addressSure = ad->second.status == FieldStatus::kOk;
+    f.status = addressSure ? FieldStatus::kCorrected : FieldStatus::kNeedsReview;
+    f.note = "the place one character from " + toU8(near.front()) + " in the address" + (addressSure ? "" : ", which a person should confirm");
+    r.checks.push_back({"issuer_matches_address", "corrected"});
+}
+
+void idValidityRange(ScanResult& r) {
+    auto from = r.fields.find("valid_from"), to = r.fields.find("valid_to");
+    if (from == r.fields.end() || to == r.fields.end()) return;
+    const std::string& f = from->second.value;
+    if (normaliseDate(f) != f || f.size() != 10 || to->second.value == "长期") return;
+    std::vector<std::string> candidates;
+    for (int years : {5, 10, 20}) candidates.push_back(std::to_string(std::stoi(f.substr(0, 4)) + years) + f.substr(4));
+    FieldResult& t = to->second;
+    if (std::find(candidates.begin(), candidates.end(), t.value) != candidates.end()) {
+        r.checks.push_back({"validity_range", "pass"});
+        return;
+    }
+    // The digits as read: the date, or the end of what was read when it is no date at all (the
+    // whole range, 2010.03.15-2036503 15: its second date is at its end).
+    std::string read;
+    if (t.value.size() == 10 && normaliseDate(t.value) == t.value) read = digitsOnly(t.value);
+    else read = digitsOnly(t.raw.empty() ? t.value : t.raw);
+    if (read.size() > 9) read = read.substr(read.size() - 9);
+    std::vector<std::string> near;  // the candidates nearest the read, two digits away at most
+    int nearest = 3;
+    for (auto& c : candidates) {
+        const int d = editDistance(toU32(read), toU32(digitsOnly(c)), 2);
+        if (d < nearest) nearest = d, near.clear();
+        if (d == nearest && d <= 2) near.push_back(c);
+    }
+    t.status = FieldStatus::kNeedsReview;
+    if (near.size() == 1) {
+        if (t.raw.empty()) t.raw = t.value;
+        t.value = near.front();
+        t.note = "an ID card is valid 5, 10 or 20 years to the day; the read is nearest " + near.front();
+    } else {
+        t.note = "an ID card is valid 5, 10 or 20 years to the day, or 长期";
+    }
+    r.checks.push_back({"validity_range", "fail"});
 }
 
 }  // namespace lgw::ocr

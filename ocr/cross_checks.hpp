@@ -23,4 +23,15 @@ void deriveAmounts(const DocSpec& doc, ScanResult& r);
 /// checks.
 void divisionChecks(ScanResult& r);
 
+/// A business licence is registered where the company's domicile is: the place its issuer names
+/// (`{place}市场监督管理局`) is found in its address. One character apart, the issuer takes the
+/// address's reading when the address's own reads agreed (corrected), else it is offered for
+/// review. Appends issuer_matches_address.
+void issuerMatchesAddress(ScanResult& r);
+
+/// An ID card is valid 5, 10 or 20 years from its issue, to the day, or 长期 (GB/T 2261 and the
+/// card's rules): a valid_to that is none of those is flagged, and the one of them its read is
+/// nearest (two digits at most) offered. Appends validity_range.
+void idValidityRange(ScanResult& r);
+
 }  // namespace lgw::ocr

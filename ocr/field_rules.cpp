@@ -257,6 +257,20 @@ void capitalRule(const FieldContext& ctx, const RawField& f, const std::string& 
     }
 }
 
+// 登记机关 and 签发机关 follow a grammar of fixed words round the place names (vocabulary.hpp): two
+// reads that agree once those words are restored agree (corrected, the first read kept as raw).
+void issuerRule(const FieldContext& ctx, const RawField& f, const std::string& second, FieldResult& fr) {
+    const std::string a = comparable(issuerGrammar(f.text)), b = second.empty() ? a : comparable(issuerGrammar(second));
+    if (a == comparable(f.text) && fr.status == FieldStatus::kOk) return;
+    if (fr.status == FieldStatus::kOk || (!second.empty() && a == b)) {
+        fr.raw = f.text;
+        fr.value = a;
+        fr.status = FieldStatus::kCorrected;
+        fr.note = "the issuing authority's fixed words (市场监督管理局, 公安局…分局) restored";
+        fr.confidence = std::max(fr.confidence, ctx.reviewBelow);
+    }
+}
+
 // 面积: the unit OCR reads as m2 is m² again (both reads do it alike); the cell is kept whole.
 void areaRule(FieldResult& fr) {
     const std::string restored = areaUnitRestored(fr.value);
@@ -279,6 +293,7 @@ void textField(const FieldContext& ctx, const std::string& field, const RawField
     if (field == "ethnicity") ethnicityRule(ctx, f, fr);
     if (field == "company_type") companyTypeRule(ctx, f, second, fr);
     if (field == "registered_capital") capitalRule(ctx, f, second, fr);
+    if (field == "issuer") issuerRule(ctx, f, second, fr);
     if (field == "area") areaRule(fr);
 }
 
@@ -305,6 +320,21 @@ void nameDoubt(const std::string& field, FieldResult& fr) {
     if (v.size() >= 2 && !latin) return;
     fr.status = FieldStatus::kNeedsReview;
     fr.note = v.size() < 2 ? "a name has two characters at least" : "a name holds no digits or Latin letters";
+}
+
+// Tesseract's confidence is a threshold; what a value may be is knowledge. A value a rule confirms
+// passes however unsure the engine was: a code whose check character holds, one of the 56 ethnic
+// groups both reads agree on, a unit number of GB/T 37346's shape that a read restricted to its
+// characters gives again. (Sex and birth date are confirmed by the ID number in cross_checks.)
+bool confirmedByRule(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, const FieldResult& fr) {
+    if (spec.kind == Kind::kCreditCode || spec.kind == Kind::kIdNumber) return true;  // status ok: the check held
+    const std::string_view field = spec.name;
+    if (field == "ethnicity") return isEthnicGroup(fr.value);
+    if (field == "unit_number" && std::regex_match(comparable(fr.value), unitShape()) && !f.wholeLine) {
+        const LineRead again = readAgain(ctx, padded(ctx.image, f.box), "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ");
+        return comparable(cleanValue(again.text)) == comparable(fr.value);
+    }
+    return false;
 }
 
 }  // namespace
@@ -338,7 +368,7 @@ FieldResult finishField(const FieldContext& ctx, const FieldSpec& spec, const Ra
             fr.value = p;
         }
     }
-    if (fr.status == FieldStatus::kOk && fr.confidence < ctx.reviewBelow) {
+    if (fr.status == FieldStatus::kOk && fr.confidence < ctx.reviewBelow && !confirmedByRule(ctx, spec, f, fr)) {
         fr.status = FieldStatus::kNeedsReview;
         fr.note = "low confidence";
     }

@@ -108,6 +108,8 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         }
         if (r.docType == "id_card_front") crossCheckIdCard(r);
         divisionChecks(r);
+        if (r.docType == "business_licence") issuerMatchesAddress(r);
+        if (r.docType == "id_card_back") idValidityRange(r);
         deriveAmounts(*got.doc, r);
     }
     r.extractMs = msSince(t2);

@@ -91,6 +91,46 @@ std::string businessScopePunctuation(std::string_view scope) {
     return toU8(s);
 }
 
+namespace {
+
+// The window of `s` from `from` on (length len-1 .. len+1) nearest `word`, within `limit` edits:
+// {start, end}, or {npos, npos}.
+std::pair<std::size_t, std::size_t> nearestWindow(const std::u32string& s, std::size_t from, std::u32string_view word, int limit,
+                                                  bool atEnd) {
+    std::pair<std::size_t, std::size_t> best{std::u32string::npos, std::u32string::npos};
+    int bestD = limit + 1;
+    for (std::size_t len = word.size() - 1; len <= word.size() + 1; ++len)
+        for (std::size_t i = from; i + len <= s.size(); ++i) {
+            if (atEnd && i + len + 3 < s.size()) continue;  // at the end, bar a little junk after it
+            const int d = editDistance(std::u32string_view(s).substr(i, len), word, limit);
+            // Nearest; then the window as long as the word (视场监督管理局, not 场监督管理局 with
+            // one dropped); then the later one.
+            const auto off = [&](std::size_t l) { return l > word.size() ? l - word.size() : word.size() - l; };
+            const bool better = d < bestD || (d == bestD && best.first != std::u32string::npos &&
+                                              (off(len) < off(best.second - best.first) ||
+                                               (off(len) == off(best.second - best.first) && i + len > best.second)));
+            if (better) {
+                bestD = d;
+                best = {i, i + len};
+            }
+        }
+    return best;
+}
+
+}  // namespace
+
+std::string issuerGrammar(std::string_view issuer) {
+    std::u32string s = toU32(comparable(std::string(issuer)));
+    if (s.size() < 6) return std::string(issuer);
+    if (auto [a, b] = nearestWindow(s, 2, U"市场监督管理局", 2, true); a != std::u32string::npos)
+        return toU8(s.substr(0, a) + U"市场监督管理局");
+    auto [pa, pb] = nearestWindow(s, 2, U"公安局", 1, false);
+    if (pa == std::u32string::npos) return std::string(issuer);
+    auto [fa, fb] = nearestWindow(s, pb + 1, U"分局", 1, true);
+    if (fa == std::u32string::npos || fa <= pb) return std::string(issuer);
+    return toU8(s.substr(0, pa) + U"公安局" + s.substr(pb, fa - pb) + U"分局");
+}
+
 std::string addressDoubt(std::string_view address) {
     if (std::string doubt = placeStartDoubt(address); !doubt.empty()) return doubt;
     // The street number: the first run of digits followed by 号.

@@ -31,6 +31,12 @@ std::string nearestEthnicGroup(std::string_view read);
 /// the ： after 项目, is put back; everything else as read.
 std::string businessScopePunctuation(std::string_view scope);
 
+/// An issuing authority with the fixed words of its grammar restored: `{place}市场监督管理局` (a
+/// business licence's 登记机关), `{city}公安局{district}分局` (an ID card's 签发机关). Each fixed word
+/// read with at most one character in three wrong is put back, junk after the last one dropped;
+/// the place names are left as read. The same text when neither grammar fits.
+std::string issuerGrammar(std::string_view issuer);
+
 /// "" unless `text` (an address, an issuing authority) begins with the word that ends a place's
 /// name (市, 区, 县, 路 …): then what precedes it was lost, and this says so.
 std::string placeStartDoubt(std::string_view text);

@@ -12,6 +12,7 @@
 
 #include "ocr/check_digit_repair.hpp"
 #include "ocr/scan_json.hpp"
+#include "ocr/vocabulary.hpp"
 #include "security/identity_codes.hpp"
 #include "tests/common/files.hpp"
 
@@ -175,4 +176,18 @@ TEST(ScanDecoding, EveryBadUploadIsAClearError) {
     auto tooBig = decodeScan(png, "image/png", 1000);
     ASSERT_TRUE(std::holds_alternative<ScanError>(tooBig));
     EXPECT_NE(std::get<ScanError>(tooBig).message.find("megapixels"), std::string::npos);
+}
+
+TEST(Vocabulary, AnIssuersFixedWordsAreRestoredAndItsPlaceNamesLeftAsRead) {
+    EXPECT_EQ(issuerGrammar("上海南浦东新区市场必督管理局"), "上海南浦东新区市场监督管理局");
+    EXPECT_EQ(issuerGrammar("成都市武侯区视场监督管理局"), "成都市武侯区市场监督管理局");
+    EXPECT_EQ(issuerGrammar("上海击作安局浦东分局"), "上海击公安局浦东分局");
+    EXPECT_EQ(issuerGrammar("上海市公安局浦东分局2/"), "上海市公安局浦东分局");
+    EXPECT_EQ(issuerGrammar("北京市西城区市场监督管理局"), "北京市西城区市场监督管理局");
+    EXPECT_EQ(issuerGrammar("是了本"), "是了本");  // no grammar fits: as read
+}
+
+TEST(Vocabulary, ABusinessScopesPunctuationIsAsTheRulesWriteIt) {
+    EXPECT_EQ(businessScopePunctuation("许可项目;食品生产:食品销售。一般项目,技术服务"), "许可项目：食品生产；食品销售。一般项目：技术服务");
+    EXPECT_EQ(businessScopePunctuation("技术开发；销售产品；"), "技术开发；销售产品；");
 }

@@ -35,6 +35,8 @@ ScanResult readWith(FakeOcrEngine& engine, const std::string& hint = "", int wid
         if (auto it = raw.find(spec.name); it != raw.end()) r.fields[spec.name] = finishField(ctx, spec, it->second, r.checks);
     if (r.docType == "id_card_front") crossCheckIdCard(r);
     divisionChecks(r);
+    if (r.docType == "business_licence") issuerMatchesAddress(r);
+    if (r.docType == "id_card_back") idValidityRange(r);
     deriveAmounts(*read.doc, r);
     return r;
 }
@@ -193,4 +195,42 @@ TEST(PipelineStages, AOneCharacterNameGoesToAPerson) {
     ScanResult r = readWith(engine);
     EXPECT_EQ(r.fields["name"].status, FieldStatus::kNeedsReview);
     EXPECT_NE(r.fields["name"].note.find("two characters"), std::string::npos);
+}
+
+TEST(PipelineStages, WhatARuleConfirmsPassesHoweverUnsureTheEngineWasAndFreeTextDoesNot) {
+    auto engine = FakeOcrEngine({{{"姓名", 60, 90, 54, 26}, {"张测试", 170, 88, 96, 34}},
+                                 {{"性别", 62, 160, 56, 27}, {"男", 172, 160, 30, 33}, {"民族", 300, 160, 56, 27}, {"汉", 380, 160, 30, 33}},
+                                 {{"出生", 62, 229, 56, 27}, {"1990年1月5日", 172, 229, 240, 34}},
+                                 {{"住址", 62, 301, 56, 27}, {"北京市西城区演示路1号", 172, 301, 400, 33}},
+                                 {{"公民身份号码", 62, 530, 200, 32}, {"110105199001051234", 303, 530, 392, 30}}},
+                                60);
+    ScanResult r = readWith(engine);
+    // The check character, the 56 groups, the number's birth date and sex confirm these.
+    for (const char* f : {"id_number", "ethnicity", "sex", "birth_date"}) EXPECT_EQ(r.fields[f].status, FieldStatus::kOk) << f;
+    // Two agreeing reads at 60 % are not enough for a name or an address.
+    EXPECT_EQ(r.fields["name"].status, FieldStatus::kNeedsReview);
+    EXPECT_EQ(r.fields["name"].note, "low confidence");
+    EXPECT_EQ(r.fields["address"].status, FieldStatus::kNeedsReview);
+}
+
+TEST(PipelineStages, AnIdCardsValidityIsFiveTenOrTwentyYearsToTheDay) {
+    auto back = [](const std::string& range) {
+        return FakeOcrEngine({{{"中华人民共和国", 330, 110, 336, 48}},
+                              {{"居民身份证", 300, 190, 360, 72}},
+                              {{"签发机关", 160, 440, 120, 30}, {"北京市公安局西城分局", 330, 438, 340, 34}},
+                              {{"有效期限", 160, 520, 120, 30}, {range, 330, 518, 380, 34}}});
+    };
+    auto ok = back("2016.03.15-2036.03.15");
+    ScanResult r = readWith(ok);
+    EXPECT_EQ(r.fields["valid_to"].value, "2036-03-15");
+    EXPECT_EQ(r.fields["valid_to"].status, FieldStatus::kOk);
+    auto misread = back("2016.03.15-2036.08.15");  // 03 read as 08: twenty years to the day is 2036-03-15
+    r = readWith(misread);
+    EXPECT_EQ(r.fields["valid_to"].value, "2036-03-15");
+    EXPECT_EQ(r.fields["valid_to"].raw, "2016.03.15-2036.08.15");
+    EXPECT_EQ(r.fields["valid_to"].status, FieldStatus::kNeedsReview);
+    auto lasting = back("2016.03.15-长期");
+    r = readWith(lasting);
+    EXPECT_EQ(r.fields["valid_to"].value, "长期");
+    EXPECT_EQ(r.fields["valid_to"].status, FieldStatus::kOk);
 }
