@@ -9,6 +9,17 @@
 #include "ocr/vocabulary.hpp"
 
 namespace lgw::ocr {
+namespace {
+
+// A field another field confirms needs no person, however unsure the engine was of it.
+void confirmed(FieldResult& f) {
+    if (f.status == FieldStatus::kNeedsReview && f.note == "low confidence") {
+        f.status = FieldStatus::kOk;
+        f.note.clear();
+    }
+}
+
+}  // namespace
 
 void crossCheckIdCard(ScanResult& r) {
     auto& id = r.fields["id_number"];
@@ -29,13 +40,6 @@ void crossCheckIdCard(ScanResult& r) {
             if (!f.value.empty()) f.raw = f.value;
             f.value = fromId;
             f.status = FieldStatus::kNeedsReview;
-        };
-        // A field the number confirms needs no person, however unsure the engine was of it.
-        auto confirmed = [](FieldResult& f) {
-            if (f.status == FieldStatus::kNeedsReview && f.note == "low confidence") {
-                f.status = FieldStatus::kOk;
-                f.note.clear();
-            }
         };
         if (!birthOk) offer(bd, born);
         else confirmed(bd);
@@ -184,6 +188,23 @@ void issuerMatchesAddress(ScanResult& r) {
     r.checks.push_back({"issuer_matches_address", "corrected"});
 }
 
+void licenceDates(ScanResult& r) {
+    auto est = r.fields.find("established_on"), to = r.fields.find("valid_to");
+    if (est == r.fields.end() || to == r.fields.end() || est->second.value.empty()) return;
+    const std::string range = to->second.raw.empty() ? to->second.value : to->second.raw;
+    const auto zhi = range.find("至");
+    if (zhi == std::string::npos) return;
+    const bool same = normaliseDate(range.substr(0, zhi)) == est->second.value;
+    r.checks.push_back({"established_on_starts_term", same ? "pass" : "fail"});
+    if (same) {
+        confirmed(est->second);
+        confirmed(to->second);
+    } else if (const std::string start = normaliseDate(range.substr(0, zhi)); !start.empty()) {
+        est->second.status = FieldStatus::kNeedsReview;  // one of the two is misread
+        est->second.note = "the term (营业期限) as read starts on " + start;
+    }
+}
+
 void idValidityRange(ScanResult& r) {
     auto from = r.fields.find("valid_from"), to = r.fields.find("valid_to");
     if (from == r.fields.end() || to == r.fields.end()) return;
@@ -194,6 +215,8 @@ void idValidityRange(ScanResult& r) {
     FieldResult& t = to->second;
     if (std::find(candidates.begin(), candidates.end(), t.value) != candidates.end()) {
         r.checks.push_back({"validity_range", "pass"});
+        confirmed(from->second);
+        confirmed(t);
         return;
     }
     // The digits as read: the date, or the end of what was read when it is no date at all (the

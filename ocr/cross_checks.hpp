@@ -29,9 +29,14 @@ void divisionChecks(ScanResult& r);
 /// review. Appends issuer_matches_address.
 void issuerMatchesAddress(ScanResult& r);
 
+/// A licence's term (营业期限) starts on its establishment date (成立日期): when the two reads agree,
+/// both are confirmed however unsure the engine was; when they differ, established_on goes to a
+/// person with the term's start named. Appends established_on_starts_term.
+void licenceDates(ScanResult& r);
+
 /// An ID card is valid 5, 10 or 20 years from its issue, to the day, or 长期 (GB/T 2261 and the
 /// card's rules): a valid_to that is none of those is flagged, and the one of them its read is
-/// nearest (two digits at most) offered. Appends validity_range.
+/// nearest (two digits at most) offered; one that is confirms both dates. Appends validity_range.
 void idValidityRange(ScanResult& r);
 
 }  // namespace lgw::ocr

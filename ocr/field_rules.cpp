@@ -75,15 +75,9 @@ void codeField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f
 }
 
 // A date: read again as one line of date characters, the unrestricted read kept if that fails.
-void dateField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, FieldResult& fr) {
-    std::string text = f.text;
-    // (Not a whole line found by its shape: its label would read as noise.)
-    LineRead strict = f.wholeLine ? LineRead{} : readAgain(ctx, padded(ctx.image, f.box), "0123456789.-年月日至长期");
-    auto strictDates = strict.text;
-    if (!normaliseDate(strictDates).empty() && strict.confidence / 100.0f > fr.confidence) {
-        text = strictDates;
-        fr.confidence = strict.confidence / 100.0f;
-    }
+// The field's date in a read: a range's start for valid_from, its end for a valid_to (or 长期),
+// normalised; "" when none.
+std::string dateOf(const FieldSpec& spec, std::string text) {
     // "2016.01.01-2036.01.01": from before the dash, to after it.
     auto dash = text.find_first_of("-~至");
     if (std::string_view(spec.name) == "valid_from" && dash != std::string::npos) text = text.substr(0, dash);
@@ -94,7 +88,22 @@ void dateField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f
         else if (auto zhi = text.find("至"); zhi != std::string::npos)
             text = text.substr(zhi + 3);
     }
-    std::string d = normaliseDate(text);
+    return normaliseDate(text);
+}
+
+void dateField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, FieldResult& fr) {
+    std::string text = f.text;
+    // (Not a whole line found by its shape: its label would read as noise.)
+    LineRead strict = f.wholeLine ? LineRead{} : readAgain(ctx, padded(ctx.image, f.box), "0123456789.-年月日至长期");
+    auto strictDates = strict.text;
+    if (!normaliseDate(strictDates).empty() && strict.confidence / 100.0f > fr.confidence) {
+        text = strictDates;
+        fr.confidence = strict.confidence / 100.0f;
+    }
+    std::string d = dateOf(spec, text);
+    // The two reads, one restricted to date characters, giving the same date agree: however unsure
+    // either was, a person is not needed for it.
+    if (!d.empty() && dateOf(spec, strict.text) == d && dateOf(spec, f.text) == d) fr.confidence = std::max(fr.confidence, ctx.reviewBelow);
     if (d.empty()) {
         fr.status = FieldStatus::kNeedsReview;
         fr.note = "not a date";

@@ -108,7 +108,10 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
         }
         if (r.docType == "id_card_front") crossCheckIdCard(r);
         divisionChecks(r);
-        if (r.docType == "business_licence") issuerMatchesAddress(r);
+        if (r.docType == "business_licence") {
+            issuerMatchesAddress(r);
+            licenceDates(r);
+        }
         if (r.docType == "id_card_back") idValidityRange(r);
         deriveAmounts(*got.doc, r);
     }

@@ -35,7 +35,10 @@ ScanResult readWith(FakeOcrEngine& engine, const std::string& hint = "", int wid
         if (auto it = raw.find(spec.name); it != raw.end()) r.fields[spec.name] = finishField(ctx, spec, it->second, r.checks);
     if (r.docType == "id_card_front") crossCheckIdCard(r);
     divisionChecks(r);
-    if (r.docType == "business_licence") issuerMatchesAddress(r);
+    if (r.docType == "business_licence") {
+        issuerMatchesAddress(r);
+        licenceDates(r);
+    }
     if (r.docType == "id_card_back") idValidityRange(r);
     deriveAmounts(*read.doc, r);
     return r;
@@ -233,4 +236,30 @@ TEST(PipelineStages, AnIdCardsValidityIsFiveTenOrTwentyYearsToTheDay) {
     r = readWith(lasting);
     EXPECT_EQ(r.fields["valid_to"].value, "长期");
     EXPECT_EQ(r.fields["valid_to"].status, FieldStatus::kOk);
+}
+
+TEST(PipelineStages, ALicencesTermStartsOnItsEstablishmentDate) {
+    auto licence = [](const std::string& established, const std::string& term) {
+        return FakeOcrEngine({{{"营业执照", 1000, 150, 480, 120}},
+                              {{"统一社会信用代码", 160, 380, 320, 40}, {"91110102MA01C7Q59Y", 520, 380, 620, 48}},
+                              {{"名称", 160, 600, 80, 40}, {"北京模拟合成商贸有限公司", 460, 600, 500, 42}},
+                              {{"成立日期", 1340, 710, 160, 40}, {established, 1600, 710, 300, 42}},
+                              {{"营业期限", 1340, 820, 160, 40}, {term, 1600, 820, 520, 42}}},
+                             60);
+    };
+    auto same = licence("2007年01月09日", "2007年01月09日至长期");
+    ScanResult r = readWith(same, "", 2480, 1754);
+    EXPECT_EQ(r.fields["established_on"].value, "2007-01-09");
+    EXPECT_EQ(r.fields["established_on"].status, FieldStatus::kOk);  // two reads agree, and the term starts on it
+    EXPECT_EQ(r.fields["valid_to"].value, "长期");
+    bool passed = false;
+    for (auto& c : r.checks) passed |= c.name == "established_on_starts_term" && c.result == "pass";
+    EXPECT_TRUE(passed);
+    auto differ = licence("2007年01月09日", "2007年07月09日至长期");
+    r = readWith(differ, "", 2480, 1754);
+    bool failed = false;
+    for (auto& c : r.checks) failed |= c.name == "established_on_starts_term" && c.result == "fail";
+    EXPECT_TRUE(failed);
+    EXPECT_EQ(r.fields["established_on"].status, FieldStatus::kNeedsReview);
+    EXPECT_NE(r.fields["established_on"].note.find("2007-07-09"), std::string::npos);
 }
