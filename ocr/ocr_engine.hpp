@@ -46,8 +46,9 @@ public:
     /// Page layout analysis and recognition of `pix` (8-bit grey) at `dpi`; `thresholding` is
     /// Tesseract's thresholding_method (0 Otsu, 2 Sauvola).
     virtual PageText recognise(Pix* pix, int dpi, int thresholding) = 0;
-    /// Reads `region` of `pix` as one line; `whitelist` "" means any character.
-    virtual LineRead readLine(Pix* pix, int dpi, const Box& region, const std::string& whitelist) = 0;
+    /// Reads `region` of `pix` as one line; `whitelist` "" means any character. `thresholding` (0
+    /// Otsu, 2 Sauvola) binarises the region another way for this read only; -1 as the page was.
+    virtual LineRead readLine(Pix* pix, int dpi, const Box& region, const std::string& whitelist, int thresholding = -1) = 0;
     /// Layout analysis alone (no recognition, a fraction of recognise()'s time): the boxes of the
     /// text lines found.
     virtual std::vector<Box> layout(Pix* pix, int dpi, int thresholding) = 0;

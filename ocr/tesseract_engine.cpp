@@ -158,10 +158,13 @@ std::vector<Box> TesseractPool::layout(Pix* pix, int dpi, int thresholding) {
     });
 }
 
-LineRead TesseractPool::readLine(Pix* pix, int dpi, const Box& region, const std::string& whitelist) {
-    return call<LineRead>([pix, dpi, region, whitelist](tesseract::TessBaseAPI& api) {
+LineRead TesseractPool::readLine(Pix* pix, int dpi, const Box& region, const std::string& whitelist, int thresholding) {
+    return call<LineRead>([pix, dpi, region, whitelist, thresholding](tesseract::TessBaseAPI& api) {
         api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
         api.SetVariable("tessedit_char_whitelist", whitelist.c_str());
+        int before = 0;
+        const bool other = thresholding >= 0 && api.GetIntVariable("thresholding_method", &before) && before != thresholding;
+        if (other) api.SetVariable("thresholding_method", std::to_string(thresholding).c_str());
         api.SetImage(pix);
         api.SetSourceResolution(dpi);
         api.SetRectangle(region.x, region.y, region.w, region.h);
@@ -178,6 +181,7 @@ LineRead TesseractPool::readLine(Pix* pix, int dpi, const Box& region, const std
             r.confidence = static_cast<float>(api.MeanTextConf());
         }
         api.SetVariable("tessedit_char_whitelist", "");
+        if (other) api.SetVariable("thresholding_method", std::to_string(before).c_str());  // the engine's next caller reads as before
         api.Clear();
         return r;
     });

@@ -85,7 +85,7 @@ std::string businessScopePunctuation(std::string_view scope) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const bool afterSection = i >= 4 && (s.compare(i - 4, 4, U"许可项目") == 0 || s.compare(i - 4, 4, U"一般项目") == 0);
         if (afterSection && isColonLike(s[i])) s[i] = U'：';
-        else if (!afterSection && (s[i] == U':' || s[i] == U'：')) s[i] = U'；';
+        else if (!afterSection && (s[i] == U':' || s[i] == U'：' || s[i] == U',' || s[i] == U'，')) s[i] = U'；';
         else if (s[i] == U';') s[i] = U'；';
     }
     return toU8(s);
@@ -131,10 +131,60 @@ std::string issuerGrammar(std::string_view issuer) {
     return toU8(s.substr(0, pa) + U"公安局" + s.substr(pb, fa - pb) + U"分局");
 }
 
+namespace {
+
+// Every number in an address counts something: a house (号), a building (栋, 幢, 号楼), a unit
+// (单元), a floor (层), a room (室) … or is one part of 3-2-101. A number followed by anything
+// else (20林1658室 for 20栋), or ending the address unless after a dash (院内9 for 院内9号楼),
+// lost or misread its word.
+std::string numberDoubt(const std::u32string& a) {
+    static const std::u32string_view kAfterNumber = U"号栋幢楼单室层座组弄巷门户排区期院-—之甲乙丙丁附";
+    for (std::size_t i = 0; i < a.size();) {
+        if (a[i] < U'0' || a[i] > U'9') {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < a.size() && a[j] >= U'0' && a[j] <= U'9') ++j;
+        const bool afterDash = i > 0 && (a[i - 1] == U'-' || a[i - 1] == U'—');
+        if (j == a.size()) {
+            if (!afterDash) return "ends with the number " + toU8(a.substr(i)) + ", no 号, 栋 or 室 after it";
+        } else if (kAfterNumber.find(a[j]) == std::u32string_view::npos && !(a[j] >= U'A' && a[j] <= U'Z')) {
+            return "the number " + toU8(a.substr(i, j - i)) + " is followed by " + toU8(a.substr(j, 1)) + ", no word an address counts with";
+        }
+        i = j;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string landUseChecked(std::string_view usage, std::string& doubt) {
+    // GB/T 21010-2017's classes as certificates print them, with the older names still printed.
+    static const std::vector<std::u32string> kClasses = {
+        U"城镇住宅用地", U"农村宅基地",   U"宅基地",       U"住宅用地",     U"商服用地",     U"商业服务业设施用地",
+        U"零售商业用地", U"批发市场用地", U"餐饮用地",     U"旅馆用地",     U"商务金融用地", U"娱乐用地",
+        U"其他商服用地", U"工业用地",     U"采矿用地",     U"仓储用地",     U"物流仓储用地", U"工矿仓储用地",
+        U"机关团体用地", U"新闻出版用地", U"教育用地",     U"科研用地",     U"医疗卫生用地", U"社会福利用地",
+        U"文化设施用地", U"体育用地",     U"公用设施用地", U"公园与绿地",   U"交通运输用地", U"城镇村道路用地",
+        U"交通服务场站用地", U"国有建设用地", U"集体建设用地", U"其他"};
+    const std::u32string u = toU32(comparable(std::string(usage)));
+    const auto slash = u.find(U'/');
+    const std::u32string land = u.substr(0, slash), rest = slash == std::u32string::npos ? U"" : u.substr(slash);
+    if (std::find(kClasses.begin(), kClasses.end(), land) != kClasses.end()) return std::string(usage);
+    std::vector<const std::u32string*> near;
+    for (auto& c : kClasses)
+        if (c.size() >= 3 && editDistance(land, c, 1) <= 1) near.push_back(&c);
+    if (near.size() == 1 && near.front()->size() == land.size()) return toU8(*near.front() + rest);  // one character misread
+    doubt = "the land use " + toU8(land) + " is no class of GB/T 21010";
+    return std::string(usage);
+}
+
 std::string addressDoubt(std::string_view address) {
     if (std::string doubt = placeStartDoubt(address); !doubt.empty()) return doubt;
     // The street number: the first run of digits followed by 号.
     const std::u32string a = toU32(comparable(std::string(address)));
+    if (std::string doubt = numberDoubt(a); !doubt.empty()) return doubt;
     std::size_t hao = std::u32string::npos;
     for (std::size_t i = 1; i < a.size(); ++i)
         if (a[i] == U'号' && a[i - 1] >= U'0' && a[i - 1] <= U'9') {

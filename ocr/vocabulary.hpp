@@ -27,8 +27,8 @@ bool isEthnicGroup(std::string_view s);
 std::string nearestEthnicGroup(std::string_view read);
 
 /// 经营范围 with its punctuation as the registration rules write it: 许可项目 and 一般项目 introduce
-/// their items with ：, items are separated by ；. A colon OCR reads for ；, or a ；/,/: it reads for
-/// the ： after 项目, is put back; everything else as read.
+/// their items with ：, items are separated by ；. A colon or comma OCR reads for ；, or a ；/,/: it
+/// reads for the ： after 项目, is put back; everything else as read.
 std::string businessScopePunctuation(std::string_view scope);
 
 /// An issuing authority with the fixed words of its grammar restored: `{place}市场监督管理局` (a
@@ -37,11 +37,18 @@ std::string businessScopePunctuation(std::string_view scope);
 /// the place names are left as read. The same text when neither grammar fits.
 std::string issuerGrammar(std::string_view issuer);
 
+/// 用途 on a property certificate: a land-use class of GB/T 21010 (城镇住宅用地, 工业用地 …), then
+/// after / what the building is used for. Returns the usage with a class read one character from
+/// exactly one class put right, and sets `doubt` when the part before / is no class at all (用地/工业:
+/// its start lost).
+std::string landUseChecked(std::string_view usage, std::string& doubt);
+
 /// "" unless `text` (an address, an issuing authority) begins with the word that ends a place's
 /// name (市, 区, 县, 路 …): then what precedes it was lost, and this says so.
 std::string placeStartDoubt(std::string_view text);
 /// "" when `address` begins with a place's name and reads like a Chinese address at its street
-/// number (the first digits before 号 follow a road, lane, village or compound word); otherwise why
+/// number (the first digits before 号 follow a road, lane, village or compound word) and every
+/// number in it is followed by a word an address counts with (号, 栋, 单元, 室 …); otherwise why
 /// a person should look.
 std::string addressDoubt(std::string_view address);
 

@@ -3,6 +3,7 @@
 // boxes, readLine() the words whose centre lies in the region (restricted to the whitelist's
 // characters when one is given). It lets the pipeline's stages be tested on what Tesseract would
 // have read, without Tesseract and without an image.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,22 +43,28 @@ public:
         for (auto& l : page_.lines) boxes.push_back(l.box);
         return boxes;
     }
-    ocr::LineRead readLine(Pix*, int, const ocr::Box& region, const std::string& whitelist) override {
+    ocr::LineRead readLine(Pix*, int, const ocr::Box& region, const std::string& whitelist, int thresholding = -1) override {
         ++lineReads;
+        if (thresholding >= 0) ++otherThresholdingReads;
         ocr::LineRead out;
         const std::u32string allowed = ocr::toU32(whitelist);
         for (auto& l : page_.lines)
             for (auto& w : l.words) {
                 const int cx = w.box.x + w.box.w / 2, cy = w.box.y + w.box.h / 2;
                 if (cx < region.x || cx >= region.right() || cy < region.y || cy >= region.bottom()) continue;
-                for (char32_t ch : ocr::toU32(w.text))
+                const auto as = thresholding < 0 || regionMisreadsEitherWay ? regionMisreads.find(w.text) : regionMisreads.end();
+                for (char32_t ch : ocr::toU32(as == regionMisreads.end() ? w.text : as->second))
                     if (allowed.empty() || allowed.find(ch) != std::u32string::npos) out.text += ocr::toU8(std::u32string(1, ch));
                 out.confidence = w.confidence;
             }
         return out;
     }
 
-    int reads = 0, lineReads = 0;
+    int reads = 0, lineReads = 0, otherThresholdingReads = 0;
+    /// A word a region read (binarised as the page was) reads as something else; read binarised
+    /// the other way it reads as printed, unless regionMisreadsEitherWay.
+    std::map<std::string, std::string> regionMisreads;
+    bool regionMisreadsEitherWay = false;
 
 private:
     ocr::PageText page_;

@@ -191,3 +191,21 @@ TEST(Vocabulary, ABusinessScopesPunctuationIsAsTheRulesWriteIt) {
     EXPECT_EQ(businessScopePunctuation("许可项目;食品生产:食品销售。一般项目,技术服务"), "许可项目：食品生产；食品销售。一般项目：技术服务");
     EXPECT_EQ(businessScopePunctuation("技术开发；销售产品；"), "技术开发；销售产品；");
 }
+
+TEST(Vocabulary, EveryNumberInAnAddressCountsSomething) {
+    for (const char* fine : {"北京市西城区演示路38号20栋1658室", "上海市浦东新区合成路279号院内6号楼", "天津市和平区样本里3-2-101",
+                             "浙江省杭州市西湖区合成路131号10号楼5单元1776号", "广东省广州市天河区示意巷12号B座3层"})
+        EXPECT_EQ(addressDoubt(fine), "") << fine;
+    EXPECT_NE(addressDoubt("北京市朝阳区样例路38号20林1658室"), "");  // 栋 read as 林
+    EXPECT_NE(addressDoubt("湖北省武汉市武昌区示意巷3号院内9"), "");   // 号楼 lost at the end
+}
+
+TEST(Vocabulary, ALandUseIsAClassOfGbT21010) {
+    std::string doubt;
+    EXPECT_EQ(landUseChecked("城镇住宅用地/住宅", doubt), "城镇住宅用地/住宅");
+    EXPECT_EQ(doubt, "");
+    EXPECT_EQ(landUseChecked("城镇住宅用她/住宅", doubt), "城镇住宅用地/住宅");  // one character misread
+    EXPECT_EQ(doubt, "");
+    EXPECT_EQ(landUseChecked("用地/工业", doubt), "用地/工业");  // its start lost
+    EXPECT_NE(doubt, "");
+}

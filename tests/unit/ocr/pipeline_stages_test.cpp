@@ -263,3 +263,33 @@ TEST(PipelineStages, ALicencesTermStartsOnItsEstablishmentDate) {
     EXPECT_EQ(r.fields["established_on"].status, FieldStatus::kNeedsReview);
     EXPECT_NE(r.fields["established_on"].note.find("2007-07-09"), std::string::npos);
 }
+
+TEST(PipelineStages, AnAreaWhoseUnitIsLostGoesToAPerson) {
+    auto engine = propertyCertificate("鄂(2017)武昌区不动产权第8971308号", "湖北省武汉市武昌区样例街294号", "共有宗地面积9723.33m/房屋建筑面积242.56m");
+    ScanResult r = readWith(engine, "", 1748, 2480);
+    EXPECT_EQ(r.fields["area"].status, FieldStatus::kNeedsReview);
+    EXPECT_NE(r.fields["area"].note.find("9723.33"), std::string::npos);
+}
+
+TEST(PipelineStages, TwoReadsThatAgreeNeedNoThirdRead) {
+    auto engine = idCardFront("110105199001051234", "1990年1月5日");
+    readWith(engine);
+    EXPECT_EQ(engine.otherThresholdingReads, 0);
+}
+
+TEST(PipelineStages, AThirdReadBinarisedTheOtherWaySettlesForThePageReadWhenItAgrees) {
+    auto engine = idCardFront("110105199001051234", "1990年1月5日");
+    engine.regionMisreads["张测试"] = "张测武";
+    ScanResult r = readWith(engine);
+    EXPECT_EQ(engine.otherThresholdingReads, 1);
+    EXPECT_EQ(r.fields["name"].value, "张测试");
+    EXPECT_EQ(r.fields["name"].status, FieldStatus::kOk);
+}
+
+TEST(PipelineStages, TwoRegionReadsAgainstThePageReadStillGoToAPerson) {
+    auto engine = idCardFront("110105199001051234", "1990年1月5日");
+    engine.regionMisreads["北京市西城区演示路1号"] = "北京市西城区演示路7号";
+    engine.regionMisreadsEitherWay = true;
+    ScanResult r = readWith(engine);
+    EXPECT_EQ(r.fields["address"].status, FieldStatus::kNeedsReview);
+}
