@@ -49,11 +49,13 @@ CodeRepair dropOneCommonToBoth(CodeKind ck, const std::string& strict, const Cod
 void codeField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, FieldResult& fr, std::vector<Check>& checks) {
     const CodeKind ck = spec.kind == Kind::kCreditCode ? CodeKind::kCreditCode : CodeKind::kIdNumber;
     const std::string whitelist = ck == CodeKind::kIdNumber ? "0123456789X" : "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    // A whole line holds its label too: restricted to code characters, that reads as noise.
-    LineRead strict = f.wholeLine ? LineRead{} : readAgain(ctx, padded(ctx.image, f.box), whitelist);
-    CodeRepair fromStrict = repairCode(ck, strict.text, ctx.today);
     CodeRepair fromFree = repairCode(ck, f.text, ctx.today);
-    const CodeRepair* pick = f.wholeLine ? &fromFree : &fromStrict;
+    // A whole line holds its label too: restricted to code characters, that reads as noise. A sure
+    // read whose check character holds needs no second read: the check is the confirmation.
+    const bool sure = fromFree.status == FieldStatus::kOk && f.confidence / 100.0f >= ctx.reviewBelow;
+    LineRead strict = f.wholeLine || sure ? LineRead{} : readAgain(ctx, padded(ctx.image, f.box), whitelist);
+    CodeRepair fromStrict = repairCode(ck, strict.text, ctx.today);
+    const CodeRepair* pick = f.wholeLine || sure ? &fromFree : &fromStrict;
     if (fromStrict.status != FieldStatus::kOk && fromFree.status == FieldStatus::kOk) pick = &fromFree;
     else if (fromStrict.status == FieldStatus::kNeedsReview && fromFree.status == FieldStatus::kCorrected)
         pick = &fromFree;
@@ -93,8 +95,11 @@ std::string dateOf(const FieldSpec& spec, std::string text) {
 
 void dateField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, FieldResult& fr) {
     std::string text = f.text;
-    // (Not a whole line found by its shape: its label would read as noise.)
-    LineRead strict = f.wholeLine ? LineRead{} : readAgain(ctx, padded(ctx.image, f.box), "0123456789.-年月日至长期");
+    // (Not a whole line found by its shape: its label would read as noise.) A sure read that is a
+    // date needs no second read: every date on these documents is checked against another field
+    // (the ID number's birth date, the licence's term, the ID card's validity; cross_checks).
+    const bool sure = !dateOf(spec, f.text).empty() && f.confidence / 100.0f >= ctx.reviewBelow;
+    LineRead strict = f.wholeLine || sure ? LineRead{} : readAgain(ctx, padded(ctx.image, f.box), "0123456789.-年月日至长期");
     auto strictDates = strict.text;
     if (!normaliseDate(strictDates).empty() && strict.confidence / 100.0f > fr.confidence) {
         text = strictDates;
