@@ -163,7 +163,25 @@ void issuerMatchesAddress(ScanResult& r) {
     if (is == r.fields.end() || ad == r.fields.end() || is->second.value.empty() || ad->second.value.empty()) return;
     static const std::u32string kSuffix = U"市场监督管理局";
     const std::u32string issuer = toU32(is->second.value), address = toU32(ad->second.value);
-    if (issuer.size() < kSuffix.size() + 2 || issuer.compare(issuer.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) return;
+    if (issuer.size() < kSuffix.size() + 2 || issuer.compare(issuer.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+        // No registration authority as read (a seal over it, a shadow): the address's city and
+        // district name the one it most likely is — offered, for a person to confirm.
+        std::u32string place = address;
+        for (auto& p : provinces())
+            if (const std::u32string name = toU32(p.name); place.compare(0, name.size(), name) == 0 && name.back() == U'省')
+                place = place.substr(name.size());
+        const auto city = place.find(U'市');
+        const auto district = city == std::u32string::npos ? std::u32string::npos : place.find_first_of(U"区县市", city + 1);
+        if (district != std::u32string::npos && district - city <= 5 && city >= 1 && city <= 4) {
+            FieldResult& f = is->second;
+            f.raw = f.value;
+            f.value = toU8(place.substr(0, district + 1) + kSuffix);
+            f.status = FieldStatus::kNeedsReview;
+            f.note = "no registration authority as read (" + f.raw + "); offered from the address's city and district";
+            r.checks.push_back({"issuer_matches_address", "offered"});
+        }
+        return;
+    }
     const std::u32string place = issuer.substr(0, issuer.size() - kSuffix.size());
     std::vector<std::u32string> near;
     for (std::size_t i = 0; i + place.size() <= address.size(); ++i) {

@@ -190,9 +190,21 @@ std::string secondRead(const FieldContext& ctx, const RawField& f, FieldResult& 
     return second;
 }
 
-// 民族 is one of the 56 ethnic groups: a read that is none of them is read again with their
-// characters only, and a group read that way is offered.
-void ethnicityRule(const FieldContext& ctx, const RawField& f, FieldResult& fr) {
+// 民族 is one of the 56 ethnic groups: of two differing reads, the one that is a group; a read that
+// is none of them is read again with their characters only, and a group read that way is offered.
+void ethnicityRule(const FieldContext& ctx, const RawField& f, const std::string& second, FieldResult& fr) {
+    // Two reads that differ where exactly one is a group: the 56 groups confirm that one — if it has
+    // two characters or more, or the other read is nothing (one character is too easily another
+    // one-character group misread).
+    const std::string a = comparable(f.text), b = comparable(second);
+    const std::string group = isEthnicGroup(a) ? a : b, other = isEthnicGroup(a) ? b : a;
+    if (fr.status == FieldStatus::kNeedsReview && isEthnicGroup(a) != isEthnicGroup(b) && (toU32(group).size() >= 2 || other.empty())) {
+        fr.raw = fr.value;
+        fr.value = group;
+        fr.status = FieldStatus::kOk;
+        fr.note.clear();
+        return;
+    }
     if (isEthnicGroup(fr.value)) return;
     static const std::string kChars = [] {
         std::set<char32_t> cs;
@@ -343,7 +355,7 @@ void textField(const FieldContext& ctx, const std::string& field, const RawField
     }
     if (f.wholeLine || !f.restored.empty() || fr.status != FieldStatus::kOk) return;
     const std::string second = secondRead(ctx, f, fr);
-    if (field == "ethnicity") ethnicityRule(ctx, f, fr);
+    if (field == "ethnicity") ethnicityRule(ctx, f, second, fr);
     if (field == "company_type") companyTypeRule(ctx, f, second, fr);
     if (field == "registered_capital") capitalRule(ctx, f, second, fr);
     if (field == "issuer") issuerRule(ctx, f, second, fr);

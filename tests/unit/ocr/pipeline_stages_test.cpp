@@ -293,3 +293,26 @@ TEST(PipelineStages, TwoRegionReadsAgainstThePageReadStillGoToAPerson) {
     ScanResult r = readWith(engine);
     EXPECT_EQ(r.fields["address"].status, FieldStatus::kNeedsReview);
 }
+
+TEST(PipelineStages, OfTwoDifferingReadsOfAnEthnicGroupTheOneThatIsAGroupStands) {
+    auto engine = FakeOcrEngine({{{"姓名", 60, 90, 54, 26}, {"张测试", 170, 88, 96, 34}},
+                                 {{"性别", 62, 160, 56, 27}, {"男", 172, 160, 30, 33}, {"民族", 300, 160, 56, 27}, {"蒙古", 380, 160, 60, 33}},
+                                 {{"公民身份号码", 62, 530, 200, 32}, {"110105199001051234", 303, 530, 392, 30}}});
+    engine.regionMisreads["蒙古"] = "蒙吉";
+    engine.regionMisreadsEitherWay = true;
+    ScanResult r = readWith(engine);
+    EXPECT_EQ(r.fields["ethnicity"].value, "蒙古");
+    EXPECT_EQ(r.fields["ethnicity"].status, FieldStatus::kOk);
+}
+
+TEST(PipelineStages, ALicenceIssuerReadAsNothingIsOfferedFromTheAddress) {
+    auto engine = FakeOcrEngine({{{"营业执照", 1000, 150, 480, 120}},
+                                 {{"统一社会信用代码", 160, 380, 320, 40}, {"91110102MA01C7Q59Y", 520, 380, 620, 48}},
+                                 {{"名称", 160, 600, 80, 40}, {"杭州模拟合成商贸有限公司", 460, 600, 500, 42}},
+                                 {{"住所", 1340, 710, 80, 40}, {"浙江省杭州市西湖区合成巷17号", 1600, 710, 560, 42}},
+                                 {{"登记机关", 1500, 1560, 160, 40}, {"是了本", 1720, 1560, 120, 40}}});
+    ScanResult r = readWith(engine, "", 2480, 1754);
+    EXPECT_EQ(r.fields["issuer"].value, "杭州市西湖区市场监督管理局");
+    EXPECT_EQ(r.fields["issuer"].raw, "是了本");
+    EXPECT_EQ(r.fields["issuer"].status, FieldStatus::kNeedsReview);
+}
