@@ -35,19 +35,22 @@ void crossCheckIdCard(ScanResult& r) {
         r.checks.push_back({"birth_date_matches_id", birthOk ? "pass" : "fail"});
         // On a mismatch the ID number's value is offered (its check character passed, so it is
         // the likelier one), the read kept as raw, and a person still confirms it.
-        auto offer = [](FieldResult& f, const std::string& fromId) {
+        // A read that is another sex or date contradicts the number: a person decides. One that is
+        // no sex or date at all (妇, a smudge) only failed to read: the number, whose check
+        // character held, gives it (corrected, the read kept as raw).
+        auto offer = [](FieldResult& f, const std::string& fromId, bool contradicts) {
             f.note = (f.value.empty() ? std::string("not read") : "read as " + f.value) + "; the ID number says " + fromId;
             if (!f.value.empty()) f.raw = f.value;
             f.value = fromId;
-            f.status = FieldStatus::kNeedsReview;
+            f.status = contradicts ? FieldStatus::kNeedsReview : FieldStatus::kCorrected;
         };
-        if (!birthOk) offer(bd, born);
+        if (!birthOk) offer(bd, born, normaliseDate(bd.value) == bd.value && !bd.value.empty());
         else confirmed(bd);
         std::string sex = (id.value[16] - '0') % 2 ? "男" : "女";
         auto& sx = r.fields["sex"];
         bool sexOk = sx.value == sex;
         r.checks.push_back({"sex_matches_id", sexOk ? "pass" : "fail"});
-        if (!sexOk) offer(sx, sex);
+        if (!sexOk) offer(sx, sex, sx.value == "男" || sx.value == "女");
         else confirmed(sx);
     } else {
         r.checks.push_back({"birth_date_matches_id", "skipped"});

@@ -1,7 +1,8 @@
 #pragma once
 // Stage 7: checks across fields. The ID number carries the birth date and the sex: on an ID card's
-// front they must agree with the fields read, and where they do not the number's reading is
-// offered (its check character passed) and a person confirms it.
+// front they must agree with the fields read; where a read contradicts them the number's reading is
+// offered (its check character passed) and a person confirms it, where it is no sex or date at all
+// the number's reading is taken.
 #include "ocr/document_specs.hpp"
 #include "ocr/scan_result.hpp"
 

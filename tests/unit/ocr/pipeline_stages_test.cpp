@@ -316,3 +316,13 @@ TEST(PipelineStages, ALicenceIssuerReadAsNothingIsOfferedFromTheAddress) {
     EXPECT_EQ(r.fields["issuer"].raw, "是了本");
     EXPECT_EQ(r.fields["issuer"].status, FieldStatus::kNeedsReview);
 }
+
+TEST(PipelineStages, ASexOrBirthDateThatIsNoneAtAllIsTakenFromTheNumber) {
+    auto engine = idCardFront("110105199001051234", "199O年l月S日", "妇");
+    ScanResult r = readWith(engine);
+    EXPECT_EQ(r.fields["sex"].value, "男");
+    EXPECT_EQ(r.fields["sex"].raw, "妇");
+    EXPECT_EQ(r.fields["sex"].status, FieldStatus::kCorrected);
+    EXPECT_EQ(r.fields["birth_date"].value, "1990-01-05");
+    EXPECT_EQ(r.fields["birth_date"].status, FieldStatus::kCorrected);
+}
