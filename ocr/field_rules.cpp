@@ -21,10 +21,12 @@ Box padded(const PageImage& image, const Box& b) {
     return region;
 }
 
-LineRead readAgain(const FieldContext& ctx, const Box& region, const std::string& whitelist, int thresholding = -1) {
-    LineRead got = ctx.engine.readLine(ctx.image.pix, ctx.image.dpi, region, whitelist, thresholding);
+// `otherWay`: binarised the other way than the page was.
+LineRead readAgain(const FieldContext& ctx, const Box& region, const std::string& whitelist, bool otherWay = false) {
+    const int method = otherWay ? (ctx.image.thresholding == 2 ? 0 : 2) : ctx.image.thresholding;
+    LineRead got = ctx.engine.readLine(ctx.image.pix, ctx.image.dpi, region, whitelist, method);
     impl::trace("field reread @%d,%d %dx%d%s%s: %s (%.0f)\n", region.x, region.y, region.w, region.h, whitelist.empty() ? "" : " restricted",
-                thresholding >= 0 ? " binarised the other way" : "", got.text.c_str(), got.confidence);
+                otherWay ? " binarised the other way" : "", got.text.c_str(), got.confidence);
     return got;
 }
 
@@ -157,21 +159,21 @@ std::string secondRead(const FieldContext& ctx, const RawField& f, FieldResult& 
     // A character or two the page read dropped at the value's end (blurred, faint) is still on the
     // page: the last row is read a little further right.
     if (!rows.empty()) rows.back().w = std::min(rows.back().w + rows.back().h * 3 / 2, ctx.image.width - rows.back().x);
-    auto regionRead = [&](int thresholding, float& confidence) {
+    auto regionRead = [&](bool otherWay, float& confidence) {
         std::string text;
         confidence = 0;
         for (auto& row : rows) {
-            LineRead again = readAgain(ctx, padded(ctx.image, row), "", thresholding);
+            LineRead again = readAgain(ctx, padded(ctx.image, row), "", otherWay);
             text += again.text;
             confidence += again.confidence / 100.0f / static_cast<float>(rows.size());
         }
         return cleanValue(text);
     };
     float secondConfidence = 0;
-    const std::string second = regionRead(-1, secondConfidence);
+    const std::string second = regionRead(false, secondConfidence);
     if (comparable(second) != comparable(f.text)) {
         float thirdConfidence = 0;
-        const std::string third = regionRead(ctx.thresholding == 2 ? 0 : 2, thirdConfidence);
+        const std::string third = regionRead(true, thirdConfidence);
         if (!third.empty() && comparable(third) == comparable(f.text)) {
             fr.confidence = std::max(fr.confidence, thirdConfidence);
             return second;  // the page read stands, two of three
@@ -301,6 +303,18 @@ void capitalRule(const FieldContext& ctx, const RawField& f, const std::string& 
 // reads that agree once those words are restored agree (corrected, the first read kept as raw).
 void issuerRule(const FieldContext& ctx, const RawField& f, const std::string& second, FieldResult& fr) {
     const std::string a = comparable(issuerGrammar(f.text)), b = second.empty() ? a : comparable(issuerGrammar(second));
+    // The place before 市场监督管理局 or 公安局 names a city (市, 州, 盟) or a province: 济南韦历下区 lost its 市.
+    for (std::string_view word : {"市场监督管理局", "公安局"})
+        if (const auto at = a.find(word); at != std::string::npos && at > 0) {
+            const std::string place = a.substr(0, at);
+            if (place.find("市") == std::string::npos && place.find("州") == std::string::npos && place.find("盟") == std::string::npos &&
+                place.find("省") == std::string::npos && place.find("自治区") == std::string::npos) {
+                fr.status = FieldStatus::kNeedsReview;
+                fr.note = "the place " + place + " names no city (市, 州, 盟) or province";
+                return;
+            }
+            break;
+        }
     if (a == comparable(f.text) && fr.status == FieldStatus::kOk) return;
     if (fr.status == FieldStatus::kOk || (!second.empty() && a == b)) {
         fr.raw = f.text;
@@ -321,7 +335,15 @@ void areaRule(FieldResult& fr) {
         if (!(*it)[2].matched) {
             fr.status = FieldStatus::kNeedsReview;
             fr.note = "the area " + (*it)[1].str() + " has no unit of area after it";
-            break;
+            // Offered: the unit the form prints (㎡ in the shared-land form, m² alone), in place of
+            // what was read after each number (m, mm, m:).
+            static const std::regex unit(R"((\d+\.\d+)(?:m[m:;.]?|M)?(?=/|$))");
+            const std::string offer = std::regex_replace(v, unit, v.find('/') != std::string::npos ? "$1㎡" : "$1m²");
+            if (offer != v && buildingAreaM2(offer)) {
+                fr.raw = fr.value;
+                fr.value = offer;
+            }
+            return;
         }
     if (restored == fr.value) return;
     fr.raw = fr.value;
@@ -405,6 +427,17 @@ bool confirmedByRule(const FieldContext& ctx, const FieldSpec& spec, const RawFi
     return false;
 }
 
+// No number a certificate prints is all zeros — a house, a room, an area, a year, a serial: a run
+// of 0s is a face whose digits the engine cannot read (every digit read as 0), and passed as ok.
+void zeroDoubt(const std::string& field, FieldResult& fr) {
+    if (fr.status == FieldStatus::kNeedsReview || field == "credit_code" || field == "id_number") return;
+    static const std::regex zeros(R"((^|[^0-9.])0+([^0-9.]|$))");
+    if (std::regex_search(comparable(fr.value), zeros)) {
+        fr.status = FieldStatus::kNeedsReview;
+        fr.note = "a number of zeros alone: its digits were not read";
+    }
+}
+
 }  // namespace
 
 FieldResult finishField(const FieldContext& ctx, const FieldSpec& spec, const RawField& f, std::vector<Check>& checks) {
@@ -429,6 +462,7 @@ FieldResult finishField(const FieldContext& ctx, const FieldSpec& spec, const Ra
     }
     placeDoubts(field, fr);
     nameDoubt(field, fr);
+    zeroDoubt(field, fr);
     if (field == "business_scope") {
         // Punctuation as the registration rules write it, whatever else a person is asked to check.
         if (const std::string p = businessScopePunctuation(fr.value); p != fr.value) {

@@ -18,7 +18,6 @@ struct FieldContext {
     PageImage image;
     float reviewBelow;       ///< ReaderOptions::reviewBelow
     std::string_view today;  ///< YYYY-MM-DD for ID birth dates, "" = now
-    int thresholding = 0;    ///< the binarisation the page was read with (0 Otsu, 2 Sauvola)
 };
 
 /// The field `spec` from its raw read; a code's checksum result is appended to `checks`.

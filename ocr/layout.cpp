@@ -37,10 +37,13 @@ Layout wordsAndLabels(const PageRead& read) {
     Layout out;
     std::vector<std::vector<Hit>> hitsOf;
     std::set<const FieldSpec*> labelledStrictly;
+    std::set<const FieldSpec*> openingALine;
     for (auto& chars : read.lines) {
         hitsOf.push_back(findLabels(chars.text, *read.doc, true));
-        for (auto& h : hitsOf.back())
+        for (auto& h : hitsOf.back()) {
             if (!h.lenient) labelledStrictly.insert(h.field);
+            if (!h.lenient && h.start == 0) openingALine.insert(h.field);
+        }
     }
     for (std::size_t li = 0; li < read.lines.size(); ++li) {
         auto& chars = read.lines[li];
@@ -48,6 +51,16 @@ Layout wordsAndLabels(const PageRead& read) {
         for (auto& w : read.page.lines[li].words) out.words.push_back({w.text, w.box, w.confidence});
         for (auto& h : hitsOf[li]) {
             if (h.lenient && labelledStrictly.count(h.field)) continue;
+            // A field labelled at the start of a line elsewhere: the same words inside another
+            // line are its value's (房屋建筑面积… on a line of its own, under 面积).
+            if (h.start > 0 && openingALine.count(h.field)) {
+                bool again = false;
+                for (auto& other : hitsOf[li]) again |= &other != &h && other.field == h.field;
+                bool elsewhere = false;
+                for (std::size_t lj = 0; lj < hitsOf.size(); ++lj)
+                    for (auto& other : hitsOf[lj]) elsewhere |= lj != li && other.field == h.field && other.start == 0 && !other.lenient;
+                if (elsewhere && !again) continue;
+            }
             Box b;
             for (std::size_t k = h.start; k < h.end; ++k) {
                 out.words[base + chars.word[k]].label = true;
@@ -101,7 +114,7 @@ void recoverLostLabels(OcrEngine& engine, const PageImage& image, const PageRead
         if (b.x - 4 - left < 2 * b.h) continue;  // no room for a label
         Box region{left, std::max(0, b.y - b.h / 4), b.x - 4 - left, std::min(b.h * 3 / 2, image.height - std::max(0, b.y - b.h / 4))};
         ++rereads;
-        LineRead again = engine.readLine(image.pix, image.dpi, region, "");
+        LineRead again = engine.readLine(image.pix, image.dpi, region, "", image.thresholding);
         impl::trace("label reread @%d,%d %dx%d: %s (%.0f)\n", region.x, region.y, region.w, region.h, again.text.c_str(),
                     again.confidence);
         for (auto& h : findLabels(labelText(again.text), doc, true))
@@ -262,7 +275,7 @@ std::optional<RawField> codeInBlankLines(OcrEngine& engine, const PageImage& ima
         const Box& b = l.box;
         bool lineShaped = b.w > 3 * b.h && b.h >= 20;  // not the page's border strokes
         if (!blank || !lineShaped || ++rereads > 4) continue;
-        LineRead again = engine.readLine(image.pix, image.dpi, b, "");
+        LineRead again = engine.readLine(image.pix, image.dpi, b, "", image.thresholding);
         impl::trace("reread @%d,%d %dx%d: %s (%.0f)\n", b.x, b.y, b.w, b.h, again.text.c_str(), again.confidence);
         if (auto code = codeOfShape(again.text, kind); !code.empty()) return RawField{code, b, again.confidence, true};
     }
@@ -273,7 +286,7 @@ std::optional<RawField> codeInBlankLines(OcrEngine& engine, const PageImage& ima
 std::optional<RawField> idNumberBand(OcrEngine& engine, const PageImage& image, Kind kind) {
     Box band{image.width / 4, image.height * 3 / 4, image.width - image.width / 4, image.height - image.height * 3 / 4};
     for (const char* wl : {"0123456789X", ""}) {
-        LineRead again = engine.readLine(image.pix, image.dpi, band, wl);
+        LineRead again = engine.readLine(image.pix, image.dpi, band, wl, image.thresholding);
         impl::trace("band read: %s (%.0f)\n", again.text.c_str(), again.confidence);
         if (auto code = codeOfShape(again.text, kind); !code.empty()) return RawField{code, band, again.confidence, true};
     }

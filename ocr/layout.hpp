@@ -29,6 +29,7 @@ struct PageImage {
     Pix* pix = nullptr;
     int dpi = 300;
     int width = 0, height = 0;
+    int thresholding = 0;  ///< the binarisation the page was read with (0 Otsu, 2 Sauvola): re-reads use it too
 };
 
 /// By field name; a field the page does not show is absent. `read.doc` is not null.

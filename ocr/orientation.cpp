@@ -57,7 +57,7 @@ std::vector<Box> sampleLines(const std::vector<Box>& boxes, bool side) {
 
 // The sample read `quads` quarter turns clockwise: mean confidence plus 40 for each label of any
 // document, per line read. With `early`, stops at the first line that reads surely.
-double sampleScore(OcrEngine& engine, Pix* page, int dpi, const std::vector<Box>& sample, int quads, bool early,
+double sampleScore(OcrEngine& engine, Pix* page, int dpi, int thresholding, const std::vector<Box>& sample, int quads, bool early,
                    Clock::time_point started) {
     double confidence = 0, score = 0;
     std::string seen;
@@ -69,7 +69,7 @@ double sampleScore(OcrEngine& engine, Pix* page, int dpi, const std::vector<Box>
         if (!crop) continue;
         PixPtr turned(quads ? pixRotateOrth(crop.get(), quads) : pixClone(crop.get()));
         PixPtr framed(pixAddBorder(turned.get(), 8, 255));
-        LineRead lr = engine.readLine(framed.get(), dpi, Box{0, 0, pixGetWidth(framed.get()), pixGetHeight(framed.get())}, "");
+        LineRead lr = engine.readLine(framed.get(), dpi, Box{0, 0, pixGetWidth(framed.get()), pixGetHeight(framed.get())}, "", thresholding);
         confidence += lr.confidence;
         seen += lr.text;
         ++n;
@@ -95,9 +95,9 @@ Turn chooseTurn(OcrEngine& engine, Pix* page, int dpi, int thresholding) {
     impl::trace("layout: %zu lines, %s, %zu sampled, %d ms\n", boxes.size(), side ? "lying" : "standing", sample.size(),
                 msSince(started));
     if (sample.empty()) return {pair[0], false};
-    const double first = sampleScore(engine, page, dpi, sample, pair[0], true, started);
+    const double first = sampleScore(engine, page, dpi, thresholding, sample, pair[0], true, started);
     if (first >= 80) return {pair[0], true};  // read with confidence and labels: no need to look the other way
-    const double second = sampleScore(engine, page, dpi, sample, pair[1], false, started);
+    const double second = sampleScore(engine, page, dpi, thresholding, sample, pair[1], false, started);
     // Wrong ways scored 4 to 21, right ways 40 to 105.
     return {second > first ? pair[1] : pair[0], std::abs(second - first) >= 25};
 }

@@ -94,7 +94,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
     r.docType = got.doc ? got.doc->type : "unknown";
     r.docTypeConfidence = static_cast<float>(std::min(1.0, got.score / 1.5));
     if (got.doc) {
-        const FieldContext ctx{engine_, PageImage{page.get(), r.dpi, r.width, r.height}, options_.reviewBelow, today, method};
+        const FieldContext ctx{engine_, PageImage{page.get(), r.dpi, r.width, r.height, method}, options_.reviewBelow, today};
         const auto raw = extractRawFields(engine_, ctx.image, got);
         for (auto& spec : got.doc->fields) {
             auto it = raw.find(spec.name);

@@ -45,14 +45,15 @@ public:
     }
     ocr::LineRead readLine(Pix*, int, const ocr::Box& region, const std::string& whitelist, int thresholding = -1) override {
         ++lineReads;
-        if (thresholding >= 0) ++otherThresholdingReads;
+        // The tests read pages binarised with Otsu (0, PageImage's default): Sauvola (2) is "the other way".
+        if (thresholding == 2) ++otherThresholdingReads;
         ocr::LineRead out;
         const std::u32string allowed = ocr::toU32(whitelist);
         for (auto& l : page_.lines)
             for (auto& w : l.words) {
                 const int cx = w.box.x + w.box.w / 2, cy = w.box.y + w.box.h / 2;
                 if (cx < region.x || cx >= region.right() || cy < region.y || cy >= region.bottom()) continue;
-                const auto as = thresholding < 0 || regionMisreadsEitherWay ? regionMisreads.find(w.text) : regionMisreads.end();
+                const auto as = thresholding != 2 || regionMisreadsEitherWay ? regionMisreads.find(w.text) : regionMisreads.end();
                 for (char32_t ch : ocr::toU32(as == regionMisreads.end() ? w.text : as->second))
                     if (allowed.empty() || allowed.find(ch) != std::u32string::npos) out.text += ocr::toU8(std::u32string(1, ch));
                 out.confidence = w.confidence;

@@ -326,3 +326,35 @@ TEST(PipelineStages, ASexOrBirthDateThatIsNoneAtAllIsTakenFromTheNumber) {
     EXPECT_EQ(r.fields["birth_date"].value, "1990-01-05");
     EXPECT_EQ(r.fields["birth_date"].status, FieldStatus::kCorrected);
 }
+
+TEST(PipelineStages, NumbersOfZerosAloneAndAreasWithoutTheirUnitGoToAPersonWithTheUnitOffered) {
+    auto engine = propertyCertificate("豫(2016)金水区不动产权第9694815号", "河南省郑州市金水区范例道0 0 0号院内0号楼", "202.19m");
+    ScanResult r = readWith(engine, "", 1748, 2480);
+    EXPECT_EQ(r.fields["location"].status, FieldStatus::kNeedsReview);
+    EXPECT_NE(r.fields["location"].note.find("zeros"), std::string::npos);
+    EXPECT_EQ(r.fields["area"].value, "202.19m²");
+    EXPECT_EQ(r.fields["area"].raw, "202.19m");
+    EXPECT_EQ(r.fields["area"].status, FieldStatus::kNeedsReview);
+}
+
+TEST(PipelineStages, ALabelInsideAValueOnALineOfItsOwnIsNoSecondLabel) {
+    auto engine = FakeOcrEngine({{{"不动产权证书", 560, 180, 576, 96}},
+                                 {{"鄂(2017)武昌区不动产权第8971308号", 200, 380, 900, 44}},
+                                 {{"权利人", 200, 580, 126, 42}, {"胡秀鑫", 520, 580, 120, 40}},
+                                 {{"不动产单元号", 200, 840, 252, 42}, {"420106131967JC71952F89085166", 520, 840, 680, 40}},
+                                 {{"面积", 200, 1100, 84, 42}},
+                                 {{"房屋建筑面积234.89平方米", 520, 1100, 600, 40}}});
+    ScanResult r = readWith(engine, "", 1748, 2480);
+    EXPECT_EQ(r.fields["area"].value, "房屋建筑面积234.89平方米");
+    EXPECT_EQ(r.fields["building_area_m2"].value, "234.89");
+}
+
+TEST(PipelineStages, AnIssuerWhosePlaceNamesNoCityGoesToAPerson) {
+    auto engine = FakeOcrEngine({{{"营业执照", 1000, 150, 480, 120}},
+                                 {{"统一社会信用代码", 160, 380, 320, 40}, {"91110102MA01C7Q59Y", 520, 380, 620, 48}},
+                                 {{"名称", 160, 600, 80, 40}, {"济南模拟合成商贸有限公司", 460, 600, 500, 42}},
+                                 {{"登记机关", 1500, 1560, 160, 40}, {"济南韦历下区市场监督管理局", 1720, 1560, 540, 40}}});
+    ScanResult r = readWith(engine, "", 2480, 1754);
+    EXPECT_EQ(r.fields["issuer"].status, FieldStatus::kNeedsReview);
+    EXPECT_NE(r.fields["issuer"].note.find("names no city"), std::string::npos);
+}
