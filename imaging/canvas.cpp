@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <string_view>
 #include <stdexcept>
 
 #include "imaging/png_codec.hpp"
@@ -40,7 +41,9 @@ Font::Font(const std::string& path, const std::string& family) : Font(path) {
     for (long i = 0; i < faces; ++i) {
         FT_Face f = nullptr;
         if (FT_New_Face(impl->lib, path.c_str(), i, &f) != 0) continue;
-        if (f->family_name && family == f->family_name) {
+        // The collection's other weights name their family with the weight after it ("Noto Sans
+        // CJK SC Light") or not at all: the family given is what it begins with.
+        if (f->family_name && std::string_view(f->family_name).starts_with(family)) {
             FT_Done_Face(impl->face);
             impl->face = f;
             return;

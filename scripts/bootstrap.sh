@@ -20,10 +20,11 @@ PACKAGES=(
   # e-licence files: OFD packages are ZIP (libzip) of XML (pugixml)
   libzip-dev libpugixml-dev
   # the Chinese and number faces of the synthetic scans (tools/gen_scans.cpp), split between the
-  # development and the held-out sets: sans, Ming/Song, Kai, the Noto CJK faces, Droid's fallback,
-  # and three monospaced number faces (DejaVu, Noto and Liberation Mono)
+  # development and the held-out sets: sans, Ming/Song, Kai, the Noto CJK faces in every weight,
+  # Droid's fallback, and five monospaced number faces (DejaVu, Noto, Liberation, Free Mono, Hack)
   fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-arphic-gbsn00lp fonts-arphic-gkai00mp
-  fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core fonts-noto-mono fonts-liberation
+  fonts-noto-cjk fonts-noto-cjk-extra fonts-droid-fallback fonts-dejavu-core fonts-noto-mono fonts-liberation
+  fonts-freefont-ttf fonts-hack
   # OCR of front-desk scans: Tesseract 5 with simplified Chinese (LSTM) and orientation data
   libtesseract-dev tesseract-ocr tesseract-ocr-chi-sim
   # tests and benchmarks; chromium runs the console's browser tests (tests/e2e); nginx is the HTTP
