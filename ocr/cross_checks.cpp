@@ -265,3 +265,19 @@ void idValidityRange(ScanResult& r) {
 }
 
 }  // namespace lgw::ocr
+
+namespace lgw::ocr {
+
+void checkAcrossFields(const DocSpec& doc, ScanResult& r) {
+    const std::string_view type = doc.type;
+    if (type == "id_card_front") crossCheckIdCard(r);
+    divisionChecks(r);
+    if (type == "business_licence") {
+        issuerMatchesAddress(r);
+        licenceDates(r);
+    }
+    if (type == "id_card_back") idValidityRange(r);
+    deriveAmounts(doc, r);
+}
+
+}  // namespace lgw::ocr

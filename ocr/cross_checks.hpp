@@ -8,6 +8,9 @@
 
 namespace lgw::ocr {
 
+/// Every check below that `doc` (r.docType's spec) has, in order, then its derived fields.
+void checkAcrossFields(const DocSpec& doc, ScanResult& r);
+
 /// Appends birth_date_matches_id and sex_matches_id to `r.checks` (skipped when the ID number's
 /// check character failed) and flags the fields that disagree. `r.docType` is id_card_front.
 void crossCheckIdCard(ScanResult& r);

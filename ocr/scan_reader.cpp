@@ -106,14 +106,7 @@ std::variant<ScanResult, ScanError> ScanReader::read(std::string_view bytes, std
                 r.fields[spec.name] = finishField(ctx, spec, it->second, r.checks);
             }
         }
-        if (r.docType == "id_card_front") crossCheckIdCard(r);
-        divisionChecks(r);
-        if (r.docType == "business_licence") {
-            issuerMatchesAddress(r);
-            licenceDates(r);
-        }
-        if (r.docType == "id_card_back") idValidityRange(r);
-        deriveAmounts(*got.doc, r);
+        checkAcrossFields(*got.doc, r);
     }
     r.extractMs = msSince(t2);
     return r;

@@ -33,14 +33,7 @@ ScanResult readWith(FakeOcrEngine& engine, const std::string& hint = "", int wid
     auto raw = extractRawFields(engine, ctx.image, read);
     for (auto& spec : read.doc->fields)
         if (auto it = raw.find(spec.name); it != raw.end()) r.fields[spec.name] = finishField(ctx, spec, it->second, r.checks);
-    if (r.docType == "id_card_front") crossCheckIdCard(r);
-    divisionChecks(r);
-    if (r.docType == "business_licence") {
-        issuerMatchesAddress(r);
-        licenceDates(r);
-    }
-    if (r.docType == "id_card_back") idValidityRange(r);
-    deriveAmounts(*read.doc, r);
+    checkAcrossFields(*read.doc, r);
     return r;
 }
 
