@@ -33,9 +33,8 @@ void crossCheckIdCard(ScanResult& r) {
         auto& bd = r.fields["birth_date"];
         bool birthOk = bd.value == born;
         r.checks.push_back({"birth_date_matches_id", birthOk ? "pass" : "fail"});
-        // On a mismatch the ID number's value is offered (its check character passed, so it is
-        // the likelier one), the read kept as raw, and a person still confirms it.
-        // A read that is another sex or date contradicts the number: a person decides. One that is
+        // On a mismatch the ID number's value is offered (its check character passed, so it is the
+        // likelier one), the read kept as raw. A read that is another sex or date contradicts the number: a person decides. One that is
         // no sex or date at all (妇, a smudge) only failed to read: the number, whose check
         // character held, gives it (corrected, the read kept as raw).
         auto offer = [](FieldResult& f, const std::string& fromId, bool contradicts) {
