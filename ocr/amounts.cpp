@@ -16,17 +16,14 @@ constexpr std::u32string_view kDigits = U"零壹贰叁肆伍陆柒捌玖";
 std::optional<long long> financialValue(std::u32string_view s) {
     if (s.empty()) return std::nullopt;
     long long yi = 0, wan = 0, section = 0, digit = -1;  // the parts above 亿, between 亿 and 万, below 万
-    bool any = false;
     for (char32_t c : s) {
         if (auto d = kDigits.find(c); d != std::u32string_view::npos) {
             if (digit > 0) return std::nullopt;  // two digits in a row (贰叁) is no number
             digit = static_cast<long long>(d);
-            any = true;
             continue;
         }
         const long long unit = c == U'拾' ? 10 : c == U'佰' ? 100 : c == U'仟' ? 1000 : c == U'万' ? 10000 : c == U'亿' ? 100000000 : 0;
         if (unit == 0) return std::nullopt;
-        any = true;
         if (unit < 10000) {
             if (digit == 0) return std::nullopt;  // 零佰
             section += (digit < 0 ? (unit == 10 && section == 0 ? 1 : -1) : digit) * unit;
@@ -46,7 +43,7 @@ std::optional<long long> financialValue(std::u32string_view s) {
         digit = -1;
     }
     if (digit > 0) section += digit;
-    return any ? std::optional<long long>(yi + wan + section) : std::nullopt;
+    return yi + wan + section;  // s is not empty, and every character was a numeral
 }
 
 }  // namespace

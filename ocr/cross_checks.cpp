@@ -19,49 +19,6 @@ void confirmed(FieldResult& f) {
     }
 }
 
-}  // namespace
-
-void crossCheckIdCard(ScanResult& r) {
-    auto& id = r.fields["id_number"];
-    // A number whose check character holds (as read or repaired) carries them, even when its
-    // read was too unsure to pass unreviewed.
-    const bool checked = std::any_of(r.checks.begin(), r.checks.end(), [](const Check& c) {
-        return c.name == "id_number_checksum" && c.result != "fail";
-    });
-    if (checked && id.value.size() == 18) {
-        std::string born = id.value.substr(6, 4) + "-" + id.value.substr(10, 2) + "-" + id.value.substr(12, 2);
-        auto& bd = r.fields["birth_date"];
-        bool birthOk = bd.value == born;
-        r.checks.push_back({"birth_date_matches_id", birthOk ? "pass" : "fail"});
-        // On a mismatch the ID number's value is offered (its check character passed, so it is the
-        // likelier one), the read kept as raw. A read that is another sex or date contradicts the number: a person decides. One that is
-        // no sex or date at all (妇, a smudge) only failed to read: the number, whose check
-        // character held, gives it (corrected, the read kept as raw).
-        auto offer = [](FieldResult& f, const std::string& fromId, bool contradicts) {
-            f.note = (f.value.empty() ? std::string("not read") : "read as " + f.value) + "; the ID number says " + fromId;
-            if (!f.value.empty()) f.raw = f.value;
-            f.value = fromId;
-            f.status = contradicts ? FieldStatus::kNeedsReview : FieldStatus::kCorrected;
-        };
-        if (!birthOk) offer(bd, born, normaliseDate(bd.value) == bd.value && !bd.value.empty());
-        else confirmed(bd);
-        std::string sex = (id.value[16] - '0') % 2 ? "男" : "女";
-        auto& sx = r.fields["sex"];
-        bool sexOk = sx.value == sex;
-        r.checks.push_back({"sex_matches_id", sexOk ? "pass" : "fail"});
-        if (!sexOk) offer(sx, sex, sx.value == "男" || sx.value == "女");
-        else confirmed(sx);
-    } else {
-        r.checks.push_back({"birth_date_matches_id", "skipped"});
-        r.checks.push_back({"sex_matches_id", "skipped"});
-    }
-}
-
-}  // namespace lgw::ocr
-
-namespace lgw::ocr {
-namespace {
-
 bool checkPassed(const ScanResult& r, std::string_view name) {
     return std::any_of(r.checks.begin(), r.checks.end(), [&](const Check& c) { return c.name == name && c.result != "fail"; });
 }
@@ -93,7 +50,70 @@ void placeBeginsWithProvince(const Province& p, FieldResult& f, std::vector<Chec
     f.note = (f.note.empty() ? "" : f.note + "; ") + "begins one character from " + std::string(p.name) + ", the province its code names";
 }
 
+// A certificate number begins with its province's abbreviation: the one `p` names (the page's
+// codes), or, when none does, any province's. One that is no province's abbreviation takes p's
+// (corrected) or, without p, goes to a person; another province's goes to a person.
+void certificateProvince(const Province* p, ScanResult& r) {
+    auto cn = r.fields.find("certificate_number");
+    if (cn == r.fields.end() || cn->second.value.empty()) return;
+    FieldResult& f = cn->second;
+    const std::u32string v = toU32(f.value);
+    const std::string first = toU8(v.substr(0, 1));
+    if (p && std::find(p->abbreviations.begin(), p->abbreviations.end(), first) != p->abbreviations.end()) {
+        r.checks.push_back({"certificate_province", "pass"});
+    } else if (isProvinceAbbreviation(first)) {
+        if (!p) return;  // a province's, and no code says which
+        f.status = FieldStatus::kNeedsReview;
+        f.note = "begins with " + first + " but the unit number's region is " + std::string(p->name);
+        r.checks.push_back({"certificate_province", "fail"});
+    } else if (!p) {
+        f.status = FieldStatus::kNeedsReview;
+        f.note = "begins with " + first + ", no province's abbreviation";
+        r.checks.push_back({"certificate_province", "fail"});
+    } else {
+        f.raw = f.value;
+        f.value = std::string(p->abbreviations.front()) + toU8(v.substr(1));
+        if (f.status == FieldStatus::kOk) f.status = FieldStatus::kCorrected;
+        f.note = (f.note.empty() ? "" : f.note + "; ") + "begins with " + first + ", no province's abbreviation; the unit number's region is " +
+                 std::string(p->name);
+        r.checks.push_back({"certificate_province", "corrected"});
+    }
+}
+
 }  // namespace
+
+void crossCheckIdCard(ScanResult& r) {
+    auto& id = r.fields["id_number"];
+    // A number whose check character holds (as read or repaired) carries them, even when its
+    // read was too unsure to pass unreviewed.
+    if (checkPassed(r, "id_number_checksum") && id.value.size() == 18) {
+        std::string born = id.value.substr(6, 4) + "-" + id.value.substr(10, 2) + "-" + id.value.substr(12, 2);
+        auto& bd = r.fields["birth_date"];
+        bool birthOk = bd.value == born;
+        r.checks.push_back({"birth_date_matches_id", birthOk ? "pass" : "fail"});
+        // On a mismatch the ID number's value is offered (its check character passed, so it is the
+        // likelier one), the read kept as raw. A read that is another sex or date contradicts the
+        // number: a person decides. One that is no sex or date at all (妇, a smudge) only failed to
+        // read: the number gives it (corrected).
+        auto offer = [](FieldResult& f, const std::string& fromId, bool contradicts) {
+            f.note = (f.value.empty() ? std::string("not read") : "read as " + f.value) + "; the ID number says " + fromId;
+            if (!f.value.empty()) f.raw = f.value;
+            f.value = fromId;
+            f.status = contradicts ? FieldStatus::kNeedsReview : FieldStatus::kCorrected;
+        };
+        if (!birthOk) offer(bd, born, normaliseDate(bd.value) == bd.value && !bd.value.empty());
+        else confirmed(bd);
+        std::string sex = (id.value[16] - '0') % 2 ? "男" : "女";
+        auto& sx = r.fields["sex"];
+        bool sexOk = sx.value == sex;
+        r.checks.push_back({"sex_matches_id", sexOk ? "pass" : "fail"});
+        if (!sexOk) offer(sx, sex, sx.value == "男" || sx.value == "女");
+        else confirmed(sx);
+    } else {
+        r.checks.push_back({"birth_date_matches_id", "skipped"});
+        r.checks.push_back({"sex_matches_id", "skipped"});
+    }
+}
 
 void deriveAmounts(const DocSpec& doc, ScanResult& r) {
     for (auto& d : doc.derived) {
@@ -121,44 +141,12 @@ void deriveAmounts(const DocSpec& doc, ScanResult& r) {
 void divisionChecks(ScanResult& r) {
     bool checked = false;
     const Province* p = pageProvince(r, checked);
-    if (!p) {  // no code names the province: a certificate number must still begin with one
-        auto cn = r.fields.find("certificate_number");
-        if (cn == r.fields.end() || cn->second.value.empty()) return;
-        const std::string first = toU8(toU32(cn->second.value).substr(0, 1));
-        if (!isProvinceAbbreviation(first)) {
-            cn->second.status = FieldStatus::kNeedsReview;
-            cn->second.note = "begins with " + first + ", no province's abbreviation";
-            r.checks.push_back({"certificate_province", "fail"});
-        }
-        return;
-    }
-    for (const char* field : {"address", "location"})
-        if (auto it = r.fields.find(field); it != r.fields.end() && (checked || std::string_view(field) == "location"))
-            placeBeginsWithProvince(*p, it->second, r.checks);
-    auto cn = r.fields.find("certificate_number");
-    if (cn == r.fields.end() || cn->second.value.empty()) return;
-    FieldResult& f = cn->second;
-    const std::u32string v = toU32(f.value);
-    const std::string first = toU8(v.substr(0, 1));
-    if (std::find(p->abbreviations.begin(), p->abbreviations.end(), first) != p->abbreviations.end()) {
-        r.checks.push_back({"certificate_province", "pass"});
-    } else if (!isProvinceAbbreviation(first)) {
-        f.raw = f.value;
-        f.value = std::string(p->abbreviations.front()) + toU8(v.substr(1));
-        if (f.status == FieldStatus::kOk) f.status = FieldStatus::kCorrected;
-        f.note = (f.note.empty() ? "" : f.note + "; ") + "begins with " + first + ", no province's abbreviation; the unit number's region is " +
-                 std::string(p->name);
-        r.checks.push_back({"certificate_province", "corrected"});
-    } else {
-        f.status = FieldStatus::kNeedsReview;
-        f.note = "begins with " + first + " but the unit number's region is " + std::string(p->name);
-        r.checks.push_back({"certificate_province", "fail"});
-    }
+    if (p)
+        for (const char* field : {"address", "location"})
+            if (auto it = r.fields.find(field); it != r.fields.end() && (checked || std::string_view(field) == "location"))
+                placeBeginsWithProvince(*p, it->second, r.checks);
+    certificateProvince(p, r);
 }
-
-}  // namespace lgw::ocr
-
-namespace lgw::ocr {
 
 void issuerMatchesAddress(ScanResult& r) {
     auto is = r.fields.find("issuer"), ad = r.fields.find("address");
@@ -214,12 +202,13 @@ void licenceDates(ScanResult& r) {
     const std::string range = to->second.raw.empty() ? to->second.value : to->second.raw;
     const auto zhi = range.find("至");
     if (zhi == std::string::npos) return;
-    const bool same = normaliseDate(range.substr(0, zhi)) == est->second.value;
+    const std::string start = normaliseDate(range.substr(0, zhi));
+    const bool same = start == est->second.value;
     r.checks.push_back({"established_on_starts_term", same ? "pass" : "fail"});
     if (same) {
         confirmed(est->second);
         confirmed(to->second);
-    } else if (const std::string start = normaliseDate(range.substr(0, zhi)); !start.empty()) {
+    } else if (!start.empty()) {
         est->second.status = FieldStatus::kNeedsReview;  // one of the two is misread
         est->second.note = "the term (营业期限) as read starts on " + start;
     }
@@ -262,10 +251,6 @@ void idValidityRange(ScanResult& r) {
     }
     r.checks.push_back({"validity_range", "fail"});
 }
-
-}  // namespace lgw::ocr
-
-namespace lgw::ocr {
 
 void checkAcrossFields(const DocSpec& doc, ScanResult& r) {
     const std::string_view type = doc.type;

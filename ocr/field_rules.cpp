@@ -21,6 +21,9 @@ Box padded(const PageImage& image, const Box& b) {
     return region;
 }
 
+// What a unit number (GB/T 37346) is read again with: its letters and digits.
+constexpr const char* kUnitNumberCharacters = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
 // `otherWay`: binarised the other way than the page was.
 LineRead readAgain(const FieldContext& ctx, const Box& region, const std::string& whitelist, bool otherWay = false) {
     const int method = otherWay ? (ctx.image.thresholding == 2 ? 0 : 2) : ctx.image.thresholding;
@@ -134,7 +137,7 @@ void sexField(const RawField& f, FieldResult& fr) {
 // restricted to letters and digits may supply it.
 void unitNumberField(const FieldContext& ctx, const RawField& f, FieldResult& fr) {
     if (std::regex_match(comparable(f.text), unitShape())) return;
-    LineRead again = readAgain(ctx, padded(ctx.image, f.box), "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ");
+    LineRead again = readAgain(ctx, padded(ctx.image, f.box), kUnitNumberCharacters);
     std::string second = comparable(cleanValue(again.text));
     if (std::regex_match(second, unitShape())) {
         fr.raw = f.text;
@@ -152,8 +155,8 @@ void unitNumberField(const FieldContext& ctx, const RawField& f, FieldResult& fr
 // misread (140 for 14栋) goes to a person instead of passing as ok. When they differ, a third read
 // of the region binarised the other way settles it for the page read when it agrees with that one
 // (two of three, differently segmented and binarised); else the read Tesseract is surer of is
-// offered (the region read alone is right more often than
-// the page read, and less often sure). Returns the second read.
+// offered (the region read alone is right more often than the page read, and less often sure).
+// Returns the second read.
 std::string secondRead(const FieldContext& ctx, const RawField& f, FieldResult& fr) {
     std::vector<Box> rows = f.rows == 1 ? std::vector<Box>{f.box} : f.rowBoxes;
     // A character or two the page read dropped at the value's end (blurred, faint) is still on the
@@ -259,8 +262,7 @@ void companyTypeRule(const FieldContext& ctx, const RawField& f, const std::stri
 // agrees with one of the two free reads (ok), or if one of them is a single character from it and
 // no other capital is (corrected, the free read kept as raw); else it is offered for review.
 void capitalRule(const FieldContext& ctx, const RawField& f, const std::string& second, FieldResult& fr) {
-    const bool agreed = fr.status == FieldStatus::kOk;
-    if (agreed && capitalYuan(fr.value)) return;
+    if (fr.status == FieldStatus::kOk && capitalYuan(fr.value)) return;  // the two reads agreed, and it parses
     const std::string grammar = comparable(cleanValue(readAgain(ctx, padded(ctx.image, f.box), capitalCharacters()).text));
     if (!capitalYuan(grammar)) {
         if (capitalYuan(fr.value)) return;
@@ -419,7 +421,7 @@ bool confirmedByRule(const FieldContext& ctx, const FieldSpec& spec, const RawFi
     const std::string_view field = spec.name;
     if (field == "ethnicity") return isEthnicGroup(fr.value);
     if (field == "unit_number" && std::regex_match(comparable(fr.value), unitShape()) && !f.wholeLine) {
-        const LineRead again = readAgain(ctx, padded(ctx.image, f.box), "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ");
+        const LineRead again = readAgain(ctx, padded(ctx.image, f.box), kUnitNumberCharacters);
         return comparable(cleanValue(again.text)) == comparable(fr.value);
     }
     // (Unsure free text that a third read, binarised the other way, also agreed with was tried:

@@ -37,12 +37,12 @@ Layout wordsAndLabels(const PageRead& read) {
     Layout out;
     std::vector<std::vector<Hit>> hitsOf;
     std::set<const FieldSpec*> labelledStrictly;
-    std::set<const FieldSpec*> openingALine;
+    std::map<const FieldSpec*, std::set<std::size_t>> linesOpenedBy;  // field -> the lines its label opens
     for (auto& chars : read.lines) {
         hitsOf.push_back(findLabels(chars.text, *read.doc, true));
         for (auto& h : hitsOf.back()) {
             if (!h.lenient) labelledStrictly.insert(h.field);
-            if (!h.lenient && h.start == 0) openingALine.insert(h.field);
+            if (!h.lenient && h.start == 0) linesOpenedBy[h.field].insert(hitsOf.size() - 1);
         }
     }
     for (std::size_t li = 0; li < read.lines.size(); ++li) {
@@ -53,12 +53,10 @@ Layout wordsAndLabels(const PageRead& read) {
             if (h.lenient && labelledStrictly.count(h.field)) continue;
             // A field labelled at the start of a line elsewhere: the same words inside another
             // line are its value's (房屋建筑面积… on a line of its own, under 面积).
-            if (h.start > 0 && openingALine.count(h.field)) {
+            if (auto opened = linesOpenedBy.find(h.field); h.start > 0 && opened != linesOpenedBy.end()) {
+                const bool elsewhere = opened->second.size() > opened->second.count(li);
                 bool again = false;
                 for (auto& other : hitsOf[li]) again |= &other != &h && other.field == h.field;
-                bool elsewhere = false;
-                for (std::size_t lj = 0; lj < hitsOf.size(); ++lj)
-                    for (auto& other : hitsOf[lj]) elsewhere |= lj != li && other.field == h.field && other.start == 0 && !other.lenient;
                 if (elsewhere && !again) continue;
             }
             Box b;

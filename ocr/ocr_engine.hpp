@@ -46,10 +46,10 @@ public:
     /// Page layout analysis and recognition of `pix` (8-bit grey) at `dpi`; `thresholding` is
     /// Tesseract's thresholding_method (0 Otsu, 2 Sauvola).
     virtual PageText recognise(Pix* pix, int dpi, int thresholding) = 0;
-    /// Reads `region` of `pix` as one line; `whitelist` "" means any character. `thresholding` (0
-    /// Otsu, 2 Sauvola) binarises the region for this read; -1 leaves it as the engine last had it
-    /// (which, on a pool of engines, is whichever page that engine read last: pass it).
-    virtual LineRead readLine(Pix* pix, int dpi, const Box& region, const std::string& whitelist, int thresholding = -1) = 0;
+    /// Reads `region` of `pix` as one line; `whitelist` "" means any character; `thresholding` as
+    /// for recognise(), for this read (on a pool of engines, one left as it was would be whichever
+    /// page that engine read last).
+    virtual LineRead readLine(Pix* pix, int dpi, const Box& region, const std::string& whitelist, int thresholding) = 0;
     /// Layout analysis alone (no recognition, a fraction of recognise()'s time): the boxes of the
     /// text lines found.
     virtual std::vector<Box> layout(Pix* pix, int dpi, int thresholding) = 0;

@@ -85,24 +85,23 @@ int chooseThresholding(Pix* norm) {
 // paper white, so that layout analysis sees no wood grain or shadow as lines. A frame the region
 // fills (a flatbed scan, a camera frame of the page alone), barely covers, or reaches the edge of
 // is left as it is.
-// Returns whether it cut.
-bool cropToSheet(PixPtr& grey) {
+void cropToSheet(PixPtr& grey) {
     const int w = pixGetWidth(grey.get()), h = pixGetHeight(grey.get());
     const float f = std::min(1.0f, 600.0f / static_cast<float>(std::max(w, h)));
     PixPtr small(pixScale(grey.get(), f, f));
-    if (!small) return false;
+    if (!small) return;
     Pix* dark = nullptr;
     const int sw = pixGetWidth(small.get()), sh = pixGetHeight(small.get());
-    if (pixOtsuAdaptiveThreshold(small.get(), sw, sh, 0, 0, 0.1f, nullptr, &dark) != 0 || !dark) return false;
+    if (pixOtsuAdaptiveThreshold(small.get(), sw, sh, 0, 0, 0.1f, nullptr, &dark) != 0 || !dark) return;
     PixPtr bright(pixInvert(nullptr, dark));
     pixDestroy(&dark);
-    if (!bright) return false;
+    if (!bright) return;
     PIXA* parts = nullptr;
     BOXA* boxes = pixConnComp(bright.get(), &parts, 8);
     if (!boxes || !parts) {
         boxaDestroy(&boxes);
         pixaDestroy(&parts);
-        return false;
+        return;
     }
     int best = -1;
     long bestArea = 0;
@@ -111,7 +110,6 @@ bool cropToSheet(PixPtr& grey) {
         boxaGetBoxGeometry(boxes, i, &bx, &by, &bw, &bh);
         if (static_cast<long>(bw) * bh > bestArea) bestArea = static_cast<long>(bw) * bh, best = i;
     }
-    bool cut = false;
     const double share = static_cast<double>(bestArea) / (static_cast<double>(sw) * sh);
     l_int32 bx = 0, by = 0, bw = 0, bh = 0;
     if (best >= 0) boxaGetBoxGeometry(boxes, best, &bx, &by, &bw, &bh);
@@ -134,20 +132,15 @@ bool cropToSheet(PixPtr& grey) {
         if (sheet && mask) {
             PixPtr big(pixScaleBinary(mask.get(), static_cast<float>(pixGetWidth(sheet.get())) / static_cast<float>(bw),
                                       static_cast<float>(pixGetHeight(sheet.get())) / static_cast<float>(bh)));
-            if (big) {
-                PixPtr outside(pixInvert(nullptr, big.get()));
-                // Grow the outside a little: the sheet's edge and its shadow are background too.
-                if (outside) pixSetMasked(sheet.get(), outside.get(), 255);
-            }
+            if (big)
+                if (PixPtr outside(pixInvert(nullptr, big.get())); outside) pixSetMasked(sheet.get(), outside.get(), 255);
             pixCopyResolution(sheet.get(), grey.get());
             impl::trace("sheet found: %dx%d at %d,%d of %dx%d (%.0f %% of the frame)\n", W, H, X, Y, w, h, share * 100);
             grey = std::move(sheet);
-            cut = true;
         }
     }
     boxaDestroy(&boxes);
     pixaDestroy(&parts);
-    return cut;
 }
 
 }  // namespace

@@ -163,7 +163,7 @@ LineRead TesseractPool::readLine(Pix* pix, int dpi, const Box& region, const std
         api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
         api.SetVariable("tessedit_char_whitelist", whitelist.c_str());
         int before = 0;
-        const bool other = thresholding >= 0 && api.GetIntVariable("thresholding_method", &before) && before != thresholding;
+        const bool other = api.GetIntVariable("thresholding_method", &before) && before != thresholding;
         if (other) api.SetVariable("thresholding_method", std::to_string(thresholding).c_str());
         api.SetImage(pix);
         api.SetSourceResolution(dpi);

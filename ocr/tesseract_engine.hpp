@@ -32,7 +32,7 @@ public:
     TesseractPool& operator=(const TesseractPool&) = delete;
 
     PageText recognise(Pix* pix, int dpi, int thresholding) override;
-    LineRead readLine(Pix* pix, int dpi, const Box& region, const std::string& whitelist, int thresholding = -1) override;
+    LineRead readLine(Pix* pix, int dpi, const Box& region, const std::string& whitelist, int thresholding) override;
     std::vector<Box> layout(Pix* pix, int dpi, int thresholding) override;
 
     int workers() const { return static_cast<int>(threads_.size()); }

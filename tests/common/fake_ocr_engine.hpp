@@ -43,7 +43,7 @@ public:
         for (auto& l : page_.lines) boxes.push_back(l.box);
         return boxes;
     }
-    ocr::LineRead readLine(Pix*, int, const ocr::Box& region, const std::string& whitelist, int thresholding = -1) override {
+    ocr::LineRead readLine(Pix*, int, const ocr::Box& region, const std::string& whitelist, int thresholding) override {
         ++lineReads;
         // The tests read pages binarised with Otsu (0, PageImage's default): Sauvola (2) is "the other way".
         if (thresholding == 2) ++otherThresholdingReads;
