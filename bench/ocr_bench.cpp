@@ -286,18 +286,20 @@ int main(int argc, char** argv) {
             const char* shown;
             const char* goal;
         };
+        const double exactShare = p.exactShare(), codesShare = 100.0 * p.codesExact / std::max(1, p.codesTotal),
+                     typeShare = 100.0 * p.typeRight / std::max(1, p.images);
         char exact[64], codes[64], silentText[64], accepted[64], type[64], speedText[64];
-        std::snprintf(exact, sizeof exact, "%.1f %% of %d", p.exactShare(), total);
-        std::snprintf(codes, sizeof codes, "%.1f %% (%d of %d)", 100.0 * p.codesExact / std::max(1, p.codesTotal), p.codesExact, p.codesTotal);
+        std::snprintf(exact, sizeof exact, "%.1f %% of %d", exactShare, total);
+        std::snprintf(codes, sizeof codes, "%.1f %% (%d of %d)", codesShare, p.codesExact, p.codesTotal);
         std::snprintf(silentText, sizeof silentText, "%.1f %% (%d)", p.silent * share, p.silent);
         std::snprintf(accepted, sizeof accepted, "%.1f %% (%d)", p.autoAccepted * share, p.autoAccepted);
-        std::snprintf(type, sizeof type, "%.1f %% (%d of %d)", 100.0 * p.typeRight / std::max(1, p.images), p.typeRight, p.images);
+        std::snprintf(type, sizeof type, "%.1f %% (%d of %d)", typeShare, p.typeRight, p.images);
         std::snprintf(speedText, sizeof speedText, quick ? "(not measured with --quick)" : "%.2f x", speed);
-        const Row rows[] = {{"exact_fields", p.exactShare(), exact, ">= 95 %"},
-                            {"exact_codes", 100.0 * p.codesExact / std::max(1, p.codesTotal), codes, ">= 99 %"},
+        const Row rows[] = {{"exact_fields", exactShare, exact, ">= 95 %"},
+                            {"exact_codes", codesShare, codes, ">= 99 %"},
                             {"silent", p.silent * share, silentText, "<= 0.5 %"},
                             {"auto_accepted", p.autoAccepted * share, accepted, ">= 85 %"},
-                            {"doc_type", 100.0 * p.typeRight / std::max(1, p.images), type, ">= 99 %"},
+                            {"doc_type", typeShare, type, ">= 99 %"},
                             {"speed_vs_cli_per_core", speed, speedText, ">= 1.0 x"}};
         std::printf("\nissue 19's measures (pipeline, 1 worker):\n");
         for (auto& r : rows) std::printf("  %-24s %-28s goal %s\n", r.name, r.shown, r.goal);

@@ -734,8 +734,8 @@ int main(int argc, char** argv) {
         auto& [fontName, fontPtr] = chinese[static_cast<std::size_t>(i / static_cast<int>(kinds.size())) % chinese.size()];
         // Codes and dates in a monospaced number face half the time, as many certificates print them.
         const bool ownDigits = !numbers.empty() && chance(0.5);
-        auto& digitFace = ownDigits ? pick(numbers) : chinese[0];
-        Faces faces{*fontPtr, ownDigits ? *digitFace.second : *fontPtr};
+        const auto* digitFace = ownDigits ? &pick(numbers) : nullptr;
+        Faces faces{*fontPtr, digitFace ? *digitFace->second : *fontPtr};
         Degradation g = degradation(level);
         Doc d = t == "id_card_front" ? idFront(split, faces)
                 : t == "id_card_back" ? idBack(split, faces)
@@ -752,7 +752,7 @@ int main(int argc, char** argv) {
             {"file", file},
             {"type", t},
             {"font", fontName},
-            {"digits_font", ownDigits ? digitFace.first : fontName},
+            {"digits_font", digitFace ? digitFace->first : fontName},
             {"fields", d.fields},
             {"degradations", json::object{{"split", splitName}, {"dpi", g.dpi}, {"rotate", g.rotate}, {"skew", g.skew}, {"blur", g.blur},
                                           {"noise", g.noise}, {"uneven_light", g.unevenLight}, {"jpeg_quality", g.jpegQuality},
